@@ -1,0 +1,1 @@
+"""Sąsiad: a Telegram bot that coordinates neighbourhood volunteering."""

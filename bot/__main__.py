@@ -1,0 +1,164 @@
+"""The `sasiad` command line: run the bot, migrate, and do the first set-up."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+
+from pydantic import ValidationError
+
+from bot.clock import system_clock
+from bot.config import ConfigError, Settings
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrations import upgrade
+from bot.services.errors import ServiceError
+from bot.services.invites import INVITE_PREFIX, create_invite
+from bot.services.places import create_place, get_place_by_slug, list_places, parse_districts
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sasiad", description="Sąsiad: neighbourhood volunteering bot for Telegram."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (long polling; migrates the database first)")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply all migrations")
+
+    places = commands.add_parser("places", help="list or add places (community centres)")
+    places_commands = places.add_subparsers(dest="places_command", required=True, metavar="ACTION")
+    places_commands.add_parser("list", help="list all places")
+    add = places_commands.add_parser("add", help="add a place")
+    add.add_argument("--name", required=True, help='for example "MAL Żoliborz"')
+    add.add_argument("--slug", required=True, help="link name for posters, e.g. mal-zoliborz")
+    add.add_argument("--districts", default="", help='comma-separated, e.g. "Marymont, Sady"')
+    add.add_argument("--timezone", default=None, help="default: SASIAD_TIMEZONE")
+
+    invite = commands.add_parser("invite", help="create a one-time animator invite link")
+    invite.add_argument("--place", required=True, help="the place's link name (slug)")
+    invite.add_argument(
+        "--bot-username", default=None, help="to print a full t.me link (otherwise the payload)"
+    )
+    return parser
+
+
+async def _places_list(settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            page = await list_places(session, page=0, per_page=10_000)
+            for place in page.places:
+                print(f"{place.slug}\t{place.name}\t{place.timezone}")
+            if not page.places:
+                print("No places yet. Add one with: sasiad places add --name ... --slug ...")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _places_add(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            place = await create_place(
+                session,
+                name=args.name,
+                slug=args.slug,
+                districts=parse_districts(args.districts),
+                timezone=args.timezone or settings.timezone,
+                now=system_clock(),
+            )
+            print(f"Added {place.name} ({place.slug}), {len(place.districts)} district(s).")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine)() as session:
+            place = await get_place_by_slug(session, args.place)
+            if place is None:
+                print(f"No place with the link name {args.place!r}.", file=sys.stderr)
+                return 2
+            invite = await create_invite(
+                session,
+                place_id=place.id,
+                created_by_user_id=None,
+                now=system_clock(),
+                ttl=timedelta(hours=settings.invite_ttl_hours),
+            )
+    finally:
+        await engine.dispose()
+    payload = f"{INVITE_PREFIX}{invite.token}"
+    if args.bot_username:
+        print(f"https://t.me/{args.bot_username.lstrip('@')}?start={payload}")
+    else:
+        print(f"/start {payload}")
+    print(f"Valid once, until {invite.expires_at:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
+    return 0
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    print("Database is up to date.")
+    return 0
+
+
+def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command == "run":
+        from bot.app import run_polling
+
+        settings.require_token()
+        asyncio.run(run_polling(settings))
+        return 0
+    if args.command == "db":
+        return asyncio.run(_db_upgrade(settings))
+    if args.command == "places":
+        if args.places_command == "list":
+            return asyncio.run(_places_list(settings))
+        return asyncio.run(_places_add(settings, args))
+    return asyncio.run(_invite(settings, args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = "SASIAD_" + str(first["loc"][0]).upper() if first["loc"] else "a SASIAD_ setting"
+        print(f"{field} is not valid: {first['msg']}.", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return _dispatch(settings, args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"Not done: {exc.__class__.__name__} {exc}".strip(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Builds the Bot, the Dispatcher and their dependencies from settings, and runs polling."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, system_clock
+from bot.commands import publish_chat_commands, publish_default_commands
+from bot.config import Settings
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrations import upgrade
+from bot.handlers import get_routers
+from bot.i18n import build_i18n
+from bot.middlewares.database import DbSessionMiddleware
+from bot.middlewares.locale import UserLocaleMiddleware
+from bot.middlewares.throttling import ThrottlingMiddleware
+from bot.middlewares.user import UserMiddleware
+from bot.services.invites import animator_chats
+
+log = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        session = AiohttpSession()
+        if settings.api_base_url:
+            session.api = TelegramAPIServer.from_base(settings.api_base_url.rstrip("/"))
+    return Bot(
+        settings.require_token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_dispatcher(
+    *,
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    clock: Clock = system_clock,
+    monotonic: Callable[[], float] = time.monotonic,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    """The whole bot minus the network: tests feed updates into what this returns."""
+    dp = Dispatcher(
+        storage=storage or MemoryStorage(),
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock,
+        i18n=i18n,
+    )
+    # Order matters: the locale comes from the stored user, who needs the session.
+    dp.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dp.update.outer_middleware(UserMiddleware())
+    dp.update.outer_middleware(UserLocaleMiddleware(i18n))
+    throttling = ThrottlingMiddleware(
+        max_updates=settings.flood_max_updates,
+        window_seconds=settings.flood_window_seconds,
+        monotonic=monotonic,
+    )
+    dp.message.outer_middleware(throttling)
+    dp.callback_query.outer_middleware(throttling)
+    dp.include_routers(*get_routers())
+    return dp
+
+
+async def publish_all_commands(
+    bot: Bot, i18n: I18n, settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await publish_default_commands(bot, i18n, settings.default_language)
+    async with session_factory() as session:
+        animators = dict(await animator_chats(session))
+    for chat_id in settings.admin_ids | animators.keys():
+        await publish_chat_commands(
+            bot,
+            i18n,
+            chat_id,
+            admin=chat_id in settings.admin_ids,
+            language=animators.get(chat_id) or settings.default_language,
+        )
+
+
+async def run_polling(settings: Settings) -> None:
+    """The embedded default: one process, long polling, migrations applied first."""
+    bot = build_bot(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        session_factory = make_session_factory(engine)
+        i18n = build_i18n(settings.default_language)
+        dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
+        await publish_all_commands(bot, i18n, settings, session_factory)
+        log.info("Sąsiad is running (long polling)")
+        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+    finally:
+        await bot.session.close()
+        await engine.dispose()

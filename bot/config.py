@@ -1,0 +1,75 @@
+"""Settings from the environment and `.env`, all prefixed with ``SASIAD_``.
+
+Settings are built in ``main()`` and passed down; nothing here runs at import.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Language = Literal["pl", "en", "uk"]
+LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk")
+
+# BotFather tokens look like "123456789:AA...": a numeric bot id, a colon, a secret.
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one sentence for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SASIAD_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///sasiad.db"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_language: Language = "pl"
+    timezone: str = "Europe/Warsaw"
+    api_base_url: str | None = None
+    log_level: str = "INFO"
+    flood_max_updates: int = Field(default=20, ge=1)
+    flood_window_seconds: float = Field(default=10.0, gt=0)
+    invite_ttl_hours: int = Field(default=168, ge=1)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        """Accept "1, 2,3" from the environment as well as a list."""
+        if isinstance(value, str):
+            parts = [part for part in re.split(r"[,\s]+", value.strip()) if part]
+            if not all(part.lstrip("-").isdigit() for part in parts):
+                raise ValueError("use numeric Telegram user ids separated by commas")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def require_token(self) -> str:
+        """Return the bot token or explain, in one sentence, which variable to set."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "No bot token: set SASIAD_BOT_TOKEN (in the environment or in .env) "
+                "to the token @BotFather gave you."
+            )
+        token = self.bot_token.get_secret_value().strip()
+        if not _TOKEN_RE.match(token):
+            raise ConfigError(
+                "SASIAD_BOT_TOKEN does not look like a bot token "
+                "(expected the form 123456789:AA..., as given by @BotFather)."
+            )
+        return token

@@ -1,0 +1,18 @@
+"""Routers, one per feature; `get_routers` fixes their order."""
+
+from aiogram import Router
+
+from bot.handlers import admin, animator, common, errors, fallback, onboarding, privacy
+
+
+def get_routers() -> list[Router]:
+    """/cancel and /help first (they work in every state); the catch-all fallback last."""
+    return [
+        errors.build_router(),
+        common.build_router(),
+        onboarding.build_router(),
+        privacy.build_router(),
+        admin.build_router(),
+        animator.build_router(),
+        fallback.build_router(),
+    ]

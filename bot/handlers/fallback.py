@@ -1,0 +1,63 @@
+"""Last in line: whatever no other handler took gets a clear, friendly answer."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.db.models import User
+from bot.keyboards import builders as kb
+from bot.views.replies import drop_buttons
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(cb_stale)
+    router.message.register(msg_in_flow_not_text, ~StateFilter(None), ~F.text)
+    router.message.register(msg_in_flow_unexpected, ~StateFilter(None))
+    router.message.register(msg_unknown_command, F.text.startswith("/"))
+    router.message.register(msg_not_text, ~F.text)
+    router.message.register(msg_unknown_text)
+    return router
+
+
+async def cb_stale(callback: CallbackQuery) -> None:
+    """A button from an old message, a finished question or a forged press."""
+    await callback.answer(
+        _("This button is no longer active. Please use the menu or send /start."), show_alert=True
+    )
+    await drop_buttons(callback)
+
+
+async def msg_in_flow_not_text(message: Message) -> None:
+    await message.answer(
+        _("I can only read text here. Please type your answer, or send /cancel to stop.")
+    )
+
+
+async def msg_in_flow_unexpected(message: Message) -> None:
+    await message.answer(_("Please use the buttons of the last question, or send /cancel to stop."))
+
+
+async def msg_unknown_command(message: Message, user: User | None) -> None:
+    await message.answer(
+        _("I do not know that command. /help lists what I can do."), reply_markup=kb.menu_for(user)
+    )
+
+
+async def msg_not_text(message: Message, user: User | None) -> None:
+    await message.answer(
+        _("I can only read text messages and button presses."), reply_markup=kb.menu_for(user)
+    )
+
+
+async def msg_unknown_text(message: Message, user: User | None) -> None:
+    if user is None or not user.has_consented:
+        await message.answer(_("Hello! Send /start to begin."))
+        return
+    await message.answer(
+        _("I did not understand that. Please choose from the menu below, or send /help."),
+        reply_markup=kb.main_menu(),
+    )

@@ -1,0 +1,443 @@
+"""/start: language → consent → what brings you here → place → district → menu.
+
+The place and district steps also serve "📍 My place" and poster deep links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.commands import publish_chat_commands
+from bot.config import LANGUAGES, Settings
+from bot.db.models import Place, User
+from bot.filters import HasConsented
+from bot.i18n import guess_language
+from bot.keyboards import builders as kb
+from bot.keyboards.callbacks import (
+    ConsentCD,
+    DistrictCD,
+    IntentCD,
+    LanguageCD,
+    PlaceCD,
+    PlacePageCD,
+    PlacePurpose,
+)
+from bot.middlewares.locale import FSM_LANGUAGE_KEY
+from bot.services.errors import DistrictNotInPlace, InviteInvalid, PlaceNotFound
+from bot.services.invites import INVITE_PREFIX, redeem_invite
+from bot.services.places import get_place, get_place_by_slug, list_places
+from bot.services.privacy import forget_user
+from bot.services.users import Intent, give_consent, register_contact, set_home_place, set_intent
+from bot.states import ChangePlace, Onboarding
+from bot.views.replies import Reply, drop_buttons, reply_to_callback, reply_to_message
+from bot.views.texts import privacy_notice
+
+PLACE_PREFIX = "place-"
+PLACES_PER_PAGE = 8
+PENDING_INVITE = "invite"
+PENDING_PLACE = "place_slug"
+CHOSEN_PLACE = "place_id"
+
+
+@dataclass
+class Step:
+    """What every onboarding step needs, gathered once per update."""
+
+    reply: Reply
+    bot: Bot
+    session: AsyncSession
+    user: User
+    state: FSMContext
+    clock: Clock
+    i18n: I18n
+    is_admin: bool
+
+    async def in_onboarding(self) -> bool:
+        current = await self.state.get_state()
+        return current is not None and current.startswith(Onboarding.__full_group_name__)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    home = PlacePurpose.HOME
+    router.message.register(cmd_start, CommandStart())
+    router.callback_query.register(cb_onboarding_language, Onboarding.language, LanguageCD.filter())
+    router.callback_query.register(cb_consent, Onboarding.consent, ConsentCD.filter())
+    router.callback_query.register(cb_intent, Onboarding.intent, IntentCD.filter())
+    router.callback_query.register(
+        cb_place_page,
+        StateFilter(Onboarding.place, ChangePlace.place),
+        PlacePageCD.filter(F.purpose == home),
+    )
+    router.callback_query.register(
+        cb_change_place, StateFilter(None), HasConsented(), PlacePageCD.filter(F.purpose == home)
+    )
+    router.callback_query.register(
+        cb_home_place,
+        StateFilter(Onboarding.place, ChangePlace.place),
+        PlaceCD.filter(F.purpose == home),
+    )
+    router.callback_query.register(
+        cb_district, StateFilter(Onboarding.district, ChangePlace.district), DistrictCD.filter()
+    )
+    router.message.register(msg_my_place, HasConsented(), F.text == kb.MENU_MY_PLACE)
+    router.message.register(msg_expects_button, StateFilter(Onboarding, ChangePlace))
+    return router
+
+
+async def cmd_start(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    i18n: I18n,
+    is_admin: bool,
+) -> None:
+    payload = (command.args or "").strip()
+    await state.clear()
+    if user is not None and user.has_consented:
+        step = Step(reply_to_message(message), bot, session, user, state, clock, i18n, is_admin)
+        if payload.startswith(INVITE_PREFIX):
+            await accept_invite(step, payload.removeprefix(INVITE_PREFIX))
+        elif payload.startswith(PLACE_PREFIX):
+            await offer_poster_place(step, payload.removeprefix(PLACE_PREFIX))
+        else:
+            await message.answer(
+                _("Welcome back, {name}! Choose what you need from the menu below.").format(
+                    name=display_name(user)
+                ),
+                reply_markup=kb.main_menu(),
+            )
+        return
+    await register_contact(session, message.from_user.id, clock())
+    await state.set_state(Onboarding.language)
+    if payload.startswith(INVITE_PREFIX):
+        await state.update_data({PENDING_INVITE: payload.removeprefix(INVITE_PREFIX)})
+    elif payload.startswith(PLACE_PREFIX):
+        await state.update_data({PENDING_PLACE: payload.removeprefix(PLACE_PREFIX)})
+    await ask_language(reply_to_message(message), message.from_user.language_code, settings)
+
+
+async def ask_language(reply: Reply, language_code: str | None, settings: Settings) -> None:
+    guessed = guess_language(language_code, settings.default_language)
+    await reply(
+        _(
+            "👋 Hello! I am Sąsiad, the neighbourhood helper of your community centre.\n\n"
+            "Which language do you prefer?"
+        ),
+        kb.languages(guessed),
+    )
+
+
+async def _ask_consent(reply: Reply) -> None:
+    await reply(
+        privacy_notice()
+        + "\n\n"
+        + _("Do you agree that we keep this data to connect you with your neighbours?"),
+        kb.consent(),
+    )
+
+
+async def _ask_intent(reply: Reply) -> None:
+    await reply(_("Thank you! What brings you to Sąsiad?"), kb.intents())
+
+
+async def _ask_place(reply: Reply, session: AsyncSession, page: int, note: str = "") -> bool:
+    """Show the place list; False when there is no place to choose from."""
+    places = await list_places(session, page=page, per_page=PLACES_PER_PAGE)
+    if not places.places:
+        return False
+    question = _("Which community centre is closest to you?")
+    await reply(f"{note}\n{question}" if note else question, kb.places(places, PlacePurpose.HOME))
+    return True
+
+
+async def _ask_district(reply: Reply, place: Place) -> None:
+    await reply(
+        _("Which part of the neighbourhood of {place} do you live in?").format(
+            place=escape(place.name)
+        ),
+        kb.districts(place.districts),
+    )
+
+
+async def cb_onboarding_language(
+    callback: CallbackQuery, callback_data: LanguageCD, state: FSMContext, i18n: I18n
+) -> None:
+    if callback_data.code not in LANGUAGES:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await state.update_data({FSM_LANGUAGE_KEY: callback_data.code})
+    await state.set_state(Onboarding.consent)
+    i18n.current_locale = callback_data.code
+    await callback.answer()
+    await _ask_consent(reply_to_callback(callback))
+
+
+async def cb_consent(
+    callback: CallbackQuery,
+    callback_data: ConsentCD,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    await callback.answer()
+    if not callback_data.agree:
+        if user is not None:
+            await forget_user(session, user)
+        await state.clear()
+        await reply_to_callback(callback)(
+            _(
+                "That is fine. Nothing about you has been kept. "
+                "If you change your mind, send /start."
+            ),
+            None,
+        )
+        return
+    if user is None:
+        user = await register_contact(session, callback.from_user.id, clock())
+    language = (await state.get_data()).get(FSM_LANGUAGE_KEY) or i18n.current_locale
+    await give_consent(
+        session, user, first_name=callback.from_user.first_name, language=language, now=clock()
+    )
+    await state.set_state(Onboarding.intent)
+    await _ask_intent(reply_to_callback(callback))
+
+
+async def cb_intent(
+    callback: CallbackQuery,
+    callback_data: IntentCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    is_admin: bool,
+) -> None:
+    await callback.answer()
+    if user is None or callback_data.intent not in {i.value for i in Intent}:
+        await expire_question(callback, state)
+        return
+    step = Step(reply_to_callback(callback), bot, session, user, state, clock, i18n, is_admin)
+    await set_intent(session, user, Intent(callback_data.intent))
+    slug = (await state.get_data()).get(PENDING_PLACE)
+    place = await get_place_by_slug(session, slug) if slug else None
+    if place is not None:
+        await choose_place(step, place)
+        return
+    await state.set_state(Onboarding.place)
+    note = _("I could not find the place from that poster link.") if slug else ""
+    if not await _ask_place(step.reply, session, page=0, note=note):
+        await step.reply(_("No community centre has joined Sąsiad yet."), None)
+        await finish_onboarding(step)
+
+
+async def cb_place_page(
+    callback: CallbackQuery, callback_data: PlacePageCD, session: AsyncSession
+) -> None:
+    await callback.answer()
+    if not await _ask_place(reply_to_callback(callback), session, page=callback_data.page):
+        await reply_to_callback(callback)(_("No community centre has joined Sąsiad yet."), None)
+
+
+async def cb_change_place(
+    callback: CallbackQuery,
+    callback_data: PlacePageCD,
+    session: AsyncSession,
+    state: FSMContext,
+) -> None:
+    await state.set_state(ChangePlace.place)
+    await cb_place_page(callback, callback_data, session)
+
+
+async def cb_home_place(
+    callback: CallbackQuery,
+    callback_data: PlaceCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    is_admin: bool,
+) -> None:
+    place = await get_place(session, callback_data.place_id)
+    if user is None or place is None:
+        await callback.answer(_("That place is no longer available."), show_alert=True)
+        await _ask_place(reply_to_callback(callback), session, page=0)
+        return
+    await callback.answer()
+    step = Step(reply_to_callback(callback), bot, session, user, state, clock, i18n, is_admin)
+    await choose_place(step, place)
+
+
+async def choose_place(step: Step, place: Place) -> None:
+    """With districts: ask which one. Without: the place is settled."""
+    if place.districts:
+        await step.state.update_data({CHOSEN_PLACE: place.id})
+        onboarding = await step.in_onboarding()
+        await step.state.set_state(Onboarding.district if onboarding else ChangePlace.district)
+        await _ask_district(step.reply, place)
+        return
+    await set_home_place(step.session, step.user, place_id=place.id, district_id=None)
+    await _place_settled(step, place)
+
+
+async def cb_district(
+    callback: CallbackQuery,
+    callback_data: DistrictCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    is_admin: bool,
+) -> None:
+    place = await get_place(session, (await state.get_data()).get(CHOSEN_PLACE, 0))
+    if user is None or place is None:
+        await callback.answer()
+        await expire_question(callback, state)
+        return
+    try:
+        await set_home_place(
+            session, user, place_id=place.id, district_id=callback_data.district_id or None
+        )
+    except (DistrictNotInPlace, PlaceNotFound):
+        await callback.answer(_("That choice is no longer available."), show_alert=True)
+        return
+    await callback.answer()
+    step = Step(reply_to_callback(callback), bot, session, user, state, clock, i18n, is_admin)
+    await _place_settled(step, place)
+
+
+async def _place_settled(step: Step, place: Place) -> None:
+    if await step.in_onboarding():
+        await step.reply(_("Your place: {place}.").format(place=escape(place.name)), None)
+        await finish_onboarding(step)
+        return
+    await step.state.clear()
+    await step.reply(_("Your place is now {place}.").format(place=escape(place.name)), None)
+
+
+async def finish_onboarding(step: Step) -> None:
+    """End of onboarding: redeem a pending invite, then the main menu."""
+    token = (await step.state.get_data()).get(PENDING_INVITE)
+    await step.state.clear()
+    if token:
+        await accept_invite(step, token)
+        return
+    await step.bot.send_message(
+        step.user.telegram_id,
+        _(
+            "All set, {name}! Choose what you need from the menu below. /help lists everything."
+        ).format(name=display_name(step.user)),
+        reply_markup=kb.main_menu(),
+    )
+
+
+async def accept_invite(step: Step, token: str) -> None:
+    try:
+        place = await redeem_invite(step.session, token=token, user=step.user, now=step.clock())
+    except (InviteInvalid, PlaceNotFound):
+        text = _(
+            "This invite link does not work any more: it was already used, it expired, "
+            "or it is incomplete. Please ask the administrator for a new one."
+        )
+        await step.bot.send_message(step.user.telegram_id, text, reply_markup=kb.main_menu())
+        return
+    await step.bot.send_message(
+        step.user.telegram_id,
+        _("🎉 You are now an animator of {place}. Your extra commands: /myplaces.").format(
+            place=escape(place.name)
+        ),
+        reply_markup=kb.main_menu(),
+    )
+    await publish_chat_commands(
+        step.bot,
+        step.i18n,
+        step.user.telegram_id,
+        admin=step.is_admin,
+        language=step.user.language or step.i18n.current_locale,
+    )
+
+
+async def offer_poster_place(step: Step, slug: str) -> None:
+    """A known user scanned a poster: offer that place; nothing changes until they choose it."""
+    place = await get_place_by_slug(step.session, slug)
+    if place is None:
+        await step.reply(_("I could not find the place from that poster link."), None)
+        return
+    await step.state.set_state(ChangePlace.place)
+    await step.reply(
+        _("This poster is from {place}. Do you want it to be your place?").format(
+            place=escape(place.name)
+        ),
+        kb.single_place(place),
+    )
+
+
+async def msg_my_place(message: Message, session: AsyncSession, user: User) -> None:
+    place = await get_place(session, user.place_id) if user.place_id else None
+    district = (
+        next((d for d in place.districts if d.id == user.district_id), None) if place else None
+    )
+    if place is None:
+        text = _("You have not chosen a place yet.")
+    elif district is None:
+        text = _("Your place: {place}.").format(place=escape(place.name))
+    else:
+        text = _("Your place: {place}, {district}.").format(
+            place=escape(place.name), district=escape(district.name)
+        )
+    await message.answer(text, reply_markup=kb.change_place())
+
+
+async def msg_expects_button(
+    message: Message, session: AsyncSession, state: FSMContext, settings: Settings
+) -> None:
+    """Typed text or a sticker where a button is expected: say so and ask again."""
+    await message.answer(_("Please answer with one of the buttons. Here is the question again:"))
+    reply = reply_to_message(message)
+    current = await state.get_state()
+    if current == Onboarding.language.state:
+        await ask_language(reply, message.from_user.language_code, settings)
+    elif current == Onboarding.consent.state:
+        await _ask_consent(reply)
+    elif current == Onboarding.intent.state:
+        await _ask_intent(reply)
+    elif current in (Onboarding.district.state, ChangePlace.district.state):
+        place = await get_place(session, (await state.get_data()).get(CHOSEN_PLACE, 0))
+        if place is not None:
+            await _ask_district(reply, place)
+    else:
+        await _ask_place(reply, session, page=0)
+
+
+async def expire_question(callback: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await drop_buttons(callback)
+    await callback.bot.send_message(
+        callback.from_user.id, _("This question has expired. Send /start to begin again.")
+    )
+
+
+def display_name(user: User) -> str:
+    return escape(user.first_name or _("neighbour"))

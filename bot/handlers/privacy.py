@@ -1,0 +1,100 @@
+"""/privacy, /export and /forget (RODO/GDPR)."""
+
+from __future__ import annotations
+
+import json
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import User
+from bot.keyboards import builders as kb
+from bot.keyboards.callbacks import ForgetCD
+from bot.services.places import get_place
+from bot.services.privacy import export_user_data, forget_user
+from bot.states import Forget
+from bot.views.replies import drop_buttons
+from bot.views.texts import local_datetime, privacy_notice
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cmd_privacy, Command("privacy"))
+    router.message.register(cmd_privacy, StateFilter(None), F.text == kb.MENU_PRIVACY)
+    router.message.register(cmd_export, Command("export"))
+    router.message.register(cmd_forget, Command("forget"))
+    router.callback_query.register(cb_forget, Forget.confirm, ForgetCD.filter())
+    return router
+
+
+async def cmd_privacy(
+    message: Message, session: AsyncSession, user: User | None, settings: Settings
+) -> None:
+    text = privacy_notice()
+    if user is not None and user.consent_at is not None:
+        place = await get_place(session, user.place_id) if user.place_id else None
+        timezone = place.timezone if place else settings.timezone
+        text += "\n\n" + _("You agreed to this on {date}.").format(
+            date=local_datetime(user.consent_at, timezone, user.language or "pl")
+        )
+    else:
+        text += "\n\n" + _("You have not agreed yet, so nothing but your Telegram id is kept.")
+    await message.answer(text)
+
+
+async def cmd_export(
+    message: Message, session: AsyncSession, user: User | None, clock: Clock
+) -> None:
+    if user is None:
+        await message.answer(_("I keep no data about you."))
+        return
+    data = await export_user_data(session, user, clock())
+    document = BufferedInputFile(
+        json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), filename="sasiad-data.json"
+    )
+    await message.answer_document(document, caption=_("This is everything Sąsiad keeps about you."))
+
+
+async def cmd_forget(message: Message, user: User | None, state: FSMContext) -> None:
+    if user is None:
+        await message.answer(_("I keep no data about you."))
+        return
+    await state.set_state(Forget.confirm)
+    await message.answer(
+        _(
+            "This deletes everything Sąsiad keeps about you: your name, language, place "
+            "and roles. It cannot be undone. Are you sure?"
+        ),
+        reply_markup=kb.forget_confirm(),
+    )
+
+
+async def cb_forget(
+    callback: CallbackQuery,
+    callback_data: ForgetCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    state: FSMContext,
+) -> None:
+    await callback.answer()
+    await state.clear()
+    await drop_buttons(callback)
+    if not callback_data.confirm:
+        await bot.send_message(
+            callback.from_user.id, _("Nothing was deleted."), reply_markup=kb.menu_for(user)
+        )
+        return
+    if user is not None:
+        await forget_user(session, user)
+    await bot.send_message(
+        callback.from_user.id,
+        _("Your data has been deleted. Goodbye! If you ever come back, just send /start."),
+        reply_markup=ReplyKeyboardRemove(),
+    )

@@ -1,0 +1,1 @@
+"""Button builders and callback-data classes."""

@@ -1,0 +1,154 @@
+"""Keyboards. Many users are seniors: one column of big buttons, a way out on every screen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.db.models import District, Place, User
+from bot.keyboards.callbacks import (
+    CancelCD,
+    ConsentCD,
+    DistrictCD,
+    ForgetCD,
+    IntentCD,
+    LanguageCD,
+    NewPlaceCD,
+    PlaceCD,
+    PlacePageCD,
+    PlacePurpose,
+)
+from bot.services.places import PlacePage
+from bot.services.users import Intent
+
+LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "en": "🇬🇧 English", "uk": "🇺🇦 Українська"}
+
+MENU_MY_PLACE = __("📍 My place")
+MENU_LANGUAGE = __("🌐 Language")
+MENU_PRIVACY = __("🔒 My data")
+MENU_HELP = __("❓ Help")
+
+NO_DISTRICT = 0
+
+
+def main_menu() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=str(MENU_MY_PLACE)), KeyboardButton(text=str(MENU_LANGUAGE))],
+            [KeyboardButton(text=str(MENU_PRIVACY)), KeyboardButton(text=str(MENU_HELP))],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def menu_for(user: User | None) -> ReplyKeyboardMarkup | None:
+    """The main menu, for people who finished signing up; nothing for the others."""
+    return main_menu() if user is not None and user.has_consented else None
+
+
+def cancel_button(builder: InlineKeyboardBuilder) -> None:
+    builder.button(text=_("✖️ Cancel"), callback_data=CancelCD())
+
+
+def languages(first: str) -> InlineKeyboardMarkup:
+    """The guessed language first, so the likely choice is the top button."""
+    builder = InlineKeyboardBuilder()
+    for code in sorted(LANGUAGE_NAMES, key=lambda code: code != first):
+        builder.button(text=LANGUAGE_NAMES[code], callback_data=LanguageCD(code=code))
+    return builder.adjust(1).as_markup()
+
+
+def consent() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ I agree"), callback_data=ConsentCD(agree=True))
+    builder.button(text=_("No, thank you"), callback_data=ConsentCD(agree=False))
+    return builder.adjust(1).as_markup()
+
+
+def intents() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🙋 I need help"), callback_data=IntentCD(intent=Intent.NEED_HELP))
+    builder.button(text=_("🤝 I want to help"), callback_data=IntentCD(intent=Intent.WANT_TO_HELP))
+    builder.button(
+        text=_("📰 Just keep me informed"), callback_data=IntentCD(intent=Intent.STAY_INFORMED)
+    )
+    return builder.adjust(1).as_markup()
+
+
+def places(page: PlacePage, purpose: PlacePurpose) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for place in page.places:
+        builder.button(text=place.name, callback_data=PlaceCD(purpose=purpose, place_id=place.id))
+    widths = [1] * len(page.places)
+    if page.pages > 1:
+        nav = 0
+        if page.page > 0:
+            builder.button(
+                text=_("◀️ Back"), callback_data=PlacePageCD(purpose=purpose, page=page.page - 1)
+            )
+            nav += 1
+        if page.page < page.pages - 1:
+            builder.button(
+                text=_("More ▶️"), callback_data=PlacePageCD(purpose=purpose, page=page.page + 1)
+            )
+            nav += 1
+        widths.append(nav)
+    cancel_button(builder)
+    return builder.adjust(*widths, 1).as_markup()
+
+
+def single_place(place: Place) -> InlineKeyboardMarkup:
+    """The place from a poster, plus a way to keep things as they are."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✅ Yes, {place}").format(place=place.name),
+        callback_data=PlaceCD(purpose=PlacePurpose.HOME, place_id=place.id),
+    )
+    builder.button(text=_("No, keep my place"), callback_data=CancelCD())
+    return builder.adjust(1).as_markup()
+
+
+def districts(items: Sequence[District]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for district in items:
+        builder.button(text=district.name, callback_data=DistrictCD(district_id=district.id))
+    builder.button(text=_("I don't know / skip"), callback_data=DistrictCD(district_id=NO_DISTRICT))
+    return builder.adjust(2).as_markup()
+
+
+def change_place() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Change place"), callback_data=PlacePageCD(purpose=PlacePurpose.HOME, page=0)
+    )
+    return builder.as_markup()
+
+
+def forget_confirm() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🗑 Yes, delete my data"), callback_data=ForgetCD(confirm=True))
+    builder.button(text=_("No, keep it"), callback_data=ForgetCD(confirm=False))
+    return builder.adjust(1).as_markup()
+
+
+def new_place_step(*options: tuple[str, str]) -> InlineKeyboardMarkup:
+    """Shortcut buttons for one step of adding a place, then Cancel."""
+    builder = InlineKeyboardBuilder()
+    for text, action in options:
+        builder.button(text=text, callback_data=NewPlaceCD(action=action))
+    cancel_button(builder)
+    return builder.adjust(1).as_markup()
+
+
+def invite_for(place: Place) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Invite an animator"),
+        callback_data=PlaceCD(purpose=PlacePurpose.INVITE, place_id=place.id),
+    )
+    return builder.as_markup()

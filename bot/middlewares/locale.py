@@ -1,0 +1,31 @@
+"""Chooses the language of each reply."""
+
+from typing import Any
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import TelegramObject
+from aiogram.types import User as TelegramUser
+from aiogram.utils.i18n import I18nMiddleware
+
+from bot.db.models import User
+from bot.i18n import guess_language
+
+# Before consent the chosen language may live only in the conversation state.
+FSM_LANGUAGE_KEY = "language"
+
+
+class UserLocaleMiddleware(I18nMiddleware):
+    """Stored language, then the one picked during onboarding, then Telegram's, then Polish."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user: User | None = data.get("user")
+        if user is not None and user.language:
+            return user.language
+        state: FSMContext | None = data.get("state")
+        if state is not None:
+            picked = (await state.get_data()).get(FSM_LANGUAGE_KEY)
+            if picked:
+                return str(picked)
+        tg_user: TelegramUser | None = data.get("event_from_user")
+        settings = data["settings"]
+        return guess_language(tg_user.language_code if tg_user else None, settings.default_language)

@@ -1,0 +1,1 @@
+"""Business rules. Services take a session and plain values, commit, and never import aiogram."""

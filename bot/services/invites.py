@@ -1,0 +1,92 @@
+"""One-time invites that make someone an animator of a place."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import AnimatorInvite, Membership, Place, User
+from bot.services.errors import InviteInvalid, PlaceNotFound
+from bot.services.places import ANIMATOR, get_place
+
+INVITE_PREFIX = "invite-"
+
+
+async def create_invite(
+    session: AsyncSession,
+    *,
+    place_id: int,
+    created_by_user_id: int | None,
+    now: datetime,
+    ttl: timedelta,
+) -> AnimatorInvite:
+    """A fresh unguessable token (128 bits), valid once, until `now + ttl`."""
+    if await get_place(session, place_id) is None:
+        raise PlaceNotFound
+    invite = AnimatorInvite(
+        token=secrets.token_urlsafe(16),
+        place_id=place_id,
+        created_by_user_id=created_by_user_id,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    session.add(invite)
+    await session.commit()
+    return invite
+
+
+async def redeem_invite(session: AsyncSession, *, token: str, user: User, now: datetime) -> Place:
+    """Make `user` an animator of the invite's place. Exactly one redemption can win.
+
+    The conditional UPDATE is the claim: two people opening the same link at
+    once both run it, and the database lets only one of them change the row.
+    """
+    claimed = await session.execute(
+        update(AnimatorInvite)
+        .where(
+            AnimatorInvite.token == token,
+            AnimatorInvite.used_at.is_(None),
+            AnimatorInvite.expires_at > now,
+        )
+        .values(used_at=now, used_by_user_id=user.id)
+        .returning(AnimatorInvite.place_id)
+    )
+    place_id = claimed.scalar_one_or_none()
+    if place_id is None:
+        await session.rollback()
+        raise InviteInvalid
+    already = await session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id,
+            Membership.place_id == place_id,
+            Membership.role == ANIMATOR,
+        )
+    )
+    if already is None:
+        session.add(Membership(user_id=user.id, place_id=place_id, role=ANIMATOR, created_at=now))
+    await session.commit()
+    place = await get_place(session, place_id)
+    if place is None:
+        raise PlaceNotFound
+    return place
+
+
+async def is_animator(session: AsyncSession, user_id: int) -> bool:
+    found = await session.scalar(
+        select(Membership.id).where(Membership.user_id == user_id, Membership.role == ANIMATOR)
+    )
+    return found is not None
+
+
+async def animator_chats(session: AsyncSession) -> list[tuple[int, str | None]]:
+    """(telegram id, language) of every animator, for their command menus."""
+    rows = await session.execute(
+        select(User.telegram_id, User.language)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == ANIMATOR)
+        .distinct()
+    )
+    return [(row[0], row[1]) for row in rows]

@@ -1,0 +1,152 @@
+"""Places (community centres) and their districts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import District, Membership, Place, User
+from bot.services.errors import InvalidSlug, SlugTaken, TooManyDistricts, UnknownTimezone
+from bot.services.text import clean_text
+
+NAME_LIMIT = 100
+DISTRICT_LIMIT = 64
+MAX_DISTRICTS = 60
+ANIMATOR = "animator"
+
+# Deep-link payloads allow A-Z a-z 0-9 _ - and 64 characters; "place-" takes 6.
+_SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+# Letters NFKD does not decompose into ASCII.
+_TRANSLITERATION = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "đ": "d"})
+
+
+@dataclass(frozen=True)
+class PlacePage:
+    places: list[Place]
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class PlaceStats:
+    residents: int
+    animators: int
+
+
+def suggest_slug(name: str) -> str:
+    """A slug for a poster link made from the place's name: "MAL Żoliborz" -> "mal-zoliborz"."""
+    ascii_name = (
+        unicodedata.normalize("NFKD", name.translate(_TRANSLITERATION))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:40].rstrip("-")
+
+
+def validate_slug(slug: str) -> str:
+    candidate = slug.strip().lower()
+    if not _SLUG_RE.match(candidate):
+        raise InvalidSlug
+    return candidate
+
+
+def validate_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UnknownTimezone from exc
+    return name.strip()
+
+
+def parse_districts(text: str) -> list[str]:
+    """Districts typed as a comma- or line-separated list; duplicates dropped, order kept."""
+    seen: dict[str, str] = {}
+    for part in re.split(r"[,;\n]+", text):
+        if part.strip():
+            name = clean_text(part, limit=DISTRICT_LIMIT)
+            seen.setdefault(name.casefold(), name)
+    if len(seen) > MAX_DISTRICTS:
+        raise TooManyDistricts(MAX_DISTRICTS)
+    return list(seen.values())
+
+
+async def slug_is_free(session: AsyncSession, slug: str) -> bool:
+    return await session.scalar(select(Place.id).where(Place.slug == slug)) is None
+
+
+async def create_place(
+    session: AsyncSession,
+    *,
+    name: str,
+    slug: str,
+    districts: list[str],
+    timezone: str,
+    now: datetime,
+) -> Place:
+    """Add a place; every value is validated again here, whatever the caller checked."""
+    place = Place(
+        name=clean_text(name, limit=NAME_LIMIT),
+        slug=validate_slug(slug),
+        timezone=validate_timezone(timezone),
+        created_at=now,
+        districts=[District(name=d) for d in parse_districts(", ".join(districts))],
+    )
+    if not await slug_is_free(session, place.slug):
+        raise SlugTaken
+    session.add(place)
+    await session.commit()
+    return place
+
+
+async def get_place(session: AsyncSession, place_id: int) -> Place | None:
+    return await session.scalar(
+        select(Place).where(Place.id == place_id).options(selectinload(Place.districts))
+    )
+
+
+async def get_place_by_slug(session: AsyncSession, slug: str) -> Place | None:
+    return await session.scalar(
+        select(Place).where(Place.slug == slug.lower()).options(selectinload(Place.districts))
+    )
+
+
+async def list_places(session: AsyncSession, *, page: int, per_page: int) -> PlacePage:
+    """One page of places by name; a page past the end shows the last one."""
+    total = await session.scalar(select(func.count(Place.id))) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 0), pages - 1)
+    places = await session.scalars(
+        select(Place).order_by(Place.name, Place.id).offset(page * per_page).limit(per_page)
+    )
+    return PlacePage(places=list(places), page=page, pages=pages)
+
+
+async def place_stats(session: AsyncSession, place_id: int) -> PlaceStats:
+    residents = await session.scalar(
+        select(func.count(User.id)).where(User.place_id == place_id, User.consent_at.is_not(None))
+    )
+    animators = await session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.place_id == place_id, Membership.role == ANIMATOR
+        )
+    )
+    return PlaceStats(residents=residents or 0, animators=animators or 0)
+
+
+async def places_run_by(session: AsyncSession, user_id: int) -> list[Place]:
+    """Places where the user is an animator."""
+    result = await session.scalars(
+        select(Place)
+        .join(Membership, Membership.place_id == Place.id)
+        .where(Membership.user_id == user_id, Membership.role == ANIMATOR)
+        .order_by(Place.name)
+    )
+    return list(result)

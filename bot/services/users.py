@@ -1,0 +1,94 @@
+"""Users: registration, consent, language, intent and home place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import District, User
+from bot.services.errors import DistrictNotInPlace, PlaceNotFound
+from bot.services.places import get_place
+
+FIRST_NAME_LIMIT = 64
+
+
+class Intent(StrEnum):
+    """What brought the user here; asked once during onboarding."""
+
+    NEED_HELP = "need_help"
+    WANT_TO_HELP = "want_to_help"
+    STAY_INFORMED = "informed"
+
+
+async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+
+async def register_contact(session: AsyncSession, telegram_id: int, now: datetime) -> User:
+    """Create the user with nothing but the Telegram id (all we may keep before consent).
+
+    Safe against two first updates arriving at once: the unique id decides.
+    """
+    existing = await get_user(session, telegram_id)
+    if existing is not None:
+        return existing
+    user = User(telegram_id=telegram_id, created_at=now)
+    session.add(user)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        found = await get_user(session, telegram_id)
+        if found is None:
+            raise
+        return found
+    return user
+
+
+async def give_consent(
+    session: AsyncSession, user: User, *, first_name: str, language: str, now: datetime
+) -> None:
+    """Record consent and, only from now on, the name and language."""
+    user.consent_at = now
+    user.first_name = first_name.strip()[:FIRST_NAME_LIMIT] or None
+    user.language = language
+    await session.commit()
+
+
+async def set_language(session: AsyncSession, user: User, language: str) -> None:
+    user.language = language
+    await session.commit()
+
+
+async def set_intent(session: AsyncSession, user: User, intent: Intent) -> None:
+    user.intent = intent.value
+    await session.commit()
+
+
+async def set_home_place(
+    session: AsyncSession, user: User, *, place_id: int, district_id: int | None
+) -> None:
+    """Set the user's place and district; the district must belong to that place."""
+    if await get_place(session, place_id) is None:
+        raise PlaceNotFound
+    if district_id is not None:
+        district = await session.get(District, district_id)
+        if district is None or district.place_id != place_id:
+            raise DistrictNotInPlace
+    user.place_id = place_id
+    user.district_id = district_id
+    await session.commit()
+
+
+async def set_reachable(
+    session: AsyncSession, telegram_id: int, *, blocked_at: datetime | None
+) -> None:
+    """Remember that the user blocked the bot (a time) or unblocked it (None)."""
+    await session.execute(
+        update(User).where(User.telegram_id == telegram_id).values(blocked_at=blocked_at)
+    )
+    await session.commit()

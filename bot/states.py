@@ -1,0 +1,42 @@
+"""Conversation states, each group with the words /cancel uses to say what it cancelled."""
+
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n.lazy_proxy import LazyProxy
+
+
+class Onboarding(StatesGroup):
+    language = State()
+    consent = State()
+    intent = State()
+    place = State()
+    district = State()
+
+
+class ChangePlace(StatesGroup):
+    place = State()
+    district = State()
+
+
+class AddPlace(StatesGroup):
+    name = State()
+    slug = State()
+    districts = State()
+    timezone = State()
+    confirm = State()
+
+
+class Forget(StatesGroup):
+    confirm = State()
+
+
+CANCELLED_WHAT: dict[str, LazyProxy] = {
+    Onboarding.__full_group_name__: __("Signing up was cancelled."),
+    ChangePlace.__full_group_name__: __("Changing your place was cancelled; it stays as it was."),
+    AddPlace.__full_group_name__: __("Adding a place was cancelled; nothing was saved."),
+    Forget.__full_group_name__: __("Deleting your data was cancelled; nothing was deleted."),
+}
+
+
+def group_of(state: str) -> str:
+    return state.split(":", 1)[0]

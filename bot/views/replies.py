@@ -1,0 +1,47 @@
+"""Small helpers for answering in a chat, shared by every handler."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+
+async def edit_or_send(
+    callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the pressed message; if it is too old to edit, send a new one instead."""
+    message = callback.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest:
+            pass
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+
+
+async def drop_buttons(callback: CallbackQuery) -> None:
+    """Remove the buttons of a message whose question is settled (best effort)."""
+    if isinstance(callback.message, Message):
+        with contextlib.suppress(TelegramBadRequest):
+            await callback.message.edit_reply_markup(reply_markup=None)
+
+
+async def deep_link(bot: Bot, payload: str) -> str:
+    me = await bot.me()
+    return f"https://t.me/{me.username}?start={payload}"
+
+
+Reply = Callable[[str, InlineKeyboardMarkup | None], Awaitable[object]]
+
+
+def reply_to_callback(callback: CallbackQuery) -> Reply:
+    return lambda text, markup: edit_or_send(callback, text, markup)
+
+
+def reply_to_message(message: Message) -> Reply:
+    return lambda text, markup: message.answer(text, reply_markup=markup)

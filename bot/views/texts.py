@@ -1,0 +1,63 @@
+"""Longer messages used in more than one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from babel.dates import format_datetime
+
+from bot.db.models import Place
+from bot.services.places import PlaceStats
+
+
+def privacy_notice() -> str:
+    return _(
+        "🔒 <b>Your data in Sąsiad</b>\n\n"
+        "<b>What we keep:</b> your Telegram id, your first name, the language you chose, "
+        "your community centre and district, and what you tell the bot (for example "
+        "a request for help).\n"
+        "<b>Who sees it:</b> the animators of your community centre. Other residents and "
+        "volunteers see only your first name, and an address only when you share it for "
+        "a task.\n"
+        "<b>What we never do:</b> show your phone number or Telegram username to anyone, "
+        "or give your data to anyone else.\n"
+        "<b>Your rights:</b> /export sends you all your data, /forget deletes it, "
+        "/privacy shows this note again."
+    )
+
+
+def local_datetime(moment: datetime, timezone: str, language: str) -> str:
+    """A date and time the way people of `language` write it, in the place's zone."""
+    return format_datetime(
+        moment.astimezone(ZoneInfo(timezone)), format="d MMMM y, HH:mm", locale=language
+    )
+
+
+def place_card(place: Place, stats: PlaceStats, poster_link: str) -> str:
+    districts = ", ".join(escape(d.name) for d in place.districts) or _("none")
+    residents = ngettext("{count} resident", "{count} residents", stats.residents).format(
+        count=stats.residents
+    )
+    animators = ngettext("{count} animator", "{count} animators", stats.animators).format(
+        count=stats.animators
+    )
+    return _(
+        "<b>{name}</b>\n"
+        "Link name: <code>{slug}</code>\n"
+        "Time zone: {timezone}\n"
+        "Districts: {districts}\n"
+        "{residents}, {animators}\n"
+        "Poster link: {link}"
+    ).format(
+        name=escape(place.name),
+        slug=place.slug,
+        timezone=place.timezone,
+        districts=districts,
+        residents=residents,
+        animators=animators,
+        link=poster_link,
+    )

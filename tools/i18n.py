@@ -1,0 +1,33 @@
+"""Catalogue maintenance for developers: `python tools/i18n.py` re-extracts and merges.
+
+New messages appear in each `locales/<lang>/LC_MESSAGES/messages.po` with an
+empty translation; `tests/test_catalogues.py` fails until every one is filled.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYWORDS = ["-k", "_", "-k", "__", "-k", "ngettext:1,2", "-k", "lazy_ngettext:1,2"]
+
+
+def main() -> int:
+    pot = ROOT / "locales" / "messages.pot"
+    pybabel = [sys.executable, "-m", "babel.messages.frontend"]
+    subprocess.run(
+        [*pybabel, "extract", *KEYWORDS, "--no-location", "-o", str(pot), str(ROOT / "bot")],
+        check=True,
+    )
+    subprocess.run(
+        [*pybabel, "update", "--no-fuzzy-matching", "-i", str(pot), "-d", str(ROOT / "locales"),
+         "-D", "messages", "--no-location"],
+        check=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
