@@ -22,8 +22,18 @@ def main() -> int:
         check=True,
     )
     subprocess.run(
-        [*pybabel, "update", "--no-fuzzy-matching", "-i", str(pot), "-d", str(ROOT / "locales"),
-         "-D", "messages", "--no-location"],
+        [
+            *pybabel,
+            "update",
+            "--no-fuzzy-matching",
+            "-i",
+            str(pot),
+            "-d",
+            str(ROOT / "locales"),
+            "-D",
+            "messages",
+            "--no-location",
+        ],
         check=True,
     )
     return 0

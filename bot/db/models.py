@@ -21,6 +21,8 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """Relationships are `lazy="raise"`: async code must say what it loads."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
 
@@ -37,7 +39,10 @@ class Place(Base):
     created_at: Mapped[datetime]
 
     districts: Mapped[list[District]] = relationship(
-        back_populates="place", order_by="District.name", cascade="all, delete-orphan"
+        back_populates="place",
+        order_by="District.name",
+        cascade="all, delete-orphan",
+        lazy="raise",
     )
 
 
@@ -49,7 +54,7 @@ class District(Base):
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(64))
 
-    place: Mapped[Place] = relationship(back_populates="districts")
+    place: Mapped[Place] = relationship(back_populates="districts", lazy="raise")
 
 
 class User(Base):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -71,6 +71,7 @@ def build_router() -> Router:
     router = Router(name=__name__)
     home = PlacePurpose.HOME
     router.message.register(cmd_start, CommandStart())
+    router.message.register(begin_onboarding, Command("language"), ~HasConsented())
     router.callback_query.register(cb_onboarding_language, Onboarding.language, LanguageCD.filter())
     router.callback_query.register(cb_consent, Onboarding.consent, ConsentCD.filter())
     router.callback_query.register(cb_intent, Onboarding.intent, IntentCD.filter())
@@ -123,6 +124,18 @@ async def cmd_start(
                 reply_markup=kb.main_menu(),
             )
         return
+    await begin_onboarding(message, session, state, settings, clock, payload)
+
+
+async def begin_onboarding(
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    clock: Clock,
+    payload: str = "",
+) -> None:
+    """Newcomers start with the language; a poster's place or an invite waits in the state."""
     await register_contact(session, message.from_user.id, clock())
     await state.set_state(Onboarding.language)
     if payload.startswith(INVITE_PREFIX):

@@ -56,7 +56,7 @@ async def redeem_invite(session: AsyncSession, *, token: str, user: User, now: d
     )
     place_id = claimed.scalar_one_or_none()
     if place_id is None:
-        await session.rollback()
+        # Nothing was changed; no rollback, which would expire the caller's loaded objects.
         raise InviteInvalid
     already = await session.scalar(
         select(Membership.id).where(

@@ -148,5 +148,6 @@ async def places_run_by(session: AsyncSession, user_id: int) -> list[Place]:
         .join(Membership, Membership.place_id == Place.id)
         .where(Membership.user_id == user_id, Membership.role == ANIMATOR)
         .order_by(Place.name)
+        .options(selectinload(Place.districts))
     )
     return list(result)

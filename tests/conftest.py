@@ -1,0 +1,154 @@
+"""Fixtures: a migrated database (SQLite by default, PostgreSQL when
+SASIAD_TEST_DATABASE_URL is set), settings, and a bot harness around the real Dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+from aiogram.utils.i18n import I18n
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import build_dispatcher
+from bot.config import Settings
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrations import upgrade
+from bot.db.models import Base
+from bot.i18n import build_i18n
+from tests.fakes.session import RecordingSession
+from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person
+
+PG_URL = os.environ.get("SASIAD_TEST_DATABASE_URL")
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
+ADMIN_ID = 900_001
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+
+
+async def reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _upgrade_url(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per run; each test then starts from a copy (SQLite) or truncated tables."""
+    if PG_URL:
+        asyncio.run(reset_postgres(PG_URL))
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(_upgrade_url(f"sqlite+aiosqlite:///{path}"))
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> str:
+    if PG_URL:
+        return PG_URL
+    copy = tmp_path / "sasiad.db"
+    shutil.copyfile(migrated_template, copy)
+    return f"sqlite+aiosqlite:///{copy}"
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url)
+    if PG_URL:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+async def db(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        database_url=database_url,
+        admin_ids=frozenset({ADMIN_ID}),
+    )
+
+
+@pytest.fixture(scope="session")
+def i18n() -> I18n:
+    return build_i18n("pl")
+
+
+@pytest.fixture
+def harness(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> Iterator[Harness]:
+    """Every test through it also fails if a handler crashed (the error handler logged it)."""
+    recording = RecordingSession()
+    bot = Bot(TOKEN, session=recording, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    monotonic = FakeMonotonic()
+    dp = build_dispatcher(
+        settings=settings,
+        session_factory=session_factory,
+        i18n=i18n,
+        clock=clock,
+        monotonic=monotonic,
+    )
+    caplog.set_level(logging.INFO)
+    yield Harness(dp=dp, bot=bot, session=recording, clock=clock, monotonic=monotonic)
+    crashes = [
+        r for r in caplog.records if r.name == "bot.handlers.errors" and r.levelno >= logging.ERROR
+    ]
+    assert not crashes, f"a handler crashed: {crashes[0].exc_info}"
+
+
+@pytest.fixture
+def anna() -> Person:
+    return Person(id=100_001, first_name="Anna", language_code="pl")
+
+
+@pytest.fixture
+def admin() -> Person:
+    return Person(id=ADMIN_ID, first_name="Ewa", language_code="pl")

@@ -1,0 +1,120 @@
+"""A Bot API session that answers like Telegram without a network, and records every call."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SetMyCommands,
+    TelegramMethod,
+)
+from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
+
+from tests.fakes.telegram_rules import (
+    CAPTION_LIMIT,
+    MESSAGE_LIMIT,
+    TelegramRuleBroken,
+    check_html,
+    check_markup,
+)
+
+BOT_USERNAME = "sasiad_test_bot"
+
+
+def _inline(markup: Any) -> InlineKeyboardMarkup | None:
+    """A sent message carries only an inline keyboard; a reply keyboard stays with the chat."""
+    return markup if isinstance(markup, InlineKeyboardMarkup) else None
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.blocked_chats: set[int] = set()
+        self.unsupported: set[type] = set()
+        self.documents: dict[int, bytes] = {}
+        self._message_ids = itertools.count(5000)
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise AssertionError("the bot downloads no files")
+        yield b""  # makes this an async generator, as the interface requires
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        self.requests.append(method)
+        if type(method) in self.unsupported:
+            raise TelegramBadRequest(method=method, message="Not Found: method not found")
+        chat_id = getattr(method, "chat_id", None)
+        if chat_id in self.blocked_chats:
+            raise TelegramForbiddenError(
+                method=method, message="Forbidden: bot was blocked by the user"
+            )
+        try:
+            self._check(method)
+        except TelegramRuleBroken as broken:
+            raise TelegramBadRequest(method=method, message=f"Bad Request: {broken}") from broken
+        return self._answer(bot, method)
+
+    @staticmethod
+    def _check(method: TelegramMethod[Any]) -> None:
+        if isinstance(method, SendMessage | EditMessageText):
+            check_html(method.text, MESSAGE_LIMIT)
+        if isinstance(method, SendDocument) and method.caption:
+            check_html(method.caption, CAPTION_LIMIT)
+        markup = getattr(method, "reply_markup", None)
+        if markup is not None:
+            check_markup(markup)
+
+    def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        now = datetime.now(tz=UTC)
+        if isinstance(method, GetMe):
+            return User(id=bot.id, is_bot=True, first_name="Sąsiad", username=BOT_USERNAME)
+        if isinstance(method, SendMessage | SendDocument):
+            message_id = next(self._message_ids)
+            document = None
+            if isinstance(method, SendDocument):
+                self.documents[message_id] = method.document.data  # type: ignore[union-attr]
+                document = Document(file_id=f"doc{message_id}", file_unique_id=f"u{message_id}")
+            return Message(
+                message_id=message_id,
+                date=now,
+                chat=Chat(id=method.chat_id, type="private"),
+                from_user=User(id=bot.id, is_bot=True, first_name="Sąsiad"),
+                text=getattr(method, "text", None),
+                document=document,
+                reply_markup=_inline(getattr(method, "reply_markup", None)),
+            )
+        if isinstance(method, EditMessageText):
+            return Message(
+                message_id=method.message_id,
+                date=now,
+                chat=Chat(id=method.chat_id, type="private"),
+                text=method.text,
+                reply_markup=_inline(method.reply_markup),
+            )
+        if isinstance(method, AnswerCallbackQuery | SetMyCommands | EditMessageReplyMarkup):
+            return True
+        raise AssertionError(f"the fake Bot API does not know {type(method).__name__}")

@@ -1,0 +1,223 @@
+"""Drive the real Dispatcher with real `Update` objects and read back what the bot sent."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import EditMessageText, SendDocument, SendMessage, TelegramMethod
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ChatMemberBanned,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    ReplyKeyboardMarkup,
+    Sticker,
+    Update,
+    User,
+)
+
+from tests.fakes.session import RecordingSession
+
+
+class FakeClock:
+    """Time that moves only when a test says so."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.value = 1000.0
+
+    def __call__(self) -> float:
+        return self.value
+
+
+@dataclass
+class Person:
+    """A Telegram user as the bot sees them."""
+
+    id: int
+    first_name: str = "Anna"
+    language_code: str | None = "pl"
+
+    @property
+    def tg(self) -> User:
+        return User(
+            id=self.id, is_bot=False, first_name=self.first_name, language_code=self.language_code
+        )
+
+
+@dataclass
+class Harness:
+    dp: Dispatcher
+    bot: Bot
+    session: RecordingSession
+    clock: FakeClock
+    monotonic: FakeMonotonic
+    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        """Process one update; return the calls the bot made while handling it."""
+        before = len(self.session.requests)
+        await self.dp.feed_update(self.bot, update)
+        return self.session.requests[before:]
+
+    def _chat(self, person: Person) -> Chat:
+        return Chat(id=person.id, type="private", first_name=person.first_name)
+
+    async def send(self, person: Person, text: str) -> list[TelegramMethod[Any]]:
+        entities = None
+        if text.startswith("/"):
+            command = text.split()[0]
+            entities = [MessageEntity(type="bot_command", offset=0, length=len(command))]
+        message = Message(
+            message_id=next(self._message_ids),
+            date=self.clock(),
+            chat=self._chat(person),
+            from_user=person.tg,
+            text=text,
+            entities=entities,
+        )
+        return await self.feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def send_sticker(self, person: Person) -> list[TelegramMethod[Any]]:
+        sticker = Sticker(
+            file_id="sticker",
+            file_unique_id="s",
+            type="regular",
+            width=512,
+            height=512,
+            is_animated=False,
+            is_video=False,
+        )
+        message = Message(
+            message_id=next(self._message_ids),
+            date=self.clock(),
+            chat=self._chat(person),
+            from_user=person.tg,
+            sticker=sticker,
+        )
+        return await self.feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def press_data(
+        self, person: Person, data: str, message_id: int = 1, text: str = "…"
+    ) -> list[TelegramMethod[Any]]:
+        """Press a button with exactly this callback data (which a client could forge)."""
+        origin = Message(
+            message_id=message_id,
+            date=self.clock(),
+            chat=self._chat(person),
+            from_user=User(id=self.bot.id, is_bot=True, first_name="Sąsiad"),
+            text=text,
+        )
+        callback = CallbackQuery(
+            id=str(next(self._update_ids)),
+            from_user=person.tg,
+            chat_instance="ci",
+            message=origin,
+            data=data,
+        )
+        return await self.feed(Update(update_id=next(self._update_ids), callback_query=callback))
+
+    async def press(self, person: Person, label: str) -> list[TelegramMethod[Any]]:
+        """Press the inline button whose text contains `label` on the last message that has it."""
+        for method in reversed(self.session.requests):
+            if getattr(method, "chat_id", None) != person.id:
+                continue
+            markup = getattr(method, "reply_markup", None)
+            if not isinstance(markup, InlineKeyboardMarkup):
+                continue
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if label in button.text:
+                        return await self.press_data(
+                            person,
+                            button.callback_data or "",
+                            self._message_id_of(method),
+                        )
+        raise AssertionError(f"no button {label!r} was shown to {person.id}")
+
+    def _message_id_of(self, method: TelegramMethod[Any]) -> int:
+        if isinstance(method, EditMessageText) and method.message_id is not None:
+            return method.message_id
+        return 1
+
+    async def bot_status(self, person: Person, *, blocked: bool) -> list[TelegramMethod[Any]]:
+        bot_user = User(id=self.bot.id, is_bot=True, first_name="Sąsiad")
+        old = (
+            ChatMemberMember(user=bot_user)
+            if blocked
+            else ChatMemberBanned(user=bot_user, until_date=0)
+        )
+        new = (
+            ChatMemberBanned(user=bot_user, until_date=0)
+            if blocked
+            else ChatMemberMember(user=bot_user)
+        )
+        event = ChatMemberUpdated(
+            chat=self._chat(person),
+            from_user=person.tg,
+            date=self.clock(),
+            old_chat_member=old,
+            new_chat_member=new,
+        )
+        return await self.feed(Update(update_id=next(self._update_ids), my_chat_member=event))
+
+
+def texts(calls: list[TelegramMethod[Any]]) -> list[str]:
+    """The text of every message sent or edited, in order."""
+    out: list[str] = []
+    for call in calls:
+        if isinstance(call, SendMessage | EditMessageText):
+            out.append(call.text)
+        elif isinstance(call, SendDocument) and call.caption:
+            out.append(call.caption)
+    return out
+
+
+def joined(calls: list[TelegramMethod[Any]]) -> str:
+    return "\n".join(texts(calls))
+
+
+def alerts(calls: list[TelegramMethod[Any]]) -> list[str]:
+    return [
+        call.text for call in calls if type(call).__name__ == "AnswerCallbackQuery" and call.text
+    ]
+
+
+def inline_labels(calls: list[TelegramMethod[Any]]) -> list[str]:
+    labels: list[str] = []
+    for call in calls:
+        markup = getattr(call, "reply_markup", None)
+        if isinstance(markup, InlineKeyboardMarkup):
+            labels.extend(button.text for row in markup.inline_keyboard for button in row)
+    return labels
+
+
+def reply_labels(calls: list[TelegramMethod[Any]]) -> list[str]:
+    labels: list[str] = []
+    for call in calls:
+        markup = getattr(call, "reply_markup", None)
+        if isinstance(markup, ReplyKeyboardMarkup):
+            labels.extend(button.text for row in markup.keyboard for button in row)
+    return labels
+
+
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
