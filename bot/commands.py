@@ -39,7 +39,7 @@ ADMIN_COMMANDS = [
 
 
 def _translated(i18n: I18n, commands: list[tuple[str, LazyProxy]], lang: str) -> list[BotCommand]:
-    with i18n.use_locale(lang):
+    with i18n.context(), i18n.use_locale(lang):
         return [BotCommand(command=name, description=str(text)) for name, text in commands]
 
 

@@ -1,0 +1,122 @@
+"""A small Bot API server on 127.0.0.1 for end-to-end tests: it queues updates for
+`getUpdates`, answers the sending methods like Telegram, and records every call."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.telegram_rules import MESSAGE_LIMIT, TelegramRuleBroken, check_html
+
+BOT_ID = 123456789
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Sąsiad", "username": "sasiad_e2e_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeBotApi:
+    calls: list[Call] = field(default_factory=list)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(700))
+    _runner: web.AppRunner | None = None
+    base_url: str = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> None:
+        async with self._changed:
+            self._updates.append({"update_id": next(self._update_ids), kind: payload})
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[list[Call]], Any], timeout: float = 30) -> Any:
+        """Wait until the recorded calls satisfy `predicate` (event-driven, no polling sleep)."""
+
+        async def until() -> Any:
+            async with self._changed:
+                while not (result := predicate(self.calls)):
+                    await self._changed.wait()
+                return result
+
+        return await asyncio.wait_for(until(), timeout)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        form = await request.post()
+        params = {key: _decode(str(value)) for key, value in form.items()}
+        if method.lower() == "getupdates":
+            return _ok(await self._get_updates(params))
+        async with self._changed:
+            self.calls.append(Call(method, params))
+            self._changed.notify_all()
+        try:
+            return _ok(self._answer(method, params))
+        except TelegramRuleBroken as broken:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {broken}"},
+                status=400,
+            )
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        async with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates:
+                try:
+                    # Telegram may answer a long poll early; a short wait keeps shutdown quick.
+                    wait = min(float(params.get("timeout") or 0), 1.0)
+                    await asyncio.wait_for(self._changed.wait(), wait)
+                except TimeoutError:
+                    pass
+            return list(self._updates)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        name = method.lower()
+        if name == "getme":
+            return BOT_USER
+        if name in {"sendmessage", "editmessagetext"}:
+            check_html(params["text"], MESSAGE_LIMIT)
+            return {
+                "message_id": params.get("message_id") or next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": params["chat_id"], "type": "private"},
+                "from": BOT_USER,
+                "text": params["text"],
+            }
+        return True
+
+
+def _decode(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})

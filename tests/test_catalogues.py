@@ -1,0 +1,157 @@
+"""Every message the code can show exists, translated, in pl, en and uk."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.config import LANGUAGES
+from bot.i18n import LOCALES_DIR, build_i18n, catalogue_paths, compile_catalogues
+
+BOT_DIR = Path(__file__).resolve().parents[1] / "bot"
+KEYWORDS = {"_": None, "__": None, "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+PLURAL_FORMS = {"pl": 3, "uk": 3, "en": 2}
+
+
+def source_messages() -> set[str | tuple[str, str]]:
+    """What the code asks gettext for, found the way pybabel finds it."""
+    found: set[str | tuple[str, str]] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(BOT_DIR), keywords=KEYWORDS, comment_tags=()
+    ):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def load(lang: str) -> Catalog:
+    with catalogue_paths()[lang].open("rb") as handle:
+        return read_po(handle)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def tags(text: str) -> list[str]:
+    return re.findall(r"</?[a-z-]+>", text)
+
+
+def test_the_code_uses_messages() -> None:
+    assert len(source_messages()) > 50
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_message_is_in_the_catalogue_and_translated(lang: str) -> None:
+    catalogue = load(lang)
+    missing, untranslated = [], []
+    for message in source_messages():
+        key = message if isinstance(message, str) else message[0]
+        entry = catalogue.get(key)
+        if entry is None:
+            missing.append(message)
+        elif (
+            entry.fuzzy
+            or not entry.string
+            or not all([entry.string] if isinstance(entry.string, str) else entry.string)
+        ):
+            untranslated.append(message)
+    assert not missing, f"{lang}: not in the catalogue: {missing}"
+    assert not untranslated, f"{lang}: untranslated or fuzzy: {untranslated}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_stale_messages_left_in_the_catalogue(lang: str) -> None:
+    wanted = {m if isinstance(m, str) else m[0] for m in source_messages()}
+    stale = [
+        entry.id
+        for entry in load(lang)
+        if entry.id and (entry.id if isinstance(entry.id, str) else entry.id[0]) not in wanted
+    ]
+    assert not stale, f"{lang}: messages no code uses any more: {stale}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_placeholders_and_markup(lang: str) -> None:
+    problems = []
+    for entry in load(lang):
+        if not entry.id:
+            continue
+        sources = [entry.id] if isinstance(entry.id, str) else list(entry.id)
+        translations = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+        expected = set().union(*(placeholders(s) for s in sources))
+        for translation in translations:
+            if placeholders(translation) != expected:
+                problems.append((entry.id, translation))
+            if sorted(tags(translation)) != sorted(tags(sources[0])):
+                problems.append((entry.id, translation))
+    assert not problems, f"{lang}: placeholders or HTML tags differ: {problems}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_plural_entries_have_every_form(lang: str) -> None:
+    catalogue = load(lang)
+    assert catalogue.num_plurals == PLURAL_FORMS[lang]
+    for entry in catalogue:
+        if entry.pluralizable:
+            assert len(entry.string) == PLURAL_FORMS[lang], entry.id
+            assert all(entry.string), entry.id
+
+
+POLISH = {
+    1: "1 zarejestrowana osoba",
+    2: "2 zarejestrowane osoby",
+    4: "4 zarejestrowane osoby",
+    5: "5 zarejestrowanych osób",
+    12: "12 zarejestrowanych osób",
+    14: "14 zarejestrowanych osób",
+    21: "21 zarejestrowanych osób",
+    22: "22 zarejestrowane osoby",
+    24: "24 zarejestrowane osoby",
+    25: "25 zarejestrowanych osób",
+    112: "112 zarejestrowanych osób",
+    0: "0 zarejestrowanych osób",
+}
+UKRAINIAN = {
+    1: "1 аніматор",
+    3: "3 аніматори",
+    5: "5 аніматорів",
+    11: "11 аніматорів",
+    21: "21 аніматор",
+    22: "22 аніматори",
+    111: "111 аніматорів",
+}
+
+
+@pytest.mark.parametrize(("count", "expected"), sorted(POLISH.items()))
+def test_polish_plural_forms(count: int, expected: str) -> None:
+    i18n = build_i18n("pl")
+    text = i18n.gettext("{count} resident", "{count} residents", count, locale="pl")
+    assert text.format(count=count) == expected
+
+
+@pytest.mark.parametrize(("count", "expected"), sorted(UKRAINIAN.items()))
+def test_ukrainian_plural_forms(count: int, expected: str) -> None:
+    i18n = build_i18n("pl")
+    text = i18n.gettext("{count} animator", "{count} animators", count, locale="uk")
+    assert text.format(count=count) == expected
+
+
+def test_catalogues_compile_from_scratch(tmp_path: Path) -> None:
+    for lang in LANGUAGES:
+        target = tmp_path / lang / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        (target / "messages.po").write_bytes(catalogue_paths()[lang].read_bytes())
+    compile_catalogues(tmp_path)
+    i18n = build_i18n("pl", tmp_path)
+    assert set(i18n.available_locales) == set(LANGUAGES)
+    assert i18n.gettext("❓ Help", locale="uk") == "❓ Допомога"
+
+
+def test_locales_dir_is_the_repository_one() -> None:
+    assert (LOCALES_DIR / "pl" / "LC_MESSAGES" / "messages.po").exists()

@@ -1,0 +1,96 @@
+"""The `sasiad` command line and its configuration errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import ConfigError, Settings
+
+CLEAN_ENV = {key: value for key, value in os.environ.items() if not key.startswith("SASIAD_")}
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**CLEAN_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("token", "variable"),
+    [(None, "SASIAD_BOT_TOKEN"), ("not-a-token", "SASIAD_BOT_TOKEN")],
+)
+def test_run_without_a_usable_token_says_what_to_set(
+    tmp_path, token: str | None, variable: str
+) -> None:
+    env = {"SASIAD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
+    if token is not None:
+        env["SASIAD_BOT_TOKEN"] = token
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env={**CLEAN_ENV, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_admin_ids(tmp_path) -> None:
+    result = run_cli("db", "upgrade", SASIAD_ADMIN_IDS="12,abc")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "SASIAD_ADMIN_IDS is not valid: "
+        "Value error, use numeric Telegram user ids separated by commas."
+    )
+
+
+def test_settings_parse_admin_ids() -> None:
+    assert Settings(_env_file=None, admin_ids="1, 2 3").admin_ids == frozenset({1, 2, 3})
+    with pytest.raises(ConfigError):
+        Settings(_env_file=None).require_token()
+
+
+def test_places_and_invite_from_the_command_line(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SASIAD_DATABASE_URL", database_url)
+    monkeypatch.delenv("SASIAD_BOT_TOKEN", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    assert (
+        main(
+            [
+                "places",
+                "add",
+                "--name",
+                "MAL Żoliborz",
+                "--slug",
+                "mal-zoliborz",
+                "--districts",
+                "Marymont, Sady",
+            ]
+        )
+        == 0
+    )
+    assert "Added MAL Żoliborz (mal-zoliborz), 2 district(s)." in capsys.readouterr().out
+    assert main(["places", "list"]) == 0
+    assert "mal-zoliborz\tMAL Żoliborz\tEurope/Warsaw" in capsys.readouterr().out
+    assert main(["places", "add", "--name", "Again", "--slug", "mal-zoliborz"]) == 2
+    assert main(["invite", "--place", "mal-zoliborz", "--bot-username", "@sasiad_bot"]) == 0
+    assert capsys.readouterr().out.startswith("https://t.me/sasiad_bot?start=invite-")
+    assert main(["invite", "--place", "nope"]) == 2

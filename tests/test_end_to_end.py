@@ -1,0 +1,126 @@
+"""The real `sasiad run` process against a fake Bot API over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakes.bot_api import BOT_ID, BOT_USER, Call, FakeBotApi
+
+PERSON = {"id": 31337, "is_bot": False, "first_name": "Jadwiga", "language_code": "pl"}
+TOKEN = f"{BOT_ID}:AAEndToEndTokenForTheFakeServer_xyz"
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def _chat_message(text: str, message_id: int) -> dict[str, Any]:
+    entities = (
+        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if text.startswith("/")
+        else []
+    )
+    return {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "text": text,
+        "entities": entities,
+        "chat": {"id": PERSON["id"], "type": "private"},
+        "from": PERSON,
+    }
+
+
+def _sent_to_person(calls: list[Call]) -> list[Call]:
+    return [
+        c
+        for c in calls
+        if c.method in {"sendMessage", "editMessageText"}
+        and c.params.get("chat_id") == PERSON["id"]
+    ]
+
+
+def _button(call: Call, label: str) -> str | None:
+    markup = call.params.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if label in button["text"]:
+                return button["callback_data"]
+    return None
+
+
+async def _press(api: FakeBotApi, label: str, expect: str) -> None:
+    data = next(b for c in reversed(_sent_to_person(api.calls)) if (b := _button(c, label)))
+    seen = len(_sent_to_person(api.calls))
+    message = _chat_message("…", 1) | {"from": BOT_USER}
+    await api.push(
+        "callback_query",
+        {
+            "id": f"cb{seen}",
+            "from": PERSON,
+            "chat_instance": "e2e",
+            "message": message,
+            "data": data,
+        },
+    )
+    await api.wait_for(
+        lambda calls: any(expect in c.params["text"] for c in _sent_to_person(calls)[seen:])
+    )
+
+
+async def test_onboarding_over_http(api: FakeBotApi, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SASIAD_")} | {
+        "SASIAD_BOT_TOKEN": TOKEN,
+        "SASIAD_API_BASE_URL": api.base_url,
+        "SASIAD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
+        "SASIAD_ADMIN_IDS": "1",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        await api.wait_for(
+            lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=60
+        )
+        await api.push("message", _chat_message("/start", 1))
+        await api.wait_for(
+            lambda calls: any(
+                "Jaki język wolisz?" in c.params["text"] for c in _sent_to_person(calls)
+            )
+        )
+        await _press(api, "Polski", "Twoje dane w Sąsiedzie")
+        await _press(api, "Zgadzam się", "Co Cię sprowadza")
+        await _press(api, "Chcę pomagać", "Żadne miejsce nie dołączyło")
+        await api.wait_for(
+            lambda calls: any(
+                "Gotowe, Jadwiga!" in c.params["text"] for c in _sent_to_person(calls)
+            )
+        )
+        menu = next(c for c in _sent_to_person(api.calls) if "Gotowe" in c.params["text"])
+        assert menu.params["reply_markup"]["keyboard"][0][0]["text"] == "📍 Moje miejsce"
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, output.decode()
+    assert b"Traceback" not in output, output.decode()
+    assert (tmp_path / "e2e.db").exists(), "the default SQLite file was created and migrated"

@@ -1,0 +1,155 @@
+"""Rules in bot/services, checked directly."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Membership, User
+from bot.services.errors import (
+    DistrictNotInPlace,
+    EmptyValue,
+    InvalidSlug,
+    InviteInvalid,
+    SlugTaken,
+    TooLong,
+    TooManyDistricts,
+    UnknownTimezone,
+)
+from bot.services.invites import create_invite, redeem_invite
+from bot.services.places import (
+    create_place,
+    get_place,
+    list_places,
+    parse_districts,
+    suggest_slug,
+    validate_slug,
+)
+from bot.services.privacy import export_user_data, forget_user
+from bot.services.users import give_consent, register_contact, set_home_place
+from tests.harness import START
+from tests.helpers import add_place
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("MAL Żoliborz", "mal-zoliborz"),
+        ("Dom Sąsiedzki „Łąkowa” 7", "dom-sasiedzki-lakowa-7"),
+        ("CIL — Poznań / Jeżyce", "cil-poznan-jezyce"),
+        ("!!!", ""),
+        ("x" * 80, "x" * 40),
+    ],
+)
+def test_suggest_slug(name: str, slug: str) -> None:
+    assert suggest_slug(name) == slug
+
+
+@pytest.mark.parametrize("slug", ["", "-a", "a-", "ż", "a b", "x" * 41, "a_b"])
+def test_invalid_slugs(slug: str) -> None:
+    with pytest.raises(InvalidSlug):
+        validate_slug(slug)
+
+
+def test_slug_is_lowercased_and_trimmed() -> None:
+    assert validate_slug(" Zoliborz ") == "zoliborz"
+
+
+def test_parse_districts() -> None:
+    assert parse_districts("Marymont, Sady Żoliborskie;\nmarymont , ") == [
+        "Marymont",
+        "Sady Żoliborskie",
+    ]
+    assert parse_districts("  ") == []
+    with pytest.raises(TooLong):
+        parse_districts("x" * 65)
+    with pytest.raises(TooManyDistricts):
+        parse_districts(",".join(f"d{n}" for n in range(61)))
+
+
+async def test_create_place_validates_everything(db: AsyncSession) -> None:
+    with pytest.raises(EmptyValue):
+        await create_place(
+            db, name=" ", slug="a", districts=[], timezone="Europe/Warsaw", now=START
+        )
+    with pytest.raises(UnknownTimezone):
+        await create_place(db, name="A", slug="a", districts=[], timezone="Warsaw", now=START)
+    await create_place(db, name="A", slug="a", districts=["X"], timezone="Europe/Warsaw", now=START)
+    with pytest.raises(SlugTaken):
+        await create_place(
+            db, name="B", slug="A", districts=[], timezone="Europe/Warsaw", now=START
+        )
+
+
+async def test_list_places_pages(db: AsyncSession) -> None:
+    for n in range(5):
+        await add_place(db, name=f"P{n}", slug=f"p{n}", districts=())
+    page = await list_places(db, page=1, per_page=2)
+    assert [p.name for p in page.places] == ["P2", "P3"]
+    assert page.pages == 3
+    beyond = await list_places(db, page=99, per_page=2)
+    assert beyond.page == 2
+    assert [p.name for p in beyond.places] == ["P4"]
+
+
+async def test_register_contact_is_idempotent(db: AsyncSession) -> None:
+    first = await register_contact(db, 42, START)
+    second = await register_contact(db, 42, START)
+    assert first.id == second.id
+    assert await db.scalar(select(func.count(User.id))) == 1
+
+
+async def test_home_district_must_belong_to_the_place(db: AsyncSession) -> None:
+    a = await add_place(db, name="A", slug="a", districts=("A1",))
+    b = await get_place(db, await add_place(db, name="B", slug="b", districts=("B1",)))
+    user = await register_contact(db, 7, START)
+    with pytest.raises(DistrictNotInPlace):
+        await set_home_place(db, user, place_id=a, district_id=b.districts[0].id)
+
+
+async def test_only_one_of_many_concurrent_redemptions_wins(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Twenty people open the same invite at the same moment: exactly one becomes animator."""
+    async with session_factory() as db:
+        place_id = await add_place(db)
+        invite = await create_invite(
+            db, place_id=place_id, created_by_user_id=None, now=START, ttl=timedelta(days=1)
+        )
+        users = [await register_contact(db, 1000 + n, START) for n in range(20)]
+
+    async def attempt(user: User) -> bool:
+        async with session_factory() as session:
+            try:
+                await redeem_invite(session, token=invite.token, user=user, now=START)
+            except InviteInvalid:
+                return False
+            return True
+
+    results = await asyncio.gather(*(attempt(user) for user in users))
+    assert results.count(True) == 1
+    async with session_factory() as db:
+        assert await db.scalar(select(func.count(Membership.id))) == 1
+
+
+async def test_export_and_forget(db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    user = await register_contact(db, 5, START)
+    await give_consent(db, user, first_name="  Zofia ", language="pl", now=START)
+    await set_home_place(db, user, place_id=place_id, district_id=None)
+    invite = await create_invite(
+        db, place_id=place_id, created_by_user_id=user.id, now=START, ttl=timedelta(days=1)
+    )
+    await redeem_invite(db, token=invite.token, user=user, now=START)
+    data = await export_user_data(db, user, START)
+    assert data["first_name"] == "Zofia"
+    assert data["roles"] == [
+        {"role": "animator", "place": "MAL Żoliborz", "since": START.isoformat()}
+    ]
+    await forget_user(db, user)
+    assert await db.scalar(select(func.count(User.id))) == 0
+    assert await db.scalar(select(func.count(Membership.id))) == 0
