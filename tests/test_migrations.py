@@ -21,7 +21,8 @@ from tests.conftest import PG_URL
 async def empty_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A database of its own, so walking down to nothing disturbs no other test."""
     if PG_URL:
-        admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+        server = make_engine(PG_URL)
+        admin = server.execution_options(isolation_level="AUTOCOMMIT")
         async with admin.connect() as connection:
             await connection.execute(text("DROP DATABASE IF EXISTS sasiad_stairway"))
             await connection.execute(text("CREATE DATABASE sasiad_stairway"))
@@ -31,7 +32,7 @@ async def empty_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
         async with admin.connect() as connection:
             await connection.execute(text("DROP DATABASE sasiad_stairway"))
-        await admin.engine.dispose()
+        await server.dispose()
         return
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'stairway.db'}")
     yield engine
