@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import system_clock
 from bot.config import ConfigError, Settings
@@ -48,58 +50,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _places_list(settings: Settings) -> int:
+@asynccontextmanager
+async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A migrated database for one CLI action."""
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
         async with make_session_factory(engine)() as session:
-            page = await list_places(session, page=0, per_page=10_000)
-            for place in page.places:
-                print(f"{place.slug}\t{place.name}\t{place.timezone}")
-            if not page.places:
-                print("No places yet. Add one with: sasiad places add --name ... --slug ...")
+            yield session
     finally:
         await engine.dispose()
+
+
+async def _places_list(settings: Settings) -> int:
+    async with _session(settings) as session:
+        page = await list_places(session, page=0, per_page=10_000)
+    for place in page.places:
+        print(f"{place.slug}\t{place.name}\t{place.timezone}")
+    if not page.places:
+        print("No places yet. Add one with: sasiad places add --name ... --slug ...")
     return 0
 
 
 async def _places_add(settings: Settings, args: argparse.Namespace) -> int:
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        async with make_session_factory(engine)() as session:
-            place = await create_place(
-                session,
-                name=args.name,
-                slug=args.slug,
-                districts=parse_districts(args.districts),
-                timezone=args.timezone or settings.timezone,
-                now=system_clock(),
-            )
-            print(f"Added {place.name} ({place.slug}), {len(place.districts)} district(s).")
-    finally:
-        await engine.dispose()
+    async with _session(settings) as session:
+        place = await create_place(
+            session,
+            name=args.name,
+            slug=args.slug,
+            districts=parse_districts(args.districts),
+            timezone=args.timezone or settings.timezone,
+            now=system_clock(),
+        )
+    print(f"Added {place.name} ({place.slug}), {len(place.districts)} district(s).")
     return 0
 
 
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        async with make_session_factory(engine)() as session:
-            place = await get_place_by_slug(session, args.place)
-            if place is None:
-                print(f"No place with the link name {args.place!r}.", file=sys.stderr)
-                return 2
-            invite = await create_invite(
-                session,
-                place_id=place.id,
-                created_by_user_id=None,
-                now=system_clock(),
-                ttl=timedelta(hours=settings.invite_ttl_hours),
-            )
-    finally:
-        await engine.dispose()
+    async with _session(settings) as session:
+        place = await get_place_by_slug(session, args.place)
+        if place is None:
+            print(f"No place with the link name {args.place!r}.", file=sys.stderr)
+            return 2
+        invite = await create_invite(
+            session,
+            place_id=place.id,
+            created_by_user_id=None,
+            now=system_clock(),
+            ttl=timedelta(hours=settings.invite_ttl_hours),
+        )
     payload = f"{INVITE_PREFIX}{invite.token}"
     if args.bot_username:
         print(f"https://t.me/{args.bot_username.lstrip('@')}?start={payload}")
@@ -110,11 +109,8 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _db_upgrade(settings: Settings) -> int:
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
+    async with _session(settings):
+        pass
     print("Database is up to date.")
     return 0
 

@@ -5,13 +5,15 @@ The place and district steps also serve "📍 My place" and poster deep links.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,8 +69,39 @@ class Step:
         return current is not None and current.startswith(Onboarding.__full_group_name__)
 
 
+class StepMiddleware(BaseMiddleware):
+    """Gathers what every step needs into one `step` argument (for known users)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("user")
+        reply: Reply | None = None
+        if isinstance(event, CallbackQuery):
+            reply = reply_to_callback(event)
+        elif isinstance(event, Message):
+            reply = reply_to_message(event)
+        if user is not None and reply is not None:
+            data["step"] = Step(
+                reply,
+                data["bot"],
+                data["session"],
+                user,
+                data["state"],
+                data["clock"],
+                data["i18n"],
+                data["is_admin"],
+            )
+        return await handler(event, data)
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.message.middleware(StepMiddleware())
+    router.callback_query.middleware(StepMiddleware())
     home = PlacePurpose.HOME
     router.message.register(cmd_start, CommandStart())
     router.message.register(begin_onboarding, Command("language"), ~HasConsented())
@@ -99,32 +132,27 @@ def build_router() -> Router:
 async def cmd_start(
     message: Message,
     command: CommandObject,
-    bot: Bot,
     session: AsyncSession,
-    user: User | None,
     state: FSMContext,
     settings: Settings,
     clock: Clock,
-    i18n: I18n,
-    is_admin: bool,
+    step: Step | None = None,
 ) -> None:
     payload = (command.args or "").strip()
     await state.clear()
-    if user is not None and user.has_consented:
-        step = Step(reply_to_message(message), bot, session, user, state, clock, i18n, is_admin)
-        if payload.startswith(INVITE_PREFIX):
-            await accept_invite(step, payload.removeprefix(INVITE_PREFIX))
-        elif payload.startswith(PLACE_PREFIX):
-            await offer_poster_place(step, payload.removeprefix(PLACE_PREFIX))
-        else:
-            await message.answer(
-                _("Welcome back, {name}! Choose what you need from the menu below.").format(
-                    name=display_name(user)
-                ),
-                reply_markup=kb.main_menu(),
-            )
-        return
-    await begin_onboarding(message, session, state, settings, clock, payload)
+    if step is None or not step.user.has_consented:
+        await begin_onboarding(message, session, state, settings, clock, payload)
+    elif payload.startswith(INVITE_PREFIX):
+        await accept_invite(step, payload.removeprefix(INVITE_PREFIX))
+    elif payload.startswith(PLACE_PREFIX):
+        await offer_poster_place(step, payload.removeprefix(PLACE_PREFIX))
+    else:
+        await message.answer(
+            _("Welcome back, {name}! Choose what you need from the menu below.").format(
+                name=display_name(step.user)
+            ),
+            reply_markup=kb.main_menu(),
+        )
 
 
 async def begin_onboarding(
@@ -236,28 +264,22 @@ async def cb_consent(
 async def cb_intent(
     callback: CallbackQuery,
     callback_data: IntentCD,
-    bot: Bot,
-    session: AsyncSession,
-    user: User | None,
     state: FSMContext,
-    clock: Clock,
-    i18n: I18n,
-    is_admin: bool,
+    step: Step | None = None,
 ) -> None:
     await callback.answer()
-    if user is None or callback_data.intent not in {i.value for i in Intent}:
+    if step is None or callback_data.intent not in {i.value for i in Intent}:
         await expire_question(callback, state)
         return
-    step = Step(reply_to_callback(callback), bot, session, user, state, clock, i18n, is_admin)
-    await set_intent(session, user, Intent(callback_data.intent))
+    await set_intent(step.session, step.user, Intent(callback_data.intent))
     slug = (await state.get_data()).get(PENDING_PLACE)
-    place = await get_place_by_slug(session, slug) if slug else None
+    place = await get_place_by_slug(step.session, slug) if slug else None
     if place is not None:
         await choose_place(step, place)
         return
     await state.set_state(Onboarding.place)
     note = _("I could not find the place from that poster link.") if slug else ""
-    if not await _ask_place(step.reply, session, page=0, note=note):
+    if not await _ask_place(step.reply, step.session, page=0, note=note):
         await step.reply(_("No community centre has joined Sąsiad yet."), None)
         await finish_onboarding(step)
 
@@ -283,21 +305,15 @@ async def cb_change_place(
 async def cb_home_place(
     callback: CallbackQuery,
     callback_data: PlaceCD,
-    bot: Bot,
     session: AsyncSession,
-    user: User | None,
-    state: FSMContext,
-    clock: Clock,
-    i18n: I18n,
-    is_admin: bool,
+    step: Step | None = None,
 ) -> None:
     place = await get_place(session, callback_data.place_id)
-    if user is None or place is None:
+    if step is None or place is None:
         await callback.answer(_("That place is no longer available."), show_alert=True)
         await _ask_place(reply_to_callback(callback), session, page=0)
         return
     await callback.answer()
-    step = Step(reply_to_callback(callback), bot, session, user, state, clock, i18n, is_admin)
     await choose_place(step, place)
 
 
@@ -316,28 +332,23 @@ async def choose_place(step: Step, place: Place) -> None:
 async def cb_district(
     callback: CallbackQuery,
     callback_data: DistrictCD,
-    bot: Bot,
     session: AsyncSession,
-    user: User | None,
     state: FSMContext,
-    clock: Clock,
-    i18n: I18n,
-    is_admin: bool,
+    step: Step | None = None,
 ) -> None:
     place = await get_place(session, (await state.get_data()).get(CHOSEN_PLACE, 0))
-    if user is None or place is None:
+    if step is None or place is None:
         await callback.answer()
         await expire_question(callback, state)
         return
     try:
         await set_home_place(
-            session, user, place_id=place.id, district_id=callback_data.district_id or None
+            session, step.user, place_id=place.id, district_id=callback_data.district_id or None
         )
     except (DistrictNotInPlace, PlaceNotFound):
         await callback.answer(_("That choice is no longer available."), show_alert=True)
         return
     await callback.answer()
-    step = Step(reply_to_callback(callback), bot, session, user, state, clock, i18n, is_admin)
     await _place_settled(step, place)
 
 
