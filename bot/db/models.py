@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, ForeignKey, MetaData, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.db.types import UTCDateTime
@@ -113,3 +113,116 @@ class AnimatorInvite(Base):
     expires_at: Mapped[datetime]
     used_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     used_at: Mapped[datetime | None]
+
+
+class VolunteerProfile(Base):
+    """A resident who offers help. Talents, slots, districts and languages are rows of
+    their own so the matcher narrows candidates with indexed lookups."""
+
+    __tablename__ = "volunteer_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_talents: Mapped[str | None] = mapped_column(String(200))
+    max_tasks_per_week: Mapped[int] = mapped_column(default=2)
+    completed_at: Mapped[datetime | None]
+    paused: Mapped[bool] = mapped_column(default=False)
+    paused_until: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    no_show_until: Mapped[datetime | None]
+    no_shows: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+
+
+class VolunteerTalent(Base):
+    __tablename__ = "volunteer_talents"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
+
+
+class VolunteerSlot(Base):
+    """One weekly slot: `slot = weekday * 3 + part` (Monday morning is 0, Sunday evening 20)."""
+
+    __tablename__ = "volunteer_slots"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    slot: Mapped[int] = mapped_column(primary_key=True, index=True)
+
+
+class VolunteerDistrict(Base):
+    __tablename__ = "volunteer_districts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class VolunteerLanguage(Base):
+    __tablename__ = "volunteer_languages"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
+
+
+class HelpRequest(Base):
+    """A resident's request, and once accepted, the task a volunteer carries out."""
+
+    __tablename__ = "help_requests"
+    __table_args__ = (Index("ix_help_requests_volunteer_accepted", "volunteer_id", "accepted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
+    category: Mapped[str] = mapped_column(String(24))
+    description: Mapped[str] = mapped_column(String(500))
+    day: Mapped[date | None] = mapped_column(Date)
+    part: Mapped[int | None]
+    address: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    wave: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    hours: Mapped[float | None]
+    rating: Mapped[int | None]
+    escalated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class Offer(Base):
+    """One volunteer asked about one request. Never deleted: it is also the record of who
+    declined or handed back, which keeps them out of later waves."""
+
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("request_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE"), index=True
+    )
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    wave: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

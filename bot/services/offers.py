@@ -1,0 +1,245 @@
+"""Offering requests to volunteers in waves, the first acceptance, and escalation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, Membership, Offer, Place, User, VolunteerProfile
+from bot.services.matching import CAP_WINDOW, rank_volunteers, tasks_since
+from bot.services.places import ANIMATOR
+from bot.services.statuses import OfferStatus, RequestStatus
+from bot.services.talents import PART_STARTS
+
+
+@dataclass(frozen=True)
+class MatchingConfig:
+    wave_size: int = 3
+    offer_lifetime: timedelta = timedelta(hours=2)
+    max_waves: int = 3
+    escalate_before: timedelta = timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    telegram_id: int
+    language: str | None
+
+
+@dataclass(frozen=True)
+class OfferSent:
+    offer_id: int
+    request_id: int
+    volunteer: Recipient
+
+
+@dataclass(frozen=True)
+class Escalation:
+    request_id: int
+    animators: list[Recipient]
+
+
+@dataclass
+class MatchingOutcome:
+    """What the caller must tell people; services decide, handlers and jobs deliver."""
+
+    offers: list[OfferSent] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+
+    def extend(self, other: MatchingOutcome) -> None:
+        self.offers.extend(other.offers)
+        self.escalations.extend(other.escalations)
+
+
+class AcceptOutcome(StrEnum):
+    WON = "won"
+    TOO_LATE = "too_late"
+    NOT_YOURS = "not_yours"
+    OVER_CAP = "over_cap"
+
+
+async def starts_at(session: AsyncSession, request: HelpRequest) -> datetime | None:
+    """When the help is due, in UTC: the start of its part of day in the place's zone."""
+    if request.day is None:
+        return None
+    place = await session.get(Place, request.place_id)
+    zone = ZoneInfo(place.timezone if place else "Europe/Warsaw")
+    start = PART_STARTS.get(request.part if request.part is not None else 0)
+    return datetime.combine(request.day, start, tzinfo=zone)
+
+
+async def send_next_wave(
+    session: AsyncSession, request: HelpRequest, now: datetime, config: MatchingConfig
+) -> MatchingOutcome:
+    """Offer the request to the next best volunteers, or escalate when that is pointless:
+    waves used up, nobody left who fits, or too little time before it is due."""
+    if request.status != RequestStatus.OPEN or request.escalated_at is not None:
+        return MatchingOutcome()
+    due = await starts_at(session, request)
+    if request.wave >= config.max_waves or (
+        due is not None and due - now <= config.escalate_before
+    ):
+        return await escalate(session, request, now)
+    candidates = await rank_volunteers(session, request, now, limit=config.wave_size)
+    if not candidates:
+        return await escalate(session, request, now)
+    request.wave += 1
+    offers = [
+        Offer(
+            request_id=request.id,
+            volunteer_id=candidate.user_id,
+            wave=request.wave,
+            status=OfferStatus.PENDING,
+            sent_at=now,
+            expires_at=now + config.offer_lifetime,
+        )
+        for candidate in candidates
+    ]
+    session.add_all(offers)
+    await session.commit()
+    return MatchingOutcome(
+        offers=[
+            OfferSent(offer.id, request.id, Recipient(c.telegram_id, c.language))
+            for offer, c in zip(offers, candidates, strict=True)
+        ]
+    )
+
+
+async def escalate(session: AsyncSession, request: HelpRequest, now: datetime) -> MatchingOutcome:
+    """Hand the request to the place's animators, once: the conditional update is the guard."""
+    marked = await session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request.id, HelpRequest.escalated_at.is_(None))
+        .values(escalated_at=now)
+    )
+    await session.commit()
+    if marked.rowcount != 1:
+        return MatchingOutcome()
+    animators = await session.execute(
+        select(User.telegram_id, User.language)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.place_id == request.place_id, Membership.role == ANIMATOR)
+    )
+    return MatchingOutcome(
+        escalations=[Escalation(request.id, [Recipient(t, lang) for t, lang in animators])]
+    )
+
+
+async def accept_offer(
+    session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
+) -> tuple[AcceptOutcome, HelpRequest | None]:
+    """The first acceptance wins. The claim is one conditional UPDATE of the request, so
+    of any number of simultaneous presses the database lets exactly one through.
+
+    A press on an offer that already expired still wins while the request is open:
+    a neighbour who wants to help is never turned away on a technicality.
+    """
+    offer = await session.get(Offer, offer_id)
+    if offer is None or offer.volunteer_id != volunteer_id:
+        return AcceptOutcome.NOT_YOURS, None
+    profile = await session.get(VolunteerProfile, volunteer_id)
+    cap = profile.max_tasks_per_week if profile else 0
+    this_week = await session.scalar(select(tasks_since(volunteer_id, now - CAP_WINDOW)))
+    if (this_week or 0) >= cap:
+        return AcceptOutcome.OVER_CAP, None
+    claimed = await session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == offer.request_id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.MATCHED, volunteer_id=volunteer_id, accepted_at=now)
+    )
+    if claimed.rowcount != 1:
+        await session.commit()
+        return AcceptOutcome.TOO_LATE, None
+    await session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id)
+        .values(status=OfferStatus.ACCEPTED, answered_at=now)
+    )
+    await session.execute(
+        update(Offer)
+        .where(Offer.request_id == offer.request_id, Offer.status == OfferStatus.PENDING)
+        .values(status=OfferStatus.TAKEN)
+    )
+    await session.commit()
+    return AcceptOutcome.WON, await session.get(
+        HelpRequest, offer.request_id, populate_existing=True
+    )
+
+
+async def decline_offer(
+    session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime, config: MatchingConfig
+) -> MatchingOutcome:
+    """ "Not this time": remembered (no more offers of this request), and when nobody of the
+    wave is still thinking about it, the next wave goes out."""
+    declined = await session.execute(
+        update(Offer)
+        .where(
+            Offer.id == offer_id,
+            Offer.volunteer_id == volunteer_id,
+            Offer.status.in_((OfferStatus.PENDING, OfferStatus.EXPIRED)),
+        )
+        .values(status=OfferStatus.DECLINED, answered_at=now)
+        .returning(Offer.request_id)
+    )
+    request_id = declined.scalar_one_or_none()
+    await session.commit()
+    if request_id is None:
+        return MatchingOutcome()
+    return await _continue(session, request_id, now, config)
+
+
+async def _continue(
+    session: AsyncSession, request_id: int, now: datetime, config: MatchingConfig
+) -> MatchingOutcome:
+    pending = await session.scalar(
+        select(exists().where(Offer.request_id == request_id, Offer.status == OfferStatus.PENDING))
+    )
+    request = await session.get(HelpRequest, request_id, populate_existing=True)
+    if pending or request is None:
+        return MatchingOutcome()
+    return await send_next_wave(session, request, now, config)
+
+
+async def advance_matching(
+    session: AsyncSession, now: datetime, config: MatchingConfig
+) -> MatchingOutcome:
+    """The periodic step: expire unanswered offers, send next waves, escalate what is due."""
+    await session.execute(
+        update(Offer)
+        .where(Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
+        .values(status=OfferStatus.EXPIRED)
+    )
+    await session.commit()
+    waiting = await session.scalars(
+        select(HelpRequest.id).where(
+            HelpRequest.status == RequestStatus.OPEN, HelpRequest.escalated_at.is_(None)
+        )
+    )
+    outcome = MatchingOutcome()
+    for request_id in list(waiting):
+        request = await session.get(HelpRequest, request_id)
+        due = await starts_at(session, request) if request else None
+        if request is not None and due is not None and due - now <= config.escalate_before:
+            outcome.extend(await escalate(session, request, now))
+        else:
+            outcome.extend(await _continue(session, request_id, now, config))
+    return outcome
+
+
+async def restart_matching(
+    session: AsyncSession, request: HelpRequest, now: datetime, config: MatchingConfig
+) -> MatchingOutcome:
+    """A request back in the pool (handed back, no-show): waves start again from one."""
+    request.status = RequestStatus.OPEN
+    request.volunteer_id = None
+    request.accepted_at = None
+    request.done_at = None
+    request.wave = 0
+    request.escalated_at = None
+    await session.commit()
+    return await send_next_wave(session, request, now, config)

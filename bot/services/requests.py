@@ -1,0 +1,114 @@
+"""Help requests from residents: submitting, listing, cancelling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import District, HelpRequest, User
+from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
+from bot.services.statuses import ACTIVE_REQUEST, RequestStatus
+from bot.services.talents import PARTS, SENSITIVE, TALENTS
+from bot.services.text import clean_text
+
+DESCRIPTION_LIMIT = 500
+ADDRESS_LIMIT = 200
+
+
+class TooManyOpenRequests(ServiceError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} open requests")
+        self.limit = limit
+
+
+class RequestNotFound(ServiceError):
+    """Unknown, or not the caller's: the two look the same on purpose."""
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    category: str
+    description: str
+    day: date | None
+    part: int | None
+    district_id: int | None
+    address: str | None
+
+
+async def open_request_count(session: AsyncSession, user_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count(HelpRequest.id)).where(
+                HelpRequest.requester_id == user_id, HelpRequest.status.in_(ACTIVE_REQUEST)
+            )
+        )
+        or 0
+    )
+
+
+async def submit_request(
+    session: AsyncSession, user: User, draft: RequestDraft, *, now: datetime, max_open: int
+) -> HelpRequest:
+    """Validate everything again and store the request; its category decides sensitivity."""
+    if draft.category not in TALENTS or (draft.part is not None and draft.part not in PARTS):
+        raise ValueError("unknown category or part of day")
+    if user.place_id is None:
+        raise PlaceNotFound
+    if draft.district_id is not None:
+        district = await session.get(District, draft.district_id)
+        if district is None or district.place_id != user.place_id:
+            raise DistrictNotInPlace
+    if await open_request_count(session, user.id) >= max_open:
+        raise TooManyOpenRequests(max_open)
+    request = HelpRequest(
+        requester_id=user.id,
+        place_id=user.place_id,
+        district_id=draft.district_id,
+        category=draft.category,
+        description=clean_text(draft.description, limit=DESCRIPTION_LIMIT),
+        day=draft.day,
+        part=draft.part,
+        address=clean_text(draft.address, limit=ADDRESS_LIMIT) if draft.address else None,
+        language=user.language or "pl",
+        sensitive=draft.category in SENSITIVE,
+        status=RequestStatus.OPEN,
+        created_at=now,
+    )
+    session.add(request)
+    await session.commit()
+    return request
+
+
+async def requests_of(session: AsyncSession, user_id: int, *, limit: int = 10) -> list[HelpRequest]:
+    """The resident's requests, active ones first, newest first."""
+    active_first = HelpRequest.status.in_(ACTIVE_REQUEST).desc()
+    result = await session.scalars(
+        select(HelpRequest)
+        .where(HelpRequest.requester_id == user_id)
+        .order_by(active_first, HelpRequest.created_at.desc(), HelpRequest.id.desc())
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def own_request(session: AsyncSession, request_id: int, user_id: int) -> HelpRequest:
+    request = await session.get(HelpRequest, request_id, populate_existing=True)
+    if request is None or request.requester_id != user_id:
+        raise RequestNotFound
+    return request
+
+
+async def cancel_request(
+    session: AsyncSession, request_id: int, user_id: int, now: datetime
+) -> HelpRequest:
+    """The resident withdraws a request that is not finished; the caller tells the volunteer."""
+    request = await own_request(session, request_id, user_id)
+    if request.status not in (RequestStatus.OPEN, RequestStatus.MATCHED):
+        raise RequestNotFound
+    request.status = RequestStatus.CANCELLED
+    request.closed_at = now
+    await session.commit()
+    return request

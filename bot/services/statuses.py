@@ -1,0 +1,24 @@
+"""Life cycles of requests and offers, as stored strings."""
+
+from enum import StrEnum
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"  # looking for a volunteer (after escalation too, until an animator acts)
+    MATCHED = "matched"  # a volunteer accepted
+    DONE = "done"  # the volunteer says it is done; the resident may confirm
+    CLOSED = "closed"  # confirmed by the resident
+    CANCELLED = "cancelled"
+
+
+ACTIVE_REQUEST = (RequestStatus.OPEN, RequestStatus.MATCHED, RequestStatus.DONE)
+
+
+class OfferStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    TAKEN = "taken"  # someone else accepted first
+    HANDED_BACK = "handed_back"
+    NO_SHOW = "no_show"

@@ -1,0 +1,149 @@
+"""After acceptance: done, confirmed and thanked, not happened, or handed back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
+from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
+from bot.services.requests import RequestNotFound, own_request
+from bot.services.statuses import OfferStatus, RequestStatus
+
+HOURS_CHOICES: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.0)
+RATINGS = range(1, 6)
+NO_SHOW_MEMORY = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class TaskPeople:
+    """Who to tell about a task: Telegram ids and languages of both sides."""
+
+    resident: User | None
+    volunteer: User | None
+
+
+async def task_people(session: AsyncSession, request: HelpRequest) -> TaskPeople:
+    resident = await session.get(User, request.requester_id) if request.requester_id else None
+    volunteer = await session.get(User, request.volunteer_id) if request.volunteer_id else None
+    return TaskPeople(resident, volunteer)
+
+
+async def volunteers_task(session: AsyncSession, request_id: int, volunteer_id: int) -> HelpRequest:
+    request = await session.get(HelpRequest, request_id, populate_existing=True)
+    if request is None or request.volunteer_id != volunteer_id:
+        raise RequestNotFound
+    return request
+
+
+async def mark_done(
+    session: AsyncSession, request_id: int, volunteer_id: int, hours: float, now: datetime
+) -> HelpRequest:
+    if hours not in HOURS_CHOICES:
+        raise ValueError(hours)
+    request = await volunteers_task(session, request_id, volunteer_id)
+    if request.status != RequestStatus.MATCHED:
+        raise RequestNotFound
+    request.status = RequestStatus.DONE
+    request.hours = hours
+    request.done_at = now
+    await session.commit()
+    return request
+
+
+async def confirm_done(
+    session: AsyncSession, request_id: int, resident_id: int, now: datetime, rating: int | None
+) -> HelpRequest:
+    """The resident confirms (and may rate). Also accepted straight after acceptance: some
+    residents confirm before the volunteer remembers to press Done."""
+    if rating is not None and rating not in RATINGS:
+        raise ValueError(rating)
+    request = await own_request(session, request_id, resident_id)
+    if request.status not in (RequestStatus.MATCHED, RequestStatus.DONE, RequestStatus.CLOSED):
+        raise RequestNotFound
+    if request.status != RequestStatus.CLOSED:
+        request.status = RequestStatus.CLOSED
+        request.confirmed_at = now
+        request.closed_at = now
+    if rating is not None:
+        request.rating = rating
+    await session.commit()
+    return request
+
+
+async def report_no_show(
+    session: AsyncSession,
+    request_id: int,
+    resident_id: int,
+    now: datetime,
+    config: MatchingConfig,
+) -> tuple[User | None, MatchingOutcome]:
+    """It did not happen: the volunteer ranks lower for a while (it is forgiven after
+    NO_SHOW_MEMORY, or by an animator) and the request goes back to matching."""
+    request = await own_request(session, request_id, resident_id)
+    if request.status not in (RequestStatus.MATCHED, RequestStatus.DONE):
+        raise RequestNotFound
+    volunteer = await session.get(User, request.volunteer_id) if request.volunteer_id else None
+    if volunteer is not None:
+        profile = await session.get(VolunteerProfile, volunteer.id)
+        if profile is not None:
+            profile.no_shows += 1
+            profile.no_show_until = now + NO_SHOW_MEMORY
+        await _mark_offer(session, request.id, volunteer.id, OfferStatus.NO_SHOW)
+    return volunteer, await restart_matching(session, request, now, config)
+
+
+async def hand_back(
+    session: AsyncSession,
+    request_id: int,
+    volunteer_id: int,
+    now: datetime,
+    config: MatchingConfig,
+) -> tuple[HelpRequest, MatchingOutcome]:
+    """The volunteer cannot do it after all: no penalty, never offered this one again."""
+    request = await volunteers_task(session, request_id, volunteer_id)
+    if request.status != RequestStatus.MATCHED:
+        raise RequestNotFound
+    await _mark_offer(session, request.id, volunteer_id, OfferStatus.HANDED_BACK)
+    return request, await restart_matching(session, request, now, config)
+
+
+async def _mark_offer(
+    session: AsyncSession, request_id: int, volunteer_id: int, status: OfferStatus
+) -> None:
+    await session.execute(
+        update(Offer)
+        .where(Offer.request_id == request_id, Offer.volunteer_id == volunteer_id)
+        .values(status=status)
+    )
+
+
+async def tasks_of(
+    session: AsyncSession, volunteer_id: int, *, limit: int = 10
+) -> list[HelpRequest]:
+    result = await session.scalars(
+        select(HelpRequest)
+        .where(HelpRequest.volunteer_id == volunteer_id)
+        .order_by(HelpRequest.accepted_at.desc())
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def hours_this_month(
+    session: AsyncSession, volunteer_id: int, now: datetime, timezone: str
+) -> float:
+    local = now.astimezone(ZoneInfo(timezone))
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    total = await session.scalar(
+        select(func.coalesce(func.sum(HelpRequest.hours), 0.0)).where(
+            HelpRequest.volunteer_id == volunteer_id,
+            HelpRequest.done_at >= month_start,
+            HelpRequest.status.in_((RequestStatus.DONE, RequestStatus.CLOSED)),
+        )
+    )
+    return float(total or 0)

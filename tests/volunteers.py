@@ -1,0 +1,85 @@
+"""Builders for volunteers and requests in service tests (through the services themselves)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, User
+from bot.services import profiles
+from bot.services.places import get_place
+from bot.services.requests import RequestDraft, submit_request
+from bot.services.users import give_consent, register_contact, set_home_place
+from tests.harness import START
+
+ALL_WEEK = tuple(range(21))
+
+
+async def resident(
+    db: AsyncSession,
+    telegram_id: int,
+    place_id: int,
+    *,
+    district: int | None = None,
+    language: str = "pl",
+    name: str = "Zofia",
+) -> User:
+    user = await register_contact(db, telegram_id, START)
+    await give_consent(db, user, first_name=name, language=language, now=START)
+    await set_home_place(db, user, place_id=place_id, district_id=district)
+    return user
+
+
+async def volunteer(
+    db: AsyncSession,
+    telegram_id: int,
+    place_id: int,
+    *,
+    talents: tuple[str, ...] = ("shopping",),
+    slots: tuple[int, ...] = ALL_WEEK,
+    districts: tuple[int, ...] | None = None,
+    home_district: int | None = None,
+    languages: tuple[str, ...] = (),
+    verified: bool = False,
+    cap: int = 2,
+    other: str | None = None,
+    name: str = "Wolontariusz",
+) -> User:
+    user = await resident(db, telegram_id, place_id, district=home_district, name=name)
+    await profiles.ensure_profile(db, user, START)
+    for code in talents:
+        await profiles.toggle_talent(db, user.id, code)
+    for slot in slots:
+        await profiles.toggle_slot(db, user.id, slot)
+    place = await get_place(db, place_id)
+    view = await profiles.get_profile(db, user.id)
+    wanted = set(districts if districts is not None else [d.id for d in place.districts])
+    for district_id in wanted ^ set(view.district_ids):
+        await profiles.toggle_district(db, user.id, district_id, place_id)
+    for language in languages:
+        await profiles.toggle_language(db, user.id, language)
+    if other:
+        await profiles.set_other_talents(db, user.id, other)
+    await profiles.set_weekly_cap(db, user.id, cap)
+    if verified:
+        await profiles.set_verified(db, user.id, START)
+    await profiles.complete_profile(
+        db, user.id, place_has_districts=bool(place.districts), now=START
+    )
+    return user
+
+
+async def request(
+    db: AsyncSession,
+    requester: User,
+    *,
+    category: str = "shopping",
+    description: str = "Zakupy w aptece i w sklepie",
+    day: date | None = None,
+    part: int | None = None,
+    district: int | None = None,
+    now: datetime = START,
+) -> HelpRequest:
+    draft = RequestDraft(category, description, day, part, district, "ul. Krasińskiego 1/2")
+    return await submit_request(db, requester, draft, now=now, max_open=3)
