@@ -61,14 +61,13 @@ async def test_hard_filters(db: AsyncSession, place: tuple[int, int, int]) -> No
     fits = await volunteer(db, 10, place_id)
     paused = await volunteer(db, 11, place_id)
     await profiles.pause(db, paused.id, None)
-    other_district = await volunteer(db, 12, place_id, districts=(sady,))
-    wrong_time = await volunteer(db, 13, place_id, slots=(slot(0, AFTERNOON),))
+    await volunteer(db, 12, place_id, districts=(sady,))
+    await volunteer(db, 13, place_id, slots=(slot(0, AFTERNOON),))
     english_only = await volunteer(db, 14, place_id)
     await profiles.toggle_language(db, english_only.id, "pl")
     await profiles.toggle_language(db, english_only.id, "en")
     req = await request(db, zofia, day=MONDAY, part=MORNING, district=marymont)
     assert await ids(db, req) == [fits.id]
-    assert paused.id and other_district.id and wrong_time.id
 
 
 async def test_the_requester_is_never_their_own_helper(
@@ -104,7 +103,6 @@ async def test_weekly_cap(db: AsyncSession, place: tuple[int, int, int]) -> None
     ] == AcceptOutcome.WON
     second = await request(db, zofia, district=marymont)
     assert await ids(db, second) == [], "one task this week is their limit"
-    assert helper.id
 
 
 async def test_declined_volunteers_are_not_asked_again(
