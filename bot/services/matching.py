@@ -121,12 +121,16 @@ async def rank_volunteers(
     )
     recent = tasks_since(volunteer, now - FAIRNESS_WINDOW)
     if request.district_id is not None:
-        serves = exists().where(
-            VolunteerDistrict.user_id == volunteer,
-            VolunteerDistrict.district_id == request.district_id,
+        # Start from the district's volunteers (an index lookup), not from every profile.
+        driving = (
+            select()
+            .select_from(VolunteerDistrict)
+            .join(profile, profile.user_id == VolunteerDistrict.user_id)
         )
+        serves = VolunteerDistrict.district_id == request.district_id
         lives_here = User.district_id == request.district_id
     else:
+        driving = select().select_from(User).join(profile, profile.user_id == User.id)
         serves = User.place_id == request.place_id
         lives_here = User.place_id == request.place_id
     punished = and_(profile.no_show_until.is_not(None), profile.no_show_until > now)
@@ -162,25 +166,26 @@ async def rank_volunteers(
     if only_volunteer is not None:
         filters.append(volunteer == only_volunteer)
 
+    total = score.label("score")
+    query = driving.add_columns(
+        volunteer,
+        User.telegram_id,
+        User.first_name,
+        User.language,
+        profile.other_talents,
+        talent_col,
+        related_col,
+        availability_col,
+        district_col,
+        fairness_col,
+        reliability_col,
+        recent,
+        total,
+    )
+    if request.district_id is not None:
+        query = query.join(User, User.id == volunteer)
     rows = await session.execute(
-        select(
-            volunteer,
-            User.telegram_id,
-            User.first_name,
-            User.language,
-            profile.other_talents,
-            talent_col,
-            related_col,
-            availability_col,
-            district_col,
-            fairness_col,
-            reliability_col,
-            recent,
-        )
-        .join(User, User.id == volunteer)
-        .where(*filters)
-        .order_by(score.desc(), volunteer)
-        .limit(SHORTLIST)
+        query.where(*filters).order_by(total.desc(), volunteer).limit(SHORTLIST)
     )
     wanted = _stems(request.description)
     candidates = []
