@@ -6,11 +6,14 @@ Settings are built in ``main()`` and passed down; nothing here runs at import.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.services.offers import MatchingConfig
 
 Language = Literal["pl", "en", "uk"]
 LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk")
@@ -38,6 +41,12 @@ class Settings(BaseSettings):
     flood_max_updates: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
     invite_ttl_hours: int = Field(default=168, ge=1)
+    offer_wave_size: int = Field(default=3, ge=1, le=20)
+    offer_lifetime_minutes: int = Field(default=120, ge=1)
+    offer_waves: int = Field(default=3, ge=1)
+    escalate_hours_before: float = Field(default=3.0, ge=0)
+    max_open_requests: int = Field(default=3, ge=1)
+    matching_interval_seconds: int = Field(default=60, ge=5)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -58,6 +67,14 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    def matching(self) -> MatchingConfig:
+        return MatchingConfig(
+            wave_size=self.offer_wave_size,
+            offer_lifetime=timedelta(minutes=self.offer_lifetime_minutes),
+            max_waves=self.offer_waves,
+            escalate_before=timedelta(hours=self.escalate_hours_before),
+        )
 
     def require_token(self) -> str:
         """Return the bot token or explain, in one sentence, which variable to set."""

@@ -40,3 +40,30 @@ CANCELLED_WHAT: dict[str, LazyProxy] = {
 
 def group_of(state: str) -> str:
     return state.split(":", 1)[0]
+
+
+class ProfileEdit(StatesGroup):
+    other_talents = State()
+
+
+class NewRequest(StatesGroup):
+    category = State()
+    description = State()
+    day = State()
+    part = State()
+    district = State()
+    address = State()
+    confirm = State()
+
+
+class Relay(StatesGroup):
+    text = State()
+
+
+CANCELLED_WHAT.update(
+    {
+        ProfileEdit.__full_group_name__: __("Editing your profile was cancelled."),
+        NewRequest.__full_group_name__: __("Your request was not sent; nothing was saved."),
+        Relay.__full_group_name__: __("Your message was not sent."),
+    }
+)

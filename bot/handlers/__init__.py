@@ -2,7 +2,18 @@
 
 from aiogram import Router
 
-from bot.handlers import admin, animator, common, errors, fallback, onboarding, privacy
+from bot.handlers import (
+    admin,
+    animator,
+    common,
+    errors,
+    fallback,
+    help_requests,
+    onboarding,
+    privacy,
+    profile,
+    tasks,
+)
 
 
 def get_routers() -> list[Router]:
@@ -12,6 +23,9 @@ def get_routers() -> list[Router]:
         common.build_router(),
         onboarding.build_router(),
         privacy.build_router(),
+        profile.build_router(),
+        help_requests.build_router(),
+        tasks.build_router(),
         admin.build_router(),
         animator.build_router(),
         fallback.build_router(),

@@ -27,6 +27,8 @@ from bot.services.users import Intent
 
 LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "en": "🇬🇧 English", "uk": "🇺🇦 Українська"}
 
+MENU_NEED_HELP = __("🙋 I need help")
+MENU_VOLUNTEER = __("🤝 Volunteering")
 MENU_MY_PLACE = __("📍 My place")
 MENU_LANGUAGE = __("🌐 Language")
 MENU_PRIVACY = __("🔒 My data")
@@ -38,6 +40,7 @@ NO_DISTRICT = 0
 def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
+            [KeyboardButton(text=str(MENU_NEED_HELP)), KeyboardButton(text=str(MENU_VOLUNTEER))],
             [KeyboardButton(text=str(MENU_MY_PLACE)), KeyboardButton(text=str(MENU_LANGUAGE))],
             [KeyboardButton(text=str(MENU_PRIVACY)), KeyboardButton(text=str(MENU_HELP))],
         ],

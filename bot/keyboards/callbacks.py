@@ -49,3 +49,65 @@ class NewPlaceCD(CallbackData, prefix="newplace"):
 
 class CancelCD(CallbackData, prefix="cancel"):
     pass
+
+
+class ProfileCD(CallbackData, prefix="prof"):
+    """Open a section of the volunteer profile, or finish it."""
+
+    section: str
+
+
+class TalentCD(CallbackData, prefix="tal"):
+    code: str
+
+
+class SlotCD(CallbackData, prefix="slot"):
+    slot: int
+
+
+class ServeCD(CallbackData, prefix="serve"):
+    district_id: int
+
+
+class SpokenCD(CallbackData, prefix="spk"):
+    language: str
+
+
+class CapCD(CallbackData, prefix="cap"):
+    cap: int
+
+
+class CategoryCD(CallbackData, prefix="cat"):
+    code: str
+
+
+class WhenCD(CallbackData, prefix="when"):
+    """A day as days from today (0 today, 1 tomorrow...), or -1 for "flexible"."""
+
+    offset: int
+
+
+class PartCD(CallbackData, prefix="part"):
+    """A part of the day, or -1 for "any time"."""
+
+    part: int
+
+
+class RequestCD(CallbackData, prefix="req"):
+    action: str
+
+
+class MyRequestCD(CallbackData, prefix="myreq"):
+    action: str
+    request_id: int
+
+
+class OfferCD(CallbackData, prefix="offer"):
+    action: str
+    offer_id: int
+
+
+class TaskCD(CallbackData, prefix="task"):
+    action: str
+    request_id: int
+    value: int = 0

@@ -11,7 +11,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Membership, Offer, Place, User, VolunteerProfile
-from bot.services.matching import CAP_WINDOW, rank_volunteers, tasks_since
+from bot.services.matching import CAP_WINDOW, open_requests_for, rank_volunteers, tasks_since
 from bot.services.places import ANIMATOR
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import PART_STARTS
@@ -243,3 +243,25 @@ async def restart_matching(
     request.escalated_at = None
     await session.commit()
     return await send_next_wave(session, request, now, config)
+
+
+async def reverse_match(
+    session: AsyncSession, volunteer: User, now: datetime, config: MatchingConfig
+) -> MatchingOutcome:
+    """A volunteer just became available: offer them up to three open requests that fit."""
+    outcome = MatchingOutcome()
+    for request in await open_requests_for(session, volunteer, now):
+        offer = Offer(
+            request_id=request.id,
+            volunteer_id=volunteer.id,
+            wave=request.wave,
+            status=OfferStatus.PENDING,
+            sent_at=now,
+            expires_at=now + config.offer_lifetime,
+        )
+        session.add(offer)
+        await session.flush()
+        recipient = Recipient(volunteer.telegram_id, volunteer.language)
+        outcome.offers.append(OfferSent(offer.id, request.id, recipient))
+    await session.commit()
+    return outcome

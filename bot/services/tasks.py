@@ -147,3 +147,21 @@ async def hours_this_month(
         )
     )
     return float(total or 0)
+
+
+async def relay_partner(session: AsyncSession, request_id: int, user_id: int) -> User:
+    """The other side of an active task, for the masked relay; nobody else may write."""
+    request = await session.get(HelpRequest, request_id)
+    if request is None or request.status not in (RequestStatus.MATCHED, RequestStatus.DONE):
+        raise RequestNotFound
+    partner_id = {
+        request.requester_id: request.volunteer_id,
+        request.volunteer_id: request.requester_id,
+    }
+    other = (
+        partner_id.get(user_id) if user_id in (request.requester_id, request.volunteer_id) else None
+    )
+    partner = await session.get(User, other) if other is not None else None
+    if partner is None:
+        raise RequestNotFound
+    return partner

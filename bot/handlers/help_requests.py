@@ -1,0 +1,342 @@
+""" "🙋 I need help": category → description → day → part of day → district → address →
+summary → Submit. Then /requests to see and cancel them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import HelpRequest, User
+from bot.delivery import deliver, send_notice
+from bot.filters import HasConsented
+from bot.keyboards import builders as kb
+from bot.keyboards import volunteering as vkb
+from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD, RequestCD, WhenCD
+from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
+from bot.services.offers import send_next_wave
+from bot.services.places import get_place
+from bot.services.requests import (
+    ADDRESS_LIMIT,
+    DESCRIPTION_LIMIT,
+    RequestDraft,
+    RequestNotFound,
+    TooManyOpenRequests,
+    cancel_request,
+    requests_of,
+    submit_request,
+)
+from bot.services.statuses import RequestStatus
+from bot.services.talents import PARTS, TALENTS
+from bot.services.tasks import task_people
+from bot.states import NewRequest
+from bot.views.replies import drop_buttons, reply_to_callback
+from bot.views.requests import status, summary
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    consented = HasConsented()
+    router.message.register(cmd_new_request, Command("request"), consented)
+    router.message.register(
+        cmd_new_request, StateFilter(None), consented, F.text == kb.MENU_NEED_HELP
+    )
+    router.callback_query.register(cb_category, NewRequest.category, CategoryCD.filter())
+    router.message.register(msg_description, NewRequest.description, F.text)
+    router.callback_query.register(cb_day, NewRequest.day, WhenCD.filter())
+    router.callback_query.register(cb_part, NewRequest.part, PartCD.filter())
+    router.callback_query.register(cb_district, NewRequest.district, DistrictCD.filter())
+    router.message.register(msg_address, NewRequest.address, F.text)
+    router.callback_query.register(
+        cb_no_address, NewRequest.address, RequestCD.filter(F.action == "noaddress")
+    )
+    router.callback_query.register(
+        cb_edit, NewRequest.confirm, RequestCD.filter(F.action == "edit")
+    )
+    router.callback_query.register(
+        cb_submit, NewRequest.confirm, RequestCD.filter(F.action == "submit")
+    )
+    router.message.register(cmd_my_requests, Command("requests"), consented)
+    router.callback_query.register(
+        cb_cancel_request, consented, MyRequestCD.filter(F.action == "cancel")
+    )
+    return router
+
+
+def _local_today(clock: Clock, timezone: str) -> date:
+    return clock().astimezone(ZoneInfo(timezone)).date()
+
+
+async def cmd_new_request(
+    message: Message, session: AsyncSession, user: User, state: FSMContext
+) -> None:
+    if user.place_id is None:
+        await message.answer(
+            _(
+                "First choose your community centre with «📍 My place»: "
+                "requests go to its volunteers."
+            )
+        )
+        return
+    await state.clear()
+    await state.set_state(NewRequest.category)
+    await message.answer(_("What do you need help with?"), reply_markup=vkb.categories())
+
+
+async def cb_category(
+    callback: CallbackQuery, callback_data: CategoryCD, state: FSMContext
+) -> None:
+    await callback.answer()
+    if callback_data.code not in TALENTS:
+        return
+    await state.update_data(category=callback_data.code)
+    await state.set_state(NewRequest.description)
+    await reply_to_callback(callback)(
+        _(
+            "Please describe in a few words what is needed (at most {limit} characters). "
+            "Do not write your address here."
+        ).format(limit=DESCRIPTION_LIMIT),
+        None,
+    )
+
+
+async def msg_description(
+    message: Message,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    text = message.text.strip()
+    if len(text) > DESCRIPTION_LIMIT:
+        await message.answer(
+            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
+                length=len(text), limit=DESCRIPTION_LIMIT
+            )
+        )
+        return
+    if not text:
+        await message.answer(_("Please write some text."))
+        return
+    await state.update_data(description=text)
+    await state.set_state(NewRequest.day)
+    place = await get_place(session, user.place_id)
+    today = _local_today(clock, place.timezone if place else settings.timezone)
+    await message.answer(_("When?"), reply_markup=vkb.days(today))
+
+
+async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMContext) -> None:
+    await callback.answer()
+    if not -1 <= callback_data.offset < vkb.DAYS_AHEAD:
+        return
+    await state.update_data(offset=callback_data.offset)
+    await state.set_state(NewRequest.part)
+    await reply_to_callback(callback)(_("What time of day?"), vkb.parts())
+
+
+async def cb_part(
+    callback: CallbackQuery,
+    callback_data: PartCD,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+) -> None:
+    await callback.answer()
+    if callback_data.part != vkb.ANY and callback_data.part not in PARTS:
+        return
+    await state.update_data(part=callback_data.part)
+    place = await get_place(session, user.place_id) if user.place_id else None
+    if place is not None and place.districts:
+        await state.set_state(NewRequest.district)
+        await reply_to_callback(callback)(
+            _("Where? (📍 marks your district)"),
+            vkb.request_districts(place.districts, user.district_id),
+        )
+        return
+    await state.update_data(district_id=None)
+    await _ask_address(callback, state)
+
+
+async def cb_district(
+    callback: CallbackQuery, callback_data: DistrictCD, state: FSMContext
+) -> None:
+    await callback.answer()
+    await state.update_data(district_id=callback_data.district_id)
+    await _ask_address(callback, state)
+
+
+async def _ask_address(callback: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(NewRequest.address)
+    await reply_to_callback(callback)(
+        _("The exact address (street, number, flat)? Only the volunteer who accepts will see it."),
+        vkb.skip_address(),
+    )
+
+
+async def msg_address(
+    message: Message,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    text = message.text.strip()
+    if len(text) > ADDRESS_LIMIT:
+        await message.answer(
+            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
+                length=len(text), limit=ADDRESS_LIMIT
+            )
+        )
+        return
+    await state.update_data(address=text or None)
+    await _show_summary(message.answer, session, user, state, clock, settings)
+
+
+async def cb_no_address(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    await callback.answer()
+    await state.update_data(address=None)
+    await drop_buttons(callback)
+    await _show_summary(callback.message.answer, session, user, state, clock, settings)
+
+
+async def _draft(
+    session: AsyncSession, user: User, state: FSMContext, clock: Clock, settings: Settings
+) -> RequestDraft:
+    data = await state.get_data()
+    place = await get_place(session, user.place_id) if user.place_id else None
+    today = _local_today(clock, place.timezone if place else settings.timezone)
+    offset = data.get("offset", vkb.ANY)
+    part = data.get("part", vkb.ANY)
+    return RequestDraft(
+        category=data["category"],
+        description=data["description"],
+        day=None if offset == vkb.ANY else today + timedelta(days=offset),
+        part=None if part == vkb.ANY else part,
+        district_id=data.get("district_id"),
+        address=data.get("address"),
+    )
+
+
+async def _show_summary(
+    send: Callable[..., Awaitable[object]],
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    draft = await _draft(session, user, state, clock, settings)
+    preview = HelpRequest(
+        category=draft.category,
+        description=draft.description,
+        day=draft.day,
+        part=draft.part,
+        district_id=draft.district_id,
+        address=draft.address,
+    )
+    await state.set_state(NewRequest.confirm)
+    text = _("Please check your request:") + "\n\n" + await summary(session, preview, address=True)
+    await send(text, reply_markup=vkb.request_summary())
+
+
+async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:
+    await callback.answer()
+    await state.set_state(NewRequest.category)
+    await reply_to_callback(callback)(_("What do you need help with?"), vkb.categories())
+
+
+async def cb_submit(
+    callback: CallbackQuery,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    await callback.answer()
+    draft = await _draft(session, user, state, clock, settings)
+    try:
+        request = await submit_request(
+            session, user, draft, now=clock(), max_open=settings.max_open_requests
+        )
+    except TooManyOpenRequests as limit:
+        await reply_to_callback(callback)(
+            _(
+                "You already have {limit} open requests. Please wait until one is done, "
+                "or cancel one in /requests."
+            ).format(limit=limit.limit),
+            None,
+        )
+        await state.clear()
+        return
+    except (DistrictNotInPlace, PlaceNotFound, TooLong, EmptyValue, ValueError):
+        await state.clear()
+        await reply_to_callback(callback)(_("That did not work. Please try again."), None)
+        return
+    await state.clear()
+    await reply_to_callback(callback)(
+        _(
+            "📨 Sent! I am looking for a neighbour who can help, "
+            "and will write as soon as someone accepts."
+        ),
+        None,
+    )
+    outcome = await send_next_wave(session, request, clock(), settings.matching())
+    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+
+
+async def cmd_my_requests(message: Message, session: AsyncSession, user: User) -> None:
+    requests = await requests_of(session, user.id)
+    if not requests:
+        await message.answer(_("You have no requests yet. Press «🙋 I need help» to ask."))
+        return
+    for request in requests:
+        cancellable = request.status in (RequestStatus.OPEN, RequestStatus.MATCHED)
+        text = await summary(session, request, address=True) + "\n" + status(request)
+        await message.answer(text, reply_markup=vkb.my_request(request.id, cancellable))
+
+
+async def cb_cancel_request(
+    callback: CallbackQuery,
+    callback_data: MyRequestCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    try:
+        request = await cancel_request(session, callback_data.request_id, user.id, clock())
+    except RequestNotFound:
+        await callback.answer(_("This request can no longer be cancelled."), show_alert=True)
+        return
+    await callback.answer()
+    await drop_buttons(callback)
+    await bot.send_message(user.telegram_id, _("Your request was cancelled."))
+    people = await task_people(session, request)
+    if people.volunteer is not None:
+        with i18n.use_locale(people.volunteer.language or "pl"):
+            text = _("The resident cancelled this request; you do not need to go. Thank you!")
+            text += "\n\n" + await summary(session, request, address=False)
+        await send_notice(bot, session, clock, people.volunteer.telegram_id, text)

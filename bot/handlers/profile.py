@@ -1,0 +1,313 @@
+"""The volunteer profile: "🤝 Volunteering", /profile, /pause, /resume."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import User
+from bot.delivery import deliver
+from bot.filters import HasConsented
+from bot.keyboards import builders as kb
+from bot.keyboards import volunteering as vkb
+from bot.keyboards.callbacks import CapCD, ProfileCD, ServeCD, SlotCD, SpokenCD, TalentCD
+from bot.keyboards.labels import language_name, talent
+from bot.services import profiles
+from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
+from bot.services.offers import reverse_match
+from bot.services.places import get_place
+from bot.states import ProfileEdit
+from bot.views.replies import Reply, reply_to_callback, reply_to_message
+
+MISSING = {
+    "talents": lambda: _("talents"),
+    "availability": lambda: _("when you can help"),
+    "districts": lambda: _("districts"),
+    "languages": lambda: _("languages"),
+}
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    consented = HasConsented()
+    router.message.register(cmd_profile, Command("profile"), consented)
+    router.message.register(cmd_profile, StateFilter(None), consented, F.text == kb.MENU_VOLUNTEER)
+    router.message.register(cmd_pause, Command("pause"), consented)
+    router.message.register(cmd_resume, Command("resume"), consented)
+    router.callback_query.register(cb_section, consented, ProfileCD.filter())
+    router.callback_query.register(cb_talent, consented, TalentCD.filter())
+    router.callback_query.register(cb_slot, consented, SlotCD.filter())
+    router.callback_query.register(cb_serve, consented, ServeCD.filter())
+    router.callback_query.register(cb_spoken, consented, SpokenCD.filter())
+    router.callback_query.register(cb_cap, consented, CapCD.filter())
+    router.message.register(msg_other_talents, ProfileEdit.other_talents, F.text)
+    return router
+
+
+async def render_summary(reply: Reply, session: AsyncSession, user: User, clock: Clock) -> None:
+    view = await profiles.ensure_profile(session, user, clock())
+    place = await get_place(session, user.place_id) if user.place_id else None
+    districts = [d.name for d in place.districts if d.id in view.district_ids] if place else []
+    language = user.language or "pl"
+    talents = [talent(code) for code in sorted(view.talents)]
+    if view.other_talents:
+        talents.append(escape(view.other_talents))
+    times = len(view.slots)
+    lines = [
+        _("🤝 <b>Your volunteer profile</b>"),
+        _("Talents: {talents}").format(talents=", ".join(talents) or "—"),
+        ngettext("When: {count} time a week", "When: {count} times a week", times).format(
+            count=times
+        ),
+        _("Districts: {districts}").format(districts=escape(", ".join(districts)) or "—"),
+        _("Languages: {languages}").format(
+            languages=", ".join(language_name(code, language) for code in sorted(view.languages))
+        ),
+        ngettext(
+            "At most {count} task a week", "At most {count} tasks a week", view.max_tasks_per_week
+        ).format(count=view.max_tasks_per_week),
+    ]
+    missing = profiles.missing_parts(view, bool(place and place.districts))
+    if view.is_paused(clock()):
+        lines.append(_("⏸ Paused. Send /resume when you are back."))
+    elif view.completed:
+        lines.append(_("✅ Ready: you will get requests that fit you."))
+    elif missing:
+        lines.append(
+            _("Still missing: {parts}.").format(parts=", ".join(MISSING[m]() for m in missing))
+        )
+    await reply("\n".join(lines), vkb.profile_menu(view))
+
+
+async def cmd_profile(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
+    await render_summary(reply_to_message(message), session, user, clock)
+
+
+async def cb_section(
+    callback: CallbackQuery,
+    callback_data: ProfileCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    await callback.answer()
+    reply = reply_to_callback(callback)
+    view = await profiles.ensure_profile(session, user, clock())
+    section = callback_data.section
+    if section == "talents":
+        await reply(_("Tap what you can do (tap again to remove):"), vkb.talents(view))
+    elif section == "other":
+        await state.set_state(ProfileEdit.other_talents)
+        await reply(_("Write your other talents in a few words (at most 200 characters):"), None)
+    elif section == "slots":
+        await reply(_("When can you usually help? Tap the times:"), vkb.slots(view))
+    elif section == "districts":
+        place = await get_place(session, user.place_id) if user.place_id else None
+        if place is None or not place.districts:
+            await reply(
+                _("Your place has no districts: you help in the whole neighbourhood."), None
+            )
+            return
+        await reply(
+            _("Where can you help? Tap the districts:"), vkb.serve_districts(view, place.districts)
+        )
+    elif section == "languages":
+        await reply(_("Which languages do you speak?"), vkb.spoken(view))
+    elif section == "cap":
+        await reply(_("At most how many tasks a week?"), vkb.caps(view))
+    elif section == "ready":
+        await _ready(callback, bot, session, user, clock, i18n, settings)
+    else:
+        await render_summary(reply, session, user, clock)
+
+
+async def _ready(
+    callback: CallbackQuery,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    place = await get_place(session, user.place_id) if user.place_id else None
+    try:
+        first = await profiles.complete_profile(
+            session, user.id, place_has_districts=bool(place and place.districts), now=clock()
+        )
+    except profiles.ProfileIncomplete as incomplete:
+        parts = ", ".join(MISSING[m]() for m in incomplete.missing)
+        await callback.message.answer(_("Still missing: {parts}.").format(parts=parts))
+        return
+    await render_summary(reply_to_callback(callback), session, user, clock)
+    if first:
+        await callback.message.answer(_("🎉 Thank you! Requests that fit you will come here."))
+        outcome = await reverse_match(session, user, clock(), settings.matching())
+        await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+
+
+async def _change(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    section: str,
+    change: Callable[[], Awaitable[None]],
+) -> None:
+    """Apply one toggle and re-draw that section's buttons in place."""
+    await profiles.ensure_profile(session, user, clock())
+    try:
+        await change()
+    except (ValueError, DistrictNotInPlace):
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    view = await profiles.ensure_profile(session, user, clock())
+    if section == "districts":
+        place = await get_place(session, user.place_id) if user.place_id else None
+        markup = vkb.serve_districts(view, place.districts if place else [])
+    else:
+        markup = SECTION_KEYBOARDS[section](view)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=markup)
+
+
+SECTION_KEYBOARDS = {
+    "talents": vkb.talents,
+    "slots": vkb.slots,
+    "languages": vkb.spoken,
+    "cap": vkb.caps,
+}
+
+
+async def cb_talent(
+    callback: CallbackQuery,
+    callback_data: TalentCD,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+) -> None:
+    await _change(
+        callback,
+        session,
+        user,
+        clock,
+        "talents",
+        lambda: profiles.toggle_talent(session, user.id, callback_data.code),
+    )
+
+
+async def cb_slot(
+    callback: CallbackQuery, callback_data: SlotCD, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    await _change(
+        callback,
+        session,
+        user,
+        clock,
+        "slots",
+        lambda: profiles.toggle_slot(session, user.id, callback_data.slot),
+    )
+
+
+async def cb_serve(
+    callback: CallbackQuery, callback_data: ServeCD, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    await _change(
+        callback,
+        session,
+        user,
+        clock,
+        "districts",
+        lambda: profiles.toggle_district(
+            session, user.id, callback_data.district_id, user.place_id
+        ),
+    )
+
+
+async def cb_spoken(
+    callback: CallbackQuery,
+    callback_data: SpokenCD,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+) -> None:
+    await _change(
+        callback,
+        session,
+        user,
+        clock,
+        "languages",
+        lambda: profiles.toggle_language(session, user.id, callback_data.language),
+    )
+
+
+async def cb_cap(
+    callback: CallbackQuery, callback_data: CapCD, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    await _change(
+        callback,
+        session,
+        user,
+        clock,
+        "cap",
+        lambda: profiles.set_weekly_cap(session, user.id, callback_data.cap),
+    )
+
+
+async def msg_other_talents(
+    message: Message, session: AsyncSession, user: User, state: FSMContext, clock: Clock
+) -> None:
+    await profiles.ensure_profile(session, user, clock())
+    try:
+        await profiles.set_other_talents(session, user.id, message.text)
+    except TooLong as error:
+        await message.answer(
+            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
+                length=error.length, limit=error.limit
+            )
+        )
+        return
+    except ServiceError:
+        await message.answer(_("Please write some text."))
+        return
+    await state.clear()
+    await render_summary(reply_to_message(message), session, user, clock)
+
+
+async def cmd_pause(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
+    await profiles.ensure_profile(session, user, clock())
+    await profiles.pause(session, user.id, None)
+    await message.answer(_("⏸ Paused: you will get no requests until you send /resume. Rest well!"))
+
+
+async def cmd_resume(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    await profiles.ensure_profile(session, user, clock())
+    await profiles.resume(session, user.id)
+    await message.answer(_("▶️ Welcome back! Requests that fit you will come here again."))
+    view = await profiles.get_profile(session, user.id)
+    if view is not None and view.completed:
+        outcome = await reverse_match(session, user, clock(), settings.matching())
+        await deliver(bot, i18n, session, clock, outcome, settings.default_language)

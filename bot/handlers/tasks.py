@@ -1,0 +1,364 @@
+"""Offers and tasks: accept or decline, done, confirmed and rated, not happened, handed
+back, messages through the bot, and /tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import HelpRequest, User
+from bot.delivery import deliver, send_notice
+from bot.filters import HasConsented
+from bot.keyboards import volunteering as vkb
+from bot.keyboards.callbacks import OfferCD, TaskCD
+from bot.services import tasks
+from bot.services.offers import AcceptOutcome, accept_offer, decline_offer
+from bot.services.places import get_place
+from bot.services.requests import RequestNotFound
+from bot.services.statuses import RequestStatus
+from bot.states import Relay
+from bot.views.replies import drop_buttons, reply_to_callback
+from bot.views.requests import status, summary, when
+
+RELAY_LIMIT = 1000
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    consented = HasConsented()
+    router.callback_query.register(cb_accept, consented, OfferCD.filter(F.action == "accept"))
+    router.callback_query.register(cb_decline, consented, OfferCD.filter(F.action == "decline"))
+    router.callback_query.register(cb_done, consented, TaskCD.filter(F.action == "done"))
+    router.callback_query.register(cb_hours, consented, TaskCD.filter(F.action == "hours"))
+    router.callback_query.register(cb_hand_back, consented, TaskCD.filter(F.action == "handback"))
+    router.callback_query.register(
+        cb_confirm, consented, TaskCD.filter(F.action.in_({"confirm", "rate"}))
+    )
+    router.callback_query.register(cb_no_show, consented, TaskCD.filter(F.action == "noshow"))
+    router.callback_query.register(cb_write, consented, TaskCD.filter(F.action == "write"))
+    router.message.register(msg_relay, Relay.text, F.text)
+    router.message.register(cmd_tasks, Command("tasks"), consented)
+    return router
+
+
+async def _tell(
+    bot: Bot,
+    i18n: I18n,
+    session: AsyncSession,
+    clock: Clock,
+    person: User | None,
+    text: Callable[[], str],
+    request: HelpRequest,
+    markup: Callable[[], InlineKeyboardMarkup] | None = None,
+) -> None:
+    """Tell the other side of a task, in their language: the texts are built lazily
+    inside their locale, which is why they come as callables."""
+    if person is None:
+        return
+    with i18n.use_locale(person.language or "pl"):
+        body = text() + "\n\n" + await summary(session, request, address=False)
+        keyboard = markup() if markup is not None else None
+    await send_notice(bot, session, clock, person.telegram_id, body, keyboard)
+
+
+async def cb_accept(
+    callback: CallbackQuery,
+    callback_data: OfferCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    outcome, request = await accept_offer(session, callback_data.offer_id, user.id, clock())
+    if outcome == AcceptOutcome.NOT_YOURS:
+        await callback.answer(_("This button is not for you."), show_alert=True)
+        return
+    if outcome == AcceptOutcome.OVER_CAP:
+        await callback.answer(
+            _("You have reached your limit of tasks this week. Thank you for all you do!"),
+            show_alert=True,
+        )
+        return
+    if outcome == AcceptOutcome.TOO_LATE or request is None:
+        await callback.answer(
+            _("Someone was faster. Thank you for wanting to help!"), show_alert=True
+        )
+        await drop_buttons(callback)
+        return
+    await callback.answer()
+    details = await summary(session, request, address=True)
+    await reply_to_callback(callback)(
+        _("🤝 Thank you! The task is yours.")
+        + "\n\n"
+        + details
+        + "\n\n"
+        + _("You can write to the resident through me; they do not see your number or username."),
+        vkb.volunteer_task(request.id),
+    )
+    people = await tasks.task_people(session, request)
+    name = escape(user.first_name or "")
+    await _tell(
+        bot,
+        i18n,
+        session,
+        clock,
+        people.resident,
+        lambda: _("🤝 Good news: {name} will help you ({when}).").format(
+            name=name, when=when(request)
+        ),
+        request,
+        lambda: vkb.resident_confirm(request.id),
+    )
+
+
+async def cb_decline(
+    callback: CallbackQuery,
+    callback_data: OfferCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    await callback.answer()
+    outcome = await decline_offer(
+        session, callback_data.offer_id, user.id, clock(), settings.matching()
+    )
+    await reply_to_callback(callback)(_("Thank you for answering. Maybe next time!"), None)
+    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+
+
+async def cb_done(callback: CallbackQuery, callback_data: TaskCD) -> None:
+    await callback.answer()
+    await reply_to_callback(callback)(
+        _("Thank you! How long did it take?"), vkb.hours(callback_data.request_id)
+    )
+
+
+async def cb_hours(
+    callback: CallbackQuery,
+    callback_data: TaskCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    try:
+        request = await tasks.mark_done(
+            session, callback_data.request_id, user.id, callback_data.value / 2, clock()
+        )
+    except (RequestNotFound, ValueError):
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    await reply_to_callback(callback)(
+        _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
+            hours=f"{request.hours:g}"
+        ),
+        None,
+    )
+    people = await tasks.task_people(session, request)
+    name = escape(user.first_name or "")
+    await _tell(
+        bot,
+        i18n,
+        session,
+        clock,
+        people.resident,
+        lambda: _("{name} says the task is done. Did it go well?").format(name=name),
+        request,
+        lambda: vkb.resident_confirm(request.id),
+    )
+
+
+async def cb_confirm(
+    callback: CallbackQuery,
+    callback_data: TaskCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    rating = callback_data.value if callback_data.action == "rate" else None
+    try:
+        request = await tasks.confirm_done(
+            session, callback_data.request_id, user.id, clock(), rating
+        )
+    except (RequestNotFound, ValueError):
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    if rating is not None:
+        await reply_to_callback(callback)(_("Thank you for your rating!"), None)
+        return
+    await reply_to_callback(callback)(
+        _("❤️ Thank you! How was it? (you may skip this)"), vkb.ratings(request.id)
+    )
+    people = await tasks.task_people(session, request)
+    await _tell(
+        bot,
+        i18n,
+        session,
+        clock,
+        people.volunteer,
+        lambda: _("❤️ The resident confirmed and thanks you!"),
+        request,
+    )
+
+
+async def cb_no_show(
+    callback: CallbackQuery,
+    callback_data: TaskCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    try:
+        volunteer, outcome = await tasks.report_no_show(
+            session, callback_data.request_id, user.id, clock(), settings.matching()
+        )
+    except RequestNotFound:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    await reply_to_callback(callback)(
+        _("I am sorry. I am looking for another neighbour to help you."), None
+    )
+    request = await session.get(HelpRequest, callback_data.request_id)
+    if request is not None:
+        await _tell(
+            bot,
+            i18n,
+            session,
+            clock,
+            volunteer,
+            lambda: _(
+                "The resident says this task did not happen. "
+                "If that is a mistake, please tell the animator."
+            ),
+            request,
+        )
+    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+
+
+async def cb_hand_back(
+    callback: CallbackQuery,
+    callback_data: TaskCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    try:
+        request, outcome = await tasks.hand_back(
+            session, callback_data.request_id, user.id, clock(), settings.matching()
+        )
+    except RequestNotFound:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    await reply_to_callback(callback)(
+        _("Thank you for letting us know. I will find someone else."), None
+    )
+    people = await tasks.task_people(session, request)
+    await _tell(
+        bot,
+        i18n,
+        session,
+        clock,
+        people.resident,
+        lambda: _("The volunteer cannot come after all. I am looking for someone else."),
+        request,
+    )
+    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+
+
+async def cb_write(
+    callback: CallbackQuery,
+    callback_data: TaskCD,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+) -> None:
+    try:
+        await tasks.relay_partner(session, callback_data.request_id, user.id)
+    except RequestNotFound:
+        await callback.answer(_("This conversation has ended."), show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(Relay.text)
+    await state.update_data(request_id=callback_data.request_id)
+    await callback.bot.send_message(user.telegram_id, _("Write your message; I will pass it on:"))
+
+
+async def msg_relay(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    request_id = (await state.get_data()).get("request_id", 0)
+    text = message.text.strip()
+    if len(text) > RELAY_LIMIT:
+        await message.answer(
+            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
+                length=len(text), limit=RELAY_LIMIT
+            )
+        )
+        return
+    await state.clear()
+    try:
+        partner = await tasks.relay_partner(session, request_id, user.id)
+    except RequestNotFound:
+        await message.answer(_("This conversation has ended."))
+        return
+    name = escape(user.first_name or "")
+    with i18n.use_locale(partner.language or "pl"):
+        body = _("✉️ {name} writes about your task:").format(name=name) + "\n\n" + escape(text)
+        markup = vkb.reply_to(request_id)
+    delivered = await send_notice(bot, session, clock, partner.telegram_id, body, markup)
+    await message.answer(
+        _("Sent.") if delivered else _("I could not deliver it; please try later.")
+    )
+
+
+async def cmd_tasks(
+    message: Message, session: AsyncSession, user: User, clock: Clock, settings: Settings
+) -> None:
+    mine = await tasks.tasks_of(session, user.id)
+    place = await get_place(session, user.place_id) if user.place_id else None
+    timezone = place.timezone if place else settings.timezone
+    hours = await tasks.hours_this_month(session, user.id, clock(), timezone)
+    await message.answer(
+        _("Hours given this month: {hours}").format(hours=f"{hours:g}")
+        if mine
+        else _("You have no tasks yet. Requests that fit you will come here.")
+    )
+    for request in mine:
+        markup = vkb.volunteer_task(request.id) if request.status == RequestStatus.MATCHED else None
+        await message.answer(
+            await summary(session, request, address=True) + "\n" + status(request),
+            reply_markup=markup,
+        )

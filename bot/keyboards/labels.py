@@ -1,0 +1,51 @@
+"""Translated names for stored codes: talents, parts of the day, weekdays, languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n.lazy_proxy import LazyProxy
+from babel import Locale
+from babel.dates import format_date, get_day_names
+
+from bot.services.talents import AFTERNOON, EVENING, MORNING
+
+TALENT_LABELS: dict[str, LazyProxy] = {
+    "shopping": __("🛒 Shopping & errands"),
+    "accompaniment": __("🏥 Going with someone to a doctor or office"),
+    "companionship": __("☕ Company for seniors"),
+    "tutoring": __("📚 Tutoring"),
+    "it_help": __("📱 Computer & phone help"),
+    "repairs": __("🔧 Small repairs"),
+    "gardening": __("🌱 Gardening"),
+    "childcare": __("🧸 Childcare"),
+    "pets": __("🐕 Pets"),
+    "translation": __("🗣 Translation"),
+    "cooking": __("🍲 Cooking"),
+    "arts": __("🎨 Arts & music"),
+    "paperwork": __("📄 Paperwork"),
+    "transport": __("🚗 Transport"),
+}
+
+PART_LABELS: dict[int, LazyProxy] = {
+    MORNING: __("🌅 Morning"),
+    AFTERNOON: __("☀️ Afternoon"),
+    EVENING: __("🌙 Evening"),
+}
+
+
+def talent(code: str) -> str:
+    return str(TALENT_LABELS.get(code, code))
+
+
+def weekday_short(weekday: int, language: str) -> str:
+    return get_day_names("abbreviated", locale=language)[weekday]
+
+
+def long_date(day: date, language: str) -> str:
+    return format_date(day, format="EEEE, d MMMM", locale=language)
+
+
+def language_name(code: str, in_language: str) -> str:
+    return (Locale.parse(code).get_display_name(in_language) or code).capitalize()

@@ -1,0 +1,250 @@
+"""Keyboards of the volunteer profile, help requests, offers and tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.db.models import District
+from bot.keyboards.builders import cancel_button
+from bot.keyboards.callbacks import (
+    CapCD,
+    CategoryCD,
+    DistrictCD,
+    MyRequestCD,
+    OfferCD,
+    PartCD,
+    ProfileCD,
+    RequestCD,
+    ServeCD,
+    SlotCD,
+    SpokenCD,
+    TalentCD,
+    TaskCD,
+    WhenCD,
+)
+from bot.keyboards.labels import PART_LABELS, language_name, long_date, talent, weekday_short
+from bot.services.profiles import WEEKLY_CAPS, ProfileView
+from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
+from bot.services.tasks import HOURS_CHOICES, RATINGS
+
+CHECK = "✅ "
+ANY = -1
+DAYS_AHEAD = 7
+
+
+def _mark(selected: bool, text: str) -> str:
+    return f"{CHECK}{text}" if selected else text
+
+
+def _done(builder: InlineKeyboardBuilder) -> None:
+    builder.button(text=_("⬅️ Back to the profile"), callback_data=ProfileCD(section="summary"))
+
+
+def profile_menu(view: ProfileView) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🧰 Talents"), callback_data=ProfileCD(section="talents"))
+    builder.button(text=_("🗓 When I can help"), callback_data=ProfileCD(section="slots"))
+    builder.button(text=_("📍 Districts"), callback_data=ProfileCD(section="districts"))
+    builder.button(text=_("🗣 Languages"), callback_data=ProfileCD(section="languages"))
+    builder.button(text=_("🔢 Tasks per week"), callback_data=ProfileCD(section="cap"))
+    if not view.completed:
+        builder.button(text=_("✅ Ready to help"), callback_data=ProfileCD(section="ready"))
+    return builder.adjust(2, 2, 1, 1).as_markup()
+
+
+def talents(view: ProfileView) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in TALENTS:
+        builder.button(
+            text=_mark(code in view.talents, talent(code)), callback_data=TalentCD(code=code)
+        )
+    builder.button(text=_("✏️ Something else (write it)"), callback_data=ProfileCD(section="other"))
+    _done(builder)
+    return builder.adjust(1).as_markup()
+
+
+def slots(view: ProfileView) -> InlineKeyboardMarkup:
+    """A 7 × 3 grid: one row a day, morning / afternoon / evening."""
+    language = get_i18n().current_locale
+    builder = InlineKeyboardBuilder()
+    for weekday in range(DAYS):
+        for part in PARTS:
+            code = slot(weekday, part)
+            label = f"{weekday_short(weekday, language)} {str(PART_LABELS[part]).split()[0]}"
+            builder.button(text=_mark(code in view.slots, label), callback_data=SlotCD(slot=code))
+    _done(builder)
+    return builder.adjust(*([len(PARTS)] * DAYS), 1).as_markup()
+
+
+def serve_districts(view: ProfileView, districts: Iterable[District]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for district in districts:
+        builder.button(
+            text=_mark(district.id in view.district_ids, district.name),
+            callback_data=ServeCD(district_id=district.id),
+        )
+    _done(builder)
+    return builder.adjust(1).as_markup()
+
+
+def spoken(view: ProfileView) -> InlineKeyboardMarkup:
+    language = get_i18n().current_locale
+    builder = InlineKeyboardBuilder()
+    for code in SPOKEN_LANGUAGES:
+        builder.button(
+            text=_mark(code in view.languages, language_name(code, language)),
+            callback_data=SpokenCD(language=code),
+        )
+    _done(builder)
+    return builder.adjust(2).as_markup()
+
+
+def caps(view: ProfileView) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for cap in WEEKLY_CAPS:
+        builder.button(
+            text=_mark(cap == view.max_tasks_per_week, str(cap)), callback_data=CapCD(cap=cap)
+        )
+    _done(builder)
+    return builder.adjust(len(WEEKLY_CAPS), 1).as_markup()
+
+
+def categories() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in TALENTS:
+        builder.button(text=talent(code), callback_data=CategoryCD(code=code))
+    cancel_button(builder)
+    return builder.adjust(1).as_markup()
+
+
+def days(today: date) -> InlineKeyboardMarkup:
+    language = get_i18n().current_locale
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Today"), callback_data=WhenCD(offset=0))
+    builder.button(text=_("Tomorrow"), callback_data=WhenCD(offset=1))
+    for offset in range(2, DAYS_AHEAD):
+        builder.button(
+            text=long_date(today + timedelta(days=offset), language),
+            callback_data=WhenCD(offset=offset),
+        )
+    builder.button(text=_("Any day, I am flexible"), callback_data=WhenCD(offset=ANY))
+    cancel_button(builder)
+    return builder.adjust(2, 1).as_markup()
+
+
+def parts() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for part in PARTS:
+        builder.button(text=str(PART_LABELS[part]), callback_data=PartCD(part=part))
+    builder.button(text=_("Any time"), callback_data=PartCD(part=ANY))
+    cancel_button(builder)
+    return builder.adjust(3, 1, 1).as_markup()
+
+
+def request_districts(districts: Iterable[District], home: int | None) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for district in districts:
+        label = f"📍 {district.name}" if district.id == home else district.name
+        builder.button(text=label, callback_data=DistrictCD(district_id=district.id))
+    cancel_button(builder)
+    return builder.adjust(2).as_markup()
+
+
+def skip_address() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Skip: the volunteer will ask"), callback_data=RequestCD(action="noaddress")
+    )
+    cancel_button(builder)
+    return builder.adjust(1).as_markup()
+
+
+def request_summary() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📨 Send the request"), callback_data=RequestCD(action="submit"))
+    builder.button(text=_("✏️ Change it"), callback_data=RequestCD(action="edit"))
+    cancel_button(builder)
+    return builder.adjust(1).as_markup()
+
+
+def my_request(request_id: int, cancellable: bool) -> InlineKeyboardMarkup | None:
+    if not cancellable:
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✖️ Cancel this request"),
+        callback_data=MyRequestCD(action="cancel", request_id=request_id),
+    )
+    return builder.as_markup()
+
+
+def offer(offer_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✅ I will help"), callback_data=OfferCD(action="accept", offer_id=offer_id)
+    )
+    builder.button(
+        text=_("Not this time"), callback_data=OfferCD(action="decline", offer_id=offer_id)
+    )
+    return builder.adjust(1).as_markup()
+
+
+def _write(builder: InlineKeyboardBuilder, request_id: int) -> None:
+    builder.button(
+        text=_("✉️ Write a message"), callback_data=TaskCD(action="write", request_id=request_id)
+    )
+
+
+def reply_to(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    _write(builder, request_id)
+    return builder.as_markup()
+
+
+def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Done"), callback_data=TaskCD(action="done", request_id=request_id))
+    _write(builder, request_id)
+    builder.button(
+        text=_("↩️ I cannot do it after all"),
+        callback_data=TaskCD(action="handback", request_id=request_id),
+    )
+    return builder.adjust(1).as_markup()
+
+
+def hours(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for value in HOURS_CHOICES:
+        label = _("{hours} h").format(hours=f"{value:g}")
+        builder.button(
+            text=label,
+            callback_data=TaskCD(action="hours", request_id=request_id, value=int(value * 2)),
+        )
+    return builder.adjust(len(HOURS_CHOICES)).as_markup()
+
+
+def resident_confirm(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("❤️ Yes, thank you!"), callback_data=TaskCD(action="confirm", request_id=request_id)
+    )
+    builder.button(
+        text=_("It did not happen"), callback_data=TaskCD(action="noshow", request_id=request_id)
+    )
+    return builder.adjust(1).as_markup()
+
+
+def ratings(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for stars in RATINGS:
+        builder.button(
+            text="⭐" * stars,
+            callback_data=TaskCD(action="rate", request_id=request_id, value=stars),
+        )
+    return builder.adjust(len(RATINGS)).as_markup()

@@ -1,0 +1,46 @@
+"""How a help request reads in a message, in the current language."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import District, HelpRequest
+from bot.keyboards.labels import PART_LABELS, long_date, talent
+from bot.services.statuses import RequestStatus
+
+
+def when(request: HelpRequest) -> str:
+    language = get_i18n().current_locale
+    day = long_date(request.day, language) if request.day else _("any day")
+    part = str(PART_LABELS[request.part]) if request.part is not None else _("any time")
+    return f"{day}, {part}"
+
+
+def status(request: HelpRequest) -> str:
+    labels = {
+        RequestStatus.OPEN: _("🔎 looking for a volunteer"),
+        RequestStatus.MATCHED: _("🤝 a volunteer is coming"),
+        RequestStatus.DONE: _("✅ done, waiting for your confirmation"),
+        RequestStatus.CLOSED: _("✅ done"),
+        RequestStatus.CANCELLED: _("✖️ cancelled"),
+    }
+    return labels.get(RequestStatus(request.status), request.status)
+
+
+async def summary(session: AsyncSession, request: HelpRequest, *, address: bool) -> str:
+    """Category, time, district and description; the address only where allowed."""
+    district = await session.get(District, request.district_id) if request.district_id else None
+    lines = [
+        f"<b>{talent(request.category)}</b>",
+        _("When: {when}").format(when=when(request)),
+    ]
+    if district is not None:
+        lines.append(_("Where: {district}").format(district=escape(district.name)))
+    lines.append(f"«{escape(request.description)}»")
+    if address and request.address:
+        lines.append(_("Address: {address}").format(address=escape(request.address)))
+    return "\n".join(lines)

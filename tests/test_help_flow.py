@@ -1,0 +1,221 @@
+"""From "I need help" to a task done, through the Dispatcher, as both people meet it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, Offer
+from bot.services.offers import advance_matching
+from bot.services.statuses import RequestStatus
+from tests.harness import Harness, Person, alerts, inline_labels, joined
+from tests.helpers import add_place
+from tests.volunteers import volunteer
+
+ZOFIA = Person(id=300_001, first_name="Zofia", language_code="en")
+MAREK = Person(id=300_002, first_name="Marek", language_code="en")
+EWA = Person(id=300_003, first_name="Ewa", language_code="en")
+
+
+async def sign_up(
+    harness: Harness, person: Person, intent: str, district: str = "Marymont"
+) -> None:
+    await harness.send(person, "/start")
+    await harness.press(person, "English")
+    await harness.press(person, "I agree")
+    await harness.press(person, intent)
+    await harness.press(person, "MAL Żoliborz")
+    await harness.press(person, district)
+
+
+async def ask_for_shopping(
+    harness: Harness, address: str | None = "ul. Krasińskiego 1 <m. 2>"
+) -> list:
+    await harness.send(ZOFIA, "🙋 I need help")
+    await harness.press(ZOFIA, "Shopping")
+    await harness.send(ZOFIA, "Bread & milk from the shop, please")
+    await harness.press(ZOFIA, "Any day")
+    await harness.press(ZOFIA, "Any time")
+    await harness.press(ZOFIA, "Marymont")
+    if address:
+        calls = await harness.send(ZOFIA, address)
+    else:
+        calls = await harness.press(ZOFIA, "Skip")
+    return calls
+
+
+async def test_volunteer_builds_a_profile_with_buttons(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await sign_up(harness, MAREK, "I want to help")
+    calls = await harness.send(MAREK, "🤝 Volunteering")
+    assert "Your volunteer profile" in joined(calls)
+    assert "Still missing: talents, when you can help." in joined(calls)
+    await harness.press(MAREK, "Talents")
+    calls = await harness.press(MAREK, "Shopping")
+    assert "✅ 🛒 Shopping & errands" in inline_labels(calls)
+    await harness.press(MAREK, "Back to the profile")
+    await harness.press(MAREK, "When I can help")
+    calls = await harness.press(MAREK, "Mon 🌅")
+    assert any(label.startswith("✅ Mon") for label in inline_labels(calls))
+    await harness.press(MAREK, "Back to the profile")
+    calls = await harness.press(MAREK, "Ready to help")
+    assert "Thank you! Requests that fit you will come here." in joined(calls)
+
+
+async def test_request_offer_accept_done_confirm(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
+    helper.language = "en"
+    await db.commit()
+
+    calls = await ask_for_shopping(harness)
+    summary = joined(calls)
+    assert "«Bread &amp; milk from the shop, please»" in summary
+    assert "Address: ul. Krasińskiego 1 &lt;m. 2&gt;" in summary
+
+    calls = await harness.press(ZOFIA, "Send the request")
+    offer = [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
+    assert offer, "the volunteer got an offer"
+    assert "A neighbour needs help" in joined(offer)
+    assert "Krasińskiego" not in joined(offer), "no address before acceptance"
+
+    calls = await harness.press(MAREK, "I will help")
+    to_marek = joined([c for c in calls if getattr(c, "chat_id", None) == MAREK.id])
+    to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
+    assert "Address: ul. Krasińskiego 1 &lt;m. 2&gt;" in to_marek
+    assert "Good news: Marek will help you" in to_zofia
+    assert "300002" not in to_zofia, "no Telegram id or handle is shown"
+
+    calls = await harness.press(MAREK, "I will help")
+    assert alerts(calls) in (["Someone was faster. Thank you for wanting to help!"], [])
+
+    await harness.press(MAREK, "Done")
+    calls = await harness.press(MAREK, "2 h")
+    assert "Recorded: 2 h" in joined(calls)
+    assert "Marek says the task is done" in joined(calls)
+
+    calls = await harness.press(ZOFIA, "Yes, thank you")
+    assert "The resident confirmed and thanks you" in joined(calls)
+    await harness.press(ZOFIA, "⭐⭐⭐⭐⭐")
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == RequestStatus.CLOSED
+    assert request.rating == 5
+    assert request.hours == 2
+
+    calls = await harness.send(MAREK, "/tasks")
+    assert "Hours given this month: 2" in joined(calls)
+
+
+async def test_relay_masks_both_sides_and_escapes(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
+    helper.language = "en"
+    await db.commit()
+    await ask_for_shopping(harness, address=None)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.press(MAREK, "I will help")
+    await harness.press(MAREK, "Write a message")
+    calls = await harness.send(MAREK, "I'll come at <b>5</b> & ring twice")
+    to_zofia = [c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id]
+    assert "Marek writes about your task" in joined(to_zofia)
+    assert "I&#x27;ll come at &lt;b&gt;5&lt;/b&gt; &amp; ring twice" in joined(to_zofia)
+    await harness.press(ZOFIA, "Write a message")
+    calls = await harness.send(ZOFIA, "Thank you!")
+    assert "Zofia writes about your task" in joined(
+        [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
+    )
+
+
+async def test_nobody_available_escalates_to_animators(
+    harness: Harness, db: AsyncSession, admin: Person
+) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await harness.send(admin, "/invite")
+    link = joined(await harness.press(admin, "MAL Żoliborz")).rsplit("\n", 1)[-1]
+    await sign_up(harness, EWA, "Just keep me informed")
+    await harness.send(EWA, "/start " + link.split("?start=")[1])
+    await ask_for_shopping(harness)
+    calls = await harness.press(ZOFIA, "Send the request")
+    to_ewa = joined([c for c in calls if getattr(c, "chat_id", None) == EWA.id])
+    assert "Nobody has taken this request yet" in to_ewa
+
+
+async def test_forged_accept_for_someone_elses_offer(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await volunteer(db, MAREK.id, place_id, languages=("en",))
+    await sign_up(harness, EWA, "I want to help")
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    offer_id = await db.scalar(select(Offer.id))
+    calls = await harness.press_data(EWA, f"offer:accept:{offer_id}")
+    assert alerts(calls) == ["This button is not for you."]
+    assert (await db.scalar(select(HelpRequest))).status == RequestStatus.OPEN
+
+
+async def test_hand_back_returns_to_matching(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    first = await volunteer(db, MAREK.id, place_id, languages=("en",))
+    first.language = "en"
+    second = await volunteer(db, EWA.id, place_id, name="Ewa", languages=("en",))
+    second.language = "en"
+    await db.commit()
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.press(MAREK, "I will help")
+    calls = await harness.press(MAREK, "I cannot do it after all")
+    assert "The volunteer cannot come after all" in joined(
+        [c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id]
+    )
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == RequestStatus.OPEN
+
+
+async def test_resident_lists_and_cancels(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    calls = await harness.send(ZOFIA, "/requests")
+    assert "looking for a volunteer" in joined(calls)
+    calls = await harness.press(ZOFIA, "Cancel this request")
+    assert "Your request was cancelled." in joined(calls)
+    assert alerts(await harness.press_data(ZOFIA, "myreq:cancel:1")) == [
+        "This request can no longer be cancelled."
+    ]
+
+
+async def test_description_too_long_is_refused_kindly(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await harness.send(ZOFIA, "🙋 I need help")
+    await harness.press(ZOFIA, "Shopping")
+    calls = await harness.send(ZOFIA, "x" * 5000)
+    assert "That is too long (5000 characters; at most 500)" in joined(calls)
+    calls = await harness.send(ZOFIA, "Short and clear")
+    assert "When?" in joined(calls), "nothing lost: the flow goes on"
+
+
+async def test_expired_offer_pressed_late_still_helps(
+    harness: Harness, db: AsyncSession, settings
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, languages=("en",))
+    helper.language = "en"
+    await db.commit()
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    harness.clock.advance(hours=3)
+    await advance_matching(db, harness.clock(), settings.matching())
+    calls = await harness.press(MAREK, "I will help")
+    assert "The task is yours" in joined(calls)
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == RequestStatus.MATCHED
