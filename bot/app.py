@@ -24,6 +24,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.handlers import get_routers
 from bot.i18n import build_i18n
+from bot.jobs import build_scheduler
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
@@ -103,8 +104,13 @@ async def run_polling(settings: Settings) -> None:
         i18n = build_i18n(settings.default_language)
         dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
         await publish_all_commands(bot, i18n, settings, session_factory)
+        scheduler = build_scheduler(bot, i18n, session_factory, system_clock, settings)
+        scheduler.start()
         log.info("Sąsiad is running (long polling)")
-        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+        try:
+            await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+        finally:
+            scheduler.shutdown(wait=False)
     finally:
         await bot.session.close()
         await engine.dispose()

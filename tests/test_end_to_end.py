@@ -116,7 +116,7 @@ async def test_onboarding_over_http(api: FakeBotApi, tmp_path: Path) -> None:
             )
         )
         menu = next(c for c in _sent_to_person(api.calls) if "Gotowe" in c.params["text"])
-        assert menu.params["reply_markup"]["keyboard"][0][0]["text"] == "📍 Moje miejsce"
+        assert menu.params["reply_markup"]["keyboard"][0][0]["text"] == "🙋 Potrzebuję pomocy"
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)

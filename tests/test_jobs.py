@@ -1,0 +1,57 @@
+"""The matching job, run at chosen moments with a fake clock (never by waiting)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.methods import SendMessage
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.jobs import build_scheduler, matching_tick
+from bot.services.offers import send_next_wave
+from tests.conftest import TOKEN
+from tests.fakes.session import RecordingSession
+from tests.harness import START, FakeClock
+from tests.helpers import add_place
+from tests.volunteers import request, resident, volunteer
+
+
+async def test_tick_sends_the_next_wave_after_offers_expire(
+    settings: Settings,
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    db: AsyncSession,
+) -> None:
+    settings = settings.model_copy(update={"offer_wave_size": 1, "offer_lifetime_minutes": 60})
+    place_id = await add_place(db)
+    zofia = await resident(db, 1, place_id)
+    await volunteer(db, 10, place_id)
+    await volunteer(db, 11, place_id)
+    req = await request(db, zofia, district=None)
+    first = await send_next_wave(db, req, START, settings.matching())
+    recording = RecordingSession()
+    bot = Bot(TOKEN, session=recording)
+    clock = FakeClock(START)
+
+    clock.advance(minutes=59)
+    await matching_tick(bot, i18n, session_factory, clock, settings)
+    assert recording.requests == [], "the offer is still fresh"
+
+    clock.advance(minutes=2)
+    await matching_tick(bot, i18n, session_factory, clock, settings)
+    sent = [r for r in recording.requests if isinstance(r, SendMessage)]
+    assert len(sent) == 1
+    assert sent[0].chat_id != first.offers[0].volunteer.telegram_id, "a new person is asked"
+    assert "Czy możesz pomóc?" in sent[0].text or "Can you do it?" in sent[0].text
+
+
+def test_scheduler_has_the_matching_job(
+    settings: Settings, i18n: I18n, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    scheduler = build_scheduler(
+        Bot(TOKEN, session=RecordingSession()), i18n, session_factory, FakeClock(START), settings
+    )
+    job = scheduler.get_job("matching")
+    assert job is not None
+    assert job.trigger.interval.total_seconds() == settings.matching_interval_seconds
