@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 
 RESIDENT_COMMANDS: list[tuple[str, LazyProxy]] = [
     ("start", __("Start or show the menu")),
+    ("request", __("Ask neighbours for help")),
+    ("requests", __("Your requests")),
+    ("profile", __("Your volunteer profile")),
+    ("tasks", __("Tasks you took on")),
+    ("pause", __("Pause volunteering")),
+    ("resume", __("Resume volunteering")),
     ("help", __("What I can do")),
     ("language", __("Change language")),
     ("privacy", __("What data is kept")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -219,3 +221,51 @@ async def test_expired_offer_pressed_late_still_helps(
     request = await db.scalar(select(HelpRequest))
     await db.refresh(request)
     assert request.status == RequestStatus.MATCHED
+
+
+async def test_forgetting_a_volunteer_hands_the_task_back(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
+    helper.language = "en"
+    await db.commit()
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.press(MAREK, "I will help")
+    await harness.send(MAREK, "/forget")
+    calls = await harness.press(MAREK, "Yes, delete my data")
+    to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
+    assert "The volunteer cannot come after all" in to_zofia
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == RequestStatus.OPEN
+    assert request.volunteer_id is None
+
+
+async def test_forgetting_a_resident_cancels_and_tells_the_volunteer(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
+    helper.language = "en"
+    await db.commit()
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.press(MAREK, "I will help")
+    document = next(
+        c for c in await harness.send(ZOFIA, "/export") if type(c).__name__ == "SendDocument"
+    )
+    exported = json.loads(document.document.data)
+    assert exported["requests"][0]["address"] == "ul. Krasińskiego 1 <m. 2>"
+    assert exported["requests"][0]["status"] == "matched"
+    await harness.send(ZOFIA, "/forget")
+    calls = await harness.press(ZOFIA, "Yes, delete my data")
+    to_marek = joined([c for c in calls if getattr(c, "chat_id", None) == MAREK.id])
+    assert "The resident cancelled this request" in to_marek
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == RequestStatus.CANCELLED
+    assert request.requester_id is None

@@ -21,6 +21,7 @@ from bot.services.errors import (
     UnknownTimezone,
 )
 from bot.services.invites import create_invite, redeem_invite
+from bot.services.offers import MatchingConfig
 from bot.services.places import (
     create_place,
     get_place,
@@ -150,6 +151,6 @@ async def test_export_and_forget(db: AsyncSession) -> None:
     assert data["roles"] == [
         {"role": "animator", "place": "MAL Żoliborz", "since": START.isoformat()}
     ]
-    await forget_user(db, user)
+    await forget_user(db, user, START, MatchingConfig())
     assert await db.scalar(select(func.count(User.id))) == 0
     assert await db.scalar(select(func.count(Membership.id))) == 0

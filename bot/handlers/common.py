@@ -71,6 +71,9 @@ async def cmd_help(
         _(
             "<b>Sąsiad helps neighbours help each other.</b>\n\n"
             "/start – start, or show the menu\n"
+            "/request – ask neighbours for help; /requests – your requests\n"
+            "/profile – your volunteer profile; /tasks – tasks you took on\n"
+            "/pause and /resume – a break from volunteering\n"
             "/language – change the language\n"
             "/privacy – what data is kept and who sees it\n"
             "/export – get all your data as a file\n"

@@ -237,11 +237,12 @@ async def cb_consent(
     state: FSMContext,
     clock: Clock,
     i18n: I18n,
+    settings: Settings,
 ) -> None:
     await callback.answer()
     if not callback_data.agree:
         if user is not None:
-            await forget_user(session, user)
+            await forget_user(session, user, clock(), settings.matching())
         await state.clear()
         await reply_to_callback(callback)(
             _(

@@ -8,18 +8,21 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
+from bot.delivery import deliver, send_notice
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import ForgetCD
 from bot.services.places import get_place
-from bot.services.privacy import export_user_data, forget_user
+from bot.services.privacy import Forgotten, export_user_data, forget_user
 from bot.states import Forget
 from bot.views.replies import drop_buttons
+from bot.views.requests import summary
 from bot.views.texts import local_datetime, privacy_notice
 
 
@@ -82,6 +85,9 @@ async def cb_forget(
     session: AsyncSession,
     user: User | None,
     state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
 ) -> None:
     await callback.answer()
     await state.clear()
@@ -92,9 +98,26 @@ async def cb_forget(
         )
         return
     if user is not None:
-        await forget_user(session, user)
+        forgotten = await forget_user(session, user, clock(), settings.matching())
+        await _tell_the_others(bot, i18n, session, clock, forgotten)
+        await deliver(bot, i18n, session, clock, forgotten.matching, settings.default_language)
     await bot.send_message(
         callback.from_user.id,
         _("Your data has been deleted. Goodbye! If you ever come back, just send /start."),
         reply_markup=ReplyKeyboardRemove(),
     )
+
+
+async def _tell_the_others(
+    bot: Bot, i18n: I18n, session: AsyncSession, clock: Clock, forgotten: Forgotten
+) -> None:
+    for request, volunteer in forgotten.cancelled:
+        with i18n.use_locale(volunteer.language or "pl"):
+            text = _("The resident cancelled this request; you do not need to go. Thank you!")
+            text += "\n\n" + await summary(session, request, address=False)
+        await send_notice(bot, session, clock, volunteer.telegram_id, text)
+    for request, resident in forgotten.handed_back:
+        with i18n.use_locale(resident.language or "pl"):
+            text = _("The volunteer cannot come after all. I am looking for someone else.")
+            text += "\n\n" + await summary(session, request, address=False)
+        await send_notice(bot, session, clock, resident.telegram_id, text)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import District, Membership, Place, User
+from bot.db.models import District, HelpRequest, Membership, Offer, Place, User
+from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
+from bot.services.profiles import ProfileView, get_profile
+from bot.services.statuses import ACTIVE_REQUEST, OfferStatus, RequestStatus
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -25,6 +29,9 @@ async def export_user_data(session: AsyncSession, user: User, now: datetime) -> 
         .where(Membership.user_id == user.id)
         .order_by(Membership.created_at)
     )
+    profile = await get_profile(session, user.id)
+    asked = await session.scalars(select(HelpRequest).where(HelpRequest.requester_id == user.id))
+    helped = await session.scalars(select(HelpRequest).where(HelpRequest.volunteer_id == user.id))
     return {
         "exported_at": _iso(now),
         "telegram_id": user.telegram_id,
@@ -40,10 +47,92 @@ async def export_user_data(session: AsyncSession, user: User, now: datetime) -> 
             {"role": role, "place": place_name, "since": _iso(since)}
             for role, place_name, since in memberships
         ],
+        "volunteer_profile": _profile(profile),
+        "requests": [_request(r, with_address=True) for r in asked],
+        "tasks": [_request(r, with_address=False) for r in helped],
     }
 
 
-async def forget_user(session: AsyncSession, user: User) -> None:
-    """Delete the person. Their roles go with them; invites they made stay, unattributed."""
+def _profile(profile: ProfileView | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "talents": sorted(profile.talents),
+        "other_talents": profile.other_talents,
+        "weekly_slots": sorted(profile.slots),
+        "district_ids": sorted(profile.district_ids),
+        "languages": sorted(profile.languages),
+        "max_tasks_per_week": profile.max_tasks_per_week,
+        "paused": profile.paused,
+        "paused_until": _iso(profile.paused_until),
+        "verified": profile.verified,
+        "no_show_until": _iso(profile.no_show_until),
+    }
+
+
+def _request(request: HelpRequest, *, with_address: bool) -> dict[str, Any]:
+    """A request as its author sees it; a volunteer's copy leaves out the address."""
+    return {
+        "category": request.category,
+        "description": request.description,
+        "day": request.day.isoformat() if request.day else None,
+        "part_of_day": request.part,
+        "address": request.address if with_address else None,
+        "status": request.status,
+        "created_at": _iso(request.created_at),
+        "accepted_at": _iso(request.accepted_at),
+        "done_at": _iso(request.done_at),
+        "hours": request.hours,
+        "rating": request.rating,
+    }
+
+
+@dataclass
+class Forgotten:
+    """Who must hear about it: volunteers of cancelled requests, residents whose helper left."""
+
+    cancelled: list[tuple[HelpRequest, User]] = field(default_factory=list)
+    handed_back: list[tuple[HelpRequest, User]] = field(default_factory=list)
+    matching: MatchingOutcome = field(default_factory=MatchingOutcome)
+
+
+async def forget_user(
+    session: AsyncSession, user: User, now: datetime, config: MatchingConfig
+) -> Forgotten:
+    """Delete the person. Their open requests are cancelled and their accepted tasks go
+    back to matching first; finished tasks stay for the statistics, without them."""
+    forgotten = Forgotten()
+    own = await session.scalars(
+        select(HelpRequest).where(
+            HelpRequest.requester_id == user.id, HelpRequest.status.in_(ACTIVE_REQUEST)
+        )
+    )
+    for request in list(own):
+        helper = await session.get(User, request.volunteer_id) if request.volunteer_id else None
+        request.status = RequestStatus.CANCELLED
+        request.closed_at = now
+        if helper is not None:
+            forgotten.cancelled.append((request, helper))
+    await session.commit()
+    taken = await session.scalars(
+        select(HelpRequest).where(
+            HelpRequest.volunteer_id == user.id, HelpRequest.status == RequestStatus.MATCHED
+        )
+    )
+    for request in list(taken):
+        resident = await session.get(User, request.requester_id) if request.requester_id else None
+        await session.execute(
+            update(Offer)
+            .where(Offer.request_id == request.id, Offer.volunteer_id == user.id)
+            .values(status=OfferStatus.HANDED_BACK)
+        )
+        request.status = RequestStatus.OPEN
+        request.volunteer_id = None
+        await session.commit()
+        if resident is not None:
+            forgotten.handed_back.append((request, resident))
     await session.execute(delete(User).where(User.id == user.id))
     await session.commit()
+    for request, _resident in forgotten.handed_back:
+        forgotten.matching.extend(await restart_matching(session, request, now, config))
+    return forgotten
