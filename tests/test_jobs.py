@@ -43,7 +43,7 @@ async def test_tick_sends_the_next_wave_after_offers_expire(
     sent = [r for r in recording.requests if isinstance(r, SendMessage)]
     assert len(sent) == 1
     assert sent[0].chat_id != first.offers[0].volunteer.telegram_id, "a new person is asked"
-    assert "Czy możesz pomóc?" in sent[0].text or "Can you do it?" in sent[0].text
+    assert "Sąsiad potrzebuje pomocy. Czy możesz pomóc?" in sent[0].text
 
 
 def test_scheduler_has_the_matching_job(

@@ -17,24 +17,11 @@ KEYWORDS = ["-k", "_", "-k", "__", "-k", "ngettext:1,2", "-k", "lazy_ngettext:1,
 def main() -> int:
     pot = ROOT / "locales" / "messages.pot"
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
+    extract = [*pybabel, "extract", *KEYWORDS, "--no-location", "-w", "100", "-o", str(pot)]
+    subprocess.run([*extract, str(ROOT / "bot")], check=True)
+    update = [*pybabel, "update", "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100"]
     subprocess.run(
-        [*pybabel, "extract", *KEYWORDS, "--no-location", "-o", str(pot), str(ROOT / "bot")],
-        check=True,
-    )
-    subprocess.run(
-        [
-            *pybabel,
-            "update",
-            "--no-fuzzy-matching",
-            "-i",
-            str(pot),
-            "-d",
-            str(ROOT / "locales"),
-            "-D",
-            "messages",
-            "--no-location",
-        ],
-        check=True,
+        [*update, "-i", str(pot), "-d", str(ROOT / "locales"), "-D", "messages"], check=True
     )
     return 0
 
