@@ -68,7 +68,8 @@ async def deliver(
             with i18n.context(), i18n.use_locale(_language(animator, default_language)):
                 text = _("⚠️ Nobody has taken this request yet. Please find someone:") + "\n\n"
                 text += await summary(session, request, address=False)
-            await send_notice(bot, session, clock, animator.telegram_id, text)
+                markup = vkb.candidates(request.id)
+            await send_notice(bot, session, clock, animator.telegram_id, text, markup)
 
 
 def _language(recipient: Recipient, default: str) -> str:

@@ -269,3 +269,51 @@ async def test_forgetting_a_resident_cancels_and_tells_the_volunteer(
     await db.refresh(request)
     assert request.status == RequestStatus.CANCELLED
     assert request.requester_id is None
+
+
+async def test_animator_sees_why_each_candidate(
+    harness: Harness, db: AsyncSession, admin: Person
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await harness.send(admin, "/invite")
+    link = joined(await harness.press(admin, "MAL Żoliborz")).rsplit("\n", 1)[-1]
+    await sign_up(harness, EWA, "Just keep me informed")
+    await harness.send(EWA, "/start " + link.split("?start=")[1])
+    await ask_for_shopping(harness)
+    calls = await harness.press(ZOFIA, "Send the request")
+    assert "👥 Who could help, and why" in inline_labels(
+        [c for c in calls if getattr(c, "chat_id", None) == EWA.id]
+    )
+    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
+    calls = await harness.press(EWA, "Who could help")
+    text = joined(calls)
+    assert "1. Marek: " in text
+    assert "talent 40" in text
+    assert f"{helper.first_name}" == "Marek"
+
+    stranger = Person(id=300_009, first_name="Obcy", language_code="en")
+    await sign_up(harness, stranger, "Just keep me informed")
+    request_id = await db.scalar(select(HelpRequest.id))
+    calls = await harness.press_data(stranger, f"cands:{request_id}")
+    assert alerts(calls) == ["Sorry, this is only for the animators of that place."]
+
+
+async def test_pause_for_some_days(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await sign_up(harness, MAREK, "I want to help")
+    calls = await harness.send(MAREK, "/pause 14")
+    assert "Paused for 14 days" in joined(calls)
+    calls = await harness.send(MAREK, "/resume")
+    assert "Welcome back!" in joined(calls)
+
+
+async def test_a_new_volunteer_is_shown_their_profile(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await harness.send(MAREK, "/start")
+    await harness.press(MAREK, "English")
+    await harness.press(MAREK, "I agree")
+    await harness.press(MAREK, "I want to help")
+    await harness.press(MAREK, "MAL Żoliborz")
+    calls = await harness.press(MAREK, "Marymont")
+    assert "Your volunteer profile" in joined(calls)

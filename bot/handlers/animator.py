@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import User
+from bot.clock import Clock
+from bot.db.models import HelpRequest, User
+from bot.keyboards.callbacks import CandidatesCD
+from bot.services.invites import runs_place
+from bot.services.matching import rank_volunteers
 from bot.services.places import place_stats, places_run_by
 from bot.views.replies import deep_link
 from bot.views.texts import place_card
@@ -17,6 +23,7 @@ from bot.views.texts import place_card
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_myplaces, Command("myplaces"))
+    router.callback_query.register(cb_candidates, CandidatesCD.filter())
     return router
 
 
@@ -38,3 +45,56 @@ async def cmd_myplaces(
         for place in places
     ]
     await message.answer("\n\n".join(cards))
+
+
+async def cb_candidates(
+    callback: CallbackQuery,
+    callback_data: CandidatesCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+) -> None:
+    """ "Why this volunteer": every score component of the best candidates, for the
+    animators of the request's own place (checked here, whatever the button says)."""
+    request = await session.get(HelpRequest, callback_data.request_id)
+    allowed = request is not None and (
+        is_admin or (user is not None and await runs_place(session, user.id, request.place_id))
+    )
+    if not allowed:
+        await callback.answer(
+            _("Sorry, this is only for the animators of that place."), show_alert=True
+        )
+        return
+    await callback.answer()
+    ranked = await rank_volunteers(session, request, clock(), limit=10, include_offered=True)
+    if not ranked:
+        await callback.bot.send_message(
+            callback.from_user.id,
+            _(
+                "Nobody fits this request right now "
+                "(district, time, language, weekly limit or verification)."
+            ),
+        )
+        return
+    lines = [_("Best candidates (score out of 100):")]
+    for number, candidate in enumerate(ranked, start=1):
+        parts = candidate.parts
+        lines.append(
+            _(
+                "{number}. {name}: {total} (talent {talent}, related {related}, own words {text}, "
+                "time {time}, district {district}, fairness {fairness}, reliability {reliability})"
+            ).format(
+                number=number,
+                name=escape(candidate.first_name or "?"),
+                total=f"{parts.total:g}",
+                talent=f"{parts.talent:g}",
+                related=f"{parts.related:g}",
+                text=f"{parts.free_text:g}",
+                time=f"{parts.availability:g}",
+                district=f"{parts.district:g}",
+                fairness=f"{parts.fairness:g}",
+                reliability=f"{parts.reliability:g}",
+            )
+        )
+    await callback.bot.send_message(callback.from_user.id, "\n".join(lines))

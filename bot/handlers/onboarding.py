@@ -23,6 +23,7 @@ from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES, Settings
 from bot.db.models import Place, User
 from bot.filters import HasConsented
+from bot.handlers.profile import render_summary
 from bot.i18n import guess_language
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import (
@@ -41,7 +42,13 @@ from bot.services.places import get_place, get_place_by_slug, list_places
 from bot.services.privacy import forget_user
 from bot.services.users import Intent, give_consent, register_contact, set_home_place, set_intent
 from bot.states import ChangePlace, Onboarding
-from bot.views.replies import Reply, drop_buttons, reply_to_callback, reply_to_message
+from bot.views.replies import (
+    Reply,
+    drop_buttons,
+    reply_to_callback,
+    reply_to_message,
+    reply_to_message_in,
+)
 from bot.views.texts import privacy_notice
 
 PLACE_PREFIX = "place-"
@@ -376,6 +383,9 @@ async def finish_onboarding(step: Step) -> None:
         ).format(name=display_name(step.user)),
         reply_markup=kb.main_menu(),
     )
+    if step.user.intent == Intent.WANT_TO_HELP:
+        reply = reply_to_message_in(step.bot, step.user.telegram_id)
+        await render_summary(reply, step.session, step.user, step.clock)
 
 
 async def accept_invite(step: Step, token: str) -> None:

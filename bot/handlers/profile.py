@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n, ngettext
@@ -29,6 +30,7 @@ from bot.services.places import get_place
 from bot.states import ProfileEdit
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 
+MAX_PAUSE_DAYS = 365
 MISSING = {
     "talents": lambda: _("talents"),
     "availability": lambda: _("when you can help"),
@@ -289,10 +291,28 @@ async def msg_other_talents(
     await render_summary(reply_to_message(message), session, user, clock)
 
 
-async def cmd_pause(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
+async def cmd_pause(
+    message: Message, command: CommandObject, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    """/pause stops offers until /resume; /pause 14 stops them for fourteen days."""
     await profiles.ensure_profile(session, user, clock())
+    days = (command.args or "").strip()
+    if days.isdigit() and 0 < int(days) <= MAX_PAUSE_DAYS:
+        await profiles.pause(session, user.id, clock() + timedelta(days=int(days)))
+        await message.answer(
+            ngettext(
+                "⏸ Paused for {count} day. Rest well!",
+                "⏸ Paused for {count} days. Rest well!",
+                int(days),
+            ).format(count=int(days))
+        )
+        return
     await profiles.pause(session, user.id, None)
-    await message.answer(_("⏸ Paused: you will get no requests until you send /resume. Rest well!"))
+    await message.answer(
+        _("⏸ Paused: you will get no requests until you send /resume. Rest well!")
+        + "\n"
+        + _("Tip: /pause 14 pauses for fourteen days.")
+    )
 
 
 async def cmd_resume(

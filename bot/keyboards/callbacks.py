@@ -111,3 +111,7 @@ class TaskCD(CallbackData, prefix="task"):
     action: str
     request_id: int
     value: int = 0
+
+
+class CandidatesCD(CallbackData, prefix="cands"):
+    request_id: int

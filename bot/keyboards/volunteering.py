@@ -13,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.db.models import District
 from bot.keyboards.builders import cancel_button
 from bot.keyboards.callbacks import (
+    CandidatesCD,
     CapCD,
     CategoryCD,
     DistrictCD,
@@ -248,3 +249,11 @@ def ratings(request_id: int) -> InlineKeyboardMarkup:
             callback_data=TaskCD(action="rate", request_id=request_id, value=stars),
         )
     return builder.adjust(len(RATINGS)).as_markup()
+
+
+def candidates(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("👥 Who could help, and why"), callback_data=CandidatesCD(request_id=request_id)
+    )
+    return builder.as_markup()

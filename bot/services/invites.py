@@ -81,6 +81,18 @@ async def is_animator(session: AsyncSession, user_id: int) -> bool:
     return found is not None
 
 
+async def runs_place(session: AsyncSession, user_id: int, place_id: int) -> bool:
+    """Is the user an animator of this very place? (Rights never carry across places.)"""
+    found = await session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user_id,
+            Membership.place_id == place_id,
+            Membership.role == ANIMATOR,
+        )
+    )
+    return found is not None
+
+
 async def animator_chats(session: AsyncSession) -> list[tuple[int, str | None]]:
     """(telegram id, language) of every animator, for their command menus."""
     rows = await session.execute(

@@ -96,6 +96,7 @@ async def rank_volunteers(
     *,
     limit: int,
     only_volunteer: int | None = None,
+    include_offered: bool = False,
 ) -> list[Candidate]:
     """The best volunteers for `request`, best first.
 
@@ -156,9 +157,12 @@ async def rank_volunteers(
             VolunteerLanguage.user_id == volunteer, VolunteerLanguage.language == request.language
         ),
         exists().where(VolunteerSlot.user_id == volunteer, VolunteerSlot.slot.in_(slots)),
-        ~exists().where(Offer.request_id == request.id, Offer.volunteer_id == volunteer),
         tasks_since(volunteer, now - CAP_WINDOW) < profile.max_tasks_per_week,
     ]
+    if not include_offered:
+        filters.append(
+            ~exists().where(Offer.request_id == request.id, Offer.volunteer_id == volunteer)
+        )
     if request.requester_id is not None:
         filters.append(volunteer != request.requester_id)
     if request.sensitive:

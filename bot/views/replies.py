@@ -45,3 +45,8 @@ def reply_to_callback(callback: CallbackQuery) -> Reply:
 
 def reply_to_message(message: Message) -> Reply:
     return lambda text, markup: message.answer(text, reply_markup=markup)
+
+
+def reply_to_message_in(bot: Bot, chat_id: int) -> Reply:
+    """A new message in a chat, when there is no message to answer."""
+    return lambda text, markup: bot.send_message(chat_id, text, reply_markup=markup)
