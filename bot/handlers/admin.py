@@ -43,7 +43,7 @@ from bot.services.places import (
 )
 from bot.states import AddPlace
 from bot.views.replies import deep_link, reply_to_callback
-from bot.views.texts import local_datetime, place_card
+from bot.views.texts import local_datetime, place_card, too_long
 
 ADMIN_COMMANDS = ("addplace", "places", "invite")
 STAFF_PURPOSES = {PlacePurpose.INVITE, PlacePurpose.DETAILS}
@@ -97,9 +97,7 @@ def build_router() -> Router:
 def _problem(error: ServiceError) -> str:
     """What went wrong with typed input, in words the admin can act on."""
     if isinstance(error, TooLong):
-        return _(
-            "That is too long ({length} characters; at most {limit}). Please shorten it."
-        ).format(length=error.length, limit=error.limit)
+        return too_long(error.length, error.limit)
     if isinstance(error, InvalidSlug):
         return _(
             "Please use only small letters a–z, digits and hyphens (at most 40), "

@@ -42,6 +42,7 @@ from bot.services.tasks import task_people
 from bot.states import NewRequest
 from bot.views.replies import drop_buttons, reply_to_callback
 from bot.views.requests import status, summary
+from bot.views.texts import too_long
 
 
 def build_router() -> Router:
@@ -120,11 +121,7 @@ async def msg_description(
 ) -> None:
     text = message.text.strip()
     if len(text) > DESCRIPTION_LIMIT:
-        await message.answer(
-            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
-                length=len(text), limit=DESCRIPTION_LIMIT
-            )
-        )
+        await message.answer(too_long(len(text), DESCRIPTION_LIMIT))
         return
     if not text:
         await message.answer(_("Please write some text."))
@@ -194,11 +191,7 @@ async def msg_address(
 ) -> None:
     text = message.text.strip()
     if len(text) > ADDRESS_LIMIT:
-        await message.answer(
-            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
-                length=len(text), limit=ADDRESS_LIMIT
-            )
-        )
+        await message.answer(too_long(len(text), ADDRESS_LIMIT))
         return
     await state.update_data(address=text or None)
     await _show_summary(message.answer, session, user, state, clock, settings)

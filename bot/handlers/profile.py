@@ -29,6 +29,7 @@ from bot.services.offers import reverse_match
 from bot.services.places import get_place
 from bot.states import ProfileEdit
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
+from bot.views.texts import too_long
 
 MAX_PAUSE_DAYS = 365
 MISSING = {
@@ -278,11 +279,7 @@ async def msg_other_talents(
     try:
         await profiles.set_other_talents(session, user.id, message.text)
     except TooLong as error:
-        await message.answer(
-            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
-                length=error.length, limit=error.limit
-            )
-        )
+        await message.answer(too_long(error.length, error.limit))
         return
     except ServiceError:
         await message.answer(_("Please write some text."))

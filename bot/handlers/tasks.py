@@ -29,6 +29,7 @@ from bot.services.statuses import RequestStatus
 from bot.states import Relay
 from bot.views.replies import drop_buttons, reply_to_callback
 from bot.views.requests import status, summary, when
+from bot.views.texts import too_long
 
 RELAY_LIMIT = 1000
 
@@ -322,11 +323,7 @@ async def msg_relay(
     request_id = (await state.get_data()).get("request_id", 0)
     text = message.text.strip()
     if len(text) > RELAY_LIMIT:
-        await message.answer(
-            _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
-                length=len(text), limit=RELAY_LIMIT
-            )
-        )
+        await message.answer(too_long(len(text), RELAY_LIMIT))
         return
     await state.clear()
     try:

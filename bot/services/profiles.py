@@ -133,10 +133,15 @@ async def toggle_district(
     await _toggle(session, VolunteerDistrict, user_id, district_id=district_id)
 
 
-async def set_other_talents(session: AsyncSession, user_id: int, text: str) -> None:
+async def _existing(session: AsyncSession, user_id: int) -> VolunteerProfile:
     profile = await session.get(VolunteerProfile, user_id)
     if profile is None:
         raise EmptyValue
+    return profile
+
+
+async def set_other_talents(session: AsyncSession, user_id: int, text: str) -> None:
+    profile = await _existing(session, user_id)
     profile.other_talents = clean_text(text, limit=OTHER_TALENTS_LIMIT)
     await session.commit()
 
@@ -144,9 +149,7 @@ async def set_other_talents(session: AsyncSession, user_id: int, text: str) -> N
 async def set_weekly_cap(session: AsyncSession, user_id: int, cap: int) -> None:
     if cap not in WEEKLY_CAPS:
         raise ValueError(cap)
-    profile = await session.get(VolunteerProfile, user_id)
-    if profile is None:
-        raise EmptyValue
+    profile = await _existing(session, user_id)
     profile.max_tasks_per_week = cap
     await session.commit()
 
@@ -186,18 +189,14 @@ async def complete_profile(
 
 async def pause(session: AsyncSession, user_id: int, until: datetime | None) -> None:
     """Stop offers until a moment, or until /resume when `until` is None."""
-    profile = await session.get(VolunteerProfile, user_id)
-    if profile is None:
-        raise EmptyValue
+    profile = await _existing(session, user_id)
     profile.paused = until is None
     profile.paused_until = until
     await session.commit()
 
 
 async def resume(session: AsyncSession, user_id: int) -> None:
-    profile = await session.get(VolunteerProfile, user_id)
-    if profile is None:
-        raise EmptyValue
+    profile = await _existing(session, user_id)
     profile.paused = False
     profile.paused_until = None
     await session.commit()
@@ -205,16 +204,12 @@ async def resume(session: AsyncSession, user_id: int) -> None:
 
 async def set_verified(session: AsyncSession, user_id: int, now: datetime | None) -> None:
     """An animator vouches for a volunteer (or withdraws it with None)."""
-    profile = await session.get(VolunteerProfile, user_id)
-    if profile is None:
-        raise EmptyValue
+    profile = await _existing(session, user_id)
     profile.verified_at = now
     await session.commit()
 
 
 async def clear_no_show(session: AsyncSession, user_id: int) -> None:
-    profile = await session.get(VolunteerProfile, user_id)
-    if profile is None:
-        raise EmptyValue
+    profile = await _existing(session, user_id)
     profile.no_show_until = None
     await session.commit()

@@ -61,3 +61,9 @@ def place_card(place: Place, stats: PlaceStats, poster_link: str) -> str:
         animators=animators,
         link=poster_link,
     )
+
+
+def too_long(length: int, limit: int) -> str:
+    return _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
+        length=length, limit=limit
+    )
