@@ -41,10 +41,14 @@ class FakeClock:
 
 
 class FakeMonotonic:
-    def __init__(self) -> None:
+    """The throttling clock: a person's updates arrive `step` seconds apart (0 = a flood)."""
+
+    def __init__(self, step: float = 1.0) -> None:
         self.value = 1000.0
+        self.step = step
 
     def __call__(self) -> float:
+        self.value += self.step
         return self.value
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, Offer
+from bot.db.models import HelpRequest, Offer, VolunteerProfile
 from bot.services.offers import advance_matching
 from bot.services.statuses import RequestStatus
 from tests.harness import Harness, Person, alerts, inline_labels, joined
@@ -317,3 +318,83 @@ async def test_a_new_volunteer_is_shown_their_profile(harness: Harness, db: Asyn
     await harness.press(MAREK, "MAL Żoliborz")
     calls = await harness.press(MAREK, "Marymont")
     assert "Your volunteer profile" in joined(calls)
+
+
+async def test_open_request_limit(harness: Harness, db: AsyncSession, settings) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    for _ in range(settings.max_open_requests):
+        await ask_for_shopping(harness, address=None)
+        await harness.press(ZOFIA, "Send the request")
+    await ask_for_shopping(harness, address=None)
+    calls = await harness.press(ZOFIA, "Send the request")
+    assert "You already have 3 open requests" in joined(calls)
+
+
+async def test_it_did_not_happen_lowers_rank_and_rematches(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
+    helper.language = "en"
+    await db.commit()
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.press(MAREK, "I will help")
+    calls = await harness.press(ZOFIA, "It did not happen")
+    assert "looking for another neighbour" in joined(calls)
+    assert "says this task did not happen" in joined(
+        [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
+    )
+    profile = await db.get(VolunteerProfile, helper.id)
+    await db.refresh(profile)
+    assert profile.no_shows == 1
+    assert profile.no_show_until == harness.clock() + timedelta(days=30)
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == RequestStatus.OPEN
+
+
+async def test_sensitive_request_with_only_unverified_volunteers(
+    harness: Harness, db: AsyncSession, admin: Person
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await volunteer(db, MAREK.id, place_id, talents=("companionship",), languages=("en",))
+    await harness.send(admin, "/invite")
+    link = joined(await harness.press(admin, "MAL Żoliborz")).rsplit("\n", 1)[-1]
+    await sign_up(harness, EWA, "Just keep me informed")
+    await harness.send(EWA, "/start " + link.split("?start=")[1])
+    await harness.send(ZOFIA, "🙋 I need help")
+    await harness.press(ZOFIA, "Company for seniors")
+    await harness.send(ZOFIA, "A walk and a chat with my mother")
+    await harness.press(ZOFIA, "Any day")
+    await harness.press(ZOFIA, "Any time")
+    await harness.press(ZOFIA, "Marymont")
+    await harness.press(ZOFIA, "Skip")
+    calls = await harness.press(ZOFIA, "Send the request")
+    assert not [c for c in calls if getattr(c, "chat_id", None) == MAREK.id], (
+        "unverified: not asked"
+    )
+    assert "Nobody has taken this request yet" in joined(
+        [c for c in calls if getattr(c, "chat_id", None) == EWA.id]
+    )
+
+
+async def test_volunteer_over_weekly_cap(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, languages=("en",), cap=1)
+    helper.language = "en"
+    await db.commit()
+    for _ in range(2):
+        await ask_for_shopping(harness, address=None)
+        await harness.press(ZOFIA, "Send the request")
+    offers = list(await db.scalars(select(Offer.id).order_by(Offer.id)))
+    assert len(offers) == 2, "both offered while nothing was accepted yet"
+    await harness.press_data(MAREK, f"offer:accept:{offers[0]}")
+    calls = await harness.press_data(MAREK, f"offer:accept:{offers[1]}")
+    assert alerts(calls) == [
+        "You have reached your limit of tasks this week. Thank you for all you do!"
+    ]
