@@ -398,3 +398,22 @@ async def test_volunteer_over_weekly_cap(harness: Harness, db: AsyncSession) -> 
     assert alerts(calls) == [
         "You have reached your limit of tasks this week. Thank you for all you do!"
     ]
+
+
+async def test_resuming_shows_requests_that_came_meanwhile(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
+    helper.language = "en"
+    await db.commit()
+    await harness.send(MAREK, "/pause")
+    await ask_for_shopping(harness, address=None)
+    calls = await harness.press(ZOFIA, "Send the request")
+    assert not [c for c in calls if getattr(c, "chat_id", None) == MAREK.id], "paused: not asked"
+    calls = await harness.send(MAREK, "/resume")
+    assert "A neighbour needs help" in joined(calls)
+    assert "I will help" in " ".join(inline_labels(calls))
+    calls = await harness.press(MAREK, "I will help")
+    assert "The task is yours" in joined(calls)

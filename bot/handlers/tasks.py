@@ -22,7 +22,7 @@ from bot.filters import HasConsented
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferCD, TaskCD
 from bot.services import tasks
-from bot.services.offers import AcceptOutcome, accept_offer, decline_offer
+from bot.services.offers import AcceptOutcome, accept_offer, decline_offer, reverse_match
 from bot.services.places import get_place
 from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
@@ -156,6 +156,7 @@ async def cb_hours(
     user: User,
     clock: Clock,
     i18n: I18n,
+    settings: Settings,
 ) -> None:
     try:
         request = await tasks.mark_done(
@@ -183,6 +184,8 @@ async def cb_hours(
         request,
         lambda: vkb.resident_confirm(request.id),
     )
+    freed = await reverse_match(session, user, clock(), settings.matching())
+    await deliver(bot, i18n, session, clock, freed, settings.default_language)
 
 
 async def cb_confirm(
