@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, Offer, VolunteerProfile
+from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.services.offers import advance_matching
 from bot.services.statuses import RequestStatus
 from tests.harness import Harness, Person, alerts, inline_labels, joined
@@ -18,6 +18,18 @@ from tests.volunteers import volunteer
 ZOFIA = Person(id=300_001, first_name="Zofia", language_code="en")
 MAREK = Person(id=300_002, first_name="Marek", language_code="en")
 EWA = Person(id=300_003, first_name="Ewa", language_code="en")
+
+
+async def english_volunteer(
+    db: AsyncSession, person: Person, place_id: int, **options: object
+) -> User:
+    """A ready volunteer who uses the bot in English and speaks it."""
+    helper = await volunteer(
+        db, person.id, place_id, name=person.first_name, languages=("en",), **options
+    )
+    helper.language = "en"
+    await db.commit()
+    return helper
 
 
 async def sign_up(
@@ -68,9 +80,7 @@ async def test_volunteer_builds_a_profile_with_buttons(harness: Harness, db: Asy
 async def test_request_offer_accept_done_confirm(harness: Harness, db: AsyncSession) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
-    helper.language = "en"
-    await db.commit()
+    await english_volunteer(db, MAREK, place_id)
 
     calls = await ask_for_shopping(harness)
     summary = joined(calls)
@@ -114,9 +124,7 @@ async def test_request_offer_accept_done_confirm(harness: Harness, db: AsyncSess
 async def test_relay_masks_both_sides_and_escapes(harness: Harness, db: AsyncSession) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
-    helper.language = "en"
-    await db.commit()
+    await english_volunteer(db, MAREK, place_id)
     await ask_for_shopping(harness, address=None)
     await harness.press(ZOFIA, "Send the request")
     await harness.press(MAREK, "I will help")
@@ -210,9 +218,7 @@ async def test_expired_offer_pressed_late_still_helps(
 ) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, languages=("en",))
-    helper.language = "en"
-    await db.commit()
+    await english_volunteer(db, MAREK, place_id)
     await ask_for_shopping(harness)
     await harness.press(ZOFIA, "Send the request")
     harness.clock.advance(hours=3)
@@ -229,9 +235,7 @@ async def test_forgetting_a_volunteer_hands_the_task_back(
 ) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
-    helper.language = "en"
-    await db.commit()
+    await english_volunteer(db, MAREK, place_id)
     await ask_for_shopping(harness)
     await harness.press(ZOFIA, "Send the request")
     await harness.press(MAREK, "I will help")
@@ -250,9 +254,7 @@ async def test_forgetting_a_resident_cancels_and_tells_the_volunteer(
 ) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
-    helper.language = "en"
-    await db.commit()
+    await english_volunteer(db, MAREK, place_id)
     await ask_for_shopping(harness)
     await harness.press(ZOFIA, "Send the request")
     await harness.press(MAREK, "I will help")
@@ -336,9 +338,7 @@ async def test_it_did_not_happen_lowers_rank_and_rematches(
 ) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
-    helper.language = "en"
-    await db.commit()
+    helper = await english_volunteer(db, MAREK, place_id)
     await ask_for_shopping(harness)
     await harness.press(ZOFIA, "Send the request")
     await harness.press(MAREK, "I will help")
@@ -385,9 +385,7 @@ async def test_sensitive_request_with_only_unverified_volunteers(
 async def test_volunteer_over_weekly_cap(harness: Harness, db: AsyncSession) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, languages=("en",), cap=1)
-    helper.language = "en"
-    await db.commit()
+    await english_volunteer(db, MAREK, place_id, cap=1)
     for _ in range(2):
         await ask_for_shopping(harness, address=None)
         await harness.press(ZOFIA, "Send the request")
@@ -405,9 +403,7 @@ async def test_resuming_shows_requests_that_came_meanwhile(
 ) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
-    helper = await volunteer(db, MAREK.id, place_id, name="Marek", languages=("en",))
-    helper.language = "en"
-    await db.commit()
+    await english_volunteer(db, MAREK, place_id)
     await harness.send(MAREK, "/pause")
     await ask_for_shopping(harness, address=None)
     calls = await harness.press(ZOFIA, "Send the request")

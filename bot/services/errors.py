@@ -7,7 +7,8 @@ class ServiceError(Exception):
 
 class TooLong(ServiceError):
     def __init__(self, limit: int, length: int) -> None:
-        super().__init__(f"{length} characters, at most {limit} allowed")
+        message = f"{length} characters, at most {limit} allowed"
+        super().__init__(message)
         self.limit = limit
         self.length = length
 
@@ -30,7 +31,8 @@ class UnknownTimezone(ServiceError):
 
 class TooManyDistricts(ServiceError):
     def __init__(self, limit: int) -> None:
-        super().__init__(f"at most {limit} districts")
+        message = f"at most {limit} districts"
+        super().__init__(message)
         self.limit = limit
 
 

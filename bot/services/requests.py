@@ -20,7 +20,8 @@ ADDRESS_LIMIT = 200
 
 class TooManyOpenRequests(ServiceError):
     def __init__(self, limit: int) -> None:
-        super().__init__(f"at most {limit} open requests")
+        message = f"at most {limit} open requests"
+        super().__init__(message)
         self.limit = limit
 
 
