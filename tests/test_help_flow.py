@@ -306,7 +306,9 @@ async def test_pause_for_some_days(harness: Harness, db: AsyncSession) -> None:
     await add_place(db)
     await sign_up(harness, MAREK, "I want to help")
     calls = await harness.send(MAREK, "/pause 14")
-    assert "Paused for 14 days" in joined(calls)
+    assert "Paused until Monday, 7 December" in joined(calls)
+    calls = await harness.send(MAREK, "/pause 24.12")
+    assert "Paused until Thursday, 24 December" in joined(calls)
     calls = await harness.send(MAREK, "/resume")
     assert "Welcome back!" in joined(calls)
 
@@ -413,3 +415,21 @@ async def test_resuming_shows_requests_that_came_meanwhile(
     assert "I will help" in " ".join(inline_labels(calls))
     calls = await harness.press(MAREK, "I will help")
     assert "The task is yours" in joined(calls)
+
+
+async def test_volunteer_came_but_nobody_was_there(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await english_volunteer(db, MAREK, place_id)
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.press(MAREK, "I will help")
+    calls = await harness.press(MAREK, "nobody was there")
+    to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
+    assert "The volunteer came but could not find you" in to_zofia
+    profile = await db.get(VolunteerProfile, helper.id)
+    await db.refresh(profile)
+    assert profile.no_shows == 0, "not the volunteer's fault"
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == RequestStatus.OPEN

@@ -31,6 +31,7 @@ from bot.services.places import (
     validate_slug,
 )
 from bot.services.privacy import export_user_data, forget_user
+from bot.services.profiles import pause_end
 from bot.services.users import give_consent, register_contact, set_home_place
 from tests.harness import START
 from tests.helpers import add_place
@@ -154,3 +155,23 @@ async def test_export_and_forget(db: AsyncSession) -> None:
     await forget_user(db, user, START, MatchingConfig())
     assert await db.scalar(select(func.count(User.id))) == 0
     assert await db.scalar(select(func.count(Membership.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("14", "2026-12-07T00:00:00+01:00"),
+        ("24.12", "2026-12-24T00:00:00+01:00"),
+        ("1.1", "2027-01-01T00:00:00+01:00"),
+        ("23.11", "2027-11-23T00:00:00+01:00"),
+        ("2027-06-01", "2027-06-01T00:00:00+02:00"),
+        ("", None),
+        ("31.02", None),
+        ("2020-01-01", None),
+        ("400", None),
+        ("soon", None),
+    ],
+)
+def test_pause_end(typed: str, expected: str | None) -> None:
+    end = pause_end(typed, START, "Europe/Warsaw")
+    assert (end.isoformat() if end else None) == expected

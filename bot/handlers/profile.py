@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -22,7 +21,7 @@ from bot.filters import HasConsented
 from bot.keyboards import builders as kb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import CapCD, ProfileCD, ServeCD, SlotCD, SpokenCD, TalentCD
-from bot.keyboards.labels import language_name, talent
+from bot.keyboards.labels import language_name, long_date, talent
 from bot.services import profiles
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
 from bot.services.offers import reverse_match
@@ -31,7 +30,6 @@ from bot.states import ProfileEdit
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import too_long
 
-MAX_PAUSE_DAYS = 365
 MISSING = {
     "talents": lambda: _("talents"),
     "availability": lambda: _("when you can help"),
@@ -289,26 +287,31 @@ async def msg_other_talents(
 
 
 async def cmd_pause(
-    message: Message, command: CommandObject, session: AsyncSession, user: User, clock: Clock
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
-    """/pause stops offers until /resume; /pause 14 stops them for fourteen days."""
+    """/pause stops offers until /resume; /pause 14 or /pause 24.12 until that day."""
     await profiles.ensure_profile(session, user, clock())
-    days = (command.args or "").strip()
-    if days.isdigit() and 0 < int(days) <= MAX_PAUSE_DAYS:
-        await profiles.pause(session, user.id, clock() + timedelta(days=int(days)))
+    place = await get_place(session, user.place_id) if user.place_id else None
+    timezone = place.timezone if place else settings.timezone
+    until = profiles.pause_end(command.args or "", clock(), timezone)
+    if until is not None:
+        await profiles.pause(session, user.id, until)
         await message.answer(
-            ngettext(
-                "⏸ Paused for {count} day. Rest well!",
-                "⏸ Paused for {count} days. Rest well!",
-                int(days),
-            ).format(count=int(days))
+            _("⏸ Paused until {date}. Rest well!").format(
+                date=long_date(until.date(), user.language or settings.default_language)
+            )
         )
         return
     await profiles.pause(session, user.id, None)
     await message.answer(
         _("⏸ Paused: you will get no requests until you send /resume. Rest well!")
         + "\n"
-        + _("Tip: /pause 14 pauses for fourteen days.")
+        + _("Tip: /pause 14 pauses for fourteen days, /pause 24.12 until 24 December.")
     )
 
 

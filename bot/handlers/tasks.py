@@ -41,7 +41,9 @@ def build_router() -> Router:
     router.callback_query.register(cb_decline, consented, OfferCD.filter(F.action == "decline"))
     router.callback_query.register(cb_done, consented, TaskCD.filter(F.action == "done"))
     router.callback_query.register(cb_hours, consented, TaskCD.filter(F.action == "hours"))
-    router.callback_query.register(cb_hand_back, consented, TaskCD.filter(F.action == "handback"))
+    router.callback_query.register(
+        cb_give_back, consented, TaskCD.filter(F.action.in_({"handback", "notmet"}))
+    )
     router.callback_query.register(
         cb_confirm, consented, TaskCD.filter(F.action.in_({"confirm", "rate"}))
     )
@@ -262,7 +264,7 @@ async def cb_no_show(
     await deliver(bot, i18n, session, clock, outcome, settings.default_language)
 
 
-async def cb_hand_back(
+async def cb_give_back(
     callback: CallbackQuery,
     callback_data: TaskCD,
     bot: Bot,
@@ -272,8 +274,11 @@ async def cb_hand_back(
     i18n: I18n,
     settings: Settings,
 ) -> None:
+    """The volunteer returns the task: they cannot do it, or nobody was there."""
+    not_met = callback_data.action == "notmet"
+    give_back = tasks.report_not_met if not_met else tasks.hand_back
     try:
-        request, outcome = await tasks.hand_back(
+        request, outcome = await give_back(
             session, callback_data.request_id, user.id, clock(), settings.matching()
         )
     except RequestNotFound:
@@ -290,7 +295,14 @@ async def cb_hand_back(
         session,
         clock,
         people.resident,
-        lambda: _("The volunteer cannot come after all. I am looking for someone else."),
+        (
+            lambda: _(
+                "The volunteer came but could not find you. I am looking for someone again; "
+                "if you no longer need help, cancel the request in /requests."
+            )
+        )
+        if not_met
+        else (lambda: _("The volunteer cannot come after all. I am looking for someone else.")),
         request,
     )
     await deliver(bot, i18n, session, clock, outcome, settings.default_language)

@@ -216,6 +216,10 @@ def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
         text=_("↩️ I cannot do it after all"),
         callback_data=TaskCD(action="handback", request_id=request_id),
     )
+    builder.button(
+        text=_("🚪 I came, nobody was there"),
+        callback_data=TaskCD(action="notmet", request_id=request_id),
+    )
     return builder.adjust(1).as_markup()
 
 

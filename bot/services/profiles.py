@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -213,3 +215,35 @@ async def clear_no_show(session: AsyncSession, user_id: int) -> None:
     profile = await _existing(session, user_id)
     profile.no_show_until = None
     await session.commit()
+
+
+MAX_PAUSE = timedelta(days=366)
+_DAY_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
+
+
+def pause_end(text: str, now: datetime, timezone: str) -> datetime | None:
+    """When a pause typed as "14" (days), "24.12", "24.12.2026" or "2026-12-24" ends:
+    the start of that day in the place's zone. None when it is not such a value, or is
+    not in the coming year."""
+    local = now.astimezone(ZoneInfo(timezone))
+    value = text.strip()
+    end: date | None = None
+    if value.isdigit():
+        end = local.date() + timedelta(days=int(value))
+    elif match := _DAY_MONTH.match(value):
+        day, month, year = int(match[1]), int(match[2]), int(match[3] or local.year)
+        try:
+            end = date(year, month, day)
+        except ValueError:
+            return None
+        if match[3] is None and end <= local.date():
+            end = end.replace(year=year + 1)
+    else:
+        try:
+            end = date.fromisoformat(value)
+        except ValueError:
+            return None
+    start = datetime.combine(end, time(0), tzinfo=ZoneInfo(timezone))
+    if not now < start <= now + MAX_PAUSE:
+        return None
+    return start

@@ -21,4 +21,5 @@ class OfferStatus(StrEnum):
     EXPIRED = "expired"
     TAKEN = "taken"  # someone else accepted first
     HANDED_BACK = "handed_back"
-    NO_SHOW = "no_show"
+    NO_SHOW = "no_show"  # the volunteer did not come
+    NOT_MET = "not_met"  # the volunteer came, nobody was there

@@ -105,11 +105,7 @@ async def hand_back(
     config: MatchingConfig,
 ) -> tuple[HelpRequest, MatchingOutcome]:
     """The volunteer cannot do it after all: no penalty, never offered this one again."""
-    request = await volunteers_task(session, request_id, volunteer_id)
-    if request.status != RequestStatus.MATCHED:
-        raise RequestNotFound
-    await _mark_offer(session, request.id, volunteer_id, OfferStatus.HANDED_BACK)
-    return request, await restart_matching(session, request, now, config)
+    return await _give_back(session, request_id, volunteer_id, now, config, OfferStatus.HANDED_BACK)
 
 
 async def _mark_offer(
@@ -165,3 +161,30 @@ async def relay_partner(session: AsyncSession, request_id: int, user_id: int) ->
     if partner is None:
         raise RequestNotFound
     return partner
+
+
+async def report_not_met(
+    session: AsyncSession,
+    request_id: int,
+    volunteer_id: int,
+    now: datetime,
+    config: MatchingConfig,
+) -> tuple[HelpRequest, MatchingOutcome]:
+    """The volunteer came but nobody was there: no penalty for anyone, the request goes
+    back to matching (the resident is told and can cancel it)."""
+    return await _give_back(session, request_id, volunteer_id, now, config, OfferStatus.NOT_MET)
+
+
+async def _give_back(
+    session: AsyncSession,
+    request_id: int,
+    volunteer_id: int,
+    now: datetime,
+    config: MatchingConfig,
+    reason: OfferStatus,
+) -> tuple[HelpRequest, MatchingOutcome]:
+    request = await volunteers_task(session, request_id, volunteer_id)
+    if request.status != RequestStatus.MATCHED:
+        raise RequestNotFound
+    await _mark_offer(session, request.id, volunteer_id, reason)
+    return request, await restart_matching(session, request, now, config)
