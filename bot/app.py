@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
+from bot.outbox_sender import OutboxSender, Pacer
 from bot.services.invites import animator_chats
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,22 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         settings.require_token(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_sender(
+    bot: Bot,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    pacer: Pacer | None = None,
+) -> OutboxSender:
+    return OutboxSender(
+        bot,
+        session_factory,
+        clock,
+        pacer or Pacer(settings.outbox_rate, settings.outbox_per_chat_seconds),
+        batch=settings.outbox_batch,
     )
 
 
@@ -104,13 +122,19 @@ async def run_polling(settings: Settings) -> None:
         i18n = build_i18n(settings.default_language)
         dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
         await publish_all_commands(bot, i18n, settings, session_factory)
-        scheduler = build_scheduler(bot, i18n, session_factory, system_clock, settings)
+        scheduler = build_scheduler(i18n, session_factory, system_clock, settings)
         scheduler.start()
+        stop_sending = asyncio.Event()
+        sender = asyncio.create_task(
+            build_sender(bot, session_factory, system_clock, settings).run(stop_sending)
+        )
         log.info("Sąsiad is running (long polling)")
         try:
             await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
         finally:
             scheduler.shutdown(wait=False)
+            stop_sending.set()
+            await sender
     finally:
         await bot.session.close()
         await engine.dispose()

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     escalate_hours_before: float = Field(default=3.0, ge=0)
     max_open_requests: int = Field(default=3, ge=1)
     matching_interval_seconds: int = Field(default=60, ge=5)
+    outbox_rate: float = Field(default=25.0, gt=0)
+    outbox_per_chat_seconds: float = Field(default=1.0, ge=0)
+    outbox_batch: int = Field(default=50, ge=1, le=1000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

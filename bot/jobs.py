@@ -3,7 +3,6 @@ directly at any moment instead of waiting; APScheduler only decides when to call
 
 from __future__ import annotations
 
-from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,7 +14,6 @@ from bot.services.offers import advance_matching
 
 
 async def matching_tick(
-    bot: Bot,
     i18n: I18n,
     session_factory: async_sessionmaker[AsyncSession],
     clock: Clock,
@@ -24,11 +22,10 @@ async def matching_tick(
     """Expire unanswered offers, send next waves, escalate what is due."""
     async with session_factory() as session:
         outcome = await advance_matching(session, clock(), settings.matching())
-        await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+        await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 def build_scheduler(
-    bot: Bot,
     i18n: I18n,
     session_factory: async_sessionmaker[AsyncSession],
     clock: Clock,
@@ -40,7 +37,6 @@ def build_scheduler(
         "interval",
         seconds=settings.matching_interval_seconds,
         kwargs={
-            "bot": bot,
             "i18n": i18n,
             "session_factory": session_factory,
             "clock": clock,

@@ -18,14 +18,14 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
+from bot.app import build_dispatcher, build_sender
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Base
 from bot.i18n import build_i18n
 from tests.fakes.session import RecordingSession
-from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person
+from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person, instant_pacer
 
 PG_URL = os.environ.get("SASIAD_TEST_DATABASE_URL")
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
@@ -137,7 +137,10 @@ def harness(
         monotonic=monotonic,
     )
     caplog.set_level(logging.INFO)
-    yield Harness(dp=dp, bot=bot, session=recording, clock=clock, monotonic=monotonic)
+    sender = build_sender(bot, session_factory, clock, settings, instant_pacer())
+    yield Harness(
+        dp=dp, bot=bot, session=recording, clock=clock, monotonic=monotonic, sender=sender
+    )
     crashes = [
         r for r in caplog.records if r.name == "bot.handlers.errors" and r.levelno >= logging.ERROR
     ]

@@ -24,6 +24,7 @@ from aiogram.types import (
     User,
 )
 
+from bot.outbox_sender import OutboxSender, Pacer
 from tests.fakes.session import RecordingSession
 
 
@@ -67,6 +68,17 @@ class Person:
         )
 
 
+def instant_pacer() -> Pacer:
+    """No pacing in handler tests: pacing has tests of its own."""
+    return Pacer(rate=1e9, per_chat=0)
+
+
+async def drain(sender: OutboxSender) -> None:
+    """Send everything the bot queued, the way the real sender would."""
+    while await sender.drain_once():
+        pass
+
+
 @dataclass
 class Harness:
     dp: Dispatcher
@@ -74,6 +86,7 @@ class Harness:
     session: RecordingSession
     clock: FakeClock
     monotonic: FakeMonotonic
+    sender: OutboxSender | None
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -81,6 +94,8 @@ class Harness:
         """Process one update; return the calls the bot made while handling it."""
         before = len(self.session.requests)
         await self.dp.feed_update(self.bot, update)
+        if self.sender is not None:
+            await drain(self.sender)
         return self.session.requests[before:]
 
     def _chat(self, person: Person) -> Chat:

@@ -184,7 +184,12 @@ async def test_a_crash_is_logged_and_the_user_told(
         monotonic=FakeMonotonic(),
     )
     harness = Harness(
-        dp=dp, bot=bot, session=recording, clock=FakeClock(START), monotonic=FakeMonotonic()
+        dp=dp,
+        bot=bot,
+        session=recording,
+        clock=FakeClock(START),
+        monotonic=FakeMonotonic(),
+        sender=None,
     )
     calls = await harness.send(anna, "/start")
     assert "coś poszło nie tak po naszej stronie" in joined(calls)

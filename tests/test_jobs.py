@@ -7,12 +7,13 @@ from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import build_sender
 from bot.config import Settings
 from bot.jobs import build_scheduler, matching_tick
 from bot.services.offers import send_next_wave
 from tests.conftest import TOKEN
 from tests.fakes.session import RecordingSession
-from tests.harness import START, FakeClock
+from tests.harness import START, FakeClock, drain, instant_pacer
 from tests.helpers import add_place
 from tests.volunteers import request, resident, volunteer
 
@@ -33,13 +34,16 @@ async def test_tick_sends_the_next_wave_after_offers_expire(
     recording = RecordingSession()
     bot = Bot(TOKEN, session=recording)
     clock = FakeClock(START)
+    sender = build_sender(bot, session_factory, clock, settings, instant_pacer())
 
     clock.advance(minutes=59)
-    await matching_tick(bot, i18n, session_factory, clock, settings)
+    await matching_tick(i18n, session_factory, clock, settings)
+    await drain(sender)
     assert recording.requests == [], "the offer is still fresh"
 
     clock.advance(minutes=2)
-    await matching_tick(bot, i18n, session_factory, clock, settings)
+    await matching_tick(i18n, session_factory, clock, settings)
+    await drain(sender)
     sent = [r for r in recording.requests if isinstance(r, SendMessage)]
     assert len(sent) == 1
     assert sent[0].chat_id != first.offers[0].volunteer.telegram_id, "a new person is asked"
@@ -49,9 +53,7 @@ async def test_tick_sends_the_next_wave_after_offers_expire(
 def test_scheduler_has_the_matching_job(
     settings: Settings, i18n: I18n, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    scheduler = build_scheduler(
-        Bot(TOKEN, session=RecordingSession()), i18n, session_factory, FakeClock(START), settings
-    )
+    scheduler = build_scheduler(i18n, session_factory, FakeClock(START), settings)
     job = scheduler.get_job("matching")
     assert job is not None
     assert job.trigger.interval.total_seconds() == settings.matching_interval_seconds

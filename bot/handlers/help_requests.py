@@ -259,7 +259,6 @@ async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:
 
 async def cb_submit(
     callback: CallbackQuery,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     state: FSMContext,
@@ -296,7 +295,7 @@ async def cb_submit(
         None,
     )
     outcome = await send_next_wave(session, request, clock(), settings.matching())
-    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+    await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def cmd_my_requests(message: Message, session: AsyncSession, user: User) -> None:
@@ -332,4 +331,4 @@ async def cb_cancel_request(
         with i18n.use_locale(people.volunteer.language or "pl"):
             text = _("The resident cancelled this request; you do not need to go. Thank you!")
             text += "\n\n" + await summary(session, request, address=False)
-        await send_notice(bot, session, clock, people.volunteer.telegram_id, text)
+        await send_notice(session, clock, people.volunteer.telegram_id, text)

@@ -99,8 +99,8 @@ async def cb_forget(
         return
     if user is not None:
         forgotten = await forget_user(session, user, clock(), settings.matching())
-        await _tell_the_others(bot, i18n, session, clock, forgotten)
-        await deliver(bot, i18n, session, clock, forgotten.matching, settings.default_language)
+        await _tell_the_others(i18n, session, clock, forgotten)
+        await deliver(i18n, session, clock, forgotten.matching, settings.default_language)
     await bot.send_message(
         callback.from_user.id,
         _("Your data has been deleted. Goodbye! If you ever come back, just send /start."),
@@ -109,15 +109,15 @@ async def cb_forget(
 
 
 async def _tell_the_others(
-    bot: Bot, i18n: I18n, session: AsyncSession, clock: Clock, forgotten: Forgotten
+    i18n: I18n, session: AsyncSession, clock: Clock, forgotten: Forgotten
 ) -> None:
     for request, volunteer in forgotten.cancelled:
         with i18n.use_locale(volunteer.language or "pl"):
             text = _("The resident cancelled this request; you do not need to go. Thank you!")
             text += "\n\n" + await summary(session, request, address=False)
-        await send_notice(bot, session, clock, volunteer.telegram_id, text)
+        await send_notice(session, clock, volunteer.telegram_id, text)
     for request, resident in forgotten.handed_back:
         with i18n.use_locale(resident.language or "pl"):
             text = _("The volunteer cannot come after all. I am looking for someone else.")
             text += "\n\n" + await summary(session, request, address=False)
-        await send_notice(bot, session, clock, resident.telegram_id, text)
+        await send_notice(session, clock, resident.telegram_id, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -97,7 +97,6 @@ async def cmd_profile(message: Message, session: AsyncSession, user: User, clock
 async def cb_section(
     callback: CallbackQuery,
     callback_data: ProfileCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     state: FSMContext,
@@ -131,14 +130,13 @@ async def cb_section(
     elif section == "cap":
         await reply(_("At most how many tasks a week?"), vkb.caps(view))
     elif section == "ready":
-        await _ready(callback, bot, session, user, clock, i18n, settings)
+        await _ready(callback, session, user, clock, i18n, settings)
     else:
         await render_summary(reply, session, user, clock)
 
 
 async def _ready(
     callback: CallbackQuery,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -158,7 +156,7 @@ async def _ready(
     if first:
         await callback.message.answer(_("🎉 Thank you! Requests that fit you will come here."))
         outcome = await reverse_match(session, user, clock(), settings.matching())
-        await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+        await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def _change(
@@ -317,7 +315,6 @@ async def cmd_pause(
 
 async def cmd_resume(
     message: Message,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -330,4 +327,4 @@ async def cmd_resume(
     view = await profiles.get_profile(session, user.id)
     if view is not None and view.completed:
         outcome = await reverse_match(session, user, clock(), settings.matching())
-        await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+        await deliver(i18n, session, clock, outcome, settings.default_language)

@@ -55,7 +55,6 @@ def build_router() -> Router:
 
 
 async def _tell(
-    bot: Bot,
     i18n: I18n,
     session: AsyncSession,
     clock: Clock,
@@ -71,7 +70,7 @@ async def _tell(
     with i18n.use_locale(person.language or "pl"):
         body = text() + "\n\n" + await summary(session, request, address=False)
         keyboard = markup() if markup is not None else None
-    await send_notice(bot, session, clock, person.telegram_id, body, keyboard)
+    await send_notice(session, clock, person.telegram_id, body, keyboard)
 
 
 async def cb_accept(
@@ -112,7 +111,6 @@ async def cb_accept(
     people = await tasks.task_people(session, request)
     name = escape(user.first_name or "")
     await _tell(
-        bot,
         i18n,
         session,
         clock,
@@ -128,7 +126,6 @@ async def cb_accept(
 async def cb_decline(
     callback: CallbackQuery,
     callback_data: OfferCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -140,7 +137,7 @@ async def cb_decline(
         session, callback_data.offer_id, user.id, clock(), settings.matching()
     )
     await reply_to_callback(callback)(_("Thank you for answering. Maybe next time!"), None)
-    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+    await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def cb_done(callback: CallbackQuery, callback_data: TaskCD) -> None:
@@ -177,7 +174,6 @@ async def cb_hours(
     people = await tasks.task_people(session, request)
     name = escape(user.first_name or "")
     await _tell(
-        bot,
         i18n,
         session,
         clock,
@@ -187,7 +183,7 @@ async def cb_hours(
         lambda: vkb.resident_confirm(request.id),
     )
     freed = await reverse_match(session, user, clock(), settings.matching())
-    await deliver(bot, i18n, session, clock, freed, settings.default_language)
+    await deliver(i18n, session, clock, freed, settings.default_language)
 
 
 async def cb_confirm(
@@ -216,7 +212,6 @@ async def cb_confirm(
     )
     people = await tasks.task_people(session, request)
     await _tell(
-        bot,
         i18n,
         session,
         clock,
@@ -250,7 +245,6 @@ async def cb_no_show(
     request = await session.get(HelpRequest, callback_data.request_id)
     if request is not None:
         await _tell(
-            bot,
             i18n,
             session,
             clock,
@@ -261,7 +255,7 @@ async def cb_no_show(
             ),
             request,
         )
-    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+    await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def cb_give_back(
@@ -290,7 +284,6 @@ async def cb_give_back(
     )
     people = await tasks.task_people(session, request)
     await _tell(
-        bot,
         i18n,
         session,
         clock,
@@ -305,7 +298,7 @@ async def cb_give_back(
         else (lambda: _("The volunteer cannot come after all. I am looking for someone else.")),
         request,
     )
-    await deliver(bot, i18n, session, clock, outcome, settings.default_language)
+    await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def cb_write(
@@ -328,7 +321,6 @@ async def cb_write(
 
 async def msg_relay(
     message: Message,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     state: FSMContext,
@@ -350,10 +342,8 @@ async def msg_relay(
     with i18n.use_locale(partner.language or "pl"):
         body = _("✉️ {name} writes about your task:").format(name=name) + "\n\n" + escape(text)
         markup = vkb.reply_to(request_id)
-    delivered = await send_notice(bot, session, clock, partner.telegram_id, body, markup)
-    await message.answer(
-        _("Sent.") if delivered else _("I could not deliver it; please try later.")
-    )
+    await send_notice(session, clock, partner.telegram_id, body, markup, kind="relay")
+    await message.answer(_("Sent."))
 
 
 async def cmd_tasks(

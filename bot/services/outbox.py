@@ -1,0 +1,180 @@
+"""The durable outbox: messages the bot starts on its own wait here until a sender has
+delivered them or knows they cannot be delivered.
+
+Delivery is at least once. A sender claims rows for a lease; if it dies, the lease runs
+out and another claim sends them again, so only rows in flight at a crash can go twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import OutboxMessage, User
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # Telegram refused it for good, or retries ran out
+    BLOCKED = "blocked"  # the person blocked the bot
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    chat_id: int
+    text: str
+    markup: str | None
+    attempts: int
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    text: str,
+    kind: str,
+    now: datetime,
+    markup: str | None = None,
+    due_at: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> bool:
+    """Queue one message. With a `dedupe_key` the same message is queued at most once
+    (reminders use it so they never fire twice); False when it was already queued."""
+    session.add(
+        OutboxMessage(
+            chat_id=chat_id,
+            text=text,
+            markup=markup,
+            kind=kind,
+            dedupe_key=dedupe_key,
+            status=OutboxStatus.PENDING,
+            due_at=due_at or now,
+            created_at=now,
+        )
+    )
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+def _claimable(now: datetime) -> object:
+    expired_lease = and_(
+        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now
+    )
+    return or_(OutboxMessage.status == OutboxStatus.PENDING, expired_lease)
+
+
+async def claim(
+    session: AsyncSession, now: datetime, *, limit: int, lease: timedelta
+) -> list[Claimed]:
+    """Take up to `limit` due messages for `lease`. On PostgreSQL concurrent senders skip
+    each other's rows (SKIP LOCKED); SQLite has one writer at a time anyway."""
+    due = (
+        select(OutboxMessage.id)
+        .where(_claimable(now), OutboxMessage.due_at <= now)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), _claimable(now))
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_until=now + lease,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.chat_id,
+            OutboxMessage.text,
+            OutboxMessage.markup,
+            OutboxMessage.attempts,
+        )
+    )
+    claimed = [Claimed(*row) for row in rows]
+    await session.commit()
+    return sorted(claimed, key=lambda c: c.id)
+
+
+async def blocked_chats(session: AsyncSession, chat_ids: list[int]) -> set[int]:
+    rows = await session.scalars(
+        select(User.telegram_id).where(User.telegram_id.in_(chat_ids), User.blocked_at.is_not(None))
+    )
+    return set(rows)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed message, recorded in one batch after sending."""
+
+    id: int
+    status: OutboxStatus
+    retry_at: datetime | None = None
+    error: str | None = None
+
+
+def retry_later(message: Claimed, now: datetime, error: str) -> Outcome:
+    """5xx and timeouts: exponential backoff, then give up and record it."""
+    if message.attempts >= MAX_ATTEMPTS:
+        return Outcome(message.id, OutboxStatus.FAILED, error=error)
+    backoff = min(timedelta(seconds=2**message.attempts), MAX_BACKOFF)
+    return Outcome(message.id, OutboxStatus.PENDING, retry_at=now + backoff, error=error)
+
+
+async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) -> None:
+    for outcome in outcomes:
+        values: dict[str, object] = {"status": outcome.status, "claimed_until": None}
+        if outcome.error is not None:
+            values["last_error"] = outcome.error[:200]
+        if outcome.status == OutboxStatus.PENDING:
+            values["due_at"] = outcome.retry_at or now
+        else:
+            values["finished_at"] = now
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == outcome.id).values(**values)
+        )
+    await session.commit()
+
+
+async def mark_unreachable(session: AsyncSession, chat_id: int, now: datetime) -> None:
+    """403: remember that they blocked the bot and hold nothing more for them."""
+    await session.execute(update(User).where(User.telegram_id == chat_id).values(blocked_at=now))
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.BLOCKED, finished_at=now)
+    )
+    await session.commit()
+
+
+async def release(session: AsyncSession, ids: list[int]) -> None:
+    """Graceful shutdown: give claimed but unsent messages back at once."""
+    if ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
+            .values(status=OutboxStatus.PENDING, claimed_until=None)
+        )
+        await session.commit()
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows}
