@@ -82,7 +82,8 @@ async def claim(
     session: AsyncSession, now: datetime, *, limit: int, lease: timedelta
 ) -> list[Claimed]:
     """Take up to `limit` due messages for `lease`. On PostgreSQL concurrent senders skip
-    each other's rows (SKIP LOCKED); SQLite has one writer at a time anyway."""
+    each other's rows (SKIP LOCKED); on SQLite the UPDATE re-checks that a row is still
+    claimable, so a row taken in between is left alone."""
     due = (
         select(OutboxMessage.id)
         .where(_claimable(now), OutboxMessage.due_at <= now)
@@ -90,9 +91,15 @@ async def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    # Two statements, not UPDATE ... IN (subquery): PostgreSQL may run such a subquery
+    # more than once and, with SKIP LOCKED, return more rows than the limit.
+    ids = list(await session.scalars(due))
+    if not ids:
+        await session.commit()
+        return []
     rows = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()), _claimable(now))
+        .where(OutboxMessage.id.in_(ids), _claimable(now))
         .values(
             status=OutboxStatus.SENDING,
             claimed_until=now + lease,

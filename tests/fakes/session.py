@@ -43,6 +43,8 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self.blocked_chats: set[int] = set()
+        # chat id -> errors to raise on the next sends to it, one per send
+        self.failures: dict[int, list[Exception]] = {}
         self.unsupported: set[type] = set()
         self.documents: dict[int, bytes] = {}
         self._message_ids = itertools.count(5000)
@@ -68,6 +70,9 @@ class RecordingSession(BaseSession):
         if type(method) in self.unsupported:
             raise TelegramBadRequest(method=method, message="Not Found: method not found")
         chat_id = getattr(method, "chat_id", None)
+        planned = self.failures.get(chat_id) if isinstance(chat_id, int) else None
+        if planned:
+            raise planned.pop(0)
         if chat_id in self.blocked_chats:
             raise TelegramForbiddenError(
                 method=method, message="Forbidden: bot was blocked by the user"
