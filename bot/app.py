@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -61,6 +62,7 @@ def build_sender(
         clock,
         pacer or Pacer(settings.outbox_rate, settings.outbox_per_chat_seconds),
         batch=settings.outbox_batch,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
 
 

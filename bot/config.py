@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     outbox_rate: float = Field(default=25.0, gt=0)
     outbox_per_chat_seconds: float = Field(default=1.0, ge=0)
     outbox_batch: int = Field(default=50, ge=1, le=1000)
+    outbox_lease_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

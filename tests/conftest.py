@@ -24,6 +24,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Base
 from bot.i18n import build_i18n
+from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.session import RecordingSession
 from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person, instant_pacer
 
@@ -155,3 +156,12 @@ def anna() -> Person:
 @pytest.fixture
 def admin() -> Person:
     return Person(id=ADMIN_ID, first_name="Ewa", language_code="pl")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Bot API on 127.0.0.1 for tests that run the real process."""
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()

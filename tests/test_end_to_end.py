@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.fakes.bot_api import BOT_ID, BOT_USER, Call, FakeBotApi
+from tests.fakes.bot_api import BOT_USER, Call, FakeBotApi
+from tests.fakes.process import start_bot
 
 PERSON = {"id": 31337, "is_bot": False, "first_name": "Jadwiga", "language_code": "pl"}
-TOKEN = f"{BOT_ID}:AAEndToEndTokenForTheFakeServer_xyz"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def _chat_message(text: str, message_id: int) -> dict[str, Any]:
@@ -81,22 +68,7 @@ async def _press(api: FakeBotApi, label: str, expect: str) -> None:
 
 
 async def test_onboarding_over_http(api: FakeBotApi, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SASIAD_")} | {
-        "SASIAD_BOT_TOKEN": TOKEN,
-        "SASIAD_API_BASE_URL": api.base_url,
-        "SASIAD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
-        "SASIAD_ADMIN_IDS": "1",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    process = await start_bot(api, tmp_path / "e2e.db", admin_ids="1")
     try:
         await api.wait_for(
             lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=60

@@ -23,17 +23,25 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Sąsiad", "username": "
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    wall: float = field(default_factory=time.time)
 
 
 @dataclass
 class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
+    delivered: list[Call] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(700))
     _runner: web.AppRunner | None = None
     base_url: str = ""
+    # Like Telegram: more than `ceiling` sends in one second are answered with 429.
+    ceiling: int | None = None
+    too_many: int = 0
+    _second: int = 0
+    _in_second: int = 0
 
     async def start(self) -> None:
         app = web.Application()
@@ -73,14 +81,29 @@ class FakeBotApi:
             return _ok(await self._get_updates(params))
         async with self._changed:
             self.calls.append(Call(method, params))
-            self._changed.notify_all()
-        try:
-            return _ok(self._answer(method, params))
-        except TelegramRuleBroken as broken:
-            return web.json_response(
-                {"ok": False, "error_code": 400, "description": f"Bad Request: {broken}"},
-                status=400,
-            )
+            try:
+                result = self._answer(method, params)
+            except TooManyRequests:
+                self.too_many += 1
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    },
+                    status=429,
+                )
+            except TelegramRuleBroken as broken:
+                return web.json_response(
+                    {"ok": False, "error_code": 400, "description": f"Bad Request: {broken}"},
+                    status=400,
+                )
+            finally:
+                self._changed.notify_all()
+            if method.lower() == "sendmessage":
+                self.delivered.append(Call(method, params))
+            return _ok(result)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -99,6 +122,8 @@ class FakeBotApi:
         name = method.lower()
         if name == "getme":
             return BOT_USER
+        if name == "sendmessage" and self._over_ceiling():
+            raise TooManyRequests
         if name in {"sendmessage", "editmessagetext"}:
             check_html(params["text"], MESSAGE_LIMIT)
             return {
@@ -109,6 +134,19 @@ class FakeBotApi:
                 "text": params["text"],
             }
         return True
+
+    def _over_ceiling(self) -> bool:
+        if self.ceiling is None:
+            return False
+        second = int(time.monotonic())
+        if second != self._second:
+            self._second, self._in_second = second, 0
+        self._in_second += 1
+        return self._in_second > self.ceiling
+
+
+class TooManyRequests(Exception):
+    pass
 
 
 def _decode(value: str) -> Any:
