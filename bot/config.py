@@ -6,7 +6,7 @@ Settings are built in ``main()`` and passed down; nothing here runs at import.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.offers import MatchingConfig
+from bot.services.quiet import QuietHours
 
 Language = Literal["pl", "en", "uk"]
 LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk")
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     outbox_per_chat_seconds: float = Field(default=1.0, ge=0)
     outbox_batch: int = Field(default=50, ge=1, le=1000)
     outbox_lease_seconds: float = Field(default=30.0, gt=0)
+    quiet_start: time = time(21)
+    quiet_end: time = time(8)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -78,6 +81,7 @@ class Settings(BaseSettings):
             offer_lifetime=timedelta(minutes=self.offer_lifetime_minutes),
             max_waves=self.offer_waves,
             escalate_before=timedelta(hours=self.escalate_hours_before),
+            quiet=QuietHours(self.quiet_start, self.quiet_end),
         )
 
     def require_token(self) -> str:

@@ -4,6 +4,8 @@ sender in `bot.outbox_sender` delivers it within Telegram's limits."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -25,6 +27,7 @@ async def send_notice(
     markup: InlineKeyboardMarkup | None = None,
     *,
     kind: str = "notice",
+    not_before: datetime | None = None,
 ) -> None:
     """Queue one message the bot starts on its own initiative."""
     await enqueue(
@@ -34,6 +37,7 @@ async def send_notice(
         kind=kind,
         now=clock(),
         markup=markup.model_dump_json(exclude_none=True) if markup else None,
+        due_at=not_before,
     )
 
 
@@ -62,7 +66,15 @@ async def deliver(
                 text = _("⚠️ Nobody has taken this request yet. Please find someone:") + "\n\n"
                 text += await summary(session, request, address=False)
                 markup = vkb.candidates(request.id)
-            await send_notice(session, clock, animator.telegram_id, text, markup, kind="escalation")
+            await send_notice(
+                session,
+                clock,
+                animator.telegram_id,
+                text,
+                markup,
+                kind="escalation",
+                not_before=escalation.not_before,
+            )
 
 
 def _language(recipient: Recipient, default: str) -> str:

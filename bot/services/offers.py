@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import HelpRequest, Membership, Offer, Place, User, VolunteerProfile
 from bot.services.matching import CAP_WINDOW, open_requests_for, rank_volunteers, tasks_since
 from bot.services.places import ANIMATOR
+from bot.services.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import PART_STARTS
+
+URGENT_WITHIN = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class MatchingConfig:
     offer_lifetime: timedelta = timedelta(hours=2)
     max_waves: int = 3
     escalate_before: timedelta = timedelta(hours=3)
+    quiet: QuietHours = NIGHTS
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class OfferSent:
 class Escalation:
     request_id: int
     animators: list[Recipient]
+    not_before: datetime  # animators sleep too: held until quiet hours end
 
 
 @dataclass
@@ -63,12 +68,16 @@ class AcceptOutcome(StrEnum):
     OVER_CAP = "over_cap"
 
 
+async def place_timezone(session: AsyncSession, request: HelpRequest) -> str:
+    place = await session.get(Place, request.place_id)
+    return place.timezone if place else "Europe/Warsaw"
+
+
 async def starts_at(session: AsyncSession, request: HelpRequest) -> datetime | None:
-    """When the help is due, in UTC: the start of its part of day in the place's zone."""
+    """When the help is due: the start of its part of day in the place's zone."""
     if request.day is None:
         return None
-    place = await session.get(Place, request.place_id)
-    zone = ZoneInfo(place.timezone if place else "Europe/Warsaw")
+    zone = ZoneInfo(await place_timezone(session, request))
     start = PART_STARTS.get(request.part if request.part is not None else 0)
     return datetime.combine(request.day, start, tzinfo=zone)
 
@@ -77,17 +86,21 @@ async def send_next_wave(
     session: AsyncSession, request: HelpRequest, now: datetime, config: MatchingConfig
 ) -> MatchingOutcome:
     """Offer the request to the next best volunteers, or escalate when that is pointless:
-    waves used up, nobody left who fits, or too little time before it is due."""
+    waves used up, nobody left who fits, or too little time before it is due. During quiet
+    hours only requests due within URGENT_WITHIN wake anybody up."""
     if request.status != RequestStatus.OPEN or request.escalated_at is not None:
         return MatchingOutcome()
     due = await starts_at(session, request)
     if request.wave >= config.max_waves or (
         due is not None and due - now <= config.escalate_before
     ):
-        return await escalate(session, request, now)
+        return await escalate(session, request, now, config.quiet)
+    soon = due is not None and due - now <= URGENT_WITHIN
+    if not soon and config.quiet.is_quiet(now, await place_timezone(session, request)):
+        return MatchingOutcome()  # the first tick after quiet hours sends this wave
     candidates = await rank_volunteers(session, request, now, limit=config.wave_size)
     if not candidates:
-        return await escalate(session, request, now)
+        return await escalate(session, request, now, config.quiet)
     request.wave += 1
     offers = [
         Offer(
@@ -110,7 +123,9 @@ async def send_next_wave(
     )
 
 
-async def escalate(session: AsyncSession, request: HelpRequest, now: datetime) -> MatchingOutcome:
+async def escalate(
+    session: AsyncSession, request: HelpRequest, now: datetime, quiet: QuietHours
+) -> MatchingOutcome:
     """Hand the request to the place's animators, once: the conditional update is the guard."""
     marked = await session.execute(
         update(HelpRequest)
@@ -125,9 +140,9 @@ async def escalate(session: AsyncSession, request: HelpRequest, now: datetime) -
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.place_id == request.place_id, Membership.role == ANIMATOR)
     )
-    return MatchingOutcome(
-        escalations=[Escalation(request.id, [Recipient(t, lang) for t, lang in animators])]
-    )
+    recipients = [Recipient(t, lang) for t, lang in animators]
+    morning = quiet.next_allowed(now, await place_timezone(session, request))
+    return MatchingOutcome(escalations=[Escalation(request.id, recipients, morning)])
 
 
 async def accept_offer(
@@ -225,7 +240,7 @@ async def advance_matching(
         request = await session.get(HelpRequest, request_id)
         due = await starts_at(session, request) if request else None
         if request is not None and due is not None and due - now <= config.escalate_before:
-            outcome.extend(await escalate(session, request, now))
+            outcome.extend(await escalate(session, request, now, config.quiet))
         else:
             outcome.extend(await _continue(session, request_id, now, config))
     return outcome
