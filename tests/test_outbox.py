@@ -214,3 +214,28 @@ async def test_two_senders_never_send_the_same_message(db: AsyncSession, session
     assert len(texts) == 200
     assert max(texts.values()) == 1
     assert await statuses(db) == {"sent": 200}
+
+
+async def test_stopping_gives_unsent_messages_back_at_once(
+    db: AsyncSession, session_factory
+) -> None:
+    """SIGTERM sets the stop event: the send under way finishes, the rest go back to the
+    queue without waiting for their lease."""
+    await queue(db, 5)
+    stop = asyncio.Event()
+    time = FakeTime()
+
+    async def sleep_then_stop(seconds: float) -> None:
+        await time.sleep(seconds)
+        stop.set()
+
+    pacer = Pacer(rate=1, per_chat=0, monotonic=time.monotonic, sleep=sleep_then_stop)
+    recording = RecordingSession()
+    sender = sender_for(session_factory, FakeClock(START), recording, pacer)
+    await sender.drain_once(stop)
+    assert len(recording.requests) == 2, "the first went at once, the second was under way"
+    assert await statuses(db) == {"sent": 2, "pending": 3}
+    leased = await db.scalar(
+        select(OutboxMessage.claimed_until).where(OutboxMessage.status == "pending")
+    )
+    assert leased is None
