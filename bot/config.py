@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.offers import MatchingConfig
 from bot.services.quiet import QuietHours
+from bot.services.reminders import ReminderConfig
 
 Language = Literal["pl", "en", "uk"]
 LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk")
@@ -54,6 +55,8 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=30.0, gt=0)
     quiet_start: time = time(21)
     quiet_end: time = time(8)
+    reminder_hours_before: Annotated[tuple[float, ...], NoDecode] = (24.0, 2.0)
+    follow_up_hours_after: float = Field(default=24.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -64,6 +67,14 @@ class Settings(BaseSettings):
             if not all(part.lstrip("-").isdigit() for part in parts):
                 raise ValueError("use numeric Telegram user ids separated by commas")
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("reminder_hours_before", mode="before")
+    @classmethod
+    def _split_hours(cls, value: object) -> object:
+        """Accept "24, 2" from the environment."""
+        if isinstance(value, str):
+            return tuple(float(part) for part in re.split(r"[,\s]+", value.strip()) if part)
         return value
 
     @field_validator("timezone")
@@ -81,7 +92,16 @@ class Settings(BaseSettings):
             offer_lifetime=timedelta(minutes=self.offer_lifetime_minutes),
             max_waves=self.offer_waves,
             escalate_before=timedelta(hours=self.escalate_hours_before),
-            quiet=QuietHours(self.quiet_start, self.quiet_end),
+            quiet=self.quiet(),
+        )
+
+    def quiet(self) -> QuietHours:
+        return QuietHours(self.quiet_start, self.quiet_end)
+
+    def reminders(self) -> ReminderConfig:
+        return ReminderConfig(
+            offsets=tuple(timedelta(hours=h) for h in self.reminder_hours_before),
+            follow_up_after=timedelta(hours=self.follow_up_hours_after),
         )
 
     def require_token(self) -> str:

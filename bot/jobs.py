@@ -3,14 +3,19 @@ directly at any moment instead of waiting; APScheduler only decides when to call
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import deliver
-from bot.services.offers import advance_matching
+from bot.keyboards import volunteering as vkb
+from bot.services.offers import advance_matching, place_timezone
+from bot.services.outbox import enqueue
+from bot.services.reminders import BEFORE, due_reminders
+from bot.views.requests import summary
 
 
 async def matching_tick(
@@ -23,6 +28,45 @@ async def matching_tick(
     async with session_factory() as session:
         outcome = await advance_matching(session, clock(), settings.matching())
         await deliver(i18n, session, clock, outcome, settings.default_language)
+
+
+async def reminder_tick(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Queue the task reminders that are due now (each one once, whatever happens)."""
+    now = clock()
+    async with session_factory() as session:
+        for reminder in await due_reminders(session, now, settings.reminders()):
+            request = reminder.request
+            with i18n.context(), i18n.use_locale(reminder.volunteer.language or "pl"):
+                if reminder.kind == BEFORE and reminder.offset is not None:
+                    hours = round(reminder.offset.total_seconds() / 3600)
+                    text = ngettext(
+                        "⏰ Reminder: your task starts in about {hours} hour.",
+                        "⏰ Reminder: your task starts in about {hours} hours.",
+                        hours,
+                    ).format(hours=hours)
+                else:
+                    text = _(
+                        "Did this task take place? Please press «Done», or tell us what happened."
+                    )
+                text += "\n\n" + await summary(session, request, address=True)
+                markup = vkb.volunteer_task(request.id)
+            timezone = await place_timezone(session, request)
+            due_at = now if reminder.urgent else settings.quiet().next_allowed(now, timezone)
+            await enqueue(
+                session,
+                chat_id=reminder.volunteer.telegram_id,
+                text=text,
+                kind="reminder",
+                now=now,
+                markup=markup.model_dump_json(exclude_none=True),
+                due_at=due_at,
+                dedupe_key=reminder.dedupe_key,
+            )
 
 
 def build_scheduler(
@@ -43,6 +87,20 @@ def build_scheduler(
             "settings": settings,
         },
         id="matching",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        reminder_tick,
+        "interval",
+        seconds=settings.matching_interval_seconds,
+        kwargs={
+            "i18n": i18n,
+            "session_factory": session_factory,
+            "clock": clock,
+            "settings": settings,
+        },
+        id="reminders",
         max_instances=1,
         coalesce=True,
     )

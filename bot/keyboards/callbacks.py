@@ -115,3 +115,8 @@ class TaskCD(CallbackData, prefix="task"):
 
 class CandidatesCD(CallbackData, prefix="cands"):
     request_id: int
+
+
+class SettingCD(CallbackData, prefix="set"):
+    name: str
+    on: bool

@@ -92,3 +92,8 @@ async def set_reachable(
         update(User).where(User.telegram_id == telegram_id).values(blocked_at=blocked_at)
     )
     await session.commit()
+
+
+async def set_task_reminders(session: AsyncSession, user: User, wanted: bool) -> None:
+    user.task_reminders = wanted
+    await session.commit()

@@ -1,0 +1,128 @@
+"""Task reminders: due from the database at each tick, each exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from aiogram.utils.i18n import I18n
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.db.models import District, HelpRequest, OutboxMessage, User
+from bot.jobs import reminder_tick
+from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
+from bot.services.statuses import RequestStatus
+from bot.services.talents import AFTERNOON
+from tests.harness import FakeClock, Harness, Person, joined
+from tests.helpers import add_place, onboard
+from tests.volunteers import request, resident, volunteer
+
+ACCEPTED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Warsaw
+TASK_DAY = date(2026, 11, 25)  # Wednesday afternoon: 12:00 Warsaw = 11:00 UTC
+START = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def task(db: AsyncSession) -> HelpRequest:
+    place_id = await add_place(db)
+    marymont = await db.scalar(select(District.id).where(District.name == "Marymont"))
+    zofia = await resident(db, 1, place_id)
+    helper = await volunteer(db, 10, place_id)
+    req = await request(db, zofia, district=marymont, day=TASK_DAY, part=AFTERNOON, now=ACCEPTED)
+    outcome = await send_next_wave(db, req, ACCEPTED, MatchingConfig())
+    await accept_offer(db, outcome.offers[0].offer_id, helper.id, ACCEPTED)
+    return req
+
+
+async def tick(
+    at: datetime, i18n: I18n, session_factory: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    await reminder_tick(i18n, session_factory, FakeClock(at), settings)
+
+
+async def reminders(db: AsyncSession) -> list[OutboxMessage]:
+    db.expire_all()
+    return list(
+        await db.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "reminder").order_by(OutboxMessage.id)
+        )
+    )
+
+
+async def test_a_day_before_then_two_hours_before_each_once(
+    task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    await tick(START - timedelta(hours=25), i18n, session_factory, settings)
+    assert await reminders(db) == []
+    await tick(START - timedelta(hours=24), i18n, session_factory, settings)
+    await tick(START - timedelta(hours=23), i18n, session_factory, settings)
+    [day_before] = await reminders(db)
+    assert "za około 24 godziny" in day_before.text
+    assert "ul. Krasińskiego" in day_before.text, "the volunteer has the address"
+    await tick(START - timedelta(hours=2), i18n, session_factory, settings)
+    await tick(START - timedelta(hours=1), i18n, session_factory, settings)
+    queued = await reminders(db)
+    assert len(queued) == 2
+    assert "za około 2 godziny" in queued[1].text
+
+
+async def test_the_day_before_reminder_waits_out_the_night(
+    task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    """Due since 12:00, but the bot was down until 23:30: it goes out at 08:00, not now."""
+    late = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+    await tick(late, i18n, session_factory, settings)
+    [queued] = await reminders(db)
+    assert queued.due_at == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+
+
+async def test_a_moved_task_moves_its_reminder(
+    task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    task.day = TASK_DAY + timedelta(days=1)
+    await db.commit()
+    await tick(START - timedelta(hours=24), i18n, session_factory, settings)
+    assert await reminders(db) == [], "the old time means nothing now"
+    await tick(START, i18n, session_factory, settings)
+    assert len(await reminders(db)) == 1
+
+
+async def test_a_cancelled_task_has_no_reminders(
+    task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    task.status = RequestStatus.CANCELLED
+    await db.commit()
+    await tick(START - timedelta(hours=2), i18n, session_factory, settings)
+    assert await reminders(db) == []
+
+
+async def test_follow_up_when_not_marked_done(
+    task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    await tick(START + timedelta(hours=25), i18n, session_factory, settings)
+    await tick(START + timedelta(hours=26), i18n, session_factory, settings)
+    [follow_up] = await reminders(db)
+    assert "Czy to zadanie się odbyło?" in follow_up.text
+
+
+async def test_volunteers_can_turn_reminders_off(
+    task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    helper = await db.get(User, task.volunteer_id)
+    helper.task_reminders = False
+    await db.commit()
+    await tick(START - timedelta(hours=2), i18n, session_factory, settings)
+    assert await reminders(db) == []
+
+
+async def test_settings_toggle(harness: Harness, db: AsyncSession, anna: Person) -> None:
+    await onboard(harness, anna)
+    calls = await harness.send(anna, "/settings")
+    assert "Przypomnienia przed zadaniami: włączone" in joined(calls)
+    calls = await harness.press(anna, "Wyłącz przypomnienia")
+    assert "Przypomnienia przed zadaniami: wyłączone" in joined(calls)
+    user = await db.scalar(select(User).where(User.telegram_id == anna.id))
+    await db.refresh(user)
+    assert user.task_reminders is False
