@@ -3,6 +3,9 @@ directly at any moment instead of waiting; APScheduler only decides when to call
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -12,10 +15,21 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import deliver
 from bot.keyboards import volunteering as vkb
+from bot.services.leases import take_lease
 from bot.services.offers import advance_matching, place_timezone
 from bot.services.outbox import enqueue
 from bot.services.reminders import BEFORE, due_reminders
 from bot.views.requests import summary
+
+PROCESS = uuid.uuid4().hex
+
+
+async def _my_turn(
+    session: AsyncSession, job: str, clock: Clock, settings: Settings, holder: str
+) -> bool:
+    """Several processes may tick; the lease lets one of them run this tick."""
+    ttl = timedelta(seconds=settings.matching_interval_seconds * 0.8)
+    return await take_lease(session, job, holder, clock(), ttl)
 
 
 async def matching_tick(
@@ -23,9 +37,12 @@ async def matching_tick(
     session_factory: async_sessionmaker[AsyncSession],
     clock: Clock,
     settings: Settings,
+    holder: str = PROCESS,
 ) -> None:
     """Expire unanswered offers, send next waves, escalate what is due."""
     async with session_factory() as session:
+        if not await _my_turn(session, "matching", clock, settings, holder):
+            return
         outcome = await advance_matching(session, clock(), settings.matching())
         await deliver(i18n, session, clock, outcome, settings.default_language)
 
@@ -35,10 +52,13 @@ async def reminder_tick(
     session_factory: async_sessionmaker[AsyncSession],
     clock: Clock,
     settings: Settings,
+    holder: str = PROCESS,
 ) -> None:
     """Queue the task reminders that are due now (each one once, whatever happens)."""
     now = clock()
     async with session_factory() as session:
+        if not await _my_turn(session, "reminders", clock, settings, holder):
+            return
         for reminder in await due_reminders(session, now, settings.reminders()):
             request = reminder.request
             with i18n.context(), i18n.use_locale(reminder.volunteer.language or "pl"):

@@ -262,3 +262,13 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class JobLease(Base):
+    """Which process runs a periodic job right now, so that replicas do not run it twice."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(40))
+    until: Mapped[datetime]
