@@ -28,7 +28,7 @@ RESIDENT_COMMANDS: list[tuple[str, LazyProxy]] = [
     ("tasks", __("Tasks you took on")),
     ("pause", __("Pause volunteering")),
     ("resume", __("Resume volunteering")),
-    ("settings", __("Reminders on or off")),
+    ("settings", __("Reminders and digest on or off")),
     ("help", __("What I can do")),
     ("language", __("Change language")),
     ("privacy", __("What data is kept")),

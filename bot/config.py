@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     quiet_end: time = time(8)
     reminder_hours_before: Annotated[tuple[float, ...], NoDecode] = (24.0, 2.0)
     follow_up_hours_after: float = Field(default=24.0, gt=0)
+    digest_day: str = "mon"
+    digest_time: time = time(9)
+    summary_time: time = time(8)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

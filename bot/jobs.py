@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
@@ -15,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import deliver
 from bot.keyboards import volunteering as vkb
+from bot.services.digests import daily_summaries, weekly_digests
 from bot.services.leases import take_lease
 from bot.services.offers import advance_matching, place_timezone
 from bot.services.outbox import enqueue
@@ -89,6 +92,70 @@ async def reminder_tick(
             )
 
 
+async def digest_job(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Monday morning: each volunteer sees open requests that fit them (once a week)."""
+    now = clock()
+    week = now.astimezone(ZoneInfo(settings.timezone)).strftime("%G-W%V")
+    async with session_factory() as session:
+        for digest in await weekly_digests(session, now):
+            volunteer = digest.volunteer
+            with i18n.context(), i18n.use_locale(volunteer.language or "pl"):
+                parts = [_("🗓 This week neighbours near you are asking for help:")]
+                parts += [await summary(session, r, address=False) for r in digest.requests]
+                parts.append(_("Offers for them come as usual; /settings turns this digest off."))
+            await enqueue(
+                session,
+                chat_id=volunteer.telegram_id,
+                text="\n\n".join(parts),
+                kind="digest",
+                now=now,
+                dedupe_key=f"digest:{volunteer.id}:{week}",
+            )
+
+
+async def daily_summary_job(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Each morning, animators see the last day at their places (once a day)."""
+    now = clock()
+    day = now.astimezone(ZoneInfo(settings.timezone)).date().isoformat()
+    async with session_factory() as session:
+        for summary_ in await daily_summaries(session, now):
+            animator = summary_.animator
+            with i18n.context(), i18n.use_locale(animator.language or "pl"):
+                lines = [_("☀️ Good morning! The last 24 hours:")]
+                for place in summary_.places:
+                    lines.append(
+                        _(
+                            "<b>{place}</b>: new requests {new}, waiting {waiting} "
+                            "(with you: {escalated}), done {done}, hours given {hours}"
+                        ).format(
+                            place=escape(place.place.name),
+                            new=place.new_requests,
+                            waiting=place.waiting,
+                            escalated=place.escalated,
+                            done=place.done,
+                            hours=f"{place.hours:g}",
+                        )
+                    )
+            await enqueue(
+                session,
+                chat_id=animator.telegram_id,
+                text="\n".join(lines),
+                kind="summary",
+                now=now,
+                dedupe_key=f"summary:{animator.id}:{day}",
+            )
+
+
 def build_scheduler(
     i18n: I18n,
     session_factory: async_sessionmaker[AsyncSession],
@@ -96,16 +163,17 @@ def build_scheduler(
     settings: Settings,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    common = {
+        "i18n": i18n,
+        "session_factory": session_factory,
+        "clock": clock,
+        "settings": settings,
+    }
     scheduler.add_job(
         matching_tick,
         "interval",
         seconds=settings.matching_interval_seconds,
-        kwargs={
-            "i18n": i18n,
-            "session_factory": session_factory,
-            "clock": clock,
-            "settings": settings,
-        },
+        kwargs=common,
         id="matching",
         max_instances=1,
         coalesce=True,
@@ -114,14 +182,28 @@ def build_scheduler(
         reminder_tick,
         "interval",
         seconds=settings.matching_interval_seconds,
-        kwargs={
-            "i18n": i18n,
-            "session_factory": session_factory,
-            "clock": clock,
-            "settings": settings,
-        },
+        kwargs=common,
         id="reminders",
         max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        digest_job,
+        "cron",
+        day_of_week=settings.digest_day,
+        hour=settings.digest_time.hour,
+        minute=settings.digest_time.minute,
+        kwargs=common,
+        id="digest",
+        coalesce=True,
+    )
+    scheduler.add_job(
+        daily_summary_job,
+        "cron",
+        hour=settings.summary_time.hour,
+        minute=settings.summary_time.minute,
+        kwargs=common,
+        id="daily_summary",
         coalesce=True,
     )
     return scheduler

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db.models import District, HelpRequest, OutboxMessage, User
-from bot.jobs import reminder_tick
+from bot.db.models import District, HelpRequest, Membership, OutboxMessage, User
+from bot.jobs import build_scheduler, daily_summary_job, digest_job, reminder_tick
 from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.statuses import RequestStatus
 from bot.services.talents import AFTERNOON
-from tests.harness import FakeClock, Harness, Person, joined
+from tests.harness import FakeClock, Harness, Person, alerts, joined
 from tests.helpers import add_place, onboard
 from tests.volunteers import request, resident, volunteer
 
@@ -126,3 +126,81 @@ async def test_settings_toggle(harness: Harness, db: AsyncSession, anna: Person)
     user = await db.scalar(select(User).where(User.telegram_id == anna.id))
     await db.refresh(user)
     assert user.task_reminders is False
+
+
+async def outbox_of(db: AsyncSession, kind: str) -> list[OutboxMessage]:
+    db.expire_all()
+    return list(await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+
+
+async def test_weekly_digest_once_a_week_and_only_with_news(
+    db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    place_id = await add_place(db)
+    marymont = await db.scalar(select(District.id).where(District.name == "Marymont"))
+    helper = await volunteer(db, 10, place_id)
+    helper_chat = helper.telegram_id
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    await digest_job(i18n, session_factory, FakeClock(monday), settings)
+    assert await outbox_of(db, "digest") == [], "nothing fits: no empty digest"
+    zofia = await resident(db, 1, place_id)
+    await request(
+        db, zofia, district=marymont, description="Zakupy dla sąsiadki z trzeciego piętra"
+    )
+    await digest_job(i18n, session_factory, FakeClock(monday), settings)
+    await digest_job(i18n, session_factory, FakeClock(monday + timedelta(hours=1)), settings)
+    [digest] = await outbox_of(db, "digest")
+    assert digest.chat_id == helper_chat
+    assert "Zakupy dla sąsiadki" in digest.text
+    await db.refresh(helper)
+    helper.weekly_digest = False
+    await db.commit()
+    await digest_job(i18n, session_factory, FakeClock(monday + timedelta(days=7)), settings)
+    assert len(await outbox_of(db, "digest")) == 1, "turned off"
+
+
+async def test_daily_summary_for_animators(
+    task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    animator = await resident(db, 2, task.place_id)
+    db.add(
+        Membership(
+            user_id=animator.id, place_id=task.place_id, role="animator", created_at=ACCEPTED
+        )
+    )
+    await db.commit()
+    morning = ACCEPTED + timedelta(hours=22)
+    await daily_summary_job(i18n, session_factory, FakeClock(morning), settings)
+    await daily_summary_job(
+        i18n, session_factory, FakeClock(morning + timedelta(minutes=5)), settings
+    )
+    animator_chat = animator.telegram_id
+    [summary] = await outbox_of(db, "summary")
+    assert summary.chat_id == animator_chat
+    assert (
+        "<b>MAL Żoliborz</b>: nowe prośby 1, czekające 0 (u Ciebie: 0), zrobione 0" in summary.text
+    )
+
+
+def test_scheduler_has_all_timed_jobs(settings: Settings, i18n: I18n, session_factory) -> None:
+    scheduler = build_scheduler(i18n, session_factory, FakeClock(ACCEPTED), settings)
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "matching",
+        "reminders",
+        "digest",
+        "daily_summary",
+    }
+    digest = scheduler.get_job("digest")
+    assert str(digest.trigger) == "cron[day_of_week='mon', hour='9', minute='0']"
+
+
+async def test_settings_digest_toggle_and_forged_name(
+    harness: Harness, db: AsyncSession, anna: Person
+) -> None:
+    await onboard(harness, anna)
+    calls = await harness.send(anna, "/settings")
+    assert "Cotygodniowe podsumowanie próśb w okolicy: włączone" in joined(calls)
+    calls = await harness.press(anna, "Wyłącz podsumowanie")
+    assert "Cotygodniowe podsumowanie próśb w okolicy: wyłączone" in joined(calls)
+    calls = await harness.press_data(anna, "set:blocked_at:1")
+    assert alerts(calls) == ["Ten przycisk jest już nieaktywny."]

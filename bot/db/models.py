@@ -89,6 +89,7 @@ class User(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
     blocked_at: Mapped[datetime | None]
     task_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime]
 
     @property

@@ -1,8 +1,8 @@
-"""/settings: which reminders a person wants."""
+"""/settings: which reminders and digests a person wants."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -12,30 +12,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import User
 from bot.filters import HasConsented
 from bot.keyboards.callbacks import SettingCD
-from bot.services.users import set_task_reminders
+from bot.services.users import set_preference
 from bot.views.replies import reply_to_callback
-
-REMINDERS = "reminders"
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_settings, Command("settings"), HasConsented())
-    router.callback_query.register(
-        cb_setting, HasConsented(), SettingCD.filter(F.name == REMINDERS)
-    )
+    router.callback_query.register(cb_setting, HasConsented(), SettingCD.filter())
     return router
 
 
 def _view(user: User) -> tuple[str, InlineKeyboardMarkup]:
-    state = _("on") if user.task_reminders else _("off")
-    text = _("⚙️ <b>Settings</b>\n⏰ Reminders before your tasks: {state}").format(state=state)
+    def state(on: bool) -> str:
+        return _("on") if on else _("off")
+
+    text = _(
+        "⚙️ <b>Settings</b>\n⏰ Reminders before your tasks: {reminders}\n"
+        "🗓 Weekly digest of requests near you: {digest}"
+    ).format(reminders=state(user.task_reminders), digest=state(user.weekly_digest))
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("Turn reminders off") if user.task_reminders else _("Turn reminders on"),
-        callback_data=SettingCD(name=REMINDERS, on=not user.task_reminders),
+        callback_data=SettingCD(name="task_reminders", on=not user.task_reminders),
     )
-    return text, builder.as_markup()
+    builder.button(
+        text=_("Turn the digest off") if user.weekly_digest else _("Turn the digest on"),
+        callback_data=SettingCD(name="weekly_digest", on=not user.weekly_digest),
+    )
+    return text, builder.adjust(1).as_markup()
 
 
 async def cmd_settings(message: Message, user: User) -> None:
@@ -46,6 +51,10 @@ async def cmd_settings(message: Message, user: User) -> None:
 async def cb_setting(
     callback: CallbackQuery, callback_data: SettingCD, session: AsyncSession, user: User
 ) -> None:
-    await set_task_reminders(session, user, callback_data.on)
+    try:
+        await set_preference(session, user, callback_data.name, callback_data.on)
+    except ValueError:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
     await callback.answer()
     await reply_to_callback(callback)(*_view(user))

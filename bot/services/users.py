@@ -94,6 +94,12 @@ async def set_reachable(
     await session.commit()
 
 
-async def set_task_reminders(session: AsyncSession, user: User, wanted: bool) -> None:
-    user.task_reminders = wanted
+PREFERENCES = ("task_reminders", "weekly_digest")
+
+
+async def set_preference(session: AsyncSession, user: User, name: str, wanted: bool) -> None:
+    """Switch one of the PREFERENCES; anything else is refused (names come from buttons)."""
+    if name not in PREFERENCES:
+        raise ValueError(name)
+    setattr(user, name, wanted)
     await session.commit()

@@ -1,0 +1,99 @@
+"""Weekly digest for volunteers and a daily summary for animators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, Membership, Place, User, VolunteerProfile
+from bot.services.matching import open_requests_for
+from bot.services.places import ANIMATOR
+from bot.services.statuses import RequestStatus
+
+
+@dataclass(frozen=True)
+class Digest:
+    volunteer: User
+    requests: list[HelpRequest]
+
+
+async def weekly_digests(session: AsyncSession, now: datetime) -> list[Digest]:
+    """For every ready, active volunteer who wants it: open requests that fit them.
+    Nobody gets an empty digest."""
+    volunteers = await session.scalars(
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(
+            User.weekly_digest.is_(True),
+            User.blocked_at.is_(None),
+            VolunteerProfile.completed_at.is_not(None),
+        )
+    )
+    digests = []
+    for volunteer in list(volunteers):
+        fitting = await open_requests_for(session, volunteer, now)
+        if fitting:
+            digests.append(Digest(volunteer, fitting))
+    return digests
+
+
+@dataclass(frozen=True)
+class PlaceDay:
+    """One place's last 24 hours, for its animators."""
+
+    place: Place
+    new_requests: int
+    waiting: int
+    escalated: int
+    done: int
+    hours: float
+
+
+@dataclass(frozen=True)
+class DailySummary:
+    animator: User
+    places: list[PlaceDay]
+
+
+async def daily_summaries(session: AsyncSession, now: datetime) -> list[DailySummary]:
+    since = now - timedelta(days=1)
+    rows = await session.execute(
+        select(User, Place)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Place, Place.id == Membership.place_id)
+        .where(Membership.role == ANIMATOR, User.blocked_at.is_(None))
+        .order_by(User.id, Place.name)
+    )
+    by_animator: dict[int, tuple[User, list[PlaceDay]]] = {}
+    days: dict[int, PlaceDay] = {}
+    for animator, place in rows:
+        if place.id not in days:
+            days[place.id] = await _place_day(session, place, since)
+        by_animator.setdefault(animator.id, (animator, []))[1].append(days[place.id])
+    return [DailySummary(animator, places) for animator, places in by_animator.values()]
+
+
+async def _place_day(session: AsyncSession, place: Place, since: datetime) -> PlaceDay:
+    def count(*conditions: object) -> object:
+        return select(func.count(HelpRequest.id)).where(
+            HelpRequest.place_id == place.id, *conditions
+        )
+
+    open_now = HelpRequest.status == RequestStatus.OPEN
+    finished = HelpRequest.status.in_((RequestStatus.DONE, RequestStatus.CLOSED))
+    hours = await session.scalar(
+        select(func.coalesce(func.sum(HelpRequest.hours), 0.0)).where(
+            HelpRequest.place_id == place.id, finished, HelpRequest.done_at >= since
+        )
+    )
+    return PlaceDay(
+        place=place,
+        new_requests=await session.scalar(count(HelpRequest.created_at >= since)) or 0,
+        waiting=await session.scalar(count(open_now)) or 0,
+        escalated=await session.scalar(count(open_now, HelpRequest.escalated_at.is_not(None))) or 0,
+        done=await session.scalar(count(finished, HelpRequest.done_at >= since)) or 0,
+        hours=float(hours or 0),
+    )
