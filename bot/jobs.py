@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -169,41 +171,28 @@ def build_scheduler(
         "clock": clock,
         "settings": settings,
     }
-    scheduler.add_job(
-        matching_tick,
-        "interval",
-        seconds=settings.matching_interval_seconds,
-        kwargs=common,
-        id="matching",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        reminder_tick,
-        "interval",
-        seconds=settings.matching_interval_seconds,
-        kwargs=common,
-        id="reminders",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        digest_job,
-        "cron",
-        day_of_week=settings.digest_day,
-        hour=settings.digest_time.hour,
-        minute=settings.digest_time.minute,
-        kwargs=common,
-        id="digest",
-        coalesce=True,
-    )
-    scheduler.add_job(
-        daily_summary_job,
-        "cron",
-        hour=settings.summary_time.hour,
-        minute=settings.summary_time.minute,
-        kwargs=common,
-        id="daily_summary",
-        coalesce=True,
-    )
+    every_tick = IntervalTrigger(seconds=settings.matching_interval_seconds)
+    jobs = {
+        "matching": (matching_tick, every_tick),
+        "reminders": (reminder_tick, every_tick),
+        "digest": (
+            digest_job,
+            CronTrigger(
+                day_of_week=settings.digest_day,
+                hour=settings.digest_time.hour,
+                minute=settings.digest_time.minute,
+                timezone=settings.timezone,
+            ),
+        ),
+        "daily_summary": (
+            daily_summary_job,
+            CronTrigger(
+                hour=settings.summary_time.hour,
+                minute=settings.summary_time.minute,
+                timezone=settings.timezone,
+            ),
+        ),
+    }
+    for job_id, (job, trigger) in jobs.items():
+        scheduler.add_job(job, trigger, kwargs=common, id=job_id, max_instances=1, coalesce=True)
     return scheduler
