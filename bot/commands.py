@@ -36,7 +36,11 @@ RESIDENT_COMMANDS: list[tuple[str, LazyProxy]] = [
     ("forget", __("Delete your data")),
     ("cancel", __("Stop what you are doing")),
 ]
-ANIMATOR_COMMANDS = [*RESIDENT_COMMANDS, ("myplaces", __("Places you run"))]
+ANIMATOR_COMMANDS = [
+    *RESIDENT_COMMANDS,
+    ("panel", __("Animator panel")),
+    ("myplaces", __("Places you run")),
+]
 ADMIN_COMMANDS = [
     *ANIMATOR_COMMANDS,
     ("places", __("All places")),

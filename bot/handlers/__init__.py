@@ -10,6 +10,7 @@ from bot.handlers import (
     fallback,
     help_requests,
     onboarding,
+    panel,
     preferences,
     privacy,
     profile,
@@ -30,5 +31,6 @@ def get_routers() -> list[Router]:
         tasks.build_router(),
         admin.build_router(),
         animator.build_router(),
+        panel.build_router(),
         fallback.build_router(),
     ]

@@ -8,11 +8,12 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
-from bot.keyboards.callbacks import CandidatesCD
+from bot.keyboards.callbacks import CandidatesCD, OfferToCD
 from bot.services.invites import runs_place
 from bot.services.matching import rank_volunteers
 from bot.services.places import place_stats, places_run_by
@@ -97,4 +98,12 @@ async def cb_candidates(
                 reliability=f"{parts.reliability:g}",
             )
         )
-    await callback.bot.send_message(callback.from_user.id, "\n".join(lines))
+    builder = InlineKeyboardBuilder()
+    for candidate in ranked:
+        builder.button(
+            text=_("📨 Offer to {name}").format(name=candidate.first_name or "?"),
+            callback_data=OfferToCD(request_id=request.id, user_id=candidate.user_id),
+        )
+    await callback.bot.send_message(
+        callback.from_user.id, "\n".join(lines), reply_markup=builder.adjust(1).as_markup()
+    )

@@ -82,7 +82,13 @@ async def cmd_help(
         )
     ]
     if is_admin or (user is not None and await is_animator(session, user.id)):
-        parts.append(_("<b>For animators:</b>\n/myplaces – the places you run"))
+        parts.append(
+            _(
+                "<b>For animators:</b>\n"
+                "/panel – requests waiting for you, verification\n"
+                "/myplaces – the places you run"
+            )
+        )
     if is_admin:
         parts.append(
             _(

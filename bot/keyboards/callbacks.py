@@ -120,3 +120,17 @@ class CandidatesCD(CallbackData, prefix="cands"):
 class SettingCD(CallbackData, prefix="set"):
     name: str
     on: bool
+
+
+class PanelCD(CallbackData, prefix="panel"):
+    section: str
+
+
+class OfferToCD(CallbackData, prefix="offerto"):
+    request_id: int
+    user_id: int
+
+
+class VetCD(CallbackData, prefix="vet"):
+    action: str
+    user_id: int

@@ -1,0 +1,176 @@
+"""/panel: the animator's tools for the places they run. Every button is checked again
+on the server against those places: callback data can be forged."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import HelpRequest, User
+from bot.delivery import deliver, send_notice
+from bot.keyboards import volunteering as vkb
+from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
+from bot.services import panel, profiles
+from bot.services.offers import MatchingOutcome
+from bot.views.requests import summary
+
+WAITING, VERIFY, NO_SHOWS = "waiting", "verify", "noshows"
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cmd_panel, Command("panel"))
+    router.callback_query.register(cb_section, PanelCD.filter())
+    router.callback_query.register(cb_offer_to, OfferToCD.filter())
+    router.callback_query.register(cb_vet, VetCD.filter(F.action.in_({"verify", "clear"})))
+    return router
+
+
+def _refusal() -> str:
+    return _("Sorry, this is only for the animators of that place.")
+
+
+async def cmd_panel(
+    message: Message, session: AsyncSession, user: User | None, is_admin: bool, clock: Clock
+) -> None:
+    places = await panel.managed_places(session, user, is_admin)
+    if not places:
+        await message.answer(_refusal())
+        return
+    waiting = len(await panel.escalated_requests(session, places))
+    to_verify = len(await panel.volunteers_to_verify(session, places))
+    no_shows = len(await panel.volunteers_with_no_show(session, places, clock()))
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("⚠️ Requests waiting for you: {count}").format(count=waiting),
+        callback_data=PanelCD(section=WAITING),
+    )
+    builder.button(
+        text=_("✅ Volunteers to verify: {count}").format(count=to_verify),
+        callback_data=PanelCD(section=VERIFY),
+    )
+    builder.button(
+        text=_("🔁 No-show records: {count}").format(count=no_shows),
+        callback_data=PanelCD(section=NO_SHOWS),
+    )
+    await message.answer(_("🧭 <b>Animator panel</b>"), reply_markup=builder.adjust(1).as_markup())
+
+
+def _one_button(text: str, data: VetCD) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=text, callback_data=data)
+    return builder.as_markup()
+
+
+async def cb_section(
+    callback: CallbackQuery,
+    callback_data: PanelCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+) -> None:
+    places = await panel.managed_places(session, user, is_admin)
+    if not places:
+        await callback.answer(_refusal(), show_alert=True)
+        return
+    await callback.answer()
+    send = callback.message.answer
+    if callback_data.section == WAITING:
+        requests = await panel.escalated_requests(session, places)
+        for request in requests:
+            await send(
+                await summary(session, request, address=False),
+                reply_markup=vkb.candidates(request.id),
+            )
+        if not requests:
+            await send(_("Nothing is waiting for you. 🌿"))
+    elif callback_data.section == VERIFY:
+        volunteers = await panel.volunteers_to_verify(session, places)
+        for volunteer in volunteers:
+            await send(
+                escape(volunteer.first_name or "?"),
+                reply_markup=_one_button(
+                    _("✅ Verify"), VetCD(action="verify", user_id=volunteer.id)
+                ),
+            )
+        if not volunteers:
+            await send(_("Nobody is waiting for verification."))
+    else:
+        volunteers = await panel.volunteers_with_no_show(session, places, clock())
+        for volunteer in volunteers:
+            await send(
+                escape(volunteer.first_name or "?"),
+                reply_markup=_one_button(
+                    _("🔁 Clear the record"), VetCD(action="clear", user_id=volunteer.id)
+                ),
+            )
+        if not volunteers:
+            await send(_("No volunteer has a no-show record."))
+
+
+async def cb_offer_to(
+    callback: CallbackQuery,
+    callback_data: OfferToCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    request = await session.get(HelpRequest, callback_data.request_id)
+    places = await panel.managed_places(session, user, is_admin)
+    volunteer = (
+        await panel.volunteer_at(session, callback_data.user_id, [request.place_id])
+        if request is not None and request.place_id in places
+        else None
+    )
+    if request is None or volunteer is None:
+        await callback.answer(_refusal(), show_alert=True)
+        return
+    sent = await panel.offer_to(session, request, volunteer, clock(), settings.matching())
+    if sent is None:
+        await callback.answer(_("This request is no longer open."), show_alert=True)
+        return
+    await callback.answer(
+        _("Offered to {name}.").format(name=volunteer.first_name or "?"), show_alert=True
+    )
+    await deliver(i18n, session, clock, MatchingOutcome(offers=[sent]), settings.default_language)
+
+
+async def cb_vet(
+    callback: CallbackQuery,
+    callback_data: VetCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    places = await panel.managed_places(session, user, is_admin)
+    volunteer = await panel.volunteer_at(session, callback_data.user_id, places)
+    if volunteer is None:
+        await callback.answer(_refusal(), show_alert=True)
+        return
+    if callback_data.action == "verify":
+        await profiles.set_verified(session, volunteer.id, clock())
+        with i18n.use_locale(volunteer.language or "pl"):
+            text = _("✅ An animator has verified you: you can now be asked for help at home too.")
+        await send_notice(session, clock, volunteer.telegram_id, text)
+        done = _("Verified.")
+    else:
+        await profiles.clear_no_show(session, volunteer.id)
+        done = _("Record cleared.")
+    await callback.answer(done, show_alert=True)
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)

@@ -1,0 +1,104 @@
+"""What an animator's panel shows and does, scoped to the places they run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, Membership, Offer, Place, User, VolunteerProfile
+from bot.services.offers import MatchingConfig, OfferSent, Recipient
+from bot.services.places import ANIMATOR
+from bot.services.statuses import OfferStatus, RequestStatus
+
+LIST_LIMIT = 10
+
+
+async def managed_places(session: AsyncSession, user: User | None, is_admin: bool) -> list[int]:
+    """Admins manage every place; animators the places they run; everyone else none."""
+    if is_admin:
+        return list(await session.scalars(select(Place.id)))
+    if user is None:
+        return []
+    return list(
+        await session.scalars(
+            select(Membership.place_id).where(
+                Membership.user_id == user.id, Membership.role == ANIMATOR
+            )
+        )
+    )
+
+
+async def escalated_requests(session: AsyncSession, place_ids: list[int]) -> list[HelpRequest]:
+    result = await session.scalars(
+        select(HelpRequest)
+        .where(
+            HelpRequest.place_id.in_(place_ids),
+            HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.escalated_at.is_not(None),
+        )
+        .order_by(HelpRequest.escalated_at)
+        .limit(LIST_LIMIT)
+    )
+    return list(result)
+
+
+async def volunteers_to_verify(session: AsyncSession, place_ids: list[int]) -> list[User]:
+    result = await session.scalars(
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(
+            User.place_id.in_(place_ids),
+            VolunteerProfile.completed_at.is_not(None),
+            VolunteerProfile.verified_at.is_(None),
+        )
+        .order_by(VolunteerProfile.completed_at)
+        .limit(LIST_LIMIT)
+    )
+    return list(result)
+
+
+async def volunteers_with_no_show(
+    session: AsyncSession, place_ids: list[int], now: datetime
+) -> list[User]:
+    result = await session.scalars(
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(User.place_id.in_(place_ids), VolunteerProfile.no_show_until > now)
+        .limit(LIST_LIMIT)
+    )
+    return list(result)
+
+
+async def volunteer_at(session: AsyncSession, user_id: int, place_ids: list[int]) -> User | None:
+    """The volunteer, if they belong to one of these places (else None: not yours)."""
+    volunteer = await session.get(User, user_id)
+    profile = await session.get(VolunteerProfile, user_id)
+    if volunteer is None or profile is None or volunteer.place_id not in place_ids:
+        return None
+    return volunteer
+
+
+async def offer_to(
+    session: AsyncSession,
+    request: HelpRequest,
+    volunteer: User,
+    now: datetime,
+    config: MatchingConfig,
+) -> OfferSent | None:
+    """An animator picks the volunteer: a fresh offer, even if they were asked before."""
+    if request.status != RequestStatus.OPEN:
+        return None
+    offer = await session.scalar(
+        select(Offer).where(Offer.request_id == request.id, Offer.volunteer_id == volunteer.id)
+    )
+    if offer is None:
+        offer = Offer(request_id=request.id, volunteer_id=volunteer.id, wave=request.wave)
+        session.add(offer)
+    offer.status = OfferStatus.PENDING
+    offer.sent_at = now
+    offer.expires_at = now + config.offer_lifetime
+    offer.answered_at = None
+    await session.commit()
+    return OfferSent(offer.id, request.id, Recipient(volunteer.telegram_id, volunteer.language))

@@ -1,0 +1,107 @@
+"""/panel: escalated requests, offering to a chosen volunteer, verification, no-shows —
+and the server refusing other people and other places' animators."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, Membership, Offer, VolunteerProfile
+from bot.services.statuses import OfferStatus
+from tests.harness import START, Harness, Person, alerts, inline_labels, joined
+from tests.helpers import add_place, onboard, stored
+from tests.test_help_flow import MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up
+
+EWA = Person(id=400_001, first_name="Ewa", language_code="en")
+OLGA = Person(id=400_002, first_name="Olga", language_code="en")
+
+
+async def make_animator(db: AsyncSession, harness: Harness, person: Person, place_id: int) -> None:
+    await sign_up(harness, person, "Just keep me informed")
+    user = await stored(db, person)
+    db.add(Membership(user_id=user.id, place_id=place_id, role="animator", created_at=START))
+    await db.commit()
+
+
+async def test_residents_are_refused(harness: Harness, anna: Person) -> None:
+    await onboard(harness, anna)
+    calls = await harness.send(anna, "/panel")
+    assert joined(calls) == "Przepraszam, to tylko dla osób animujących to miejsce."
+    assert alerts(await harness.press_data(anna, "panel:verify")) == [
+        "Przepraszam, to tylko dla osób animujących to miejsce."
+    ]
+
+
+async def test_escalated_request_offered_to_a_chosen_volunteer(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, ZOFIA, "I need help")
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")  # nobody yet: escalated
+    helper = await english_volunteer(db, MAREK, place_id, talents=("companionship",))
+    helper_id = helper.id
+
+    calls = await harness.send(EWA, "/panel")
+    assert "⚠️ Requests waiting for you: 1" in inline_labels(calls)
+    calls = await harness.press(EWA, "Requests waiting for you")
+    assert "Bread &amp; milk" in joined(calls)
+    calls = await harness.press(EWA, "Who could help")
+    assert "1. Marek" in joined(calls)
+    calls = await harness.press(EWA, "Offer to Marek")
+    assert alerts(calls) == ["Offered to Marek."]
+    assert "A neighbour needs help" in joined(
+        [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
+    )
+    offer = await db.scalar(select(Offer).where(Offer.volunteer_id == helper_id))
+    assert offer.status == OfferStatus.PENDING
+    calls = await harness.press(MAREK, "I will help")
+    assert "The task is yours" in joined(calls)
+
+
+async def test_verify_and_clear_no_show(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    helper = await english_volunteer(db, MAREK, place_id)
+    helper_id = helper.id
+    profile = await db.get(VolunteerProfile, helper_id)
+    profile.no_show_until = START + timedelta(days=30)
+    await db.commit()
+
+    await harness.send(EWA, "/panel")
+    calls = await harness.press(EWA, "Volunteers to verify")
+    assert "Marek" in joined(calls)
+    calls = await harness.press(EWA, "✅ Verify")
+    assert alerts(calls) == ["Verified."]
+    assert "An animator has verified you" in joined(
+        [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
+    )
+
+    await harness.send(EWA, "/panel")
+    await harness.press(EWA, "No-show records")
+    calls = await harness.press(EWA, "Clear the record")
+    assert alerts(calls) == ["Record cleared."]
+    await db.refresh(profile)
+    assert profile.verified_at is not None
+    assert profile.no_show_until is None
+
+
+async def test_animator_of_another_place_is_refused(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    other = await add_place(db, name="CAL Nadodrze", slug="cal", districts=())
+    await make_animator(db, harness, OLGA, other)
+    await sign_up(harness, ZOFIA, "I need help")
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    helper = await english_volunteer(db, MAREK, place_id)
+    request_id = await db.scalar(select(HelpRequest.id))
+    refusal = ["Sorry, this is only for the animators of that place."]
+    assert alerts(await harness.press_data(OLGA, f"offerto:{request_id}:{helper.id}")) == refusal
+    assert alerts(await harness.press_data(OLGA, f"vet:verify:{helper.id}")) == refusal
+    assert alerts(await harness.press_data(OLGA, f"cands:{request_id}")) == refusal
+    await db.refresh(await db.get(VolunteerProfile, helper.id))
+    assert (await db.get(VolunteerProfile, helper.id)).verified_at is None
+    assert await db.scalar(select(Offer)) is None
