@@ -39,6 +39,7 @@ RESIDENT_COMMANDS: list[tuple[str, LazyProxy]] = [
 ANIMATOR_COMMANDS = [
     *RESIDENT_COMMANDS,
     ("panel", __("Animator panel")),
+    ("intake", __("Request for someone without Telegram")),
     ("myplaces", __("Places you run")),
 ]
 ADMIN_COMMANDS = [

@@ -56,6 +56,11 @@ class NewRequest(StatesGroup):
     confirm = State()
 
 
+class Intake(StatesGroup):
+    name = State()
+    phone = State()
+
+
 class Relay(StatesGroup):
     text = State()
 
@@ -65,5 +70,6 @@ CANCELLED_WHAT.update(
         ProfileEdit.__full_group_name__: __("Editing your profile was cancelled."),
         NewRequest.__full_group_name__: __("Your request was not sent; nothing was saved."),
         Relay.__full_group_name__: __("Your message was not sent."),
+        Intake.__full_group_name__: __("The request was not registered; nothing was saved."),
     }
 )

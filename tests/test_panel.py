@@ -105,3 +105,37 @@ async def test_animator_of_another_place_is_refused(harness: Harness, db: AsyncS
     await db.refresh(await db.get(VolunteerProfile, helper.id))
     assert (await db.get(VolunteerProfile, helper.id)).verified_at is None
     assert await db.scalar(select(Offer)) is None
+
+
+async def test_intake_for_someone_without_telegram(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await english_volunteer(db, MAREK, place_id)
+    assert "What is their name?" in joined(await harness.send(EWA, "/intake"))
+    await harness.send(EWA, "Pani Helena")
+    await harness.send(EWA, "+48 600 100 200")
+    await harness.press(EWA, "Shopping")
+    await harness.send(EWA, "Groceries once a week")
+    await harness.press(EWA, "Any day")
+    await harness.press(EWA, "Any time")
+    await harness.press(EWA, "Marymont")
+    calls = await harness.send(EWA, "ul. Słowackiego 5/3")
+    assert "👤 For: Pani Helena, +48 600 100 200" in joined(calls)
+    calls = await harness.press(EWA, "Send the request")
+    offer = joined([c for c in calls if getattr(c, "chat_id", None) == MAREK.id])
+    assert "Groceries once a week" in offer
+    assert "Helena" not in offer
+    assert "600 100 200" not in offer
+    calls = await harness.press(MAREK, "I will help")
+    to_marek = joined([c for c in calls if getattr(c, "chat_id", None) == MAREK.id])
+    to_ewa = joined([c for c in calls if getattr(c, "chat_id", None) == EWA.id])
+    assert "600 100 200" not in to_marek, "the phone stays with the animator"
+    assert "Good news: Marek will help you" in to_ewa
+    assert "👤 For: Pani Helena" in to_ewa, "the animator sees whom it is for"
+
+
+async def test_intake_is_for_animators_only(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    calls = await harness.send(ZOFIA, "/intake")
+    assert joined(calls) == "Sorry, this is only for the animators of that place."

@@ -217,6 +217,10 @@ class HelpRequest(Base):
     rating: Mapped[int | None]
     escalated_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Registered by an animator for someone without Telegram: the requester is the
+    # animator, who gets every update; name and phone are for the animator only.
+    on_behalf_name: Mapped[str | None] = mapped_column(String(64))
+    on_behalf_phone: Mapped[str | None] = mapped_column(String(32))
 
 
 class Offer(Base):

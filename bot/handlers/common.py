@@ -86,6 +86,7 @@ async def cmd_help(
             _(
                 "<b>For animators:</b>\n"
                 "/panel – requests waiting for you, verification\n"
+                "/intake – a request for someone without Telegram\n"
                 "/myplaces – the places you run"
             )
         )

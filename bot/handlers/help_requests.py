@@ -25,10 +25,12 @@ from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD, RequestCD, WhenCD
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
 from bot.services.offers import send_next_wave
+from bot.services.panel import managed_places
 from bot.services.places import get_place
 from bot.services.requests import (
     ADDRESS_LIMIT,
     DESCRIPTION_LIMIT,
+    OnBehalf,
     RequestDraft,
     RequestNotFound,
     TooManyOpenRequests,
@@ -39,10 +41,13 @@ from bot.services.requests import (
 from bot.services.statuses import RequestStatus
 from bot.services.talents import PARTS, TALENTS
 from bot.services.tasks import task_people
-from bot.states import NewRequest
+from bot.states import Intake, NewRequest
 from bot.views.replies import drop_buttons, reply_to_callback
 from bot.views.requests import status, summary
 from bot.views.texts import too_long
+
+BEHALF_NAME_LIMIT = 64
+BEHALF_PHONE_LIMIT = 32
 
 
 def build_router() -> Router:
@@ -67,6 +72,9 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_submit, NewRequest.confirm, RequestCD.filter(F.action == "submit")
     )
+    router.message.register(cmd_intake, Command("intake"))
+    router.message.register(msg_intake_name, Intake.name, F.text)
+    router.message.register(msg_intake_phone, Intake.phone, F.text)
     router.message.register(cmd_my_requests, Command("requests"), consented)
     router.callback_query.register(
         cb_cancel_request, consented, MyRequestCD.filter(F.action == "cancel")
@@ -92,6 +100,59 @@ async def cmd_new_request(
     await state.clear()
     await state.set_state(NewRequest.category)
     await message.answer(_("What do you need help with?"), reply_markup=vkb.categories())
+
+
+async def cmd_intake(
+    message: Message, session: AsyncSession, user: User | None, is_admin: bool, state: FSMContext
+) -> None:
+    """An animator registers a request for someone without Telegram, at the place they run
+    (their own place if they run it, else the first one)."""
+    places = await managed_places(session, user, is_admin)
+    if user is None or not user.has_consented or not places:
+        await message.answer(_("Sorry, this is only for the animators of that place."))
+        return
+    place_id = user.place_id if user.place_id in places else places[0]
+    await state.clear()
+    await state.set_state(Intake.name)
+    await state.update_data(behalf_place=place_id)
+    await message.answer(
+        _("A request for someone without Telegram. What is their name? (Only you will see it.)")
+    )
+
+
+async def msg_intake_name(message: Message, state: FSMContext) -> None:
+    name = message.text.strip()
+    if not name or len(name) > BEHALF_NAME_LIMIT:
+        await message.answer(
+            too_long(len(name), BEHALF_NAME_LIMIT) if name else _("Please write some text.")
+        )
+        return
+    await state.update_data(behalf_name=name)
+    await state.set_state(Intake.phone)
+    await message.answer(_("Their phone number? (Only you will see it; updates come to you.)"))
+
+
+async def msg_intake_phone(message: Message, state: FSMContext) -> None:
+    phone = message.text.strip()
+    if not phone or len(phone) > BEHALF_PHONE_LIMIT:
+        await message.answer(
+            too_long(len(phone), BEHALF_PHONE_LIMIT) if phone else _("Please write some text.")
+        )
+        return
+    await state.update_data(behalf_phone=phone)
+    await state.set_state(NewRequest.category)
+    await message.answer(_("What do you need help with?"), reply_markup=vkb.categories())
+
+
+def _behalf(data: dict[str, object]) -> OnBehalf | None:
+    if "behalf_place" not in data:
+        return None
+    return OnBehalf(int(data["behalf_place"]), str(data["behalf_name"]), str(data["behalf_phone"]))
+
+
+async def _request_place(user: User, state: FSMContext) -> int | None:
+    behalf = _behalf(await state.get_data())
+    return behalf.place_id if behalf else user.place_id
 
 
 async def cb_category(
@@ -153,7 +214,8 @@ async def cb_part(
     if callback_data.part != vkb.ANY and callback_data.part not in PARTS:
         return
     await state.update_data(part=callback_data.part)
-    place = await get_place(session, user.place_id) if user.place_id else None
+    place_id = await _request_place(user, state)
+    place = await get_place(session, place_id) if place_id else None
     if place is not None and place.districts:
         await state.set_state(NewRequest.district)
         await reply_to_callback(callback)(
@@ -215,7 +277,8 @@ async def _draft(
     session: AsyncSession, user: User, state: FSMContext, clock: Clock, settings: Settings
 ) -> RequestDraft:
     data = await state.get_data()
-    place = await get_place(session, user.place_id) if user.place_id else None
+    place_id = await _request_place(user, state)
+    place = await get_place(session, place_id) if place_id else None
     today = _local_today(clock, place.timezone if place else settings.timezone)
     offset = data.get("offset", vkb.ANY)
     part = data.get("part", vkb.ANY)
@@ -238,7 +301,10 @@ async def _show_summary(
     settings: Settings,
 ) -> None:
     draft = await _draft(session, user, state, clock, settings)
+    behalf = _behalf(await state.get_data())
     preview = HelpRequest(
+        on_behalf_name=behalf.name if behalf else None,
+        on_behalf_phone=behalf.phone if behalf else None,
         category=draft.category,
         description=draft.description,
         day=draft.day,
@@ -247,7 +313,8 @@ async def _show_summary(
         address=draft.address,
     )
     await state.set_state(NewRequest.confirm)
-    text = _("Please check your request:") + "\n\n" + await summary(session, preview, address=True)
+    details = await summary(session, preview, address=True, requester=True)
+    text = _("Please check your request:") + "\n\n" + details
     await send(text, reply_markup=vkb.request_summary())
 
 
@@ -265,12 +332,23 @@ async def cb_submit(
     clock: Clock,
     i18n: I18n,
     settings: Settings,
+    is_admin: bool,
 ) -> None:
     await callback.answer()
     draft = await _draft(session, user, state, clock, settings)
+    behalf = _behalf(await state.get_data())
+    if behalf is not None and behalf.place_id not in await managed_places(session, user, is_admin):
+        await state.clear()
+        await callback.message.answer(_("Sorry, this is only for the animators of that place."))
+        return
     try:
         request = await submit_request(
-            session, user, draft, now=clock(), max_open=settings.max_open_requests
+            session,
+            user,
+            draft,
+            now=clock(),
+            max_open=settings.max_open_requests,
+            on_behalf=behalf,
         )
     except TooManyOpenRequests as limit:
         await reply_to_callback(callback)(
@@ -305,7 +383,8 @@ async def cmd_my_requests(message: Message, session: AsyncSession, user: User) -
         return
     for request in requests:
         cancellable = request.status in (RequestStatus.OPEN, RequestStatus.MATCHED)
-        text = await summary(session, request, address=True) + "\n" + status(request)
+        details = await summary(session, request, address=True, requester=True)
+        text = details + "\n" + status(request)
         await message.answer(text, reply_markup=vkb.my_request(request.id, cancellable))
 
 

@@ -119,5 +119,5 @@ async def _tell_the_others(
     for request, resident in forgotten.handed_back:
         with i18n.use_locale(resident.language or "pl"):
             text = _("The volunteer cannot come after all. I am looking for someone else.")
-            text += "\n\n" + await summary(session, request, address=False)
+            text += "\n\n" + await summary(session, request, address=False, requester=True)
         await send_notice(session, clock, resident.telegram_id, text)

@@ -68,7 +68,8 @@ async def _tell(
     if person is None:
         return
     with i18n.use_locale(person.language or "pl"):
-        body = text() + "\n\n" + await summary(session, request, address=False)
+        requester = person.id == request.requester_id
+        body = text() + "\n\n" + await summary(session, request, address=False, requester=requester)
         keyboard = markup() if markup is not None else None
     await send_notice(session, clock, person.telegram_id, body, keyboard)
 

@@ -30,6 +30,15 @@ class RequestNotFound(ServiceError):
 
 
 @dataclass(frozen=True)
+class OnBehalf:
+    """A resident without Telegram, registered by an animator of `place_id`."""
+
+    place_id: int
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
 class RequestDraft:
     category: str
     description: str
@@ -51,22 +60,33 @@ async def open_request_count(session: AsyncSession, user_id: int) -> int:
 
 
 async def submit_request(
-    session: AsyncSession, user: User, draft: RequestDraft, *, now: datetime, max_open: int
+    session: AsyncSession,
+    user: User,
+    draft: RequestDraft,
+    *,
+    now: datetime,
+    max_open: int,
+    on_behalf: OnBehalf | None = None,
 ) -> HelpRequest:
-    """Validate everything again and store the request; its category decides sensitivity."""
+    """Validate everything again and store the request; its category decides sensitivity.
+    An animator registering for someone else is not held to the open-request limit (the
+    caller checks that they run `on_behalf.place_id`)."""
     if draft.category not in TALENTS or (draft.part is not None and draft.part not in PARTS):
         raise ValueError("unknown category or part of day")
-    if user.place_id is None:
+    place_id = on_behalf.place_id if on_behalf else user.place_id
+    if place_id is None:
         raise PlaceNotFound
     if draft.district_id is not None:
         district = await session.get(District, draft.district_id)
-        if district is None or district.place_id != user.place_id:
+        if district is None or district.place_id != place_id:
             raise DistrictNotInPlace
-    if await open_request_count(session, user.id) >= max_open:
+    if on_behalf is None and await open_request_count(session, user.id) >= max_open:
         raise TooManyOpenRequests(max_open)
     request = HelpRequest(
         requester_id=user.id,
-        place_id=user.place_id,
+        place_id=place_id,
+        on_behalf_name=clean_text(on_behalf.name, limit=64) if on_behalf else None,
+        on_behalf_phone=clean_text(on_behalf.phone, limit=32) if on_behalf else None,
         district_id=draft.district_id,
         category=draft.category,
         description=clean_text(draft.description, limit=DESCRIPTION_LIMIT),

@@ -31,8 +31,11 @@ def status(request: HelpRequest) -> str:
     return labels.get(RequestStatus(request.status), request.status)
 
 
-async def summary(session: AsyncSession, request: HelpRequest, *, address: bool) -> str:
-    """Category, time, district and description; the address only where allowed."""
+async def summary(
+    session: AsyncSession, request: HelpRequest, *, address: bool, requester: bool = False
+) -> str:
+    """Category, time, district and description; the address only where allowed, and the
+    name and phone of someone registered by an animator only for that animator."""
     district = await session.get(District, request.district_id) if request.district_id else None
     lines = [
         f"<b>{talent(request.category)}</b>",
@@ -43,4 +46,10 @@ async def summary(session: AsyncSession, request: HelpRequest, *, address: bool)
     lines.append(f"«{escape(request.description)}»")
     if address and request.address:
         lines.append(_("Address: {address}").format(address=escape(request.address)))
+    if requester and request.on_behalf_name:
+        lines.append(
+            _("👤 For: {name}, {phone}").format(
+                name=escape(request.on_behalf_name), phone=escape(request.on_behalf_phone or "")
+            )
+        )
     return "\n".join(lines)
