@@ -40,6 +40,7 @@ ANIMATOR_COMMANDS = [
     *RESIDENT_COMMANDS,
     ("panel", __("Animator panel")),
     ("intake", __("Request for someone without Telegram")),
+    ("stats", __("Statistics and CSV")),
     ("myplaces", __("Places you run")),
 ]
 ADMIN_COMMANDS = [

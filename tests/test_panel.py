@@ -3,6 +3,8 @@ and the server refusing other people and other places' animators."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -139,3 +141,53 @@ async def test_intake_is_for_animators_only(harness: Harness, db: AsyncSession) 
     await sign_up(harness, ZOFIA, "I need help")
     calls = await harness.send(ZOFIA, "/intake")
     assert joined(calls) == "Sorry, this is only for the animators of that place."
+
+
+async def test_stats_and_csv_without_personal_data(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, ZOFIA, "I need help")
+    await english_volunteer(db, MAREK, place_id)
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    harness.clock.advance(minutes=30)
+    await harness.press(MAREK, "I will help")
+    await harness.press(MAREK, "Done")
+    await harness.press(MAREK, "2 h")
+
+    calls = await harness.send(EWA, "/stats")
+    text = joined(calls)
+    assert "This month (2026-11)" in text
+    assert "Requests: 1\nMatched: 1\nDone: 1\nHours given: 2" in text
+    assert "Median time to a match: 30 min" in text
+    calls = await harness.press(EWA, "CSV")
+    document = next(c for c in calls if type(c).__name__ == "SendDocument")
+    rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
+    assert rows == [
+        [
+            "place",
+            "district",
+            "month",
+            "requests",
+            "matched",
+            "done",
+            "median_minutes_to_match",
+            "hours",
+        ],
+        ["MAL Żoliborz", "Marymont", "2026-11", "1", "1", "1", "30.0", "2"],
+    ]
+    raw = document.document.data.decode("utf-8-sig")
+    assert "Zofia" not in raw
+    assert "Krasińskiego" not in raw
+
+
+async def test_stats_refused_to_residents(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    assert (
+        joined(await harness.send(ZOFIA, "/stats"))
+        == "Sorry, this is only for the animators of that place."
+    )
+    assert alerts(await harness.press_data(ZOFIA, "panel:csv")) == [
+        "Sorry, this is only for the animators of that place."
+    ]

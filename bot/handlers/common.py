@@ -87,6 +87,7 @@ async def cmd_help(
                 "<b>For animators:</b>\n"
                 "/panel – requests waiting for you, verification\n"
                 "/intake – a request for someone without Telegram\n"
+                "/stats – statistics and a CSV table\n"
                 "/myplaces – the places you run"
             )
         )

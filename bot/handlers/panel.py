@@ -7,7 +7,7 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -19,17 +19,19 @@ from bot.db.models import HelpRequest, User
 from bot.delivery import deliver, send_notice
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
-from bot.services import panel, profiles
+from bot.services import panel, profiles, stats
 from bot.services.offers import MatchingOutcome
 from bot.views.requests import summary
 
-WAITING, VERIFY, NO_SHOWS = "waiting", "verify", "noshows"
+WAITING, VERIFY, NO_SHOWS, CSV = "waiting", "verify", "noshows", "csv"
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_panel, Command("panel"))
-    router.callback_query.register(cb_section, PanelCD.filter())
+    router.message.register(cmd_stats, Command("stats"))
+    router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV))
+    router.callback_query.register(cb_section, PanelCD.filter(F.section != CSV))
     router.callback_query.register(cb_offer_to, OfferToCD.filter())
     router.callback_query.register(cb_vet, VetCD.filter(F.action.in_({"verify", "clear"})))
     return router
@@ -174,3 +176,55 @@ async def cb_vet(
     await callback.answer(done, show_alert=True)
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
+
+
+async def cmd_stats(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """This month at the places the animator runs, with the full table as CSV on request."""
+    places = await panel.managed_places(session, user, is_admin)
+    if not places:
+        await message.answer(_refusal())
+        return
+    month = stats.local_month(clock(), settings.timezone)
+    total = stats.month_totals(await stats.request_stats(session, places), month)
+    median = total.median_minutes
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📄 Table for the municipality (CSV)"), callback_data=PanelCD(section=CSV)
+    )
+    await message.answer(
+        _(
+            "📊 <b>This month ({month})</b>\nRequests: {requests}\nMatched: {matched}\n"
+            "Done: {done}\nHours given: {hours}\nMedian time to a match: {median}"
+        ).format(
+            month=month,
+            requests=total.requests,
+            matched=total.matched,
+            done=total.done,
+            hours=f"{total.hours:g}",
+            median=_("{minutes} min").format(minutes=f"{median:g}") if median is not None else "—",
+        ),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def cb_csv(
+    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
+) -> None:
+    places = await panel.managed_places(session, user, is_admin)
+    if not places:
+        await callback.answer(_refusal(), show_alert=True)
+        return
+    await callback.answer()
+    rows = await stats.request_stats(session, places)
+    await callback.bot.send_document(
+        callback.from_user.id,
+        BufferedInputFile(stats.to_csv(rows), filename="sasiad-statistics.csv"),
+        caption=_("Requests per place, district and month. No personal data."),
+    )
