@@ -14,6 +14,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.commands import publish_chat_commands, publish_default_commands
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.handlers import get_routers
@@ -114,11 +115,28 @@ async def publish_all_commands(
         )
 
 
+async def check_telegram(bot: Bot, settings: Settings) -> None:
+    """Fail at once, in one sentence, when Telegram cannot be reached or rejects the token."""
+    where = settings.api_base_url or "https://api.telegram.org"
+    try:
+        await bot.me()
+    except TelegramUnauthorizedError as exc:
+        raise ConfigError(
+            "Telegram rejected SASIAD_BOT_TOKEN: check the token with @BotFather."
+        ) from exc
+    except TelegramNetworkError as exc:
+        raise ConfigError(
+            f"Cannot reach the Telegram Bot API at {where}: check the network "
+            "(or SASIAD_API_BASE_URL)."
+        ) from exc
+
+
 async def run_polling(settings: Settings) -> None:
     """The embedded default: one process, long polling, migrations applied first."""
     bot = build_bot(settings)
     engine = make_engine(settings.database_url)
     try:
+        await check_telegram(bot, settings)
         await upgrade(engine)
         session_factory = make_session_factory(engine)
         i18n = build_i18n(settings.default_language)

@@ -96,3 +96,28 @@ async def test_onboarding_over_http(api: FakeBotApi, tmp_path: Path) -> None:
     assert process.returncode == 0, output.decode()
     assert b"Traceback" not in output, output.decode()
     assert (tmp_path / "e2e.db").exists(), "the default SQLite file was created and migrated"
+
+
+async def test_unreachable_telegram_is_one_sentence(tmp_path: Path) -> None:
+    api = FakeBotApi()
+    api.base_url = "http://127.0.0.1:9"  # nothing listens there
+    process = await start_bot(api, tmp_path / "x.db")
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    lines = output.decode().strip().splitlines()
+    assert process.returncode == 2
+    assert "Traceback" not in output.decode()
+    assert lines[-1] == (
+        "Cannot reach the Telegram Bot API at http://127.0.0.1:9: "
+        "check the network (or SASIAD_API_BASE_URL)."
+    )
+
+
+async def test_rejected_token_is_one_sentence(api: FakeBotApi, tmp_path: Path) -> None:
+    api.reject_token = True
+    process = await start_bot(api, tmp_path / "x.db")
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert "Traceback" not in output.decode()
+    assert output.decode().strip().splitlines()[-1] == (
+        "Telegram rejected SASIAD_BOT_TOKEN: check the token with @BotFather."
+    )

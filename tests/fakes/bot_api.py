@@ -42,6 +42,7 @@ class FakeBotApi:
     too_many: int = 0
     _second: int = 0
     _in_second: int = 0
+    reject_token: bool = False
 
     async def start(self) -> None:
         app = web.Application()
@@ -77,6 +78,10 @@ class FakeBotApi:
         method = request.match_info["method"]
         form = await request.post()
         params = {key: _decode(str(value)) for key, value in form.items()}
+        if self.reject_token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         if method.lower() == "getupdates":
             return _ok(await self._get_updates(params))
         async with self._changed:
