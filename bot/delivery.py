@@ -4,6 +4,7 @@ sender in `bot.outbox_sender` delivers it within Telegram's limits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
@@ -12,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import HelpRequest
+from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
 from bot.services.offers import MatchingOutcome, Recipient
 from bot.services.outbox import enqueue
@@ -79,3 +80,24 @@ async def deliver(
 
 def _language(recipient: Recipient, default: str) -> str:
     return recipient.language or default
+
+
+async def tell_about_task(
+    i18n: I18n,
+    session: AsyncSession,
+    clock: Clock,
+    person: User | None,
+    text: Callable[[], str],
+    request: HelpRequest,
+    markup: Callable[[], InlineKeyboardMarkup] | None = None,
+) -> None:
+    """Tell one side of a task what happened, in their language, with the request below.
+    Texts come as callables so that they are translated inside that person's locale;
+    the requester also sees for whom an animator registered it."""
+    if person is None:
+        return
+    with i18n.context(), i18n.use_locale(person.language or "pl"):
+        requester = person.id == request.requester_id
+        body = text() + "\n\n" + await summary(session, request, address=False, requester=requester)
+        keyboard = markup() if markup is not None else None
+    await send_notice(session, clock, person.telegram_id, body, keyboard)

@@ -43,7 +43,7 @@ from bot.services.places import (
 )
 from bot.states import AddPlace
 from bot.views.replies import deep_link, reply_to_callback
-from bot.views.texts import local_datetime, place_card, too_long
+from bot.views.texts import local_datetime, place_card, too_long, typed_text
 
 ADMIN_COMMANDS = ("addplace", "places", "invite")
 STAFF_PURPOSES = {PlacePurpose.INVITE, PlacePurpose.DETAILS}
@@ -124,9 +124,8 @@ async def cmd_addplace(message: Message, state: FSMContext) -> None:
 
 
 async def msg_place_name(message: Message, state: FSMContext) -> None:
-    name = message.text.strip()
-    if not name or len(name) > NAME_LIMIT:
-        await message.answer(_problem(TooLong(NAME_LIMIT, len(name)) if name else EmptyValue()))
+    name = await typed_text(message, NAME_LIMIT)
+    if name is None:
         return
     slug = suggest_slug(name)
     await state.update_data(name=name, suggested_slug=slug)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.delivery import deliver, send_notice
+from bot.delivery import deliver, tell_about_task
 from bot.filters import HasConsented
 from bot.keyboards import builders as kb
 from bot.keyboards import volunteering as vkb
@@ -43,8 +43,8 @@ from bot.services.talents import PARTS, TALENTS
 from bot.services.tasks import task_people
 from bot.states import Intake, NewRequest
 from bot.views.replies import drop_buttons, reply_to_callback
-from bot.views.requests import status, summary
-from bot.views.texts import too_long
+from bot.views.requests import resident_cancelled, status, summary
+from bot.views.texts import typed_text
 
 BEHALF_NAME_LIMIT = 64
 BEHALF_PHONE_LIMIT = 32
@@ -86,9 +86,7 @@ def _local_today(clock: Clock, timezone: str) -> date:
     return clock().astimezone(ZoneInfo(timezone)).date()
 
 
-async def cmd_new_request(
-    message: Message, session: AsyncSession, user: User, state: FSMContext
-) -> None:
+async def cmd_new_request(message: Message, user: User, state: FSMContext) -> None:
     if user.place_id is None:
         await message.answer(
             _(
@@ -121,11 +119,8 @@ async def cmd_intake(
 
 
 async def msg_intake_name(message: Message, state: FSMContext) -> None:
-    name = message.text.strip()
-    if not name or len(name) > BEHALF_NAME_LIMIT:
-        await message.answer(
-            too_long(len(name), BEHALF_NAME_LIMIT) if name else _("Please write some text.")
-        )
+    name = await typed_text(message, BEHALF_NAME_LIMIT)
+    if name is None:
         return
     await state.update_data(behalf_name=name)
     await state.set_state(Intake.phone)
@@ -133,11 +128,8 @@ async def msg_intake_name(message: Message, state: FSMContext) -> None:
 
 
 async def msg_intake_phone(message: Message, state: FSMContext) -> None:
-    phone = message.text.strip()
-    if not phone or len(phone) > BEHALF_PHONE_LIMIT:
-        await message.answer(
-            too_long(len(phone), BEHALF_PHONE_LIMIT) if phone else _("Please write some text.")
-        )
+    phone = await typed_text(message, BEHALF_PHONE_LIMIT)
+    if phone is None:
         return
     await state.update_data(behalf_phone=phone)
     await state.set_state(NewRequest.category)
@@ -180,12 +172,8 @@ async def msg_description(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    text = message.text.strip()
-    if len(text) > DESCRIPTION_LIMIT:
-        await message.answer(too_long(len(text), DESCRIPTION_LIMIT))
-        return
-    if not text:
-        await message.answer(_("Please write some text."))
+    text = await typed_text(message, DESCRIPTION_LIMIT)
+    if text is None:
         return
     await state.update_data(description=text)
     await state.set_state(NewRequest.day)
@@ -251,11 +239,10 @@ async def msg_address(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    text = message.text.strip()
-    if len(text) > ADDRESS_LIMIT:
-        await message.answer(too_long(len(text), ADDRESS_LIMIT))
+    text = await typed_text(message, ADDRESS_LIMIT)
+    if text is None:
         return
-    await state.update_data(address=text or None)
+    await state.update_data(address=text)
     await _show_summary(message.answer, session, user, state, clock, settings)
 
 
@@ -406,8 +393,4 @@ async def cb_cancel_request(
     await drop_buttons(callback)
     await bot.send_message(user.telegram_id, _("Your request was cancelled."))
     people = await task_people(session, request)
-    if people.volunteer is not None:
-        with i18n.use_locale(people.volunteer.language or "pl"):
-            text = _("The resident cancelled this request; you do not need to go. Thank you!")
-            text += "\n\n" + await summary(session, request, address=False)
-        await send_notice(session, clock, people.volunteer.telegram_id, text)
+    await tell_about_task(i18n, session, clock, people.volunteer, resident_cancelled, request)

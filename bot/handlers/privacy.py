@@ -15,14 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.delivery import deliver, send_notice
+from bot.delivery import deliver, tell_about_task
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import ForgetCD
 from bot.services.places import get_place
 from bot.services.privacy import Forgotten, export_user_data, forget_user
 from bot.states import Forget
 from bot.views.replies import drop_buttons
-from bot.views.requests import summary
+from bot.views.requests import resident_cancelled, volunteer_gave_back
 from bot.views.texts import local_datetime, privacy_notice
 
 
@@ -112,12 +112,6 @@ async def _tell_the_others(
     i18n: I18n, session: AsyncSession, clock: Clock, forgotten: Forgotten
 ) -> None:
     for request, volunteer in forgotten.cancelled:
-        with i18n.use_locale(volunteer.language or "pl"):
-            text = _("The resident cancelled this request; you do not need to go. Thank you!")
-            text += "\n\n" + await summary(session, request, address=False)
-        await send_notice(session, clock, volunteer.telegram_id, text)
+        await tell_about_task(i18n, session, clock, volunteer, resident_cancelled, request)
     for request, resident in forgotten.handed_back:
-        with i18n.use_locale(resident.language or "pl"):
-            text = _("The volunteer cannot come after all. I am looking for someone else.")
-            text += "\n\n" + await summary(session, request, address=False, requester=True)
-        await send_notice(session, clock, resident.telegram_id, text)
+        await tell_about_task(i18n, session, clock, resident, volunteer_gave_back, request)

@@ -3,13 +3,12 @@ back, messages through the bot, and /tasks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.delivery import deliver, send_notice
+from bot.delivery import deliver, send_notice, tell_about_task
 from bot.filters import HasConsented
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferCD, TaskCD
@@ -28,8 +27,8 @@ from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
 from bot.states import Relay
 from bot.views.replies import drop_buttons, reply_to_callback
-from bot.views.requests import status, summary, when
-from bot.views.texts import too_long
+from bot.views.requests import status, summary, volunteer_gave_back, when
+from bot.views.texts import typed_text
 
 RELAY_LIMIT = 1000
 
@@ -54,30 +53,9 @@ def build_router() -> Router:
     return router
 
 
-async def _tell(
-    i18n: I18n,
-    session: AsyncSession,
-    clock: Clock,
-    person: User | None,
-    text: Callable[[], str],
-    request: HelpRequest,
-    markup: Callable[[], InlineKeyboardMarkup] | None = None,
-) -> None:
-    """Tell the other side of a task, in their language: the texts are built lazily
-    inside their locale, which is why they come as callables."""
-    if person is None:
-        return
-    with i18n.use_locale(person.language or "pl"):
-        requester = person.id == request.requester_id
-        body = text() + "\n\n" + await summary(session, request, address=False, requester=requester)
-        keyboard = markup() if markup is not None else None
-    await send_notice(session, clock, person.telegram_id, body, keyboard)
-
-
 async def cb_accept(
     callback: CallbackQuery,
     callback_data: OfferCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -111,7 +89,7 @@ async def cb_accept(
     )
     people = await tasks.task_people(session, request)
     name = escape(user.first_name or "")
-    await _tell(
+    await tell_about_task(
         i18n,
         session,
         clock,
@@ -151,7 +129,6 @@ async def cb_done(callback: CallbackQuery, callback_data: TaskCD) -> None:
 async def cb_hours(
     callback: CallbackQuery,
     callback_data: TaskCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -174,7 +151,7 @@ async def cb_hours(
     )
     people = await tasks.task_people(session, request)
     name = escape(user.first_name or "")
-    await _tell(
+    await tell_about_task(
         i18n,
         session,
         clock,
@@ -190,7 +167,6 @@ async def cb_hours(
 async def cb_confirm(
     callback: CallbackQuery,
     callback_data: TaskCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -212,7 +188,7 @@ async def cb_confirm(
         _("❤️ Thank you! How was it? (you may skip this)"), vkb.ratings(request.id)
     )
     people = await tasks.task_people(session, request)
-    await _tell(
+    await tell_about_task(
         i18n,
         session,
         clock,
@@ -225,7 +201,6 @@ async def cb_confirm(
 async def cb_no_show(
     callback: CallbackQuery,
     callback_data: TaskCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -245,7 +220,7 @@ async def cb_no_show(
     )
     request = await session.get(HelpRequest, callback_data.request_id)
     if request is not None:
-        await _tell(
+        await tell_about_task(
             i18n,
             session,
             clock,
@@ -262,7 +237,6 @@ async def cb_no_show(
 async def cb_give_back(
     callback: CallbackQuery,
     callback_data: TaskCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -284,7 +258,7 @@ async def cb_give_back(
         _("Thank you for letting us know. I will find someone else."), None
     )
     people = await tasks.task_people(session, request)
-    await _tell(
+    await tell_about_task(
         i18n,
         session,
         clock,
@@ -296,7 +270,7 @@ async def cb_give_back(
             )
         )
         if not_met
-        else (lambda: _("The volunteer cannot come after all. I am looking for someone else.")),
+        else volunteer_gave_back,
         request,
     )
     await deliver(i18n, session, clock, outcome, settings.default_language)
@@ -329,9 +303,8 @@ async def msg_relay(
     i18n: I18n,
 ) -> None:
     request_id = (await state.get_data()).get("request_id", 0)
-    text = message.text.strip()
-    if len(text) > RELAY_LIMIT:
-        await message.answer(too_long(len(text), RELAY_LIMIT))
+    text = await typed_text(message, RELAY_LIMIT)
+    if text is None:
         return
     await state.clear()
     try:

@@ -53,3 +53,11 @@ async def summary(
             )
         )
     return "\n".join(lines)
+
+
+def resident_cancelled() -> str:
+    return _("The resident cancelled this request; you do not need to go. Thank you!")
+
+
+def volunteer_gave_back() -> str:
+    return _("The volunteer cannot come after all. I am looking for someone else.")

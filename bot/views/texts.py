@@ -6,12 +6,15 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_datetime
 
 from bot.db.models import Place
+from bot.services.errors import EmptyValue, TooLong
 from bot.services.places import PlaceStats
+from bot.services.text import clean_text
 
 
 def privacy_notice() -> str:
@@ -67,3 +70,14 @@ def too_long(length: int, limit: int) -> str:
     return _("That is too long ({length} characters; at most {limit}). Please shorten it.").format(
         length=length, limit=limit
     )
+
+
+async def typed_text(message: Message, limit: int) -> str | None:
+    """The typed text, trimmed; or None after telling the person what is wrong with it."""
+    try:
+        return clean_text(message.text or "", limit=limit)
+    except TooLong as error:
+        await message.answer(too_long(error.length, error.limit))
+    except EmptyValue:
+        await message.answer(_("Please write some text."))
+    return None
