@@ -277,3 +277,165 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(40))
     until: Mapped[datetime]
+
+
+class InterestGroup(Base):
+    """A group of residents at a place (young parents, seniors, gardening…) that events
+    and announcements can be aimed at."""
+
+    __tablename__ = "interest_groups"
+    __table_args__ = (UniqueConstraint("place_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("interest_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[datetime]
+
+
+class Event(Base):
+    """An initiative: proposed by a resident (pending until an animator decides) or created
+    by an animator. Once published it has occurrences; a series has one per N weeks."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    proposer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(String(1000))
+    # None: at the place itself.
+    location: Mapped[str | None] = mapped_column(String(200))
+    # None: "to be agreed".
+    starts_at: Mapped[datetime | None]
+    duration_minutes: Mapped[int] = mapped_column(default=120)
+    # 0: once; N: every N weeks.
+    repeat_weeks: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    review_comment: Mapped[str | None] = mapped_column(String(500))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class EventGroup(Base):
+    __tablename__ = "event_groups"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("interest_groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class EventRole(Base):
+    """Who an event needs: participants (`name` is None) and helper roles such as
+    "set-up ×3". `capacity` None means no limit."""
+
+    __tablename__ = "event_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(String(64))
+    capacity: Mapped[int | None]
+    talent: Mapped[str | None] = mapped_column(String(24))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Occurrence(Base):
+    """One date of an event; a one-off event has exactly one."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (UniqueConstraint("event_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    starts_at: Mapped[datetime | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    cancelled_at: Mapped[datetime | None]
+
+
+class Seat(Base):
+    """How many places of one role at one occurrence are taken. Sign-ups change `taken`
+    with conditional UPDATEs, which is what keeps concurrent sign-ups from overbooking."""
+
+    __tablename__ = "seats"
+
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("occurrences.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_id: Mapped[int] = mapped_column(
+        ForeignKey("event_roles.id", ondelete="CASCADE"), primary_key=True
+    )
+    capacity: Mapped[int | None]
+    taken: Mapped[int] = mapped_column(default=0)
+
+
+class Signup(Base):
+    """A person at an occurrence: confirmed, waiting (in `queued_at` order) or cancelled."""
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "user_id"),
+        Index("ix_signups_queue", "occurrence_id", "role_id", "status", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("occurrences.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("event_roles.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12))
+    queued_at: Mapped[datetime]
+    promoted_at: Mapped[datetime | None]
+    attended: Mapped[bool | None]
+
+
+class SeriesMember(Base):
+    """Someone who joined a series "every week": signed up to each new occurrence."""
+
+    __tablename__ = "series_members"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role_id: Mapped[int] = mapped_column(ForeignKey("event_roles.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime]
+
+
+class EventFeedback(Base):
+    """How an occurrence was. Kept without the person when they ask to be forgotten."""
+
+    __tablename__ = "event_feedback"
+    __table_args__ = (UniqueConstraint("occurrence_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("occurrences.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    rating: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]

@@ -9,10 +9,30 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import District, HelpRequest, Membership, Offer, Place, User
+from bot.db.models import (
+    District,
+    Event,
+    EventFeedback,
+    GroupMember,
+    HelpRequest,
+    InterestGroup,
+    Membership,
+    Occurrence,
+    Offer,
+    Place,
+    Signup,
+    User,
+)
 from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
 from bot.services.profiles import ProfileView, get_profile
-from bot.services.statuses import ACTIVE_REQUEST, OfferStatus, RequestStatus
+from bot.services.signups import Promotion, cancel_signup
+from bot.services.statuses import (
+    ACTIVE_REQUEST,
+    ACTIVE_SIGNUP,
+    EventStatus,
+    OfferStatus,
+    RequestStatus,
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -32,6 +52,25 @@ async def export_user_data(session: AsyncSession, user: User, now: datetime) -> 
     profile = await get_profile(session, user.id)
     asked = await session.scalars(select(HelpRequest).where(HelpRequest.requester_id == user.id))
     helped = await session.scalars(select(HelpRequest).where(HelpRequest.volunteer_id == user.id))
+    proposals = await session.scalars(select(Event).where(Event.proposer_id == user.id))
+    signups = await session.execute(
+        select(Signup, Occurrence, Event)
+        .join(Occurrence, Occurrence.id == Signup.occurrence_id)
+        .join(Event, Event.id == Occurrence.event_id)
+        .where(Signup.user_id == user.id)
+        .order_by(Signup.queued_at)
+    )
+    feedback = await session.execute(
+        select(EventFeedback, Event.title)
+        .join(Occurrence, Occurrence.id == EventFeedback.occurrence_id)
+        .join(Event, Event.id == Occurrence.event_id)
+        .where(EventFeedback.user_id == user.id)
+    )
+    groups = await session.scalars(
+        select(InterestGroup.name)
+        .join(GroupMember, GroupMember.group_id == InterestGroup.id)
+        .where(GroupMember.user_id == user.id)
+    )
     return {
         "exported_at": _iso(now),
         "telegram_id": user.telegram_id,
@@ -50,6 +89,33 @@ async def export_user_data(session: AsyncSession, user: User, now: datetime) -> 
         "volunteer_profile": _profile(profile),
         "requests": [_request(r, with_address=True) for r in asked],
         "tasks": [_request(r, with_address=False) for r in helped],
+        "proposals": [
+            {
+                "title": e.title,
+                "description": e.description,
+                "starts_at": _iso(e.starts_at),
+                "location": e.location,
+                "status": e.status,
+                "review_comment": e.review_comment,
+                "proposed_at": _iso(e.created_at),
+            }
+            for e in proposals
+        ],
+        "event_signups": [
+            {
+                "event": event.title,
+                "starts_at": _iso(occurrence.starts_at),
+                "status": signup.status,
+                "signed_up_at": _iso(signup.queued_at),
+                "attended": signup.attended,
+            }
+            for signup, occurrence, event in signups
+        ],
+        "event_feedback": [
+            {"event": title, "rating": f.rating, "comment": f.comment, "at": _iso(f.created_at)}
+            for f, title in feedback
+        ],
+        "interest_groups": sorted(groups),
     }
 
 
@@ -94,6 +160,7 @@ class Forgotten:
     cancelled: list[tuple[HelpRequest, User]] = field(default_factory=list)
     handed_back: list[tuple[HelpRequest, User]] = field(default_factory=list)
     matching: MatchingOutcome = field(default_factory=MatchingOutcome)
+    promotions: list[Promotion] = field(default_factory=list)
 
 
 async def forget_user(
@@ -131,8 +198,33 @@ async def forget_user(
         await session.commit()
         if resident is not None:
             forgotten.handed_back.append((request, resident))
+    forgotten.promotions = await _leave_events(session, user, now)
     await session.execute(delete(User).where(User.id == user.id))
     await session.commit()
     for request, _resident in forgotten.handed_back:
         forgotten.matching.extend(await restart_matching(session, request, now, config))
     return forgotten
+
+
+async def _leave_events(session: AsyncSession, user: User, now: datetime) -> list[Promotion]:
+    """Free their places (the next person waiting moves up), drop undecided proposals
+    and keep ratings only as anonymous numbers."""
+    promotions: list[Promotion] = []
+    occurrence_ids = list(
+        await session.scalars(
+            select(Signup.occurrence_id).where(
+                Signup.user_id == user.id, Signup.status.in_(ACTIVE_SIGNUP)
+            )
+        )
+    )
+    for occurrence_id in occurrence_ids:
+        _, promoted = await cancel_signup(session, occurrence_id, user.id, now)
+        promotions += promoted
+    await session.execute(
+        delete(Event).where(Event.proposer_id == user.id, Event.status == EventStatus.PENDING)
+    )
+    await session.execute(
+        update(EventFeedback).where(EventFeedback.user_id == user.id).values(comment=None)
+    )
+    await session.commit()
+    return promotions

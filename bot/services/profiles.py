@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from bot.db.models import (
 from bot.services.errors import DistrictNotInPlace, EmptyValue, ServiceError
 from bot.services.talents import SLOTS, SPOKEN_LANGUAGES, TALENTS
 from bot.services.text import clean_text
+from bot.services.when import parse_day
 
 OTHER_TALENTS_LIMIT = 200
 WEEKLY_CAPS: tuple[int, ...] = (1, 2, 3, 5, 10)
@@ -218,7 +218,6 @@ async def clear_no_show(session: AsyncSession, user_id: int) -> None:
 
 
 MAX_PAUSE = timedelta(days=366)
-_DAY_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
 
 
 def pause_end(text: str, now: datetime, timezone: str) -> datetime | None:
@@ -227,22 +226,12 @@ def pause_end(text: str, now: datetime, timezone: str) -> datetime | None:
     not in the coming year."""
     local = now.astimezone(ZoneInfo(timezone))
     value = text.strip()
-    end: date | None = None
     if value.isdigit():
-        end = local.date() + timedelta(days=int(value))
-    elif match := _DAY_MONTH.match(value):
-        day, month, year = int(match[1]), int(match[2]), int(match[3] or local.year)
-        try:
-            end = date(year, month, day)
-        except ValueError:
-            return None
-        if match[3] is None and end <= local.date():
-            end = end.replace(year=year + 1)
+        end: date | None = local.date() + timedelta(days=int(value))
     else:
-        try:
-            end = date.fromisoformat(value)
-        except ValueError:
-            return None
+        end = parse_day(value, local.date() + timedelta(days=1))
+    if end is None:
+        return None
     start = datetime.combine(end, time(0), tzinfo=ZoneInfo(timezone))
     if not now < start <= now + MAX_PAUSE:
         return None

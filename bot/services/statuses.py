@@ -23,3 +23,24 @@ class OfferStatus(StrEnum):
     HANDED_BACK = "handed_back"
     NO_SHOW = "no_show"  # the volunteer did not come
     NOT_MET = "not_met"  # the volunteer came, nobody was there
+
+
+class EventStatus(StrEnum):
+    PENDING = "pending"  # a resident's proposal, waiting for an animator
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"  # the whole event or series
+
+
+class OccurrenceStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class SignupStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_SIGNUP = (SignupStatus.CONFIRMED, SignupStatus.WAITING)

@@ -65,3 +65,32 @@ def request_slots(day: date | None, part: int | None) -> list[int]:
     if part is None:
         return [slot(day.weekday(), p) for p in PARTS]
     return [slot(day.weekday(), part)]
+
+
+# Word beginnings (pl, en, uk) that tie an event role such as "gotowanie ×2" to a talent,
+# so that the matcher can invite volunteers who have it.
+TALENT_WORDS: dict[str, tuple[str, ...]] = {
+    "shopping": ("zakup", "shop", "закуп"),
+    "accompaniment": ("towarzysz", "accompan", "супров"),
+    "companionship": ("rozmow", "compan", "talk", "розмов"),
+    "tutoring": ("korepet", "nauk", "lesson", "tutor", "teach", "навча"),
+    "it_help": ("komput", "telefon", "smartf", "internet", "comput", "phone", "комп"),
+    "repairs": ("napraw", "majsterk", "repair", "fix", "ремонт"),
+    "gardening": ("ogr", "sadz", "ziele", "garden", "plant", "сад", "город"),
+    "childcare": ("dzie", "opiek", "child", "kids", "діт"),
+    "pets": ("pies", "psy", "zwierz", "kot", "dog", "pet", "твар"),
+    "translation": ("tłumacz", "translat", "interpret", "переклад"),
+    "cooking": ("gotow", "kuch", "piecz", "cook", "bak", "kitchen", "готув", "кух"),
+    "arts": ("plast", "muzy", "śpiew", "taniec", "art", "music", "paint", "мист", "музик"),
+    "paperwork": ("urzęd", "dokument", "pism", "paper", "form", "докум"),
+    "transport": ("transport", "samoch", "przewo", "drive", "car", "lift", "перев", "авто"),
+}
+
+
+def talent_for(role: str) -> str | None:
+    """The talent a role's words point at, or None when nothing fits."""
+    words = role.casefold().split()
+    for code, beginnings in TALENT_WORDS.items():
+        if any(word.startswith(beginnings) for word in words):
+            return code
+    return None

@@ -1,0 +1,346 @@
+"""Signing up for an occurrence, waiting lists and promotion.
+
+Every change to the sign-ups of an occurrence starts by writing its row. On PostgreSQL
+this locks the row; on SQLite the first write of a transaction takes the database's
+write lock. Either way, sign-ups and cancellations of one occurrence run one after the
+other, so nobody is overbooked, nobody waiting is skipped and nobody is there twice.
+
+Transactions that change nothing end with a commit, not a rollback: a rollback would
+expire the caller's objects (the user the handler holds, for one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Event, EventRole, Occurrence, Seat, SeriesMember, Signup, User
+from bot.services.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus, SignupStatus
+
+
+class SignupOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    ALREADY = "already"
+    CLOSED = "closed"  # cancelled, over, not published, or no such role
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    outcome: SignupOutcome
+    occurrence_id: int
+    position: int = 0  # on the waiting list, from 1
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """Someone who moved up from the waiting list and must be told."""
+
+    user: User
+    occurrence_id: int
+
+
+@dataclass(frozen=True)
+class SeatView:
+    role: EventRole
+    capacity: int | None
+    taken: int
+    waiting: int
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.taken >= self.capacity
+
+
+async def _lock(session: AsyncSession, occurrence_id: int) -> bool:
+    """Lock a scheduled occurrence for this transaction; False when it is not scheduled."""
+    locked = await session.execute(
+        update(Occurrence)
+        .where(Occurrence.id == occurrence_id, Occurrence.status == OccurrenceStatus.SCHEDULED)
+        .values(status=Occurrence.status)
+    )
+    return locked.rowcount == 1
+
+
+async def open_occurrence(
+    session: AsyncSession, occurrence_id: int, now: datetime
+) -> tuple[Occurrence, Event] | None:
+    """The occurrence and its event, if people can still sign up or cancel."""
+    row = (
+        await session.execute(
+            select(Occurrence, Event)
+            .join(Event, Event.id == Occurrence.event_id)
+            .where(
+                Occurrence.id == occurrence_id,
+                Occurrence.status == OccurrenceStatus.SCHEDULED,
+                Event.status == EventStatus.PUBLISHED,
+                or_(Occurrence.starts_at.is_(None), Occurrence.starts_at > now),
+            )
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def sign_up(
+    session: AsyncSession, occurrence_id: int, role_id: int, user_id: int, now: datetime
+) -> SignupResult:
+    """A place if one is free, else a place on the waiting list."""
+    if await open_occurrence(session, occurrence_id, now) is None:
+        return SignupResult(SignupOutcome.CLOSED, occurrence_id)
+    if not await _lock(session, occurrence_id):
+        await session.commit()
+        return SignupResult(SignupOutcome.CLOSED, occurrence_id)
+    existing = await session.scalar(
+        select(Signup)
+        .where(Signup.occurrence_id == occurrence_id, Signup.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    if existing is not None and existing.status in ACTIVE_SIGNUP:
+        await session.commit()
+        return SignupResult(SignupOutcome.ALREADY, occurrence_id)
+    took = await session.execute(
+        update(Seat)
+        .where(
+            Seat.occurrence_id == occurrence_id,
+            Seat.role_id == role_id,
+            or_(Seat.capacity.is_(None), Seat.taken < Seat.capacity),
+        )
+        .values(taken=Seat.taken + 1)
+    )
+    if took.rowcount == 0 and not await _has_seat(session, occurrence_id, role_id):
+        await session.commit()
+        return SignupResult(SignupOutcome.CLOSED, occurrence_id)
+    status = SignupStatus.CONFIRMED if took.rowcount == 1 else SignupStatus.WAITING
+    if existing is None:
+        existing = Signup(occurrence_id=occurrence_id, user_id=user_id)
+        session.add(existing)
+    existing.role_id = role_id
+    existing.status = status
+    existing.queued_at = now
+    existing.promoted_at = None
+    existing.attended = None
+    await session.commit()
+    if status == SignupStatus.CONFIRMED:
+        return SignupResult(SignupOutcome.CONFIRMED, occurrence_id)
+    return SignupResult(
+        SignupOutcome.WAITING, occurrence_id, await waiting_position(session, existing)
+    )
+
+
+async def _has_seat(session: AsyncSession, occurrence_id: int, role_id: int) -> bool:
+    found = await session.scalar(
+        select(Seat.role_id).where(Seat.occurrence_id == occurrence_id, Seat.role_id == role_id)
+    )
+    return found is not None
+
+
+async def waiting_position(session: AsyncSession, signup: Signup) -> int:
+    ahead = await session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.occurrence_id == signup.occurrence_id,
+            Signup.role_id == signup.role_id,
+            Signup.status == SignupStatus.WAITING,
+            or_(
+                Signup.queued_at < signup.queued_at,
+                (Signup.queued_at == signup.queued_at) & (Signup.id < signup.id),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+async def cancel_signup(
+    session: AsyncSession, occurrence_id: int, user_id: int, now: datetime
+) -> tuple[bool, list[Promotion]]:
+    """Leave an occurrence. A freed place goes to the first person waiting for that role,
+    in the same transaction; returns whether anything was cancelled and who moved up."""
+    role_id = await session.scalar(
+        select(Signup.role_id).where(
+            Signup.occurrence_id == occurrence_id, Signup.user_id == user_id
+        )
+    )
+    if role_id is None or await open_occurrence(session, occurrence_id, now) is None:
+        return False, []
+    if not await _lock(session, occurrence_id):
+        await session.commit()
+        return False, []
+    signup = await session.scalar(
+        select(Signup)
+        .where(Signup.occurrence_id == occurrence_id, Signup.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    if signup is None or signup.status not in ACTIVE_SIGNUP:
+        await session.commit()
+        return False, []
+    was_confirmed = signup.status == SignupStatus.CONFIRMED
+    signup.status = SignupStatus.CANCELLED
+    promotions = []
+    if was_confirmed:
+        promoted = await _promote_first(session, occurrence_id, signup.role_id, now)
+        if promoted is None:
+            await session.execute(
+                update(Seat)
+                .where(Seat.occurrence_id == occurrence_id, Seat.role_id == signup.role_id)
+                .values(taken=Seat.taken - 1)
+            )
+        else:
+            promotions.append(promoted)
+    await session.commit()
+    return True, promotions
+
+
+async def _promote_first(
+    session: AsyncSession, occurrence_id: int, role_id: int, now: datetime
+) -> Promotion | None:
+    first = (
+        await session.execute(
+            select(Signup, User)
+            .join(User, User.id == Signup.user_id)
+            .where(
+                Signup.occurrence_id == occurrence_id,
+                Signup.role_id == role_id,
+                Signup.status == SignupStatus.WAITING,
+            )
+            .order_by(Signup.queued_at, Signup.id)
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if first is None:
+        return None
+    signup, user = first
+    signup.status = SignupStatus.CONFIRMED
+    signup.promoted_at = now
+    return Promotion(user=user, occurrence_id=occurrence_id)
+
+
+async def upcoming_occurrences(
+    session: AsyncSession, event_id: int, now: datetime
+) -> list[Occurrence]:
+    result = await session.scalars(
+        select(Occurrence)
+        .where(
+            Occurrence.event_id == event_id,
+            Occurrence.status == OccurrenceStatus.SCHEDULED,
+            or_(Occurrence.starts_at.is_(None), Occurrence.starts_at > now),
+        )
+        .order_by(Occurrence.number)
+    )
+    return list(result)
+
+
+async def join_series(
+    session: AsyncSession, event_id: int, role_id: int, user_id: int, now: datetime
+) -> list[SignupResult]:
+    """ "Every week": signed up to each date ahead now, and to new dates as they appear."""
+    role = await session.get(EventRole, role_id)
+    if role is None or role.event_id != event_id:
+        return []
+    member = await session.get(SeriesMember, (event_id, user_id))
+    if member is None:
+        session.add(
+            SeriesMember(event_id=event_id, user_id=user_id, role_id=role_id, joined_at=now)
+        )
+    else:
+        member.role_id = role_id
+    await session.commit()
+    return [
+        await sign_up(session, occurrence.id, role_id, user_id, now)
+        for occurrence in await upcoming_occurrences(session, event_id, now)
+    ]
+
+
+async def leave_series(
+    session: AsyncSession, event_id: int, user_id: int, now: datetime
+) -> list[Promotion]:
+    member = await session.get(SeriesMember, (event_id, user_id))
+    if member is not None:
+        await session.delete(member)
+        await session.commit()
+    promotions: list[Promotion] = []
+    for occurrence in await upcoming_occurrences(session, event_id, now):
+        _, promoted = await cancel_signup(session, occurrence.id, user_id, now)
+        promotions += promoted
+    return promotions
+
+
+async def is_series_member(session: AsyncSession, event_id: int, user_id: int) -> bool:
+    return await session.get(SeriesMember, (event_id, user_id)) is not None
+
+
+async def sign_up_series_members(
+    session: AsyncSession, event_id: int, occurrences: list[Occurrence], now: datetime
+) -> list[tuple[int, SignupResult]]:
+    """Put the members of a series on its new dates."""
+    members = list(
+        await session.scalars(select(SeriesMember).where(SeriesMember.event_id == event_id))
+    )
+    return [
+        (member.user_id, await sign_up(session, o.id, member.role_id, member.user_id, now))
+        for o in occurrences
+        for member in members
+    ]
+
+
+async def seats_of(session: AsyncSession, occurrence_id: int) -> list[SeatView]:
+    waiting = (
+        select(func.count(Signup.id))
+        .where(
+            Signup.occurrence_id == occurrence_id,
+            Signup.role_id == Seat.role_id,
+            Signup.status == SignupStatus.WAITING,
+        )
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(EventRole, Seat.capacity, Seat.taken, waiting)
+        .join(Seat, Seat.role_id == EventRole.id)
+        .where(Seat.occurrence_id == occurrence_id)
+        .order_by(EventRole.position)
+    )
+    return [SeatView(role, capacity, taken, int(wait)) for role, capacity, taken, wait in rows]
+
+
+async def signup_of(session: AsyncSession, occurrence_id: int, user_id: int) -> Signup | None:
+    signup = await session.scalar(
+        select(Signup)
+        .where(
+            Signup.occurrence_id == occurrence_id,
+            Signup.user_id == user_id,
+            Signup.status.in_(ACTIVE_SIGNUP),
+        )
+        .execution_options(populate_existing=True)
+    )
+    return signup
+
+
+async def participants(session: AsyncSession, occurrence_id: int) -> list[tuple[Signup, User]]:
+    """Everyone with a place or waiting, in the order they came."""
+    rows = await session.execute(
+        select(Signup, User)
+        .join(User, User.id == Signup.user_id)
+        .where(Signup.occurrence_id == occurrence_id, Signup.status.in_(ACTIVE_SIGNUP))
+        .order_by(Signup.status, Signup.queued_at, Signup.id)
+        .execution_options(populate_existing=True)
+    )
+    return [(signup, user) for signup, user in rows]
+
+
+async def set_attendance(
+    session: AsyncSession, occurrence_id: int, signup_id: int, attended: bool
+) -> bool:
+    marked = await session.execute(
+        update(Signup)
+        .where(
+            Signup.id == signup_id,
+            Signup.occurrence_id == occurrence_id,
+            Signup.status == SignupStatus.CONFIRMED,
+        )
+        .values(attended=attended)
+    )
+    await session.commit()
+    return marked.rowcount == 1
