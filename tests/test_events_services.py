@@ -142,7 +142,8 @@ async def test_full_places_lead_to_the_waiting_list_and_promotion(db: AsyncSessi
     assert [p.user.id for p in promoted] == [second.id]
     assert (await signups.signup_of(db, occurrence_id, second.id)).status == "confirmed"
     cancelled, promoted = await signups.cancel_signup(db, occurrence_id, third.id, START)
-    assert cancelled and promoted == []
+    assert cancelled
+    assert promoted == []
     seats = await signups.seats_of(db, occurrence_id)
     assert (seats[0].taken, seats[0].waiting) == (1, 0)
     assert (await signups.cancel_signup(db, occurrence_id, third.id, START))[0] is False
