@@ -4,7 +4,7 @@ sender in `bot.outbox_sender` delivers it within Telegram's limits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
@@ -29,6 +29,7 @@ async def send_notice(
     *,
     kind: str = "notice",
     not_before: datetime | None = None,
+    dedupe_key: str | None = None,
 ) -> None:
     """Queue one message the bot starts on its own initiative."""
     await enqueue(
@@ -39,6 +40,37 @@ async def send_notice(
         now=clock(),
         markup=markup.model_dump_json(exclude_none=True) if markup else None,
         due_at=not_before,
+        dedupe_key=dedupe_key,
+    )
+
+
+Composed = tuple[str, InlineKeyboardMarkup | None]
+Compose = Callable[[], Awaitable[Composed]]
+
+
+async def notify(
+    i18n: I18n,
+    session: AsyncSession,
+    clock: Clock,
+    person: User,
+    compose: Compose,
+    *,
+    kind: str,
+    not_before: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    """Queue a message composed in the person's own language."""
+    with i18n.context(), i18n.use_locale(person.language or "pl"):
+        text, markup = await compose()
+    await send_notice(
+        session,
+        clock,
+        person.telegram_id,
+        text,
+        markup,
+        kind=kind,
+        not_before=not_before,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -96,8 +128,10 @@ async def tell_about_task(
     the requester also sees for whom an animator registered it."""
     if person is None:
         return
-    with i18n.context(), i18n.use_locale(person.language or "pl"):
+
+    async def compose() -> Composed:
         requester = person.id == request.requester_id
         body = text() + "\n\n" + await summary(session, request, address=False, requester=requester)
-        keyboard = markup() if markup is not None else None
-    await send_notice(session, clock, person.telegram_id, body, keyboard)
+        return body, markup() if markup is not None else None
+
+    await notify(i18n, session, clock, person, compose, kind="notice")

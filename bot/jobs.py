@@ -17,13 +17,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import deliver
+from bot.db.models import Place
+from bot.delivery import Composed, deliver, notify
+from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.services.digests import daily_summaries, weekly_digests
+from bot.services.event_followup import Attendee, due_event_reminders, due_feedback
+from bot.services.events import ensure_occurrences, published_series
 from bot.services.leases import take_lease
 from bot.services.offers import advance_matching, place_timezone
 from bot.services.outbox import enqueue
 from bot.services.reminders import BEFORE, due_reminders
+from bot.services.signups import sign_up_series_members
+from bot.views.events import agenda_line, event_heading
 from bot.views.requests import summary
 
 PROCESS = uuid.uuid4().hex
@@ -94,6 +100,85 @@ async def reminder_tick(
             )
 
 
+async def event_tick(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    holder: str = PROCESS,
+) -> None:
+    """New dates of series (their regulars signed up), reminders before a date and
+    "how was it?" after it. Worked out from the database each tick, each sent once."""
+    now = clock()
+    async with session_factory() as session:
+        if not await _my_turn(session, "events", clock, settings, holder):
+            return
+        for series in await published_series(session):
+            created = await ensure_occurrences(session, series, now)
+            await session.commit()
+            await sign_up_series_members(session, series.id, created, now)
+        config = settings.reminders()
+        for attendee in await due_event_reminders(session, now, config.offsets):
+            await _remind_attendee(i18n, session, clock, settings, attendee)
+        for attendee in await due_feedback(session, now):
+            await _ask_feedback(i18n, session, clock, settings, attendee)
+
+
+async def _remind_attendee(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, attendee: Attendee
+) -> None:
+    place = await session.get(Place, attendee.event.place_id)
+    offset = attendee.offset
+    if place is None or offset is None:
+        return
+    hours = round(offset.total_seconds() / 3600)
+
+    async def compose() -> Composed:
+        text = ngettext(
+            "⏰ Reminder: this starts in about {hours} hour.",
+            "⏰ Reminder: this starts in about {hours} hours.",
+            hours,
+        ).format(hours=hours)
+        heading = event_heading(attendee.event, attendee.occurrence, place)
+        return text + "\n\n" + heading, ekb.calendar_only(attendee.occurrence.id)
+
+    urgent = offset <= settings.reminders().urgent_within
+    await notify(
+        i18n,
+        session,
+        clock,
+        attendee.user,
+        compose,
+        kind="reminder",
+        not_before=clock() if urgent else settings.quiet().next_allowed(clock(), place.timezone),
+        dedupe_key=attendee.dedupe_key,
+    )
+
+
+async def _ask_feedback(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, attendee: Attendee
+) -> None:
+    place = await session.get(Place, attendee.event.place_id)
+    if place is None:
+        return
+
+    async def compose() -> Composed:
+        text = _("How was it? Tap the stars (five is best); it helps the animators.")
+        heading = event_heading(attendee.event, attendee.occurrence, place)
+        return heading + "\n\n" + text, ekb.ratings(attendee.occurrence.id)
+
+    await notify(
+        i18n,
+        session,
+        clock,
+        attendee.user,
+        compose,
+        kind="feedback",
+        not_before=settings.quiet().next_allowed(clock(), place.timezone),
+        dedupe_key=attendee.dedupe_key,
+    )
+
+
 async def digest_job(
     i18n: I18n,
     session_factory: async_sessionmaker[AsyncSession],
@@ -107,9 +192,16 @@ async def digest_job(
         for digest in await weekly_digests(session, now):
             volunteer = digest.volunteer
             with i18n.context(), i18n.use_locale(volunteer.language or "pl"):
-                parts = [_("🗓 This week neighbours near you are asking for help:")]
-                parts += [await summary(session, r, address=False) for r in digest.requests]
-                parts.append(_("Offers for them come as usual; /settings turns this digest off."))
+                parts = []
+                if digest.requests:
+                    parts.append(_("🗓 This week neighbours near you are asking for help:"))
+                    parts += [await summary(session, r, address=False) for r in digest.requests]
+                    parts.append(_("Offers for them come as usual."))
+                place = await session.get(Place, volunteer.place_id)
+                if digest.events and place is not None:
+                    parts.append(_("📅 Coming up at your place this week (see /events):"))
+                    parts += [agenda_line(item, place) for item in digest.events]
+                parts.append(_("/settings turns this digest off."))
             await enqueue(
                 session,
                 chat_id=volunteer.telegram_id,
@@ -175,6 +267,7 @@ def build_scheduler(
     jobs = {
         "matching": (matching_tick, every_tick),
         "reminders": (reminder_tick, every_tick),
+        "events": (event_tick, every_tick),
         "digest": (
             digest_job,
             CronTrigger(

@@ -73,3 +73,38 @@ CANCELLED_WHAT.update(
         Intake.__full_group_name__: __("The request was not registered; nothing was saved."),
     }
 )
+
+
+class Propose(StatesGroup):
+    title = State()
+    description = State()
+    when = State()
+    repeat = State()
+    where = State()
+    capacity = State()
+    roles = State()
+    groups = State()
+    confirm = State()
+
+
+class Review(StatesGroup):
+    value = State()
+    comment = State()
+
+
+class Feedback(StatesGroup):
+    comment = State()
+
+
+class NewGroup(StatesGroup):
+    name = State()
+
+
+CANCELLED_WHAT.update(
+    {
+        Propose.__full_group_name__: __("Your idea was not sent; nothing was saved."),
+        Review.__full_group_name__: __("Nothing was changed; the proposal is still waiting."),
+        Feedback.__full_group_name__: __("Your rating is saved; no comment was added."),
+        NewGroup.__full_group_name__: __("No group was added."),
+    }
+)

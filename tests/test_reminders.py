@@ -187,6 +187,7 @@ def test_scheduler_has_all_timed_jobs(settings: Settings, i18n: I18n, session_fa
     assert {job.id for job in scheduler.get_jobs()} == {
         "matching",
         "reminders",
+        "events",
         "digest",
         "daily_summary",
     }

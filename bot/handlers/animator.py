@@ -18,7 +18,7 @@ from bot.services.invites import runs_place
 from bot.services.matching import rank_volunteers
 from bot.services.places import place_stats, places_run_by
 from bot.views.replies import deep_link
-from bot.views.texts import place_card
+from bot.views.texts import place_card, staff_only
 
 
 def build_router() -> Router:
@@ -63,9 +63,7 @@ async def cb_candidates(
         is_admin or (user is not None and await runs_place(session, user.id, request.place_id))
     )
     if not allowed:
-        await callback.answer(
-            _("Sorry, this is only for the animators of that place."), show_alert=True
-        )
+        await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
     ranked = await rank_volunteers(session, request, clock(), limit=10, include_offered=True)

@@ -44,7 +44,7 @@ from bot.services.tasks import task_people
 from bot.states import Intake, NewRequest
 from bot.views.replies import drop_buttons, reply_to_callback
 from bot.views.requests import resident_cancelled, status, summary
-from bot.views.texts import typed_text
+from bot.views.texts import staff_only, typed_text
 
 BEHALF_NAME_LIMIT = 64
 BEHALF_PHONE_LIMIT = 32
@@ -107,7 +107,7 @@ async def cmd_intake(
     (their own place if they run it, else the first one)."""
     places = await managed_places(session, user, is_admin)
     if user is None or not user.has_consented or not places:
-        await message.answer(_("Sorry, this is only for the animators of that place."))
+        await message.answer(staff_only())
         return
     place_id = user.place_id if user.place_id in places else places[0]
     await state.clear()
@@ -326,7 +326,7 @@ async def cb_submit(
     behalf = _behalf(await state.get_data())
     if behalf is not None and behalf.place_id not in await managed_places(session, user, is_admin):
         await state.clear()
-        await callback.message.answer(_("Sorry, this is only for the animators of that place."))
+        await callback.message.answer(staff_only())
         return
     try:
         request = await submit_request(

@@ -22,6 +22,7 @@ from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
 from bot.services import panel, profiles, stats
 from bot.services.offers import MatchingOutcome
 from bot.views.requests import summary
+from bot.views.texts import staff_only
 
 WAITING, VERIFY, NO_SHOWS, CSV = "waiting", "verify", "noshows", "csv"
 
@@ -37,16 +38,12 @@ def build_router() -> Router:
     return router
 
 
-def _refusal() -> str:
-    return _("Sorry, this is only for the animators of that place.")
-
-
 async def cmd_panel(
     message: Message, session: AsyncSession, user: User | None, is_admin: bool, clock: Clock
 ) -> None:
     places = await panel.managed_places(session, user, is_admin)
     if not places:
-        await message.answer(_refusal())
+        await message.answer(staff_only())
         return
     waiting = len(await panel.escalated_requests(session, places))
     to_verify = len(await panel.volunteers_to_verify(session, places))
@@ -83,7 +80,7 @@ async def cb_section(
 ) -> None:
     places = await panel.managed_places(session, user, is_admin)
     if not places:
-        await callback.answer(_refusal(), show_alert=True)
+        await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
     send = callback.message.answer
@@ -138,7 +135,7 @@ async def cb_offer_to(
         else None
     )
     if request is None or volunteer is None:
-        await callback.answer(_refusal(), show_alert=True)
+        await callback.answer(staff_only(), show_alert=True)
         return
     sent = await panel.offer_to(session, request, volunteer, clock(), settings.matching())
     if sent is None:
@@ -162,7 +159,7 @@ async def cb_vet(
     places = await panel.managed_places(session, user, is_admin)
     volunteer = await panel.volunteer_at(session, callback_data.user_id, places)
     if volunteer is None:
-        await callback.answer(_refusal(), show_alert=True)
+        await callback.answer(staff_only(), show_alert=True)
         return
     if callback_data.action == "verify":
         await profiles.set_verified(session, volunteer.id, clock())
@@ -189,7 +186,7 @@ async def cmd_stats(
     """This month at the places the animator runs, with the full table as CSV on request."""
     places = await panel.managed_places(session, user, is_admin)
     if not places:
-        await message.answer(_refusal())
+        await message.answer(staff_only())
         return
     month = stats.local_month(clock(), settings.timezone)
     total = stats.month_totals(await stats.request_stats(session, places), month)
@@ -219,7 +216,7 @@ async def cb_csv(
 ) -> None:
     places = await panel.managed_places(session, user, is_admin)
     if not places:
-        await callback.answer(_refusal(), show_alert=True)
+        await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
     rows = await stats.request_stats(session, places)

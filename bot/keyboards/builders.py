@@ -33,6 +33,9 @@ MENU_MY_PLACE = __("📍 My place")
 MENU_LANGUAGE = __("🌐 Language")
 MENU_PRIVACY = __("🔒 My data")
 MENU_HELP = __("❓ Help")
+MENU_EVENTS = __("📅 Events")
+MENU_IDEA = __("💡 I have an idea")
+MENU_GROUPS = __("👥 Groups")
 
 NO_DISTRICT = 0
 
@@ -41,8 +44,13 @@ def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=str(MENU_NEED_HELP)), KeyboardButton(text=str(MENU_VOLUNTEER))],
-            [KeyboardButton(text=str(MENU_MY_PLACE)), KeyboardButton(text=str(MENU_LANGUAGE))],
-            [KeyboardButton(text=str(MENU_PRIVACY)), KeyboardButton(text=str(MENU_HELP))],
+            [KeyboardButton(text=str(MENU_EVENTS)), KeyboardButton(text=str(MENU_IDEA))],
+            [KeyboardButton(text=str(MENU_GROUPS)), KeyboardButton(text=str(MENU_MY_PLACE))],
+            [
+                KeyboardButton(text=str(MENU_LANGUAGE)),
+                KeyboardButton(text=str(MENU_PRIVACY)),
+                KeyboardButton(text=str(MENU_HELP)),
+            ],
         ],
         resize_keyboard=True,
         is_persistent=True,

@@ -134,3 +134,53 @@ class OfferToCD(CallbackData, prefix="offerto"):
 class VetCD(CallbackData, prefix="vet"):
     action: str
     user_id: int
+
+
+class DraftCD(CallbackData, prefix="draft"):
+    """A button while proposing an event: "to be agreed", "at the place", a capacity,
+    a repeat, "no helpers", "groups done", submit, edit."""
+
+    action: str
+    value: int = 0
+
+
+class DraftGroupCD(CallbackData, prefix="dgrp"):
+    group_id: int
+
+
+class EventCD(CallbackData, prefix="ev"):
+    """Everything about one date of an event; `role_id` 0 when no role is meant."""
+
+    action: str
+    occurrence_id: int
+    role_id: int = 0
+
+
+class EventsPageCD(CallbackData, prefix="evpage"):
+    page: int
+
+
+class ReviewCD(CallbackData, prefix="review"):
+    action: str
+    event_id: int
+
+
+class EditFieldCD(CallbackData, prefix="evedit"):
+    event_id: int
+    field: str
+
+
+class AttendCD(CallbackData, prefix="attend"):
+    occurrence_id: int
+    signup_id: int
+    attended: bool
+
+
+class RateCD(CallbackData, prefix="rate"):
+    occurrence_id: int
+    rating: int
+
+
+class GroupCD(CallbackData, prefix="grp"):
+    action: str
+    group_id: int

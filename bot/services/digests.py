@@ -9,20 +9,24 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Membership, Place, User, VolunteerProfile
+from bot.services.agenda import Dated, upcoming_at_place
 from bot.services.matching import open_requests_for
 from bot.services.places import ANIMATOR
 from bot.services.statuses import RequestStatus
+
+DIGEST_EVENTS_AHEAD = timedelta(days=7)
 
 
 @dataclass(frozen=True)
 class Digest:
     volunteer: User
     requests: list[HelpRequest]
+    events: list[Dated]
 
 
 async def weekly_digests(session: AsyncSession, now: datetime) -> list[Digest]:
-    """For every ready, active volunteer who wants it: open requests that fit them.
-    Nobody gets an empty digest."""
+    """For every ready, active volunteer who wants it: open requests that fit them and
+    the coming week's events at their place. Nobody gets an empty digest."""
     volunteers = await session.scalars(
         select(User)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
@@ -35,9 +39,22 @@ async def weekly_digests(session: AsyncSession, now: datetime) -> list[Digest]:
     digests = []
     for volunteer in list(volunteers):
         fitting = await open_requests_for(session, volunteer, now)
-        if fitting:
-            digests.append(Digest(volunteer, fitting))
+        coming = await _this_week(session, volunteer.place_id, now)
+        if fitting or coming:
+            digests.append(Digest(volunteer, fitting, coming))
     return digests
+
+
+async def _this_week(session: AsyncSession, place_id: int | None, now: datetime) -> list[Dated]:
+    if place_id is None:
+        return []
+    page = await upcoming_at_place(session, place_id, now, 0)
+    return [
+        item
+        for item in page.items
+        if item.occurrence.starts_at is not None
+        and item.occurrence.starts_at <= now + DIGEST_EVENTS_AHEAD
+    ]
 
 
 @dataclass(frozen=True)

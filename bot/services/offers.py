@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, Membership, Offer, Place, User, VolunteerProfile
+from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
 from bot.services.matching import CAP_WINDOW, open_requests_for, rank_volunteers, tasks_since
-from bot.services.places import ANIMATOR
+from bot.services.places import place_animators
 from bot.services.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import PART_STARTS
@@ -135,12 +135,8 @@ async def escalate(
     await session.commit()
     if marked.rowcount != 1:
         return MatchingOutcome()
-    animators = await session.execute(
-        select(User.telegram_id, User.language)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.place_id == request.place_id, Membership.role == ANIMATOR)
-    )
-    recipients = [Recipient(t, lang) for t, lang in animators]
+    animators = await place_animators(session, request.place_id)
+    recipients = [Recipient(a.telegram_id, a.language) for a in animators]
     morning = quiet.next_allowed(now, await place_timezone(session, request))
     return MatchingOutcome(escalations=[Escalation(request.id, recipients, morning)])
 

@@ -151,3 +151,13 @@ async def places_run_by(session: AsyncSession, user_id: int) -> list[Place]:
         .options(selectinload(Place.districts))
     )
     return list(result)
+
+
+async def place_animators(session: AsyncSession, place_id: int) -> list[User]:
+    result = await session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.place_id == place_id, Membership.role == ANIMATOR)
+        .order_by(User.id)
+    )
+    return list(result)

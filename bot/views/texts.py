@@ -81,3 +81,7 @@ async def typed_text(message: Message, limit: int) -> str | None:
     except EmptyValue:
         await message.answer(_("Please write some text."))
     return None
+
+
+def staff_only() -> str:
+    return _("Sorry, this is only for the animators of that place.")

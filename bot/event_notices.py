@@ -1,0 +1,218 @@
+"""Messages about events that the bot starts on its own, queued in the outbox in each
+recipient's language: proposals to animators, decisions, promotions from the waiting
+list, cancellations, announcements to interest groups, invitations to volunteers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import escape
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import Event, Occurrence, Place, User
+from bot.delivery import Compose, Composed, notify
+from bot.keyboards import events as ekb
+from bot.services.agenda import Dated, dated
+from bot.services.event_invites import invites_for
+from bot.services.events import EventDraft, RoleDraft, event_group_names, roles_of
+from bot.services.groups import members_for_event
+from bot.services.places import place_animators
+from bot.services.signups import Promotion, upcoming_occurrences
+from bot.views.events import draft_summary, event_heading
+
+URGENT_WITHIN = timedelta(hours=12)
+
+
+async def stored_summary(session: AsyncSession, event: Event, place: Place) -> str:
+    """A stored event shown like the proposer's own summary."""
+    roles = await roles_of(session, event.id)
+    draft = EventDraft(
+        title=event.title,
+        description=event.description,
+        starts_at=event.starts_at,
+        location=event.location,
+        capacity=next((r.capacity for r in roles if r.name is None), None),
+        repeat_weeks=event.repeat_weeks,
+        roles=[RoleDraft(r.name, r.capacity or 1) for r in roles if r.name is not None],
+    )
+    return draft_summary(draft, place, await event_group_names(session, event.id))
+
+
+def _morning(settings: Settings, now: datetime, place: Place) -> datetime:
+    return settings.quiet().next_allowed(now, place.timezone)
+
+
+def _soon_or_morning(
+    settings: Settings, now: datetime, place: Place, starts_at: datetime | None
+) -> datetime:
+    """Right away when the date is close, else not during the night."""
+    if starts_at is not None and starts_at - now <= URGENT_WITHIN:
+        return now
+    return _morning(settings, now, place)
+
+
+async def proposal_to_animators(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, event: Event
+) -> None:
+    place = await session.get(Place, event.place_id)
+    proposer = await session.get(User, event.proposer_id) if event.proposer_id else None
+    if place is None:
+        return
+    name = escape(proposer.first_name or "?") if proposer else "?"
+
+    async def compose() -> Composed:
+        text = _("💡 A new idea from {name} waits for your decision:").format(name=name)
+        return text + "\n\n" + await stored_summary(session, event, place), ekb.review(event.id)
+
+    for animator in await place_animators(session, event.place_id):
+        await notify(
+            i18n,
+            session,
+            clock,
+            animator,
+            compose,
+            kind="proposal",
+            not_before=_morning(settings, clock(), place),
+            dedupe_key=f"proposal:{event.id}:{animator.id}",
+        )
+
+
+async def decision_to_proposer(
+    i18n: I18n, session: AsyncSession, clock: Clock, event: Event
+) -> None:
+    proposer = await session.get(User, event.proposer_id) if event.proposer_id else None
+    if proposer is None:
+        return
+
+    async def compose() -> Composed:
+        title = escape(event.title)
+        if event.review_comment is None:
+            return _("🎉 Your idea «{title}» was approved and published. See /events.").format(
+                title=title
+            ), None
+        return _("Your idea «{title}» was not accepted. The animators wrote: {comment}").format(
+            title=title, comment=escape(event.review_comment)
+        ), None
+
+    await notify(i18n, session, clock, proposer, compose, kind="decision")
+
+
+async def promotions(
+    i18n: I18n,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    moved_up: list[Promotion],
+) -> None:
+    for promotion in moved_up:
+        found = await dated(session, promotion.occurrence_id)
+        if found is None:
+            continue
+        item, place = found
+        await notify(
+            i18n,
+            session,
+            clock,
+            promotion.user,
+            _promotion(item, place),
+            kind="promotion",
+            not_before=_soon_or_morning(settings, clock(), place, item.occurrence.starts_at),
+            dedupe_key=f"promoted:{item.occurrence.id}:{promotion.user.id}:{clock().isoformat()}",
+        )
+
+
+def _promotion(item: Dated, place: Place) -> Compose:
+    async def compose() -> Composed:
+        text = _("🎉 A place came free and it is yours: you are signed up.")
+        heading = event_heading(item.event, item.occurrence, place)
+        return text + "\n\n" + heading, ekb.calendar_only(item.occurrence.id)
+
+    return compose
+
+
+async def cancellation(
+    i18n: I18n,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    event: Event,
+    occurrence: Occurrence,
+    people: list[User],
+) -> None:
+    place = await session.get(Place, event.place_id)
+    if place is None:
+        return
+
+    async def compose() -> Composed:
+        text = _("🚫 Cancelled by the animators. Sorry!")
+        return text + "\n\n" + event_heading(event, occurrence, place), None
+
+    for person in people:
+        await notify(
+            i18n,
+            session,
+            clock,
+            person,
+            compose,
+            kind="event_cancelled",
+            not_before=_soon_or_morning(settings, clock(), place, occurrence.starts_at),
+            dedupe_key=f"cancelled:{occurrence.id}:{person.id}",
+        )
+
+
+async def announce_published(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, event: Event
+) -> None:
+    """Tell the event's interest groups, and invite volunteers whose talents fit a role."""
+    place = await session.get(Place, event.place_id)
+    dates = await upcoming_occurrences(session, event.id, clock())
+    if place is None or not dates:
+        return
+    first = dates[0]
+
+    async def announcement() -> Composed:
+        text = _("📣 New at {place}:").format(place=escape(place.name))
+        body = text + "\n\n" + event_heading(event, first, place)
+        return body + "\n\n" + escape(event.description), ekb.calendar_only(first.id)
+
+    for member in await members_for_event(session, event.id):
+        await notify(
+            i18n,
+            session,
+            clock,
+            member,
+            announcement,
+            kind="event_news",
+            not_before=_morning(settings, clock(), place),
+            dedupe_key=f"event_news:{event.id}:{member.id}",
+        )
+    roles = await roles_of(session, event.id)
+    for invite in await invites_for(session, event, first, roles, place, clock()):
+        person = await session.get(User, invite.candidate.user_id)
+        if person is None:
+            continue
+        await notify(
+            i18n,
+            session,
+            clock,
+            person,
+            _invitation(Dated(first, event), place, invite.role.name or "", invite.role.id),
+            kind="event_invite",
+            not_before=_morning(settings, clock(), place),
+            dedupe_key=f"event_invite:{event.id}:{person.id}",
+        )
+
+
+def _invitation(item: Dated, place: Place, role: str, role_id: int) -> Compose:
+    async def compose() -> Composed:
+        text = _("🙋 Your talents fit this event. Could you help as: {role}?").format(
+            role=escape(role)
+        )
+        body = text + "\n\n" + event_heading(item.event, item.occurrence, place)
+        return body, ekb.invitation(item.occurrence.id, role_id)
+
+    return compose

@@ -1,0 +1,409 @@
+"""/events, /myevents and everything on an event card: sign up, waiting list, every
+date of a series, cancel, the calendar file; for animators of the place also the
+participant list with attendance and cancelling a date or a series. Every press is
+checked on the server (state of the date, the role, who presses)."""
+
+from __future__ import annotations
+
+import contextlib
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import Occurrence, Place, User
+from bot.event_notices import cancellation, promotions
+from bot.filters import HasConsented
+from bot.keyboards import builders as kb
+from bot.keyboards import events as ekb
+from bot.keyboards.callbacks import AttendCD, EventCD, EventsPageCD, RateCD
+from bot.services import signups
+from bot.services.agenda import Dated, dated, my_upcoming, neighbour_dates, upcoming_at_place
+from bot.services.calendar import ics_for
+from bot.services.event_followup import (
+    FEEDBACK_COMMENT_LIMIT,
+    FeedbackNotAllowed,
+    save_comment,
+    save_rating,
+)
+from bot.services.events import cancel_occurrence, cancel_series
+from bot.services.invites import runs_place
+from bot.services.places import get_place
+from bot.services.signups import SignupOutcome
+from bot.services.statuses import EventStatus, SignupStatus
+from bot.states import Feedback
+from bot.views.events import agenda_line, event_card, places_text, when_text
+from bot.views.replies import edit_or_send, reply_to_callback
+from bot.views.texts import staff_only, typed_text
+
+STAFF_ACTIONS = {"people", "cancel", "cancelall"}
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    consented = HasConsented()
+    router.message.register(cmd_events, Command("events"), consented)
+    router.message.register(cmd_events, StateFilter(None), consented, F.text == kb.MENU_EVENTS)
+    router.message.register(cmd_my_events, Command("myevents"), consented)
+    router.callback_query.register(cb_page, consented, EventsPageCD.filter())
+    router.callback_query.register(cb_staff, consented, EventCD.filter(F.action.in_(STAFF_ACTIONS)))
+    router.callback_query.register(cb_event, consented, EventCD.filter())
+    router.callback_query.register(cb_attend, consented, AttendCD.filter())
+    router.callback_query.register(cb_rate, consented, RateCD.filter())
+    router.message.register(msg_comment, Feedback.comment, F.text)
+    return router
+
+
+async def _is_staff(session: AsyncSession, user: User, is_admin: bool, place_id: int) -> bool:
+    return is_admin or await runs_place(session, user.id, place_id)
+
+
+async def _agenda_text(
+    session: AsyncSession, place: Place, page: int, clock: Clock
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    agenda = await upcoming_at_place(session, place.id, clock(), page)
+    if not agenda.items:
+        return (
+            _("Nothing is planned at {place} yet. Have an idea? Press «💡 I have an idea».").format(
+                place=escape(place.name)
+            ),
+            None,
+        )
+    lines = [_("Coming up at {place}:").format(place=escape(place.name))]
+    for number, item in enumerate(agenda.items, start=agenda.page * 5 + 1):
+        seats = await signups.seats_of(session, item.occurrence.id)
+        free = next((s for s in seats if s.role.name is None), None)
+        places = f" · {places_text(free.taken, free.capacity)}" if free else ""
+        lines.append(f"{number}. {agenda_line(item, place)}{places}")
+    return "\n".join(lines), ekb.agenda(agenda)
+
+
+async def cmd_events(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
+    place = await get_place(session, user.place_id) if user.place_id else None
+    if place is None:
+        await message.answer(
+            _("First choose your community centre with «📍 My place» to see its events.")
+        )
+        return
+    text, markup = await _agenda_text(session, place, 0, clock)
+    await message.answer(text, reply_markup=markup)
+
+
+async def cb_page(
+    callback: CallbackQuery,
+    callback_data: EventsPageCD,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+) -> None:
+    await callback.answer()
+    place = await get_place(session, user.place_id) if user.place_id else None
+    if place is None:
+        return
+    text, markup = await _agenda_text(session, place, callback_data.page, clock)
+    await edit_or_send(callback, text, markup)
+
+
+async def cmd_my_events(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
+    mine = await my_upcoming(session, user.id, clock())
+    if not mine:
+        await message.answer(_("You have not signed up for anything yet. See /events."))
+        return
+    lines = [_("Your events:")]
+    for item in mine:
+        place = await get_place(session, item.event.place_id)
+        if place is not None:
+            lines.append(f"• {agenda_line(item, place)}")
+    await message.answer(
+        "\n".join(lines),
+        reply_markup=ekb.open_buttons([(i.occurrence, i.event) for i in mine]),
+    )
+
+
+async def _visible(session: AsyncSession, occurrence_id: int) -> tuple[Dated, Place] | None:
+    """Published (or cancelled) events only: a proposal is not public before approval."""
+    found = await dated(session, occurrence_id)
+    if found is None or found[0].event.status in (EventStatus.PENDING, EventStatus.REJECTED):
+        return None
+    return found
+
+
+async def _render(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    occurrence_id: int,
+) -> None:
+    found = await _visible(session, occurrence_id)
+    if found is None:
+        await reply_to_callback(callback)(_("This event is no longer available."), None)
+        return
+    item, place = found
+    seats = await signups.seats_of(session, occurrence_id)
+    mine = await signups.signup_of(session, occurrence_id, user.id)
+    position = (
+        await signups.waiting_position(session, mine)
+        if mine is not None and mine.status == SignupStatus.WAITING
+        else 0
+    )
+    text = event_card(item.event, item.occurrence, place, seats, mine, position)
+    markup = ekb.event_card(
+        item.event,
+        item.occurrence,
+        seats,
+        mine,
+        series_member=await signups.is_series_member(session, item.event.id, user.id),
+        staff=await _is_staff(session, user, is_admin, place.id),
+        neighbours=await neighbour_dates(session, item.occurrence, clock()),
+    )
+    await edit_or_send(callback, text, markup)
+
+
+def _signup_answer(result: signups.SignupResult) -> str:
+    if result.outcome == SignupOutcome.CONFIRMED:
+        return _("✅ You are signed up. See you there!")
+    if result.outcome == SignupOutcome.WAITING:
+        return _(
+            "⏳ It is full, so you are number {position} on the waiting list. "
+            "I will tell you as soon as a place comes free."
+        ).format(position=result.position)
+    if result.outcome == SignupOutcome.ALREADY:
+        return _("You are already signed up for this date.")
+    return _("Sorry, signing up for this date has closed.")
+
+
+async def cb_event(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    occurrence_id = callback_data.occurrence_id
+    action = callback_data.action
+    if await _visible(session, occurrence_id) is None:
+        await callback.answer(_("This event is no longer available."), show_alert=True)
+        return
+    if action == "join":
+        result = await signups.sign_up(
+            session, occurrence_id, callback_data.role_id, user.id, clock()
+        )
+        await callback.answer(_signup_answer(result), show_alert=True)
+    elif action == "series":
+        await _join_series(callback, callback_data, session, user, clock)
+    elif action == "leave":
+        cancelled, moved_up = await signups.cancel_signup(session, occurrence_id, user.id, clock())
+        await callback.answer(
+            _("Your sign-up is cancelled.") if cancelled else _("You were not signed up."),
+            show_alert=True,
+        )
+        await promotions(i18n, session, clock, settings, moved_up)
+    elif action == "unseries":
+        occurrence = await session.get(Occurrence, occurrence_id)
+        event_id = occurrence.event_id if occurrence else 0
+        moved_up = await signups.leave_series(session, event_id, user.id, clock())
+        await callback.answer(
+            _("You are no longer signed up for the coming dates."), show_alert=True
+        )
+        await promotions(i18n, session, clock, settings, moved_up)
+    elif action == "ics":
+        await _send_calendar(callback, bot, session, clock, occurrence_id)
+        return
+    else:
+        await callback.answer()
+    await _render(callback, session, user, is_admin, clock, occurrence_id)
+
+
+async def _join_series(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+) -> None:
+    found = await dated(session, callback_data.occurrence_id)
+    if found is None or not found[0].event.repeat_weeks:
+        await callback.answer()
+        return
+    results = await signups.join_series(
+        session, found[0].event.id, callback_data.role_id, user.id, clock()
+    )
+    confirmed = sum(r.outcome == SignupOutcome.CONFIRMED for r in results)
+    waiting = sum(r.outcome == SignupOutcome.WAITING for r in results)
+    text = ngettext(
+        "🔁 You will come to every date: signed up for {count} date now, new ones follow.",
+        "🔁 You will come to every date: signed up for {count} dates now, new ones follow.",
+        confirmed,
+    ).format(count=confirmed)
+    if waiting:
+        text += " " + ngettext(
+            "On the waiting list for {count} date.",
+            "On the waiting list for {count} dates.",
+            waiting,
+        ).format(count=waiting)
+    await callback.answer(text, show_alert=True)
+
+
+async def _send_calendar(
+    callback: CallbackQuery, bot: Bot, session: AsyncSession, clock: Clock, occurrence_id: int
+) -> None:
+    found = await dated(session, occurrence_id)
+    if found is None or found[0].occurrence.starts_at is None:
+        await callback.answer(_("This event has no date yet."), show_alert=True)
+        return
+    await callback.answer()
+    item, place = found
+    data = ics_for(item.event, item.occurrence, place, clock())
+    await bot.send_document(
+        callback.from_user.id,
+        BufferedInputFile(data, filename=f"event-{occurrence_id}.ics"),
+        caption=_("Open the file to add «{title}» to your calendar.").format(
+            title=escape(item.event.title)
+        ),
+    )
+
+
+async def cb_staff(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    occurrence_id = callback_data.occurrence_id
+    found = await _visible(session, occurrence_id)
+    if found is None or not await _is_staff(session, user, is_admin, found[1].id):
+        await callback.answer(staff_only(), show_alert=True)
+        return
+    item, place = found
+    if callback_data.action == "people":
+        await callback.answer()
+        await _show_participants(callback, session, occurrence_id, item, place)
+        return
+    people = [person for _signup, person in await signups.participants(session, occurrence_id)]
+    if callback_data.action == "cancel":
+        cancelled = await cancel_occurrence(session, occurrence_id, clock())
+        if cancelled is not None:
+            await cancellation(i18n, session, clock, settings, item.event, cancelled, people)
+    else:
+        for cancelled_id in await cancel_series(session, item.event.id, clock()):
+            again = await dated(session, cancelled_id)
+            if again is not None:
+                attending = [p for _s, p in await signups.participants(session, cancelled_id)]
+                await cancellation(
+                    i18n, session, clock, settings, item.event, again[0].occurrence, attending
+                )
+    await callback.answer(_("Cancelled. Everyone who signed up is told."), show_alert=True)
+    await _render(callback, session, user, is_admin, clock, occurrence_id)
+
+
+async def _show_participants(
+    callback: CallbackQuery, session: AsyncSession, occurrence_id: int, item: Dated, place: Place
+) -> None:
+    people = await signups.participants(session, occurrence_id)
+    heading = _("👥 {title}, {when}").format(
+        title=escape(item.event.title), when=when_text(item.occurrence.starts_at, place.timezone)
+    )
+    if not people:
+        await reply_to_callback(callback)(heading + "\n" + _("Nobody has signed up yet."), None)
+        return
+    lines = [heading]
+    for number, (signup, person) in enumerate(people, start=1):
+        state = _("waiting") if signup.status == SignupStatus.WAITING else _("has a place")
+        lines.append(f"{number}. {escape(person.first_name or '?')} · {state}")
+    lines.append(_("Tap a name to mark who came (✅ came, ❌ did not come)."))
+    confirmed = [
+        (signup, person.first_name or "?")
+        for signup, person in people
+        if signup.status == SignupStatus.CONFIRMED
+    ]
+    await callback.bot.send_message(
+        callback.from_user.id,
+        "\n".join(lines),
+        reply_markup=ekb.attendance(occurrence_id, confirmed),
+    )
+
+
+async def cb_attend(
+    callback: CallbackQuery,
+    callback_data: AttendCD,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+) -> None:
+    found = await _visible(session, callback_data.occurrence_id)
+    if found is None or not await _is_staff(session, user, is_admin, found[1].id):
+        await callback.answer(staff_only(), show_alert=True)
+        return
+    marked = await signups.set_attendance(
+        session, callback_data.occurrence_id, callback_data.signup_id, callback_data.attended
+    )
+    if not marked:
+        await callback.answer(_("This person no longer has a place."), show_alert=True)
+        return
+    await callback.answer(_("Saved."))
+    people = await signups.participants(session, callback_data.occurrence_id)
+    confirmed = [
+        (signup, person.first_name or "?")
+        for signup, person in people
+        if signup.status == SignupStatus.CONFIRMED
+    ]
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(
+            reply_markup=ekb.attendance(callback_data.occurrence_id, confirmed)
+        )
+
+
+async def cb_rate(
+    callback: CallbackQuery,
+    callback_data: RateCD,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    try:
+        await save_rating(
+            session, callback_data.occurrence_id, user.id, callback_data.rating, clock()
+        )
+    except FeedbackNotAllowed:
+        await callback.answer(_("Only participants can rate, after the event."), show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(Feedback.comment)
+    await state.update_data(occurrence_id=callback_data.occurrence_id)
+    await reply_to_callback(callback)(
+        _("Thank you! Anything to add for the animators? Type it, or press «No comment».")
+        + "\n"
+        + "⭐" * callback_data.rating,
+        ekb.skip_comment(),
+    )
+
+
+async def msg_comment(
+    message: Message, session: AsyncSession, user: User, state: FSMContext
+) -> None:
+    comment = await typed_text(message, FEEDBACK_COMMENT_LIMIT)
+    if comment is None:
+        return
+    data = await state.get_data()
+    await state.clear()
+    with contextlib.suppress(FeedbackNotAllowed):
+        await save_comment(session, int(data["occurrence_id"]), user.id, comment)
+    await message.answer(_("Thank you, the animators will read it."))

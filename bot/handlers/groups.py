@@ -1,0 +1,175 @@
+"""Interest groups: residents join and leave them ("👥 Groups", /groups); animators add
+and remove them (/managegroups) at the place they run."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import User
+from bot.filters import HasConsented
+from bot.keyboards import builders as kb
+from bot.keyboards.callbacks import GroupCD
+from bot.services.events import groups_of
+from bot.services.groups import (
+    GROUP_NAME_LIMIT,
+    GroupExists,
+    TooManyGroups,
+    add_group,
+    my_group_ids,
+    remove_group,
+    toggle_membership,
+)
+from bot.services.panel import managed_places
+from bot.states import NewGroup
+from bot.views.replies import Reply, reply_to_callback, reply_to_message
+from bot.views.texts import staff_only, typed_text
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    consented = HasConsented()
+    router.message.register(cmd_groups, Command("groups"), consented)
+    router.message.register(cmd_groups, StateFilter(None), consented, F.text == kb.MENU_GROUPS)
+    router.callback_query.register(cb_toggle, consented, GroupCD.filter(F.action == "toggle"))
+    router.message.register(cmd_manage, Command("managegroups"), consented)
+    router.callback_query.register(cb_add, consented, GroupCD.filter(F.action == "add"))
+    router.callback_query.register(cb_remove, consented, GroupCD.filter(F.action == "remove"))
+    router.message.register(msg_name, NewGroup.name, F.text)
+    return router
+
+
+async def _show_mine(reply: Reply, session: AsyncSession, user: User) -> None:
+    groups = await groups_of(session, user.place_id) if user.place_id else []
+    if not groups:
+        await reply(_("Your place has no interest groups yet. The animators can add them."), None)
+        return
+    mine = await my_group_ids(session, user.id)
+    builder = InlineKeyboardBuilder()
+    for group in groups:
+        mark = "✅ " if group.id in mine else "▫️ "
+        builder.button(
+            text=mark + group.name, callback_data=GroupCD(action="toggle", group_id=group.id)
+        )
+    await reply(
+        _("Interest groups at your place. Tap to join or leave; members hear about new events."),
+        builder.adjust(1).as_markup(),
+    )
+
+
+async def cmd_groups(message: Message, session: AsyncSession, user: User) -> None:
+    await _show_mine(reply_to_message(message), session, user)
+
+
+async def cb_toggle(
+    callback: CallbackQuery, callback_data: GroupCD, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    try:
+        joined = await toggle_membership(session, user, callback_data.group_id, clock())
+    except LookupError:
+        await callback.answer(_("This group is not at your place."), show_alert=True)
+        return
+    await callback.answer(_("You joined the group.") if joined else _("You left the group."))
+    await _show_mine(reply_to_callback(callback), session, user)
+
+
+async def _managed_place(session: AsyncSession, user: User, is_admin: bool) -> int | None:
+    places = await managed_places(session, user, is_admin)
+    if not places:
+        return None
+    return user.place_id if user.place_id in places else places[0]
+
+
+def _manage_keyboard(groups: list) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for group in groups:
+        builder.button(
+            text=f"🗑 {group.name}", callback_data=GroupCD(action="remove", group_id=group.id)
+        )
+    builder.button(text=_("➕ Add a group"), callback_data=GroupCD(action="add", group_id=0))
+    return builder.adjust(1).as_markup()
+
+
+async def _show_managed(reply: Reply, session: AsyncSession, place_id: int) -> None:
+    groups = await groups_of(session, place_id)
+    names = ", ".join(escape(group.name) for group in groups) or _("none yet")
+    await reply(
+        _("Interest groups: {names}.\nTap 🗑 to remove one (its members are not told).").format(
+            names=names
+        ),
+        _manage_keyboard(groups),
+    )
+
+
+async def cmd_manage(message: Message, session: AsyncSession, user: User, is_admin: bool) -> None:
+    place_id = await _managed_place(session, user, is_admin)
+    if place_id is None:
+        await message.answer(staff_only())
+        return
+    await _show_managed(reply_to_message(message), session, place_id)
+
+
+async def cb_add(
+    callback: CallbackQuery, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
+) -> None:
+    place_id = await _managed_place(session, user, is_admin)
+    if place_id is None:
+        await callback.answer(staff_only(), show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(NewGroup.name)
+    await state.update_data(place_id=place_id)
+    await reply_to_callback(callback)(
+        _("The name of the new group (at most {limit} characters)?").format(limit=GROUP_NAME_LIMIT),
+        None,
+    )
+
+
+async def msg_name(
+    message: Message,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    name = await typed_text(message, GROUP_NAME_LIMIT)
+    if name is None:
+        return
+    place_id = int((await state.get_data())["place_id"])
+    await state.clear()
+    if place_id not in await managed_places(session, user, is_admin):
+        await message.answer(staff_only())
+        return
+    try:
+        await add_group(session, place_id, name, clock())
+    except GroupExists:
+        await message.answer(_("There is already a group with that name."))
+    except TooManyGroups:
+        await message.answer(_("A place can have at most 20 groups."))
+    await _show_managed(reply_to_message(message), session, place_id)
+
+
+async def cb_remove(
+    callback: CallbackQuery,
+    callback_data: GroupCD,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+) -> None:
+    places = await managed_places(session, user, is_admin)
+    if not await remove_group(session, callback_data.group_id, places):
+        await callback.answer(staff_only(), show_alert=True)
+        return
+    await callback.answer(_("Removed."))
+    place_id = await _managed_place(session, user, is_admin)
+    if place_id is not None:
+        await _show_managed(reply_to_callback(callback), session, place_id)

@@ -1,0 +1,379 @@
+""" "💡 I have an idea" (/propose) for residents, /newevent for animators: title →
+description → when (→ how often) → where → places → helpers → groups → summary →
+Submit. Proposals wait for an animator; animators' own events are published at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import Place, User
+from bot.event_notices import announce_published, proposal_to_animators
+from bot.filters import HasConsented
+from bot.keyboards import builders as kb
+from bot.keyboards import events as ekb
+from bot.keyboards.callbacks import DraftCD, DraftGroupCD
+from bot.services.errors import EmptyValue, PlaceNotFound, TooLong
+from bot.services.events import (
+    DESCRIPTION_LIMIT,
+    LOCATION_LIMIT,
+    MAX_CAPACITY,
+    TITLE_LIMIT,
+    EventDraft,
+    InvalidCapacity,
+    InvalidRoles,
+    RoleDraft,
+    groups_of,
+    parse_capacity,
+    parse_roles,
+    proposals_of,
+    submit_event,
+)
+from bot.services.panel import managed_places
+from bot.services.places import get_place
+from bot.services.when import parse_moment
+from bot.states import Propose
+from bot.views.events import draft_summary, proposal_status
+from bot.views.replies import Reply, reply_to_callback, reply_to_message
+from bot.views.texts import staff_only, typed_text
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    consented = HasConsented()
+    router.message.register(cmd_propose, Command("propose"), consented)
+    router.message.register(cmd_propose, StateFilter(None), consented, F.text == kb.MENU_IDEA)
+    router.message.register(cmd_new_event, Command("newevent"), consented)
+    router.message.register(cmd_my_ideas, Command("myideas"), consented)
+    router.message.register(msg_title, Propose.title, F.text)
+    router.message.register(msg_description, Propose.description, F.text)
+    router.message.register(msg_when, Propose.when, F.text)
+    router.callback_query.register(cb_to_be_agreed, Propose.when, DraftCD.filter(F.action == "tba"))
+    router.callback_query.register(cb_repeat, Propose.repeat, DraftCD.filter(F.action == "repeat"))
+    router.message.register(msg_where, Propose.where, F.text)
+    router.callback_query.register(cb_here, Propose.where, DraftCD.filter(F.action == "here"))
+    router.message.register(msg_capacity, Propose.capacity, F.text)
+    router.callback_query.register(
+        cb_capacity, Propose.capacity, DraftCD.filter(F.action == "capacity")
+    )
+    router.message.register(msg_roles, Propose.roles, F.text)
+    router.callback_query.register(
+        cb_no_roles, Propose.roles, DraftCD.filter(F.action == "noroles")
+    )
+    router.callback_query.register(cb_toggle_group, Propose.groups, DraftGroupCD.filter())
+    router.callback_query.register(
+        cb_groups_done, Propose.groups, DraftCD.filter(F.action == "groups")
+    )
+    router.callback_query.register(cb_edit, Propose.confirm, DraftCD.filter(F.action == "edit"))
+    router.callback_query.register(cb_submit, Propose.confirm, DraftCD.filter(F.action == "submit"))
+    return router
+
+
+async def _start(message: Message, state: FSMContext, place_id: int, publish: bool) -> None:
+    await state.clear()
+    await state.update_data(place_id=place_id, publish=publish)
+    await state.set_state(Propose.title)
+    await message.answer(
+        _("What is your idea called? A short title, at most {limit} characters.").format(
+            limit=TITLE_LIMIT
+        )
+    )
+
+
+async def cmd_propose(message: Message, user: User, state: FSMContext) -> None:
+    if user.place_id is None:
+        await message.answer(
+            _("First choose your community centre with «📍 My place»: ideas go to its animators.")
+        )
+        return
+    await _start(message, state, user.place_id, publish=False)
+
+
+async def cmd_new_event(
+    message: Message, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
+) -> None:
+    """Animators publish directly, at their own place if they run it, else the first."""
+    places = await managed_places(session, user, is_admin)
+    if not places:
+        await message.answer(staff_only())
+        return
+    place_id = user.place_id if user.place_id in places else places[0]
+    await _start(message, state, place_id, publish=True)
+
+
+async def cmd_my_ideas(message: Message, session: AsyncSession, user: User) -> None:
+    ideas = await proposals_of(session, user.id)
+    if not ideas:
+        await message.answer(_("You have not proposed anything yet. Press «💡 I have an idea»."))
+        return
+    for idea in ideas:
+        place = await get_place(session, idea.place_id)
+        if place is None:
+            continue
+        draft = EventDraft(idea.title, idea.description, idea.starts_at, idea.location, None)
+        await message.answer(draft_summary(draft, place, []) + "\n\n" + proposal_status(idea))
+
+
+async def _place(session: AsyncSession, state: FSMContext) -> Place:
+    place = await get_place(session, int((await state.get_data())["place_id"]))
+    if place is None:
+        raise PlaceNotFound
+    return place
+
+
+async def msg_title(message: Message, state: FSMContext) -> None:
+    title = await typed_text(message, TITLE_LIMIT)
+    if title is None:
+        return
+    await state.update_data(title=title)
+    await state.set_state(Propose.description)
+    await message.answer(
+        _("Describe it: what will happen, and for whom (at most {limit} characters).").format(
+            limit=DESCRIPTION_LIMIT
+        )
+    )
+
+
+async def msg_description(message: Message, state: FSMContext) -> None:
+    text = await typed_text(message, DESCRIPTION_LIMIT)
+    if text is None:
+        return
+    await state.update_data(description=text)
+    await state.set_state(Propose.when)
+    await message.answer(
+        _(
+            "When? Type the day and time, for example <code>24.12 18:00</code>, "
+            "or press the button."
+        ),
+        reply_markup=ekb.to_be_agreed(),
+    )
+
+
+async def msg_when(
+    message: Message, session: AsyncSession, state: FSMContext, clock: Clock
+) -> None:
+    place = await _place(session, state)
+    moment = parse_moment(message.text or "", clock(), place.timezone)
+    if moment is None:
+        await message.answer(
+            _(
+                "I could not read that as a day and time still ahead. Please type it like "
+                "<code>24.12 18:00</code> (day.month hour:minutes)."
+            ),
+            reply_markup=ekb.to_be_agreed(),
+        )
+        return
+    await state.update_data(starts_at=moment.isoformat())
+    await state.set_state(Propose.repeat)
+    await message.answer(_("How often?"), reply_markup=ekb.repeats())
+
+
+async def cb_to_be_agreed(
+    callback: CallbackQuery, session: AsyncSession, state: FSMContext
+) -> None:
+    await callback.answer()
+    await state.update_data(starts_at=None, repeat=0)
+    await _ask_where(reply_to_callback(callback), session, state)
+
+
+async def cb_repeat(
+    callback: CallbackQuery, callback_data: DraftCD, session: AsyncSession, state: FSMContext
+) -> None:
+    await callback.answer()
+    if callback_data.value not in ekb.REPEAT_CHOICES:
+        return
+    await state.update_data(repeat=callback_data.value)
+    await _ask_where(reply_to_callback(callback), session, state)
+
+
+async def _ask_where(reply: Reply, session: AsyncSession, state: FSMContext) -> None:
+    place = await _place(session, state)
+    await state.set_state(Propose.where)
+    await reply(
+        _("Where? Type the place or address, or press the button."), ekb.at_the_place(place.name)
+    )
+
+
+async def msg_where(message: Message, state: FSMContext) -> None:
+    text = await typed_text(message, LOCATION_LIMIT)
+    if text is None:
+        return
+    await state.update_data(location=text)
+    await _ask_capacity(reply_to_message(message), state)
+
+
+async def cb_here(callback: CallbackQuery, state: FSMContext) -> None:
+    await callback.answer()
+    await state.update_data(location=None)
+    await _ask_capacity(reply_to_callback(callback), state)
+
+
+async def _ask_capacity(reply: Reply, state: FSMContext) -> None:
+    await state.set_state(Propose.capacity)
+    await reply(_("How many participants at most? Type a number or choose."), ekb.capacities())
+
+
+async def msg_capacity(message: Message, state: FSMContext) -> None:
+    try:
+        capacity = parse_capacity(message.text or "")
+    except InvalidCapacity:
+        await message.answer(
+            _("Please type a number from 1 to {limit}, or choose.").format(limit=MAX_CAPACITY),
+            reply_markup=ekb.capacities(),
+        )
+        return
+    await state.update_data(capacity=capacity)
+    await _ask_roles(reply_to_message(message), state)
+
+
+async def cb_capacity(callback: CallbackQuery, callback_data: DraftCD, state: FSMContext) -> None:
+    await callback.answer()
+    if callback_data.value not in (*ekb.CAPACITY_CHOICES, ekb.NO_LIMIT):
+        return
+    await state.update_data(capacity=callback_data.value or None)
+    await _ask_roles(reply_to_callback(callback), state)
+
+
+async def _ask_roles(reply: Reply, state: FSMContext) -> None:
+    await state.set_state(Propose.roles)
+    await reply(
+        _(
+            "What help is needed? Type the roles with how many people each, for example "
+            "<code>set-up ×3, cooking ×2</code>."
+        ),
+        ekb.no_helpers(),
+    )
+
+
+async def msg_roles(message: Message, session: AsyncSession, state: FSMContext) -> None:
+    try:
+        roles = parse_roles(message.text or "")
+    except InvalidRoles:
+        await message.answer(
+            _(
+                "I could not read that. Please write up to 8 roles separated by commas, "
+                "each with a number, for example <code>set-up ×3, cooking ×2</code>."
+            ),
+            reply_markup=ekb.no_helpers(),
+        )
+        return
+    await state.update_data(roles=[[role.name, role.capacity] for role in roles])
+    await _ask_groups(reply_to_message(message), session, state)
+
+
+async def cb_no_roles(callback: CallbackQuery, session: AsyncSession, state: FSMContext) -> None:
+    await callback.answer()
+    await state.update_data(roles=[])
+    await _ask_groups(reply_to_callback(callback), session, state)
+
+
+async def _ask_groups(reply: Reply, session: AsyncSession, state: FSMContext) -> None:
+    place = await _place(session, state)
+    groups = await groups_of(session, place.id)
+    if not groups:
+        await _show_summary(reply, session, state)
+        return
+    await state.set_state(Propose.groups)
+    chosen = set((await state.get_data()).get("groups", []))
+    await reply(
+        _("Who is it for? Choose interest groups (their members will hear about it), or go on."),
+        ekb.draft_groups(groups, chosen),
+    )
+
+
+async def cb_toggle_group(
+    callback: CallbackQuery, callback_data: DraftGroupCD, session: AsyncSession, state: FSMContext
+) -> None:
+    await callback.answer()
+    place = await _place(session, state)
+    groups = await groups_of(session, place.id)
+    if callback_data.group_id not in {group.id for group in groups}:
+        return
+    chosen = set((await state.get_data()).get("groups", [])) ^ {callback_data.group_id}
+    await state.update_data(groups=sorted(chosen))
+    await _ask_groups(reply_to_callback(callback), session, state)
+
+
+async def cb_groups_done(callback: CallbackQuery, session: AsyncSession, state: FSMContext) -> None:
+    await callback.answer()
+    await _show_summary(reply_to_callback(callback), session, state)
+
+
+def _draft(data: dict[str, Any]) -> EventDraft:
+    starts_at = data.get("starts_at")
+    return EventDraft(
+        title=data["title"],
+        description=data["description"],
+        starts_at=datetime.fromisoformat(starts_at) if starts_at else None,
+        location=data.get("location"),
+        capacity=data.get("capacity"),
+        repeat_weeks=int(data.get("repeat", 0)),
+        roles=[RoleDraft(name, count) for name, count in data.get("roles", [])],
+        group_ids=list(data.get("groups", [])),
+    )
+
+
+async def _show_summary(reply: Reply, session: AsyncSession, state: FSMContext) -> None:
+    place = await _place(session, state)
+    draft = _draft(await state.get_data())
+    names = [g.name for g in await groups_of(session, place.id) if g.id in draft.group_ids]
+    await state.set_state(Propose.confirm)
+    text = _("Please check your idea:") + "\n\n" + draft_summary(draft, place, names)
+    await reply(text, ekb.draft_confirm())
+
+
+async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:
+    await callback.answer()
+    data = await state.get_data()
+    await state.set_data({"place_id": data["place_id"], "publish": data["publish"]})
+    await state.set_state(Propose.title)
+    await reply_to_callback(callback)(
+        _("Let us go through it again. What is your idea called?"), None
+    )
+
+
+async def cb_submit(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    await callback.answer()
+    data = await state.get_data()
+    await state.clear()
+    place_id = int(data["place_id"])
+    publish = bool(data["publish"])
+    if publish and place_id not in await managed_places(session, user, is_admin):
+        await reply_to_callback(callback)(staff_only(), None)
+        return
+    try:
+        event = await submit_event(session, user, place_id, _draft(data), clock(), publish=publish)
+    except (PlaceNotFound, TooLong, EmptyValue, InvalidRoles, InvalidCapacity, ValueError):
+        await reply_to_callback(callback)(_("That did not work. Please try again."), None)
+        return
+    if publish:
+        await reply_to_callback(callback)(_("✅ Published. It is in /events now."), None)
+        await announce_published(i18n, session, clock, settings, event)
+        return
+    await reply_to_callback(callback)(
+        _(
+            "📨 Thank you! Your idea went to the animators. You will hear from them; "
+            "/myideas shows where it stands."
+        ),
+        None,
+    )
+    await proposal_to_animators(i18n, session, clock, settings, event)

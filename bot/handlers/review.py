@@ -1,0 +1,213 @@
+"""Animators decide on residents' ideas: Approve (publishes), Edit a field, Reject with a
+comment for the proposer. Only animators of the idea's place (and admins) may; the
+check is made here on every press, whatever the button claims."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import Event, User
+from bot.event_notices import announce_published, decision_to_proposer, stored_summary
+from bot.keyboards import events as ekb
+from bot.keyboards.callbacks import EditFieldCD, ReviewCD
+from bot.services import events
+from bot.services.events import (
+    COMMENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    EDITABLE,
+    LOCATION_LIMIT,
+    MAX_CAPACITY,
+    TITLE_LIMIT,
+    EventNotFound,
+    InvalidCapacity,
+    parse_capacity,
+)
+from bot.services.panel import managed_places
+from bot.services.places import get_place
+from bot.services.statuses import EventStatus
+from bot.services.when import parse_moment
+from bot.states import Review
+from bot.views.replies import reply_to_callback
+from bot.views.texts import staff_only, typed_text
+
+TEXT_LIMITS = {"title": TITLE_LIMIT, "description": DESCRIPTION_LIMIT, "location": LOCATION_LIMIT}
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(cb_review, ReviewCD.filter())
+    router.callback_query.register(cb_edit_field, EditFieldCD.filter())
+    router.message.register(msg_value, Review.value, F.text)
+    router.message.register(msg_comment, Review.comment, F.text)
+    return router
+
+
+async def _pending_event_of_mine(
+    session: AsyncSession, user: User | None, is_admin: bool, event_id: int
+) -> Event | None:
+    """The proposal, if it is still undecided and at a place this person runs."""
+    try:
+        event = await events.get_event(session, event_id)
+    except EventNotFound:
+        return None
+    if event.place_id not in await managed_places(session, user, is_admin):
+        return None
+    return event
+
+
+async def cb_review(
+    callback: CallbackQuery,
+    callback_data: ReviewCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    event = await _pending_event_of_mine(session, user, is_admin, callback_data.event_id)
+    if event is None or user is None:
+        await callback.answer(staff_only(), show_alert=True)
+        return
+    if event.status != EventStatus.PENDING:
+        await callback.answer(_("This idea was already decided."), show_alert=True)
+        return
+    await callback.answer()
+    if callback_data.action == "approve":
+        if not await events.approve(session, event.id, user, clock()):
+            await reply_to_callback(callback)(_("This idea was already decided."), None)
+            return
+        event = await events.get_event(session, event.id)
+        await reply_to_callback(callback)(
+            _("✅ Approved and published: «{title}».").format(title=escape(event.title)), None
+        )
+        await decision_to_proposer(i18n, session, clock, event)
+        await announce_published(i18n, session, clock, settings, event)
+    elif callback_data.action == "reject":
+        await state.set_state(Review.comment)
+        await state.update_data(event_id=event.id)
+        await reply_to_callback(callback)(
+            _(
+                "Why not? Your words go to the person who proposed it (at most {limit} characters)."
+            ).format(limit=COMMENT_LIMIT),
+            None,
+        )
+    else:
+        await reply_to_callback(callback)(
+            _("What would you like to change?"), ekb.edit_fields(event.id)
+        )
+
+
+async def cb_edit_field(
+    callback: CallbackQuery,
+    callback_data: EditFieldCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+) -> None:
+    event = await _pending_event_of_mine(session, user, is_admin, callback_data.event_id)
+    if event is None or callback_data.field not in EDITABLE:
+        await callback.answer(staff_only(), show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(Review.value)
+    await state.update_data(event_id=event.id, field=callback_data.field)
+    prompts = {
+        "title": _("The new title?"),
+        "description": _("The new description?"),
+        "starts_at": _("The new day and time, like <code>24.12 18:00</code>?"),
+        "location": _("The new place or address?"),
+        "capacity": _("How many participants at most? (a number)"),
+    }
+    await reply_to_callback(callback)(prompts[callback_data.field], None)
+
+
+async def _parsed(
+    message: Message, field: str, now: datetime, timezone: str
+) -> tuple[bool, object]:
+    """The typed value for `field`, or (False, None) after saying what is wrong."""
+    if field in TEXT_LIMITS:
+        value = await typed_text(message, TEXT_LIMITS[field])
+        return value is not None, value
+    if field == "starts_at":
+        moment = parse_moment(message.text or "", now, timezone)
+        if moment is None:
+            await message.answer(
+                _("Please type a day and time still ahead, like <code>24.12 18:00</code>.")
+            )
+        return moment is not None, moment
+    try:
+        return True, parse_capacity(message.text or "")
+    except InvalidCapacity:
+        await message.answer(
+            _("Please type a number from 1 to {limit}.").format(limit=MAX_CAPACITY)
+        )
+        return False, None
+
+
+async def msg_value(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    event = await _pending_event_of_mine(session, user, is_admin, int(data["event_id"]))
+    if event is None or event.status != EventStatus.PENDING:
+        await state.clear()
+        await message.answer(_("This idea was already decided."))
+        return
+    place = await get_place(session, event.place_id)
+    if place is None:
+        return
+    field = str(data["field"])
+    ok, value = await _parsed(message, field, clock(), place.timezone)
+    if not ok:
+        return
+    await state.clear()
+    event = await events.edit_pending(session, event.id, field, value)
+    await message.answer(
+        _("Changed. The idea now reads:") + "\n\n" + await stored_summary(session, event, place),
+        reply_markup=ekb.review(event.id),
+    )
+
+
+async def msg_comment(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    comment = await typed_text(message, COMMENT_LIMIT)
+    if comment is None:
+        return
+    data = await state.get_data()
+    await state.clear()
+    event = await _pending_event_of_mine(session, user, is_admin, int(data["event_id"]))
+    if (
+        event is None
+        or user is None
+        or not await events.reject(session, event.id, user, comment, clock())
+    ):
+        await message.answer(_("This idea was already decided."))
+        return
+    event = await events.get_event(session, event.id)
+    await message.answer(_("Rejected. The person who proposed it gets your comment."))
+    await decision_to_proposer(i18n, session, clock, event)

@@ -1,0 +1,271 @@
+"""Buttons for proposing, browsing and running events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.db.models import Event, InterestGroup, Occurrence, Signup
+from bot.keyboards.builders import cancel_button
+from bot.keyboards.callbacks import (
+    AttendCD,
+    CancelCD,
+    DraftCD,
+    DraftGroupCD,
+    EditFieldCD,
+    EventCD,
+    EventsPageCD,
+    RateCD,
+    ReviewCD,
+)
+from bot.services.agenda import AgendaPage
+from bot.services.event_followup import RATINGS
+from bot.services.signups import SeatView
+from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
+from bot.views.events import repeat_text
+
+CAPACITY_CHOICES = (10, 20, 30, 50)
+REPEAT_CHOICES = (0, 1, 2)
+NO_LIMIT = 0
+
+
+def _single(action: str, label: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=label, callback_data=DraftCD(action=action))
+    cancel_button(builder)
+    return builder.adjust(1).as_markup()
+
+
+def to_be_agreed() -> InlineKeyboardMarkup:
+    return _single("tba", _("🤝 Date to be agreed"))
+
+
+def at_the_place(place_name: str) -> InlineKeyboardMarkup:
+    return _single("here", _("📍 At {place}").format(place=place_name))
+
+
+def no_helpers() -> InlineKeyboardMarkup:
+    return _single("noroles", _("No helpers needed"))
+
+
+def repeats() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for weeks in REPEAT_CHOICES:
+        builder.button(text=repeat_text(weeks), callback_data=DraftCD(action="repeat", value=weeks))
+    cancel_button(builder)
+    return builder.adjust(1).as_markup()
+
+
+def capacities() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for count in CAPACITY_CHOICES:
+        builder.button(text=str(count), callback_data=DraftCD(action="capacity", value=count))
+    builder.button(text=_("No limit"), callback_data=DraftCD(action="capacity", value=NO_LIMIT))
+    cancel_button(builder)
+    return builder.adjust(len(CAPACITY_CHOICES), 1, 1).as_markup()
+
+
+def draft_groups(groups: Sequence[InterestGroup], chosen: set[int]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for group in groups:
+        mark = "✅ " if group.id in chosen else ""
+        builder.button(text=f"{mark}{group.name}", callback_data=DraftGroupCD(group_id=group.id))
+    builder.button(text=_("➡️ Next"), callback_data=DraftCD(action="groups"))
+    return builder.adjust(1).as_markup()
+
+
+def draft_confirm() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📨 Submit"), callback_data=DraftCD(action="submit"))
+    builder.button(text=_("✏️ Edit"), callback_data=DraftCD(action="edit"))
+    cancel_button(builder)
+    return builder.adjust(1).as_markup()
+
+
+def review(event_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("✅ Approve"), callback_data=ReviewCD(action="approve", event_id=event_id)
+    )
+    builder.button(text=_("✏️ Edit"), callback_data=ReviewCD(action="edit", event_id=event_id))
+    builder.button(text=_("❌ Reject"), callback_data=ReviewCD(action="reject", event_id=event_id))
+    return builder.adjust(1).as_markup()
+
+
+def edit_fields(event_id: int) -> InlineKeyboardMarkup:
+    labels = {
+        "title": _("Title"),
+        "description": _("Description"),
+        "starts_at": _("When"),
+        "location": _("Where"),
+        "capacity": _("Number of places"),
+    }
+    builder = InlineKeyboardBuilder()
+    for name, label in labels.items():
+        builder.button(text=label, callback_data=EditFieldCD(event_id=event_id, field=name))
+    return builder.adjust(2).as_markup()
+
+
+def agenda(page: AgendaPage) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for number, item in enumerate(page.items, start=page.page * 5 + 1):
+        builder.button(
+            text=f"{number}. {item.event.title}",
+            callback_data=EventCD(action="open", occurrence_id=item.occurrence.id),
+        )
+    widths = [1] * len(page.items)
+    nav = 0
+    if page.page > 0:
+        builder.button(text=_("◀️ Back"), callback_data=EventsPageCD(page=page.page - 1))
+        nav += 1
+    if page.page < page.pages - 1:
+        builder.button(text=_("More ▶️"), callback_data=EventsPageCD(page=page.page + 1))
+        nav += 1
+    if nav:
+        widths.append(nav)
+    return builder.adjust(*widths).as_markup()
+
+
+def open_buttons(items: Sequence[tuple[Occurrence, Event]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for occurrence, event in items:
+        builder.button(
+            text=event.title, callback_data=EventCD(action="open", occurrence_id=occurrence.id)
+        )
+    return builder.adjust(1).as_markup()
+
+
+def _join_label(seat: SeatView) -> str:
+    if seat.role.name is None:
+        return _("⏳ Join the waiting list") if seat.full else _("✅ Sign up")
+    if seat.full:
+        return _("⏳ Wait to help: {role}").format(role=seat.role.name)
+    return _("🙋 Help: {role}").format(role=seat.role.name)
+
+
+def event_card(
+    event: Event,
+    occurrence: Occurrence,
+    seats: Sequence[SeatView],
+    mine: Signup | None,
+    *,
+    series_member: bool,
+    staff: bool,
+    neighbours: tuple[int | None, int | None],
+) -> InlineKeyboardMarkup:
+    """What the viewer can do with this date; staff also get the animator's buttons."""
+    builder = InlineKeyboardBuilder()
+    oid = occurrence.id
+    live = occurrence.status == OccurrenceStatus.SCHEDULED and event.status == EventStatus.PUBLISHED
+    if live and mine is None:
+        for seat in seats:
+            builder.button(
+                text=_join_label(seat),
+                callback_data=EventCD(action="join", occurrence_id=oid, role_id=seat.role.id),
+            )
+        if event.repeat_weeks and not series_member:
+            participants = next((s for s in seats if s.role.name is None), None)
+            if participants is not None:
+                builder.button(
+                    text=_("🔁 Sign up for every date"),
+                    callback_data=EventCD(
+                        action="series", occurrence_id=oid, role_id=participants.role.id
+                    ),
+                )
+    if live and mine is not None:
+        label = (
+            _("❌ Cancel my sign-up")
+            if mine.status == SignupStatus.CONFIRMED
+            else _("❌ Leave the waiting list")
+        )
+        builder.button(text=label, callback_data=EventCD(action="leave", occurrence_id=oid))
+    if live and series_member:
+        builder.button(
+            text=_("❌ Stop coming to every date"),
+            callback_data=EventCD(action="unseries", occurrence_id=oid),
+        )
+    if occurrence.starts_at is not None:
+        builder.button(
+            text=_("📅 Add to my calendar"), callback_data=EventCD(action="ics", occurrence_id=oid)
+        )
+    earlier, later = neighbours
+    if earlier is not None:
+        builder.button(
+            text=_("◀️ Earlier date"), callback_data=EventCD(action="open", occurrence_id=earlier)
+        )
+    if later is not None:
+        builder.button(
+            text=_("Later date ▶️"), callback_data=EventCD(action="open", occurrence_id=later)
+        )
+    if staff:
+        builder.button(
+            text=_("👥 Participants"), callback_data=EventCD(action="people", occurrence_id=oid)
+        )
+        if live:
+            builder.button(
+                text=_("🚫 Cancel this date"),
+                callback_data=EventCD(action="cancel", occurrence_id=oid),
+            )
+            if event.repeat_weeks:
+                builder.button(
+                    text=_("🚫 Cancel the whole series"),
+                    callback_data=EventCD(action="cancelall", occurrence_id=oid),
+                )
+    return builder.adjust(1).as_markup()
+
+
+def calendar_only(occurrence_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📅 Add to my calendar"),
+        callback_data=EventCD(action="ics", occurrence_id=occurrence_id),
+    )
+    builder.button(
+        text=_("ℹ️ Details"), callback_data=EventCD(action="open", occurrence_id=occurrence_id)
+    )
+    return builder.adjust(1).as_markup()
+
+
+def invitation(occurrence_id: int, role_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🙋 I will help"),
+        callback_data=EventCD(action="join", occurrence_id=occurrence_id, role_id=role_id),
+    )
+    builder.button(
+        text=_("ℹ️ Details"), callback_data=EventCD(action="open", occurrence_id=occurrence_id)
+    )
+    return builder.adjust(1).as_markup()
+
+
+def attendance(occurrence_id: int, people: Sequence[tuple[Signup, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for signup, name in people:
+        mark = {True: "✅", False: "❌", None: "▫️"}[signup.attended]
+        builder.button(
+            text=f"{mark} {name}",
+            callback_data=AttendCD(
+                occurrence_id=occurrence_id,
+                signup_id=signup.id,
+                attended=signup.attended is not True,
+            ),
+        )
+    return builder.adjust(1).as_markup()
+
+
+def ratings(occurrence_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for rating in RATINGS:
+        builder.button(
+            text="⭐" * rating, callback_data=RateCD(occurrence_id=occurrence_id, rating=rating)
+        )
+    return builder.adjust(1).as_markup()
+
+
+def skip_comment() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("No comment"), callback_data=CancelCD())
+    return builder.as_markup()

@@ -1,0 +1,145 @@
+"""How events and proposals read in the chat. User text is always escaped here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram.utils.i18n import get_i18n, ngettext
+from aiogram.utils.i18n import gettext as _
+
+from bot.db.models import Event, Occurrence, Place, Signup
+from bot.services.agenda import Dated
+from bot.services.events import EventDraft
+from bot.services.signups import SeatView
+from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
+from bot.views.texts import local_datetime
+
+
+def _language() -> str:
+    return get_i18n().current_locale
+
+
+def repeat_text(weeks: int) -> str:
+    if weeks == 0:
+        return _("once")
+    if weeks == 1:
+        return _("every week")
+    return ngettext("every {count} week", "every {count} weeks", weeks).format(count=weeks)
+
+
+def when_text(starts_at: datetime | None, timezone: str) -> str:
+    if starts_at is None:
+        return _("date to be agreed")
+    return local_datetime(starts_at, timezone, _language())
+
+
+def places_text(taken: int, capacity: int | None) -> str:
+    """ "3/5 places" (Polish: 1 miejsce, 2–4 miejsca, 5+ miejsc), or a count when unlimited."""
+    if capacity is None:
+        return ngettext("{count} person", "{count} people", taken).format(count=taken)
+    return ngettext("{taken}/{count} place", "{taken}/{count} places", capacity).format(
+        taken=taken, count=capacity
+    )
+
+
+def _seat_line(seat: SeatView) -> str:
+    name = escape(seat.role.name) if seat.role.name else _("Participants")
+    line = f"{name}: {places_text(seat.taken, seat.capacity)}"
+    if seat.waiting:
+        line += " " + ngettext("({count} waiting)", "({count} waiting)", seat.waiting).format(
+            count=seat.waiting
+        )
+    return line
+
+
+def _where(event: Event, place: Place) -> str:
+    return escape(event.location) if event.location else escape(place.name)
+
+
+def event_card(
+    event: Event,
+    occurrence: Occurrence,
+    place: Place,
+    seats: list[SeatView],
+    mine: Signup | None,
+    position: int,
+) -> str:
+    lines = [f"📅 <b>{escape(event.title)}</b>"]
+    when = when_text(occurrence.starts_at, place.timezone)
+    if event.repeat_weeks:
+        when += f" ({repeat_text(event.repeat_weeks)})"
+    lines.append(f"🕒 {when}")
+    lines.append(f"📍 {_where(event, place)}")
+    lines.append("")
+    lines.append(escape(event.description))
+    lines.append("")
+    participants = [s for s in seats if s.role.name is None]
+    helpers = [s for s in seats if s.role.name is not None]
+    lines += [f"👥 {_seat_line(seat)}" for seat in participants]
+    if helpers:
+        lines.append(_("🙋 Helpers needed:"))
+        lines += [f"• {_seat_line(seat)}" for seat in helpers]
+    if occurrence.status == OccurrenceStatus.CANCELLED or event.status == EventStatus.CANCELLED:
+        lines.append("")
+        lines.append(_("🚫 This date is cancelled."))
+    elif mine is not None:
+        lines.append("")
+        role = next((s.role for s in seats if s.role.id == mine.role_id), None)
+        as_role = escape(role.name) if role is not None and role.name else None
+        if mine.status == SignupStatus.CONFIRMED:
+            lines.append(
+                _("✅ You are signed up as: {role}.").format(role=as_role)
+                if as_role
+                else _("✅ You are signed up.")
+            )
+        else:
+            lines.append(
+                _("⏳ You are on the waiting list (number {position}).").format(position=position)
+            )
+    return "\n".join(lines)
+
+
+def draft_summary(draft: EventDraft, place: Place, group_names: list[str]) -> str:
+    lines = [f"<b>{escape(draft.title)}</b>", escape(draft.description), ""]
+    when = when_text(draft.starts_at, place.timezone)
+    if draft.repeat_weeks:
+        when += f" ({repeat_text(draft.repeat_weeks)})"
+    lines.append(_("🕒 When: {when}").format(when=when))
+    where = escape(draft.location) if draft.location else escape(place.name)
+    lines.append(_("📍 Where: {where}").format(where=where))
+    capacity = (
+        ngettext("{count} place", "{count} places", draft.capacity).format(count=draft.capacity)
+        if draft.capacity
+        else _("no limit")
+    )
+    lines.append(_("👥 Participants: {capacity}").format(capacity=capacity))
+    if draft.roles:
+        roles = ", ".join(f"{escape(r.name)} ×{r.capacity}" for r in draft.roles)
+        lines.append(_("🙋 Helpers needed: {roles}").format(roles=roles))
+    if group_names:
+        groups = ", ".join(escape(name) for name in group_names)
+        lines.append(_("🎯 For: {groups}").format(groups=groups))
+    return "\n".join(lines)
+
+
+def proposal_status(event: Event) -> str:
+    if event.status == EventStatus.PENDING:
+        return _("⏳ Waiting for the animators.")
+    if event.status == EventStatus.PUBLISHED:
+        return _("✅ Approved and published. See /events.")
+    if event.status == EventStatus.REJECTED:
+        comment = escape(event.review_comment or "")
+        return _("❌ Not accepted. The animators wrote: {comment}").format(comment=comment)
+    return _("🚫 Cancelled.")
+
+
+def event_heading(event: Event, occurrence: Occurrence | None, place: Place) -> str:
+    """Title and date, the first lines of every notice about an event."""
+    starts_at = occurrence.starts_at if occurrence is not None else event.starts_at
+    return f"📅 <b>{escape(event.title)}</b>\n🕒 {when_text(starts_at, place.timezone)}"
+
+
+def agenda_line(item: Dated, place: Place) -> str:
+    when = when_text(item.occurrence.starts_at, place.timezone)
+    return f"<b>{escape(item.event.title)}</b> · {when}"
