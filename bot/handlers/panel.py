@@ -17,14 +17,18 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver, send_notice
+from bot.event_notices import stored_summary
+from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
 from bot.services import panel, profiles, stats
+from bot.services.events import pending_proposals
 from bot.services.offers import MatchingOutcome
+from bot.services.places import get_place
 from bot.views.requests import summary
 from bot.views.texts import staff_only
 
-WAITING, VERIFY, NO_SHOWS, CSV = "waiting", "verify", "noshows", "csv"
+WAITING, VERIFY, NO_SHOWS, IDEAS, CSV = "waiting", "verify", "noshows", "ideas", "csv"
 
 
 def build_router() -> Router:
@@ -48,6 +52,7 @@ async def cmd_panel(
     waiting = len(await panel.escalated_requests(session, places))
     to_verify = len(await panel.volunteers_to_verify(session, places))
     no_shows = len(await panel.volunteers_with_no_show(session, places, clock()))
+    ideas = len(await pending_proposals(session, places))
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("⚠️ Requests waiting for you: {count}").format(count=waiting),
@@ -61,7 +66,18 @@ async def cmd_panel(
         text=_("🔁 No-show records: {count}").format(count=no_shows),
         callback_data=PanelCD(section=NO_SHOWS),
     )
-    await message.answer(_("🧭 <b>Animator panel</b>"), reply_markup=builder.adjust(1).as_markup())
+    builder.button(
+        text=_("💡 Ideas waiting for you: {count}").format(count=ideas),
+        callback_data=PanelCD(section=IDEAS),
+    )
+    text = (
+        _("🧭 <b>Animator panel</b>")
+        + "\n"
+        + _(
+            "/newevent creates an event, /managegroups edits interest groups, /stats shows numbers."
+        )
+    )
+    await message.answer(text, reply_markup=builder.adjust(1).as_markup())
 
 
 def _one_button(text: str, data: VetCD) -> InlineKeyboardMarkup:
@@ -93,6 +109,16 @@ async def cb_section(
             )
         if not requests:
             await send(_("Nothing is waiting for you. 🌿"))
+    elif callback_data.section == IDEAS:
+        ideas = await pending_proposals(session, places)
+        for idea in ideas:
+            place = await get_place(session, idea.place_id)
+            if place is not None:
+                await send(
+                    await stored_summary(session, idea, place), reply_markup=ekb.review(idea.id)
+                )
+        if not ideas:
+            await send(_("No ideas are waiting for you."))
     elif callback_data.section == VERIFY:
         volunteers = await panel.volunteers_to_verify(session, places)
         for volunteer in volunteers:

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
 from bot.delivery import deliver, tell_about_task
+from bot.event_notices import promotions
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import ForgetCD
 from bot.services.places import get_place
@@ -101,6 +102,7 @@ async def cb_forget(
         forgotten = await forget_user(session, user, clock(), settings.matching())
         await _tell_the_others(i18n, session, clock, forgotten)
         await deliver(i18n, session, clock, forgotten.matching, settings.default_language)
+        await promotions(i18n, session, clock, settings, forgotten.promotions)
     await bot.send_message(
         callback.from_user.id,
         _("Your data has been deleted. Goodbye! If you ever come back, just send /start."),

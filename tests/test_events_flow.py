@@ -1,0 +1,333 @@
+"""Initiatives and events through the Dispatcher, as residents and animators meet them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram.methods import SendDocument
+from icalendar import Calendar
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.db.models import Event, EventFeedback, GroupMember, InterestGroup, Membership, User
+from bot.jobs import event_tick
+from bot.services.statuses import EventStatus
+from tests.harness import START, FakeClock, Harness, Person, alerts, drain, inline_labels, joined
+from tests.helpers import add_place, stored
+from tests.test_help_flow import MAREK, ZOFIA, english_volunteer, sign_up
+from tests.test_panel import EWA, OLGA, make_animator
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+IGOR = Person(id=400_010, first_name="Igor", language_code="en")
+
+
+def to(person: Person, calls: list) -> list:
+    return [c for c in calls if getattr(c, "chat_id", None) == person.id]
+
+
+async def propose_picnic(harness: Harness, who: Person = ZOFIA) -> list:
+    await harness.send(who, "💡 I have an idea")
+    await harness.send(who, "Picnic <for> neighbours")
+    await harness.send(who, "Games & food in the yard")
+    await harness.send(who, "5.12 16:00")
+    await harness.press(who, "once")
+    await harness.press(who, "At MAL Żoliborz")
+    await harness.send(who, "1")
+    await harness.send(who, "set-up ×2")
+    return await harness.press(who, "Submit")
+
+
+async def open_first_event(harness: Harness, person: Person) -> list:
+    calls = await harness.send(person, "📅 Events")
+    assert "Coming up at MAL Żoliborz" in joined(calls)
+    return await harness.press(person, "1. ")
+
+
+async def test_propose_approve_sign_up_wait_promote_rate(
+    harness: Harness,
+    db: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    i18n,
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    for person in (ZOFIA, MAREK, OLGA):
+        await sign_up(harness, person, "Just keep me informed")
+
+    calls = await propose_picnic(harness)
+    assert "Your idea went to the animators" in joined(to(ZOFIA, calls))
+    to_ewa = joined(to(EWA, calls))
+    assert "A new idea from Zofia" in to_ewa
+    assert "Picnic &lt;for&gt; neighbours" in to_ewa
+    assert "Helpers needed: set-up ×2" in to_ewa
+    assert {"✅ Approve", "✏️ Edit", "❌ Reject"} <= set(inline_labels(to(EWA, calls)))
+    assert "Waiting for the animators" in joined(await harness.send(ZOFIA, "/myideas"))
+    assert "Nothing is planned" in joined(await harness.send(MAREK, "/events"))
+
+    calls = await harness.press(EWA, "Approve")
+    assert "Approved and published" in joined(to(EWA, calls))
+    assert "was approved and published" in joined(to(ZOFIA, calls))
+
+    card = await open_first_event(harness, MAREK)
+    assert "Participants: 0/1 place" in joined(card)
+    assert "set-up: 0/2 places" in joined(card)
+    calls = await harness.press(MAREK, "✅ Sign up")
+    assert alerts(calls) == ["✅ You are signed up. See you there!"]
+    assert "Participants: 1/1 place" in joined(calls)
+    assert "❌ Cancel my sign-up" in inline_labels(calls)
+
+    card = await open_first_event(harness, OLGA)
+    assert "⏳ Join the waiting list" in inline_labels(card)
+    calls = await harness.press(OLGA, "Join the waiting list")
+    assert "number 1 on the waiting list" in alerts(calls)[0]
+    assert "(1 waiting)" in joined(calls)
+
+    calls = await harness.press(MAREK, "Cancel my sign-up")
+    assert alerts(calls) == ["Your sign-up is cancelled."]
+    assert "A place came free and it is yours" in joined(to(OLGA, calls))
+    assert "Picnic" in joined(await harness.send(OLGA, "/myevents"))
+
+    calls = await harness.press(OLGA, "Add to my calendar")
+    [document] = [c for c in calls if isinstance(c, SendDocument)]
+    [entry] = Calendar.from_ical(document.document.data).walk("VEVENT")
+    assert entry.decoded("dtstart") == datetime(2026, 12, 5, 16, 0, tzinfo=WARSAW)
+
+    card = await open_first_event(harness, EWA)
+    calls = await harness.press(EWA, "Participants")
+    assert "1. Olga · has a place" in joined(calls)
+    calls = await harness.press(EWA, "Olga")
+    assert alerts(calls) == ["Saved."]
+    assert "✅ Olga" in inline_labels(calls)
+
+    after = datetime(2026, 12, 5, 19, 0, tzinfo=WARSAW)
+    clock = FakeClock(after)
+    harness.clock.advance(seconds=(after - harness.clock()).total_seconds())
+    await event_tick(i18n, session_factory, clock, settings)
+    before = len(harness.session.requests)
+    await drain(harness.sender)
+    asked = harness.session.requests[before:]
+    assert "How was it?" in joined(to(OLGA, asked))
+    assert to(MAREK, asked) == []
+    await harness.press(OLGA, "⭐⭐⭐⭐⭐")
+    calls = await harness.send(OLGA, "Lovely <b>afternoon</b>")
+    assert "the animators will read it" in joined(calls)
+    db.expire_all()
+    feedback = await db.scalar(select(EventFeedback))
+    assert (feedback.rating, feedback.comment) == (5, "Lovely <b>afternoon</b>")
+
+
+async def test_reject_with_a_comment_that_reaches_the_proposer(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await harness.send(ZOFIA, "/propose")
+    await harness.send(ZOFIA, "Pocket park")
+    await harness.send(ZOFIA, "Benches and flowers")
+    await harness.press(ZOFIA, "Date to be agreed")
+    await harness.send(ZOFIA, "The corner of <Słowackiego>")
+    await harness.press(ZOFIA, "No limit")
+    calls = await harness.press(ZOFIA, "No helpers needed")
+    assert "When: date to be agreed" in joined(calls)
+    assert "Where: The corner of &lt;Słowackiego&gt;" in joined(calls)
+    await harness.press(ZOFIA, "Submit")
+
+    await harness.press(EWA, "Reject")
+    calls = await harness.send(EWA, "Not before <spring>, sorry")
+    assert "Rejected" in joined(to(EWA, calls))
+    assert "The animators wrote: Not before &lt;spring&gt;, sorry" in joined(to(ZOFIA, calls))
+    assert "Not accepted" in joined(await harness.send(ZOFIA, "/myideas"))
+    calls = await harness.press(EWA, "Approve")
+    assert alerts(calls) == ["This idea was already decided."]
+
+
+async def test_animator_edits_a_proposal_before_approving(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await propose_picnic(harness)
+    await harness.press(EWA, "Edit")
+    await harness.press(EWA, "Number of places")
+    assert "Please type a number" in joined(await harness.send(EWA, "lots"))
+    calls = await harness.send(EWA, "30")
+    assert "Participants: 30 places" in joined(calls)
+    await harness.press(EWA, "Edit")
+    await harness.press(EWA, "When")
+    assert "still ahead" in joined(await harness.send(EWA, "1.01.2020 10:00"))
+    calls = await harness.send(EWA, "6.12 15:00")
+    assert "6 December 2026, 15:00" in joined(calls)
+
+
+async def test_forged_review_buttons_are_refused(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    other_place = await add_place(db, name="CAL Bródno", slug="cal-brodno", districts=("Bródno",))
+    await make_animator(db, harness, EWA, place_id)
+    await make_animator(db, harness, OLGA, other_place)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await sign_up(harness, MAREK, "Just keep me informed")
+    await propose_picnic(harness)
+    event_id = await db.scalar(select(Event.id))
+    for person in (MAREK, OLGA):
+        for action in ("approve", "reject", "edit"):
+            calls = await harness.press_data(person, f"review:{action}:{event_id}")
+            assert alerts(calls) == ["Sorry, this is only for the animators of that place."]
+        calls = await harness.press_data(person, f"evedit:{event_id}:title")
+        assert alerts(calls) == ["Sorry, this is only for the animators of that place."]
+    db.expire_all()
+    assert (await db.get(Event, event_id)).status == EventStatus.PENDING
+    calls = await harness.send(MAREK, "/newevent")
+    assert joined(calls) == "Sorry, this is only for the animators of that place."
+
+
+async def test_weekly_series_group_news_and_cancelling_one_date(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await sign_up(harness, MAREK, "Just keep me informed")
+    seniors = InterestGroup(place_id=place_id, name="Seniors", created_at=START)
+    db.add(seniors)
+    await db.commit()
+    calls = await harness.send(ZOFIA, "👥 Groups")
+    assert "▫️ Seniors" in inline_labels(calls)
+    calls = await harness.press(ZOFIA, "Seniors")
+    assert alerts(calls) == ["You joined the group."]
+    assert "✅ Seniors" in inline_labels(calls)
+
+    await harness.send(EWA, "/newevent")
+    await harness.send(EWA, "Club for seniors")
+    await harness.send(EWA, "Tea, cards and talks")
+    await harness.send(EWA, "2.12 10:00")
+    await harness.press(EWA, "every week")
+    await harness.press(EWA, "At MAL Żoliborz")
+    await harness.press(EWA, "No limit")
+    await harness.press(EWA, "No helpers needed")
+    calls = await harness.press(EWA, "Seniors")
+    assert "✅ Seniors" in inline_labels(calls)
+    await harness.press(EWA, "Next")
+    calls = await harness.press(EWA, "Submit")
+    assert "Published" in joined(to(EWA, calls))
+    news = joined(to(ZOFIA, calls))
+    assert "New at MAL Żoliborz" in news
+    assert "Club for seniors" in news
+    assert to(MAREK, calls) == []
+
+    card = await open_first_event(harness, MAREK)
+    assert "(every week)" in joined(card)
+    assert "2 December 2026, 10:00" in joined(card)
+    calls = await harness.press(MAREK, "Sign up for every date")
+    assert alerts(calls) == [
+        "🔁 You will come to every date: signed up for 8 dates now, new ones follow."
+    ]
+    assert "❌ Stop coming to every date" in inline_labels(calls)
+    calls = await harness.press(MAREK, "Later date")
+    assert "9 December 2026, 10:00" in joined(calls)
+
+    await open_first_event(harness, EWA)
+    calls = await harness.press(EWA, "Cancel this date")
+    assert alerts(calls) == ["Cancelled. Everyone who signed up is told."]
+    told = joined(to(MAREK, calls))
+    assert "Cancelled by the animators" in told
+    assert "2 December 2026, 10:00" in told
+    calls = await harness.send(MAREK, "/events")
+    assert "9 December 2026, 10:00" in joined(calls)
+    calls = await harness.press(MAREK, "1. ")
+    calls = await harness.press(MAREK, "Stop coming to every date")
+    assert alerts(calls) == ["You are no longer signed up for the coming dates."]
+    assert "🔁 Sign up for every date" in inline_labels(calls)
+
+
+async def test_volunteers_with_fitting_talents_are_invited(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await english_volunteer(db, IGOR, place_id, talents=("cooking",))
+    await harness.send(EWA, "/newevent")
+    await harness.send(EWA, "Soup day")
+    await harness.send(EWA, "We cook for neighbours")
+    await harness.send(EWA, "3.12 12:00")
+    await harness.press(EWA, "once")
+    await harness.press(EWA, "At MAL Żoliborz")
+    await harness.press(EWA, "20")
+    await harness.send(EWA, "cooking ×2, dishes")
+    calls = await harness.press(EWA, "Submit")
+    invite = joined(to(IGOR, calls))
+    assert "Could you help as: cooking?" in invite
+    calls = await harness.press(IGOR, "I will help")
+    assert alerts(calls) == ["✅ You are signed up. See you there!"]
+    assert "You are signed up as: cooking." in joined(calls)
+
+
+async def test_typing_mistakes_get_friendly_answers(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await harness.send(ZOFIA, "💡 I have an idea")
+    assert "too long" in joined(await harness.send(ZOFIA, "x" * 101))
+    await harness.send(ZOFIA, "Repair café")
+    await harness.send(ZOFIA, "Bring what is broken")
+    assert "could not read that" in joined(await harness.send(ZOFIA, "next Friday"))
+    await harness.send(ZOFIA, "4.12 17:00")
+    await harness.press(ZOFIA, "every 2 weeks")
+    await harness.send(ZOFIA, "Library")
+    assert "from 1 to 500" in joined(await harness.send(ZOFIA, "0"))
+    await harness.send(ZOFIA, "12")
+    assert "could not read that" in joined(await harness.send(ZOFIA, "×3"))
+    calls = await harness.send_sticker(ZOFIA)
+    assert calls
+    calls = await harness.send(ZOFIA, "repairs ×2")
+    assert "every 2 weeks" in joined(calls)
+    calls = await harness.send(ZOFIA, "/cancel")
+    assert "Your idea was not sent" in joined(calls)
+    assert await db.scalar(select(Event.id)) is None
+
+
+async def test_forgetting_a_participant_moves_the_next_one_up(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    for person in (ZOFIA, MAREK, OLGA):
+        await sign_up(harness, person, "Just keep me informed")
+    await propose_picnic(harness)
+    await harness.press(EWA, "Approve")
+    await open_first_event(harness, MAREK)
+    await harness.press(MAREK, "✅ Sign up")
+    await open_first_event(harness, OLGA)
+    await harness.press(OLGA, "Join the waiting list")
+    exported = await harness.send(MAREK, "/export")
+    [document] = [c for c in exported if isinstance(c, SendDocument)]
+    assert b'"event_signups"' in document.document.data
+    await harness.send(MAREK, "/forget")
+    calls = await harness.press(MAREK, "Yes, delete")
+    assert "A place came free and it is yours" in joined(to(OLGA, calls))
+    await harness.send(ZOFIA, "/forget")
+    await harness.press(ZOFIA, "Yes, delete")
+    db.expire_all()
+    assert (await db.scalar(select(Event))).proposer_id is None
+    assert await stored(db, ZOFIA) is None
+    assert await db.scalar(select(GroupMember.user_id)) is None
+    assert await db.scalar(select(Membership.id)) is not None
+    assert await db.scalar(select(User.id).where(User.telegram_id == OLGA.id)) is not None
+
+
+async def test_pending_ideas_are_in_the_panel(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await propose_picnic(harness)
+    calls = await harness.send(EWA, "/panel")
+    assert "💡 Ideas waiting for you: 1" in inline_labels(calls)
+    calls = await harness.press(EWA, "Ideas waiting for you")
+    assert "Picnic &lt;for&gt; neighbours" in joined(calls)
+    calls = await harness.press(EWA, "Approve")
+    assert "Approved and published" in joined(calls)
+    calls = await harness.press(EWA, "Ideas waiting for you")
+    assert "No ideas are waiting for you." in joined(calls)
