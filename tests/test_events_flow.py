@@ -331,3 +331,40 @@ async def test_pending_ideas_are_in_the_panel(harness: Harness, db: AsyncSession
     assert "Approved and published" in joined(calls)
     calls = await harness.press(EWA, "Ideas waiting for you")
     assert "No ideas are waiting for you." in joined(calls)
+
+
+async def test_places_read_with_polish_plural_forms(
+    harness: Harness, db: AsyncSession, anna: Person
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await harness.send(EWA, "/newevent")
+    await harness.send(EWA, "Sprzątanie podwórka")
+    await harness.send(EWA, "Grabimy liście")
+    await harness.send(EWA, "5.12 10:00")
+    await harness.press(EWA, "once")
+    await harness.press(EWA, "At MAL Żoliborz")
+    await harness.send(EWA, "5")
+    await harness.send(EWA, "grabie ×2, herbata ×1, worki ×22")
+    await harness.press(EWA, "Submit")
+    await sign_up_in_polish(harness, anna)
+    calls = await harness.send(anna, "📅 Wydarzenia")
+    assert "0/5 miejsc" in joined(calls)
+    card = joined(await harness.press(anna, "1. "))
+    assert "🕒 5 grudnia 2026, 10:00" in card
+    assert "Uczestnicy: 0/5 miejsc" in card
+    assert "grabie: 0/2 miejsca" in card
+    assert "herbata: 0/1 miejsce" in card
+    assert "worki: 0/22 miejsca" in card
+    calls = await harness.press(anna, "Zapisz mnie")
+    assert alerts(calls) == ["✅ Zapisano Cię. Do zobaczenia!"]
+    assert "Uczestnicy: 1/5 miejsc" in joined(calls)
+
+
+async def sign_up_in_polish(harness: Harness, person: Person) -> None:
+    await harness.send(person, "/start")
+    await harness.press(person, "Polski")
+    await harness.press(person, "Zgadzam się")
+    await harness.press(person, "Chcę być na bieżąco")
+    await harness.press(person, "MAL Żoliborz")
+    await harness.press(person, "Marymont")
