@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.methods import SendDocument
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db.models import Event, EventFeedback, GroupMember, InterestGroup, Membership, User
+from bot.db.models import (
+    Event,
+    EventFeedback,
+    GroupMember,
+    InterestGroup,
+    Membership,
+    Signup,
+    User,
+)
 from bot.jobs import event_tick
 from bot.services.statuses import EventStatus
 from tests.harness import START, FakeClock, Harness, Person, alerts, drain, inline_labels, joined
@@ -368,3 +376,45 @@ async def sign_up_in_polish(harness: Harness, person: Person) -> None:
     await harness.press(person, "Chcę być na bieżąco")
     await harness.press(person, "MAL Żoliborz")
     await harness.press(person, "Marymont")
+
+
+async def test_event_tick_reminds_once_and_keeps_regulars_on_new_dates(
+    harness: Harness,
+    db: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    i18n,
+) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, MAREK, "Just keep me informed")
+    await harness.send(EWA, "/newevent")
+    await harness.send(EWA, "Choir")
+    await harness.send(EWA, "We sing")
+    await harness.send(EWA, "25.11 18:00")
+    await harness.press(EWA, "every week")
+    await harness.press(EWA, "At MAL Żoliborz")
+    await harness.press(EWA, "No limit")
+    await harness.press(EWA, "No helpers needed")
+    await harness.press(EWA, "Submit")
+    await open_first_event(harness, MAREK)
+    await harness.press(MAREK, "Sign up for every date")
+
+    day_before = datetime(2026, 11, 24, 18, 30, tzinfo=WARSAW)
+    for minutes in (0, 5):
+        tick = FakeClock(day_before + timedelta(minutes=minutes))
+        await event_tick(i18n, session_factory, tick, settings, holder=f"run-{minutes}")
+    harness.clock.advance(seconds=(day_before - harness.clock()).total_seconds() + 600)
+    before = len(harness.session.requests)
+    await drain(harness.sender)
+    reminders = joined(to(MAREK, harness.session.requests[before:]))
+    assert reminders.count("starts in about 24 hours") == 1
+    assert "Choir" in reminders
+
+    later = FakeClock(datetime(2026, 12, 20, 12, 0, tzinfo=WARSAW))
+    await event_tick(i18n, session_factory, later, settings, holder="later")
+    db.expire_all()
+    mine = await db.scalar(
+        select(func.count(Signup.id)).where(Signup.user_id == (await stored(db, MAREK)).id)
+    )
+    assert mine == 8 + 4, "the four new dates got the regular too"

@@ -79,9 +79,16 @@ async def cmd_help(
             "/export – get all your data as a file\n"
             "/forget – delete your data\n"
             "/cancel – stop what you are doing, at any moment"
-        )
+        ),
+        _(
+            "<b>Events:</b>\n"
+            "/events – what is coming up at your place; /myevents – your sign-ups\n"
+            "/propose – propose an idea; /myideas – where your ideas stand\n"
+            "/groups – interest groups you can join"
+        ),
     ]
     if is_admin or (user is not None and await is_animator(session, user.id)):
+        parts.append(_("/newevent – publish an event; /managegroups – edit interest groups"))
         parts.append(
             _(
                 "<b>For animators:</b>\n"
