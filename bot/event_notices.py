@@ -149,7 +149,8 @@ async def cancellation(
 
     async def compose() -> Composed:
         text = _("🚫 Cancelled by the animators. Sorry!")
-        return text + "\n\n" + event_heading(event, occurrence, place), None
+        heading = event_heading(event, occurrence, place)
+        return text + "\n\n" + heading, ekb.calendar_only(occurrence.id)
 
     for person in people:
         await notify(

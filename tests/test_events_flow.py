@@ -250,6 +250,17 @@ async def test_weekly_series_group_news_and_cancelling_one_date(
     calls = await harness.press(MAREK, "Stop coming to every date")
     assert alerts(calls) == ["You are no longer signed up for the coming dates."]
     assert "🔁 Sign up for every date" in inline_labels(calls)
+    await harness.press(MAREK, "Sign up for every date")
+
+    await harness.send(EWA, "/events")
+    await harness.press(EWA, "1. ")
+    calls = await harness.press(EWA, "Cancel the whole series")
+    assert alerts(calls) == ["Cancelled. Everyone who signed up is told."]
+    assert joined(to(MAREK, calls)).count("Cancelled by the animators") == 7
+    calls = await harness.press(MAREK, "Add to my calendar")
+    [document] = [c for c in calls if isinstance(c, SendDocument)]
+    assert b"STATUS:CANCELLED" in document.document.data
+    assert "Nothing is planned" in joined(await harness.send(MAREK, "/events"))
 
 
 async def test_volunteers_with_fitting_talents_are_invited(

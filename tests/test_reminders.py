@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.db.models import District, HelpRequest, Membership, OutboxMessage, User
 from bot.jobs import build_scheduler, daily_summary_job, digest_job, reminder_tick
+from bot.services.events import EventDraft, submit_event
 from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.statuses import RequestStatus
 from bot.services.talents import AFTERNOON
@@ -205,3 +206,28 @@ async def test_settings_digest_toggle_and_forged_name(
     assert "Cotygodniowe podsumowanie próśb w okolicy: wyłączone" in joined(calls)
     calls = await harness.press_data(anna, "set:blocked_at:1")
     assert alerts(calls) == ["Ten przycisk jest już nieaktywny."]
+
+
+async def test_weekly_digest_lists_the_weeks_events_at_the_place(
+    db: AsyncSession, i18n: I18n, session_factory, settings: Settings
+) -> None:
+    place_id = await add_place(db)
+    helper_chat = (await volunteer(db, 10, place_id)).telegram_id
+    animator = await resident(db, 2, place_id)
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    for title, day in (("Kiermasz <zimowy>", 3), ("Wigilia sąsiedzka", 20)):
+        draft = EventDraft(
+            title=title,
+            description="…",
+            starts_at=monday + timedelta(days=day),
+            location=None,
+            capacity=None,
+        )
+        await submit_event(db, animator, place_id, draft, monday, publish=True)
+    await digest_job(i18n, session_factory, FakeClock(monday), settings)
+    [digest] = await outbox_of(db, "digest")
+    assert digest.chat_id == helper_chat
+    assert "W tym tygodniu w Twoim miejscu" in digest.text
+    assert "Kiermasz &lt;zimowy&gt;" in digest.text
+    assert "Wigilia" not in digest.text, "only this week's"
+    assert "proszą o pomoc" not in digest.text, "no requests: no request section"

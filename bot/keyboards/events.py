@@ -217,8 +217,7 @@ def event_card(
     return builder.adjust(1).as_markup()
 
 
-def calendar_only(occurrence_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+def _calendar_and_details(builder: InlineKeyboardBuilder, occurrence_id: int) -> None:
     builder.button(
         text=_("📅 Add to my calendar"),
         callback_data=EventCD(action="ics", occurrence_id=occurrence_id),
@@ -226,6 +225,13 @@ def calendar_only(occurrence_id: int) -> InlineKeyboardMarkup:
     builder.button(
         text=_("ℹ️ Details"), callback_data=EventCD(action="open", occurrence_id=occurrence_id)
     )
+
+
+def calendar_only(occurrence_id: int) -> InlineKeyboardMarkup:
+    """Under notices about a date: the calendar file (also for a cancelled date, so the
+    phone's calendar can mark it cancelled) and the card."""
+    builder = InlineKeyboardBuilder()
+    _calendar_and_details(builder, occurrence_id)
     return builder.adjust(1).as_markup()
 
 
@@ -235,9 +241,7 @@ def invitation(occurrence_id: int, role_id: int) -> InlineKeyboardMarkup:
         text=_("🙋 I will help"),
         callback_data=EventCD(action="join", occurrence_id=occurrence_id, role_id=role_id),
     )
-    builder.button(
-        text=_("ℹ️ Details"), callback_data=EventCD(action="open", occurrence_id=occurrence_id)
-    )
+    _calendar_and_details(builder, occurrence_id)
     return builder.adjust(1).as_markup()
 
 
