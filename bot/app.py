@@ -142,7 +142,7 @@ async def run_polling(settings: Settings) -> None:
         i18n = build_i18n(settings.default_language)
         dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
         await publish_all_commands(bot, i18n, settings, session_factory)
-        scheduler = build_scheduler(i18n, session_factory, system_clock, settings)
+        scheduler = build_scheduler(i18n, session_factory, system_clock, settings, bot)
         scheduler.start()
         stop_sending = asyncio.Event()
         sender = asyncio.create_task(

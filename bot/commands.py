@@ -46,6 +46,8 @@ ANIMATOR_COMMANDS = [
     ("panel", __("Animator panel")),
     ("intake", __("Request for someone without Telegram")),
     ("newevent", __("Publish an event")),
+    ("announce", __("Send an announcement")),
+    ("announcements", __("Scheduled announcements")),
     ("managegroups", __("Edit interest groups")),
     ("stats", __("Statistics and CSV")),
     ("myplaces", __("Places you run")),

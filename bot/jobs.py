@@ -8,6 +8,7 @@ from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
+from aiogram import Bot
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcasts import report_progress, start_due
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Place
@@ -33,6 +35,7 @@ from bot.views.events import agenda_line, event_heading
 from bot.views.requests import summary
 
 PROCESS = uuid.uuid4().hex
+ANNOUNCEMENT_INTERVAL_SECONDS = 5
 
 
 async def _my_turn(
@@ -250,12 +253,31 @@ async def daily_summary_job(
             )
 
 
+async def announcement_tick(
+    bot: Bot,
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    holder: str = PROCESS,
+) -> None:
+    """Start scheduled announcements that are due; update progress and reports."""
+    async with session_factory() as session:
+        if not await _my_turn(session, "announcements", clock, settings, holder):
+            return
+        await start_due(bot, i18n, session, clock)
+        await report_progress(bot, i18n, session, clock)
+
+
 def build_scheduler(
     i18n: I18n,
     session_factory: async_sessionmaker[AsyncSession],
     clock: Clock,
     settings: Settings,
+    bot: Bot | None = None,
 ) -> AsyncIOScheduler:
+    """All timed jobs; the announcement job also needs the bot (it edits progress
+    messages), so it runs only where one is given."""
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     common = {
         "i18n": i18n,
@@ -288,4 +310,13 @@ def build_scheduler(
     }
     for job_id, (job, trigger) in jobs.items():
         scheduler.add_job(job, trigger, kwargs=common, id=job_id, max_instances=1, coalesce=True)
+    if bot is not None:
+        scheduler.add_job(
+            announcement_tick,
+            IntervalTrigger(seconds=ANNOUNCEMENT_INTERVAL_SECONDS),
+            kwargs={**common, "bot": bot},
+            id="announcements",
+            max_instances=1,
+            coalesce=True,
+        )
     return scheduler

@@ -140,7 +140,12 @@ class OutboxSender:
             InlineKeyboardMarkup.model_validate_json(message.markup) if message.markup else None
         )
         try:
-            await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
+            if message.photo:
+                await self.bot.send_photo(
+                    message.chat_id, message.photo, caption=message.text, reply_markup=markup
+                )
+            else:
+                await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
         except TelegramRetryAfter as limit:
             self.pacer.pause(limit.retry_after)
             retry = self.clock() + timedelta(seconds=limit.retry_after)

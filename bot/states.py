@@ -108,3 +108,11 @@ CANCELLED_WHAT.update(
         NewGroup.__full_group_name__: __("No group was added."),
     }
 )
+
+
+class Announce(StatesGroup):
+    text = State()
+    translation = State()
+
+
+CANCELLED_WHAT[Announce.__full_group_name__] = __("Nothing was sent.")

@@ -90,6 +90,7 @@ class User(Base):
     blocked_at: Mapped[datetime | None]
     task_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    announcements: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime]
 
     @property
@@ -258,6 +259,10 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     text: Mapped[str] = mapped_column(Text)
     markup: Mapped[str | None] = mapped_column(Text)
+    # A Telegram file id: the text then goes out as the photo's caption.
+    photo: Mapped[str | None] = mapped_column(String(200))
+    # Which broadcast a row belongs to ("announcement:12"), for progress and reports.
+    batch: Mapped[str | None] = mapped_column(String(40), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(12))
@@ -439,3 +444,28 @@ class EventFeedback(Base):
     rating: Mapped[int]
     comment: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]
+
+
+class Announcement(Base):
+    """A message from animators to a chosen audience at their place. `audience` and
+    `translations` are JSON; recipients are worked out when it goes out, so people who
+    opted out or left by then are not sent to."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    translations: Mapped[str] = mapped_column(Text, default="{}")
+    photo: Mapped[str | None] = mapped_column(String(200))
+    audience: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    send_at: Mapped[datetime | None]
+    recipients: Mapped[int] = mapped_column(default=0)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

@@ -5,6 +5,7 @@ from aiogram import Router
 from bot.handlers import (
     admin,
     animator,
+    announcements,
     common,
     errors,
     events,
@@ -40,5 +41,6 @@ def get_routers() -> list[Router]:
         admin.build_router(),
         animator.build_router(),
         panel.build_router(),
+        announcements.build_router(),
         fallback.build_router(),
     ]

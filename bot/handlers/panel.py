@@ -77,6 +77,7 @@ async def cmd_panel(
             "/newevent creates an event, /managegroups edits interest groups, /stats shows numbers."
         )
     )
+    text += "\n" + _("/announce sends an announcement; /announcements lists scheduled ones.")
     await message.answer(text, reply_markup=builder.adjust(1).as_markup())
 
 

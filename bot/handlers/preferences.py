@@ -31,6 +31,9 @@ def _view(user: User) -> tuple[str, InlineKeyboardMarkup]:
         "⚙️ <b>Settings</b>\n⏰ Reminders before your tasks: {reminders}\n"
         "🗓 Weekly digest of requests near you: {digest}"
     ).format(reminders=state(user.task_reminders), digest=state(user.weekly_digest))
+    text += "\n" + _("📣 Announcements from your place: {state}").format(
+        state=state(user.announcements)
+    )
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("Turn reminders off") if user.task_reminders else _("Turn reminders on"),
@@ -39,6 +42,10 @@ def _view(user: User) -> tuple[str, InlineKeyboardMarkup]:
     builder.button(
         text=_("Turn the digest off") if user.weekly_digest else _("Turn the digest on"),
         callback_data=SettingCD(name="weekly_digest", on=not user.weekly_digest),
+    )
+    builder.button(
+        text=_("Turn announcements off") if user.announcements else _("Turn announcements on"),
+        callback_data=SettingCD(name="announcements", on=not user.announcements),
     )
     return text, builder.adjust(1).as_markup()
 

@@ -184,3 +184,12 @@ class RateCD(CallbackData, prefix="rate"):
 class GroupCD(CallbackData, prefix="grp"):
     action: str
     group_id: int
+
+
+class AnnCD(CallbackData, prefix="ann"):
+    """A step of composing an announcement; `value` is a district, group, language index,
+    day offset or hour, depending on `action`."""
+
+    action: str
+    ann_id: int
+    value: int = 0

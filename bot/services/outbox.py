@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +38,7 @@ class Claimed:
     text: str
     markup: str | None
     attempts: int
+    photo: str | None = None
 
 
 async def enqueue(
@@ -69,6 +72,58 @@ async def enqueue(
         await session.rollback()
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One message of a broadcast: the same batch goes to many chats."""
+
+    chat_id: int
+    text: str
+    dedupe_key: str
+
+
+async def enqueue_batch(
+    session: AsyncSession,
+    letters: list[Letter],
+    *,
+    kind: str,
+    batch: str,
+    now: datetime,
+    photo: str | None = None,
+) -> None:
+    """Queue a broadcast in one statement per thousand rows. Rows whose dedupe key is
+    already queued are skipped, so queuing the same broadcast again adds nothing."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    rows = [
+        {
+            "chat_id": letter.chat_id,
+            "text": letter.text,
+            "photo": photo,
+            "batch": batch,
+            "kind": kind,
+            "dedupe_key": letter.dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "due_at": now,
+            "created_at": now,
+            "attempts": 0,
+        }
+        for letter in letters
+    ]
+    for start in range(0, len(rows), 1000):
+        statement = insert_for(OutboxMessage).values(rows[start : start + 1000])
+        await session.execute(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    await session.commit()
+
+
+async def batch_counts(session: AsyncSession, batch: str) -> dict[str, int]:
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id))
+        .where(OutboxMessage.batch == batch)
+        .group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows}
 
 
 def _claimable(now: datetime) -> object:
@@ -111,6 +166,7 @@ async def claim(
             OutboxMessage.text,
             OutboxMessage.markup,
             OutboxMessage.attempts,
+            OutboxMessage.photo,
         )
     )
     claimed = [Claimed(*row) for row in rows]

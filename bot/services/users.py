@@ -94,7 +94,7 @@ async def set_reachable(
     await session.commit()
 
 
-PREFERENCES = ("task_reminders", "weekly_digest")
+PREFERENCES = ("task_reminders", "weekly_digest", "announcements")
 
 
 async def set_preference(session: AsyncSession, user: User, name: str, wanted: bool) -> None:

@@ -1,0 +1,381 @@
+"""Announcements: /announce (or the panel) → text or a photo with a caption → audience
+(whole place, districts, volunteers or residents, interest groups, a language; the
+exact number is always shown) → optional translations → preview exactly as recipients
+will see it → Send now, or Schedule with day and hour buttons. /announcements lists the
+scheduled ones with a cancel button. Every button re-checks the place on the server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n, get_i18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.broadcasts import start_due
+from bot.clock import Clock
+from bot.db.models import Announcement, Place, User
+from bot.keyboards.builders import LANGUAGE_NAMES, cancel_button
+from bot.keyboards.callbacks import AnnCD
+from bot.keyboards.labels import long_date
+from bot.services import announcements as ann
+from bot.services.announcements import AnnouncementTooLong, Audience
+from bot.services.events import groups_of
+from bot.services.panel import managed_places
+from bot.services.places import get_place
+from bot.states import Announce
+from bot.views.events import when_text
+from bot.views.replies import Reply, reply_to_callback, reply_to_message
+from bot.views.texts import staff_only
+
+LANGUAGES = tuple(LANGUAGE_NAMES)
+HOURS = (8, 10, 12, 15, 18, 20)
+DAYS_AHEAD = 7
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cmd_announce, Command("announce"))
+    router.message.register(cmd_scheduled, Command("announcements"))
+    router.message.register(msg_content, Announce.text, F.text | F.photo)
+    router.message.register(msg_translation, Announce.translation, F.text)
+    router.callback_query.register(cb_step, AnnCD.filter())
+    return router
+
+
+async def cmd_announce(
+    message: Message, session: AsyncSession, user: User | None, is_admin: bool, state: FSMContext
+) -> None:
+    places = await managed_places(session, user, is_admin)
+    if user is None or not places:
+        await message.answer(staff_only())
+        return
+    place_id = user.place_id if user.place_id in places else places[0]
+    await state.clear()
+    await state.set_state(Announce.text)
+    await state.update_data(place_id=place_id)
+    await message.answer(
+        _(
+            "📣 Send the announcement: a text (bold, italics and links are kept) or a photo "
+            "with a caption. /cancel stops."
+        )
+    )
+
+
+async def msg_content(
+    message: Message,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    """Telegram's own formatting comes back as safe HTML (`html_text` escapes the rest)."""
+    place_id = int((await state.get_data())["place_id"])
+    if place_id not in await managed_places(session, user, is_admin):
+        await state.clear()
+        await message.answer(staff_only())
+        return
+    photo = message.photo[-1].file_id if message.photo else None
+    text = message.html_text if (message.text or message.caption) else ""
+    if not text.strip():
+        await message.answer(_("Please add some text (for a photo: a caption)."))
+        return
+    try:
+        draft = await ann.create_draft(session, user, place_id, text, photo, clock())
+    except AnnouncementTooLong as error:
+        await message.answer(
+            _("That is too long for one message (at most {limit} characters).").format(
+                limit=error.limit
+            )
+        )
+        return
+    await state.clear()
+    await _show_audience(reply_to_message(message), session, draft)
+
+
+async def _audience_keyboard(
+    session: AsyncSession, draft: Announcement, place: Place
+) -> InlineKeyboardMarkup:
+    audience = Audience.from_json(draft.audience)
+    builder = InlineKeyboardBuilder()
+    aid = draft.id
+    whole = audience == Audience()
+    builder.button(
+        text=("✅ " if whole else "") + _("🏠 Whole place"),
+        callback_data=AnnCD(action="all", ann_id=aid),
+    )
+    for district in place.districts:
+        mark = "✅ " if district.id in audience.districts else "▫️ "
+        builder.button(
+            text=mark + district.name,
+            callback_data=AnnCD(action="district", ann_id=aid, value=district.id),
+        )
+    who = {
+        "all": _("👥 Volunteers and residents"),
+        "volunteers": _("🤝 Only volunteers"),
+        "residents": _("🙋 Only residents"),
+    }
+    builder.button(text=who[audience.who], callback_data=AnnCD(action="who", ann_id=aid))
+    for group in await groups_of(session, place.id):
+        mark = "✅ " if group.id in audience.groups else "▫️ "
+        builder.button(
+            text=mark + group.name, callback_data=AnnCD(action="group", ann_id=aid, value=group.id)
+        )
+    language = LANGUAGE_NAMES[audience.language] if audience.language else _("🌐 All languages")
+    builder.button(text=language, callback_data=AnnCD(action="language", ann_id=aid))
+    builder.button(
+        text=_("🌍 Add a translation"), callback_data=AnnCD(action="translate", ann_id=aid)
+    )
+    builder.button(text=_("👀 Preview"), callback_data=AnnCD(action="preview", ann_id=aid))
+    builder.button(text=_("✖️ Cancel"), callback_data=AnnCD(action="cancel", ann_id=aid))
+    return builder.adjust(1).as_markup()
+
+
+async def _show_audience(reply: Reply, session: AsyncSession, draft: Announcement) -> None:
+    place = await get_place(session, draft.place_id)
+    if place is None:
+        return
+    count = await ann.count_audience(session, place.id, Audience.from_json(draft.audience))
+    await reply(
+        _("Who should get it? Combine the buttons. Recipients now: {count}").format(count=count),
+        await _audience_keyboard(session, draft, place),
+    )
+
+
+def _next_in(values: tuple[object, ...], current: object) -> object:
+    return values[(values.index(current) + 1) % len(values)]
+
+
+async def cb_step(
+    callback: CallbackQuery,
+    callback_data: AnnCD,
+    bot: Bot,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    places = await managed_places(session, user, is_admin)
+    if callback_data.action == "unschedule":
+        cancelled = await ann.cancel(session, callback_data.ann_id, places)
+        await callback.answer(
+            _("The announcement is cancelled; nobody will get it.") if cancelled else staff_only(),
+            show_alert=True,
+        )
+        return
+    draft = await ann.editable(session, callback_data.ann_id, places)
+    if draft is None:
+        known = await session.get(Announcement, callback_data.ann_id)
+        mine = known is not None and known.place_id in places
+        await callback.answer(
+            _("This announcement can no longer be changed.") if mine else staff_only(),
+            show_alert=True,
+        )
+        return
+    await callback.answer()
+    audience = Audience.from_json(draft.audience)
+    action = callback_data.action
+    reply = reply_to_callback(callback)
+    if action in ("all", "district", "who", "group", "language"):
+        changed = _changed(audience, action, callback_data.value)
+        await ann.set_audience(session, draft, changed)
+        await _show_audience(reply, session, draft)
+    elif action == "translate":
+        await _ask_translation_language(reply, draft)
+    elif action == "lang":
+        await state.set_state(Announce.translation)
+        await state.update_data(ann_id=draft.id, language=LANGUAGES[callback_data.value])
+        await reply(
+            _("Send the text in {language}.").format(
+                language=LANGUAGE_NAMES[LANGUAGES[callback_data.value]]
+            ),
+            None,
+        )
+    elif action == "preview":
+        await _preview(callback, bot, session, draft)
+    elif action == "now":
+        await _launch(bot, i18n, session, draft, places, clock)
+    elif action == "schedule":
+        await reply(_("Which day?"), await _days(session, draft, clock()))
+    elif action == "day":
+        await state.update_data(day=callback_data.value)
+        await reply(_("At what time?"), _hours(draft.id))
+    elif action == "hour":
+        await _schedule(callback, session, draft, places, state, clock, callback_data.value)
+    elif action == "cancel":
+        await ann.cancel(session, draft.id, places)
+        await reply(_("Nothing was sent."), None)
+
+
+def _changed(audience: Audience, action: str, value: int) -> Audience:
+    if action == "all":
+        return Audience()
+    if action == "district":
+        return audience.toggled_district(value)
+    if action == "group":
+        return audience.toggled_group(value)
+    if action == "who":
+        return replace(audience, who=str(_next_in(ann.WHO, audience.who)))
+    language = _next_in((None, *LANGUAGES), audience.language)
+    return replace(audience, language=str(language) if language else None)
+
+
+async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:
+    builder = InlineKeyboardBuilder()
+    for index, code in enumerate(LANGUAGES):
+        if code != draft.language:
+            builder.button(
+                text=LANGUAGE_NAMES[code],
+                callback_data=AnnCD(action="lang", ann_id=draft.id, value=index),
+            )
+    await reply(_("Which language?"), builder.adjust(1).as_markup())
+
+
+async def msg_translation(
+    message: Message, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    draft = await ann.editable(
+        session, int(data["ann_id"]), await managed_places(session, user, is_admin)
+    )
+    await state.clear()
+    if draft is None:
+        await message.answer(_("This announcement can no longer be changed."))
+        return
+    try:
+        await ann.add_translation(session, draft, str(data["language"]), message.html_text)
+    except AnnouncementTooLong as error:
+        await message.answer(
+            _("That is too long for one message (at most {limit} characters).").format(
+                limit=error.limit
+            )
+        )
+        return
+    await message.answer(_("Translation saved."))
+    await _show_audience(reply_to_message(message), session, draft)
+
+
+async def _preview(
+    callback: CallbackQuery, bot: Bot, session: AsyncSession, draft: Announcement
+) -> None:
+    """The very message recipients get, then the count and the ways on."""
+    chat = callback.from_user.id
+    if draft.photo:
+        await bot.send_photo(chat, draft.photo, caption=draft.text)
+    else:
+        await bot.send_message(chat, draft.text)
+    count = await ann.count_audience(session, draft.place_id, Audience.from_json(draft.audience))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📨 Send now"), callback_data=AnnCD(action="now", ann_id=draft.id))
+    builder.button(text=_("🕒 Schedule"), callback_data=AnnCD(action="schedule", ann_id=draft.id))
+    builder.button(
+        text=_("👥 Change the audience"), callback_data=AnnCD(action="all", ann_id=draft.id)
+    )
+    builder.button(text=_("✖️ Cancel"), callback_data=AnnCD(action="cancel", ann_id=draft.id))
+    await bot.send_message(
+        chat,
+        ngettext(
+            "☝️ This is how it looks. It goes to {count} person.",
+            "☝️ This is how it looks. It goes to {count} people.",
+            count,
+        ).format(count=count),
+        reply_markup=builder.adjust(1).as_markup(),
+    )
+
+
+async def _launch(
+    bot: Bot,
+    i18n: I18n,
+    session: AsyncSession,
+    draft: Announcement,
+    places: list[int],
+    clock: Clock,
+) -> None:
+    if await ann.schedule(session, draft.id, places, clock()):
+        await start_due(bot, i18n, session, clock)
+
+
+async def _days(session: AsyncSession, draft: Announcement, now: datetime) -> InlineKeyboardMarkup:
+    place = await get_place(session, draft.place_id)
+    today = now.astimezone(ZoneInfo(place.timezone if place else "Europe/Warsaw")).date()
+    language = get_i18n().current_locale
+    builder = InlineKeyboardBuilder()
+    names = {0: _("Today"), 1: _("Tomorrow")}
+    for offset in range(DAYS_AHEAD):
+        builder.button(
+            text=names.get(offset) or long_date(today + timedelta(days=offset), language),
+            callback_data=AnnCD(action="day", ann_id=draft.id, value=offset),
+        )
+    cancel_button(builder)
+    return builder.adjust(2).as_markup()
+
+
+def _hours(ann_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for hour in HOURS:
+        builder.button(
+            text=f"{hour:02d}:00", callback_data=AnnCD(action="hour", ann_id=ann_id, value=hour)
+        )
+    return builder.adjust(3).as_markup()
+
+
+async def _schedule(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    draft: Announcement,
+    places: list[int],
+    state: FSMContext,
+    clock: Clock,
+    hour: int,
+) -> None:
+    place = await get_place(session, draft.place_id)
+    offset = int((await state.get_data()).get("day", -1))
+    if place is None or hour not in HOURS or not 0 <= offset < DAYS_AHEAD:
+        return
+    zone = ZoneInfo(place.timezone)
+    day = clock().astimezone(zone).date() + timedelta(days=offset)
+    send_at = datetime.combine(day, time(hour), tzinfo=zone)
+    if send_at <= clock():
+        await reply_to_callback(callback)(
+            _("That time has passed. Which day?"), await _days(session, draft, clock())
+        )
+        return
+    await state.clear()
+    await ann.schedule(session, draft.id, places, send_at)
+    await reply_to_callback(callback)(
+        _("🕒 Scheduled for {when}. /announcements lists and cancels scheduled ones.").format(
+            when=when_text(send_at, place.timezone)
+        ),
+        None,
+    )
+
+
+async def cmd_scheduled(
+    message: Message, session: AsyncSession, user: User | None, is_admin: bool
+) -> None:
+    places = await managed_places(session, user, is_admin)
+    if not places:
+        await message.answer(staff_only())
+        return
+    waiting = await ann.scheduled_at(session, places)
+    if not waiting:
+        await message.answer(_("No announcements are scheduled."))
+        return
+    for item in waiting:
+        place = await get_place(session, item.place_id)
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=_("🚫 Cancel it"), callback_data=AnnCD(action="unschedule", ann_id=item.id)
+        )
+        when = when_text(item.send_at, place.timezone if place else "Europe/Warsaw")
+        await message.answer(f"🕒 {when}\n\n{item.text}", reply_markup=builder.as_markup())

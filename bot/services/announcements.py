@@ -1,0 +1,314 @@
+"""Announcements from animators to a chosen audience at their place.
+
+The audience combines filters (districts, volunteers or residents, interest groups, a
+language); an empty filter means "everyone". Recipients are counted and chosen by the
+same query, so the number shown in the preview is the number sent to. People who turned
+announcements off, never consented or blocked the bot are neither counted nor sent to.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Announcement, GroupMember, User, VolunteerProfile
+from bot.services.errors import ServiceError
+from bot.services.outbox import Letter, batch_counts, enqueue_batch
+from bot.services.outbox import OutboxStatus as Sent
+
+TEXT_LIMIT = 3800
+CAPTION_LIMIT = 900
+WHO = ("all", "volunteers", "residents")
+
+
+class AnnouncementStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class AnnouncementTooLong(ServiceError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} characters")
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Audience:
+    districts: frozenset[int] = field(default_factory=frozenset)
+    groups: frozenset[int] = field(default_factory=frozenset)
+    who: str = "all"
+    language: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "districts": sorted(self.districts),
+                "groups": sorted(self.groups),
+                "who": self.who,
+                "language": self.language,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Audience:
+        data = json.loads(text)
+        return cls(
+            frozenset(data["districts"]), frozenset(data["groups"]), data["who"], data["language"]
+        )
+
+    def toggled_district(self, district_id: int) -> Audience:
+        return replace(self, districts=self.districts ^ {district_id})
+
+    def toggled_group(self, group_id: int) -> Audience:
+        return replace(self, groups=self.groups ^ {group_id})
+
+
+def _audience(place_id: int, audience: Audience) -> Select[tuple[User]]:
+    query = select(User).where(
+        User.place_id == place_id,
+        User.consent_at.is_not(None),
+        User.blocked_at.is_(None),
+        User.announcements.is_(True),
+    )
+    if audience.districts:
+        query = query.where(User.district_id.in_(audience.districts))
+    volunteering = exists().where(
+        VolunteerProfile.user_id == User.id, VolunteerProfile.completed_at.is_not(None)
+    )
+    if audience.who == "volunteers":
+        query = query.where(volunteering)
+    elif audience.who == "residents":
+        query = query.where(~volunteering)
+    if audience.groups:
+        query = query.where(
+            exists().where(
+                GroupMember.user_id == User.id, GroupMember.group_id.in_(audience.groups)
+            )
+        )
+    if audience.language is not None:
+        query = query.where(User.language == audience.language)
+    return query
+
+
+async def count_audience(session: AsyncSession, place_id: int, audience: Audience) -> int:
+    subquery = _audience(place_id, audience).subquery()
+    return await session.scalar(select(func.count()).select_from(subquery)) or 0
+
+
+def check_length(text: str, *, with_photo: bool) -> str:
+    limit = CAPTION_LIMIT if with_photo else TEXT_LIMIT
+    if len(text) > limit:
+        raise AnnouncementTooLong(limit)
+    return text
+
+
+async def create_draft(
+    session: AsyncSession,
+    author: User,
+    place_id: int,
+    text: str,
+    photo: str | None,
+    now: datetime,
+) -> Announcement:
+    announcement = Announcement(
+        place_id=place_id,
+        author_id=author.id,
+        author_chat_id=author.telegram_id,
+        text=check_length(text, with_photo=photo is not None),
+        language=author.language or "pl",
+        translations="{}",
+        photo=photo,
+        audience=Audience().to_json(),
+        status=AnnouncementStatus.DRAFT,
+        created_at=now,
+    )
+    session.add(announcement)
+    await session.commit()
+    return announcement
+
+
+async def editable(
+    session: AsyncSession, announcement_id: int, place_ids: list[int]
+) -> Announcement | None:
+    """A draft at one of `place_ids`, or None (someone else's place, or already sent)."""
+    announcement = await session.get(Announcement, announcement_id, populate_existing=True)
+    if (
+        announcement is None
+        or announcement.place_id not in place_ids
+        or announcement.status != AnnouncementStatus.DRAFT
+    ):
+        return None
+    return announcement
+
+
+async def set_audience(
+    session: AsyncSession, announcement: Announcement, audience: Audience
+) -> None:
+    announcement.audience = audience.to_json()
+    await session.commit()
+
+
+async def add_translation(
+    session: AsyncSession, announcement: Announcement, language: str, text: str
+) -> None:
+    translations = json.loads(announcement.translations)
+    translations[language] = check_length(text, with_photo=announcement.photo is not None)
+    announcement.translations = json.dumps(translations, ensure_ascii=False)
+    await session.commit()
+
+
+def text_for(announcement: Announcement, language: str | None) -> str:
+    """The recipient's translation if there is one, else the original."""
+    return json.loads(announcement.translations).get(language or "", announcement.text)
+
+
+async def schedule(
+    session: AsyncSession, announcement_id: int, place_ids: list[int], send_at: datetime
+) -> bool:
+    scheduled = await session.execute(
+        update(Announcement)
+        .where(
+            Announcement.id == announcement_id,
+            Announcement.place_id.in_(place_ids),
+            Announcement.status == AnnouncementStatus.DRAFT,
+        )
+        .values(status=AnnouncementStatus.SCHEDULED, send_at=send_at)
+    )
+    await session.commit()
+    return scheduled.rowcount == 1
+
+
+async def cancel(session: AsyncSession, announcement_id: int, place_ids: list[int]) -> bool:
+    cancelled = await session.execute(
+        update(Announcement)
+        .where(
+            Announcement.id == announcement_id,
+            Announcement.place_id.in_(place_ids),
+            Announcement.status.in_((AnnouncementStatus.DRAFT, AnnouncementStatus.SCHEDULED)),
+        )
+        .values(status=AnnouncementStatus.CANCELLED)
+    )
+    await session.commit()
+    return cancelled.rowcount == 1
+
+
+async def scheduled_at(session: AsyncSession, place_ids: list[int]) -> list[Announcement]:
+    result = await session.scalars(
+        select(Announcement)
+        .where(
+            Announcement.place_id.in_(place_ids),
+            Announcement.status == AnnouncementStatus.SCHEDULED,
+        )
+        .order_by(Announcement.send_at)
+    )
+    return list(result)
+
+
+def batch_of(announcement: Announcement) -> str:
+    return f"announcement:{announcement.id}"
+
+
+async def launch_due(session: AsyncSession, now: datetime) -> list[Announcement]:
+    """Start every scheduled announcement whose time has come. Each is claimed by one
+    conditional UPDATE (one process wins), then its letters are queued in the outbox
+    with a dedupe key per person, so a crash and a second start add nothing twice."""
+    due = list(
+        await session.scalars(
+            select(Announcement.id).where(
+                Announcement.status == AnnouncementStatus.SCHEDULED, Announcement.send_at <= now
+            )
+        )
+    )
+    started = []
+    for announcement_id in due:
+        claimed = await session.execute(
+            update(Announcement)
+            .where(
+                Announcement.id == announcement_id,
+                Announcement.status == AnnouncementStatus.SCHEDULED,
+            )
+            .values(status=AnnouncementStatus.SENDING, started_at=now)
+        )
+        await session.commit()
+        if claimed.rowcount == 1:
+            announcement = await session.get(Announcement, announcement_id, populate_existing=True)
+            if announcement is not None:
+                await _queue_letters(session, announcement, now)
+                started.append(announcement)
+    return started
+
+
+async def _queue_letters(session: AsyncSession, announcement: Announcement, now: datetime) -> None:
+    audience = Audience.from_json(announcement.audience)
+    people = await session.execute(
+        _audience(announcement.place_id, audience).with_only_columns(
+            User.id, User.telegram_id, User.language
+        )
+    )
+    letters = [
+        Letter(
+            chat_id=telegram_id,
+            text=text_for(announcement, language),
+            dedupe_key=f"{batch_of(announcement)}:{user_id}",
+        )
+        for user_id, telegram_id, language in people
+    ]
+    await enqueue_batch(
+        session,
+        letters,
+        kind="announcement",
+        batch=batch_of(announcement),
+        now=now,
+        photo=announcement.photo,
+    )
+    announcement.recipients = len(letters)
+    await session.commit()
+
+
+@dataclass(frozen=True)
+class Progress:
+    recipients: int
+    delivered: int
+    failed: int
+    blocked: int
+
+    @property
+    def done(self) -> int:
+        return self.delivered + self.failed + self.blocked
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.recipients
+
+
+async def progress_of(session: AsyncSession, announcement: Announcement) -> Progress:
+    counts = await batch_counts(session, batch_of(announcement))
+    return Progress(
+        recipients=announcement.recipients,
+        delivered=counts.get(Sent.SENT, 0),
+        failed=counts.get(Sent.FAILED, 0),
+        blocked=counts.get(Sent.BLOCKED, 0),
+    )
+
+
+async def sending(session: AsyncSession) -> list[Announcement]:
+    result = await session.scalars(
+        select(Announcement)
+        .where(Announcement.status == AnnouncementStatus.SENDING)
+        .execution_options(populate_existing=True)
+    )
+    return list(result)
+
+
+async def finish(session: AsyncSession, announcement: Announcement, now: datetime) -> None:
+    announcement.status = AnnouncementStatus.SENT
+    announcement.finished_at = now
+    await session.commit()
