@@ -50,6 +50,7 @@ ANIMATOR_COMMANDS = [
     ("announcements", __("Scheduled announcements")),
     ("managegroups", __("Edit interest groups")),
     ("stats", __("Statistics and CSV")),
+    ("poster", __("A poster with a QR code")),
     ("myplaces", __("Places you run")),
 ]
 ADMIN_COMMANDS = [

@@ -7,11 +7,14 @@ import csv
 import io
 from datetime import timedelta
 
+import zxingcpp
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, Membership, Offer, VolunteerProfile
+from bot.db.models import HelpRequest, Membership, Offer, Place, VolunteerProfile
 from bot.services.statuses import OfferStatus
+from tests.fakes.session import BOT_USERNAME
 from tests.harness import START, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place, onboard, stored
 from tests.test_help_flow import MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up
@@ -160,6 +163,11 @@ async def test_stats_and_csv_without_personal_data(harness: Harness, db: AsyncSe
     assert "This month (2026-11)" in text
     assert "Requests: 1\nMatched: 1\nDone: 1\nHours given: 2" in text
     assert "Median time to a match: 30 min" in text
+    assert "Volunteers who helped: 1\nNew volunteers: 1\nEvents: 0\nParticipants: 0" in text
+    chart = next(c for c in calls if type(c).__name__ == "SendPhoto")
+    with Image.open(io.BytesIO(chart.photo.data)) as image:
+        assert image.format == "PNG"
+        assert image.size == (800, 450)
     calls = await harness.press(EWA, "CSV")
     document = next(c for c in calls if type(c).__name__ == "SendDocument")
     rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))
@@ -173,8 +181,13 @@ async def test_stats_and_csv_without_personal_data(harness: Harness, db: AsyncSe
             "done",
             "median_minutes_to_match",
             "hours",
+            "active_volunteers",
+            "new_volunteers",
+            "events",
+            "participants",
         ],
-        ["MAL Żoliborz", "Marymont", "2026-11", "1", "1", "1", "30.0", "2"],
+        ["MAL Żoliborz", "", "2026-11", "0", "0", "0", "", "0", "0", "1", "0", "0"],
+        ["MAL Żoliborz", "Marymont", "2026-11", "1", "1", "1", "30.0", "2", "1", "0", "0", "0"],
     ]
     raw = document.document.data.decode("utf-8-sig")
     assert "Zofia" not in raw
@@ -191,3 +204,31 @@ async def test_stats_refused_to_residents(harness: Harness, db: AsyncSession) ->
     assert alerts(await harness.press_data(ZOFIA, "panel:csv")) == [
         "Sorry, this is only for the animators of that place."
     ]
+
+
+async def test_poster_is_a_png_whose_qr_opens_the_place(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    calls = await harness.send(EWA, "/poster")
+    assert "🇺🇦 Українська" in inline_labels(calls)
+    calls = await harness.press(EWA, "Polski")
+    document = next(c for c in calls if type(c).__name__ == "SendDocument")
+    assert document.document.filename == "poster-mal-zoliborz-pl.png"
+    with Image.open(io.BytesIO(document.document.data)) as image:
+        assert image.format == "PNG"
+        codes = zxingcpp.read_barcodes(image)
+    assert [code.text for code in codes] == [
+        f"https://t.me/{BOT_USERNAME}?start=place-mal-zoliborz"
+    ]
+
+
+async def test_poster_for_another_place_is_refused(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    other = await add_place(db, name="CAL Nadodrze", slug="cal", districts=())
+    await make_animator(db, harness, OLGA, other)
+    mine = await harness.press_data(OLGA, f"poster:{other}:en")
+    assert any(type(c).__name__ == "SendDocument" for c in mine)
+    foreign = await db.scalar(select(Place.id).where(Place.slug == "mal-zoliborz"))
+    calls = await harness.press_data(OLGA, f"poster:{foreign}:en")
+    assert alerts(calls) == ["Sorry, this is only for the animators of that place."]
+    assert not any(type(c).__name__ == "SendDocument" for c in calls)

@@ -14,6 +14,7 @@ from bot.handlers import (
     help_requests,
     onboarding,
     panel,
+    posters,
     preferences,
     privacy,
     profile,
@@ -42,5 +43,6 @@ def get_routers() -> list[Router]:
         animator.build_router(),
         panel.build_router(),
         announcements.build_router(),
+        posters.build_router(),
         fallback.build_router(),
     ]

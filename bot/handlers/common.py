@@ -89,6 +89,7 @@ async def cmd_help(
     ]
     if is_admin or (user is not None and await is_animator(session, user.id)):
         parts.append(_("/newevent – publish an event; /managegroups – edit interest groups"))
+        parts.append(_("/announce – send an announcement; /poster – a poster with a QR code"))
         parts.append(
             _(
                 "<b>For animators:</b>\n"

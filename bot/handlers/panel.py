@@ -22,6 +22,7 @@ from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
 from bot.services import panel, profiles, stats
+from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
 from bot.services.offers import MatchingOutcome
 from bot.services.places import get_place
@@ -78,6 +79,7 @@ async def cmd_panel(
         )
     )
     text += "\n" + _("/announce sends an announcement; /announcements lists scheduled ones.")
+    text += "\n" + _("/poster makes a printable poster with a QR code for your place.")
     await message.answer(text, reply_markup=builder.adjust(1).as_markup())
 
 
@@ -216,7 +218,8 @@ async def cmd_stats(
         await message.answer(staff_only())
         return
     month = stats.local_month(clock(), settings.timezone)
-    total = stats.month_totals(await stats.request_stats(session, places), month)
+    rows = await stats.stats_table(session, places)
+    total = stats.month_totals(rows, month)
     median = total.median_minutes
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -233,8 +236,27 @@ async def cmd_stats(
             done=total.done,
             hours=f"{total.hours:g}",
             median=_("{minutes} min").format(minutes=f"{median:g}") if median is not None else "—",
+        )
+        + "\n"
+        + _(
+            "Volunteers who helped: {active}\nNew volunteers: {new}\n"
+            "Events: {events}\nParticipants: {participants}"
+        ).format(
+            active=len(total.active),
+            new=total.new_volunteers,
+            events=total.events,
+            participants=total.participants,
         ),
         reply_markup=builder.as_markup(),
+    )
+    labels = ChartLabels(
+        title=_("The last months"),
+        requests=_("Requests"),
+        done=_("Done"),
+        participants=_("Event participants"),
+    )
+    await message.answer_photo(
+        BufferedInputFile(monthly_chart(rows, labels), filename="sasiad-chart.png")
     )
 
 
@@ -246,9 +268,12 @@ async def cb_csv(
         await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
-    rows = await stats.request_stats(session, places)
+    rows = await stats.stats_table(session, places)
     await callback.bot.send_document(
         callback.from_user.id,
         BufferedInputFile(stats.to_csv(rows), filename="sasiad-statistics.csv"),
-        caption=_("Requests per place, district and month. No personal data."),
+        caption=_(
+            "Requests, volunteers, hours and events per place, district and month. "
+            "No personal data."
+        ),
     )

@@ -193,3 +193,10 @@ class AnnCD(CallbackData, prefix="ann"):
     action: str
     ann_id: int
     value: int = 0
+
+
+class PosterCD(CallbackData, prefix="poster"):
+    """A place's poster; an empty language asks for one first."""
+
+    place_id: int
+    language: str = ""

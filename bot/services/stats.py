@@ -9,11 +9,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import District, HelpRequest, Place
-from bot.services.statuses import RequestStatus
+from bot.db.models import (
+    District,
+    Event,
+    HelpRequest,
+    Occurrence,
+    Place,
+    Signup,
+    User,
+    VolunteerProfile,
+)
+from bot.services.statuses import EventStatus, OccurrenceStatus, RequestStatus, SignupStatus
 
 FINISHED = (RequestStatus.DONE, RequestStatus.CLOSED)
 CSV_COLUMNS = (
@@ -25,6 +34,10 @@ CSV_COLUMNS = (
     "done",
     "median_minutes_to_match",
     "hours",
+    "active_volunteers",
+    "new_volunteers",
+    "events",
+    "participants",
 )
 
 
@@ -38,35 +51,92 @@ class Row:
     done: int = 0
     hours: float = 0.0
     minutes_to_match: list[float] = field(default_factory=list)
+    active: set[int] = field(default_factory=set)
+    new_volunteers: int = 0
+    events: int = 0
+    participants: int = 0
 
     @property
     def median_minutes(self) -> float | None:
         return round(statistics.median(self.minutes_to_match), 1) if self.minutes_to_match else None
 
 
-async def request_stats(session: AsyncSession, place_ids: list[int]) -> list[Row]:
-    """Requests per place, district and month (in the place's zone), oldest first."""
+Table = dict[tuple[str, str, str], Row]
+
+
+def _row(table: Table, place: str, district: str | None, month: str) -> Row:
+    key = (place, district or "", month)
+    return table.setdefault(key, Row(*key))
+
+
+async def stats_table(session: AsyncSession, place_ids: list[int]) -> list[Row]:
+    """Per place, district and month (in the place's zone), oldest first: requests,
+    volunteers (active: took a task that month; new: finished their profile), hours,
+    and events held with their participants (those have no district)."""
+    table: Table = {}
+    await _requests(session, place_ids, table)
+    await _new_volunteers(session, place_ids, table)
+    await _events(session, place_ids, table)
+    return [table[key] for key in sorted(table, key=lambda k: (k[2], k[0], k[1]))]
+
+
+async def _requests(session: AsyncSession, place_ids: list[int], table: Table) -> None:
     rows = await session.execute(
         select(HelpRequest, Place.name, Place.timezone, District.name)
         .join(Place, Place.id == HelpRequest.place_id)
         .outerjoin(District, District.id == HelpRequest.district_id)
         .where(HelpRequest.place_id.in_(place_ids))
     )
-    table: dict[tuple[str, str, str], Row] = {}
     for request, place, timezone, district in rows:
-        month = request.created_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")
-        key = (place, district or "", month)
-        row = table.setdefault(key, Row(*key))
+        row = _row(table, place, district, local_month(request.created_at, timezone))
         row.requests += 1
         if request.accepted_at is not None:
             row.matched += 1
             row.minutes_to_match.append(
                 (request.accepted_at - request.created_at).total_seconds() / 60
             )
+            if request.volunteer_id is not None:
+                _row(table, place, district, local_month(request.accepted_at, timezone)).active.add(
+                    request.volunteer_id
+                )
         if request.status in FINISHED:
             row.done += 1
             row.hours += request.hours or 0.0
-    return [table[key] for key in sorted(table, key=lambda k: (k[2], k[0], k[1]))]
+
+
+async def _new_volunteers(session: AsyncSession, place_ids: list[int], table: Table) -> None:
+    rows = await session.execute(
+        select(VolunteerProfile.completed_at, Place.name, Place.timezone, District.name)
+        .join(User, User.id == VolunteerProfile.user_id)
+        .join(Place, Place.id == User.place_id)
+        .outerjoin(District, District.id == User.district_id)
+        .where(User.place_id.in_(place_ids), VolunteerProfile.completed_at.is_not(None))
+    )
+    for completed_at, place, timezone, district in rows:
+        _row(table, place, district, local_month(completed_at, timezone)).new_volunteers += 1
+
+
+async def _events(session: AsyncSession, place_ids: list[int], table: Table) -> None:
+    confirmed = (
+        select(func.count(Signup.id))
+        .where(Signup.occurrence_id == Occurrence.id, Signup.status == SignupStatus.CONFIRMED)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(Occurrence.starts_at, Place.name, Place.timezone, confirmed)
+        .join(Event, Event.id == Occurrence.event_id)
+        .join(Place, Place.id == Event.place_id)
+        .where(
+            Event.place_id.in_(place_ids),
+            Event.status == EventStatus.PUBLISHED,
+            Occurrence.status == OccurrenceStatus.SCHEDULED,
+            Occurrence.starts_at.is_not(None),
+        )
+    )
+    for starts_at, place, timezone, people in rows:
+        row = _row(table, place, None, local_month(starts_at, timezone))
+        row.events += 1
+        row.participants += people
 
 
 def month_totals(rows: list[Row], month: str) -> Row:
@@ -78,6 +148,10 @@ def month_totals(rows: list[Row], month: str) -> Row:
             total.done += row.done
             total.hours += row.hours
             total.minutes_to_match += row.minutes_to_match
+            total.active |= row.active
+            total.new_volunteers += row.new_volunteers
+            total.events += row.events
+            total.participants += row.participants
     return total
 
 
@@ -101,6 +175,10 @@ def to_csv(rows: list[Row]) -> bytes:
                 row.done,
                 "" if row.median_minutes is None else row.median_minutes,
                 f"{row.hours:g}",
+                len(row.active),
+                row.new_volunteers,
+                row.events,
+                row.participants,
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

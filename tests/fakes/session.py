@@ -17,10 +17,11 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     SetMyCommands,
     TelegramMethod,
 )
-from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, PhotoSize, User
 
 from tests.fakes.telegram_rules import (
     CAPTION_LIMIT,
@@ -87,7 +88,7 @@ class RecordingSession(BaseSession):
     def _check(method: TelegramMethod[Any]) -> None:
         if isinstance(method, SendMessage | EditMessageText):
             check_html(method.text, MESSAGE_LIMIT)
-        if isinstance(method, SendDocument) and method.caption:
+        if isinstance(method, SendDocument | SendPhoto) and method.caption:
             check_html(method.caption, CAPTION_LIMIT)
         markup = getattr(method, "reply_markup", None)
         if markup is not None:
@@ -97,12 +98,21 @@ class RecordingSession(BaseSession):
         now = datetime.now(tz=UTC)
         if isinstance(method, GetMe):
             return User(id=bot.id, is_bot=True, first_name="Sąsiad", username=BOT_USERNAME)
-        if isinstance(method, SendMessage | SendDocument):
+        if isinstance(method, SendMessage | SendDocument | SendPhoto):
             message_id = next(self._message_ids)
-            document = None
+            document = photo = None
             if isinstance(method, SendDocument):
                 self.documents[message_id] = method.document.data  # type: ignore[union-attr]
                 document = Document(file_id=f"doc{message_id}", file_unique_id=f"u{message_id}")
+            if isinstance(method, SendPhoto):
+                photo = [
+                    PhotoSize(
+                        file_id=f"photo{message_id}",
+                        file_unique_id=f"p{message_id}",
+                        width=800,
+                        height=450,
+                    )
+                ]
             return Message(
                 message_id=message_id,
                 date=now,
@@ -110,6 +120,7 @@ class RecordingSession(BaseSession):
                 from_user=User(id=bot.id, is_bot=True, first_name="Sąsiad"),
                 text=getattr(method, "text", None),
                 document=document,
+                photo=photo,
                 reply_markup=_inline(getattr(method, "reply_markup", None)),
             )
         if isinstance(method, EditMessageText):
