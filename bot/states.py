@@ -116,3 +116,14 @@ class Announce(StatesGroup):
 
 
 CANCELLED_WHAT[Announce.__full_group_name__] = __("Nothing was sent.")
+
+
+class Rework(StatesGroup):
+    """An animator changing or closing a request nobody took."""
+
+    day = State()
+    part = State()
+    closing = State()
+
+
+CANCELLED_WHAT[Rework.__full_group_name__] = __("Nothing was changed; the request is still open.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import zxingcpp
 from PIL import Image
@@ -232,3 +232,67 @@ async def test_poster_for_another_place_is_refused(harness: Harness, db: AsyncSe
     calls = await harness.press_data(OLGA, f"poster:{foreign}:en")
     assert alerts(calls) == ["Sorry, this is only for the animators of that place."]
     assert not any(type(c).__name__ == "SendDocument" for c in calls)
+
+
+async def escalated_with_animator(harness: Harness, db: AsyncSession) -> int:
+    """Zofia's request, sent while nobody could take it: it waits in Ewa's panel."""
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    await sign_up(harness, ZOFIA, "I need help")
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.send(EWA, "/panel")
+    await harness.press(EWA, "Requests waiting for you")
+    return place_id
+
+
+async def test_escalated_request_gets_a_new_date_and_fresh_offers(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await escalated_with_animator(harness, db)
+    await english_volunteer(db, MAREK, place_id)
+    calls = await harness.press(EWA, "Change the date")
+    assert "Which new day" in joined(calls)
+    await harness.press(EWA, "Tomorrow")
+    calls = await harness.press(EWA, "Any time")
+    assert "Changed. I am asking the volunteers again (1 now)." in joined(calls)
+    to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
+    assert "An animator changed the date of your request" in to_zofia
+    assert "A neighbour needs help" in joined(
+        [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
+    )
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.day == date(2026, 11, 24)
+    assert request.escalated_at is None
+    assert "The task is yours" in joined(await harness.press(MAREK, "I will help"))
+
+
+async def test_escalated_request_closed_with_a_message(harness: Harness, db: AsyncSession) -> None:
+    await escalated_with_animator(harness, db)
+    calls = await harness.press(EWA, "Close with a message")
+    assert "Write a message for the resident" in joined(calls)
+    calls = await harness.send(EWA, "Please call us <b>at the centre</b> & we will arrange it.")
+    assert "Closed. The resident gets your message." in joined(calls)
+    to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
+    assert "An animator closed your request" in to_zofia
+    assert "Please call us &lt;b&gt;at the centre&lt;/b&gt; &amp; we will arrange it." in to_zofia
+    request = await db.scalar(select(HelpRequest))
+    await db.refresh(request)
+    assert request.status == "cancelled"
+    assert alerts(await harness.press(EWA, "Change the date")) == [
+        "This request is no longer open."
+    ]
+
+
+async def test_escalation_buttons_refuse_other_places(harness: Harness, db: AsyncSession) -> None:
+    await escalated_with_animator(harness, db)
+    other = await add_place(db, name="CAL Nadodrze", slug="cal", districts=())
+    await make_animator(db, harness, OLGA, other)
+    request_id = await db.scalar(select(HelpRequest.id))
+    refusal = ["Sorry, this is only for the animators of that place."]
+    assert alerts(await harness.press_data(OLGA, f"esc:close:{request_id}")) == refusal
+    assert alerts(await harness.press_data(OLGA, f"esc:date:{request_id}")) == refusal
+    calls = await harness.send(OLGA, "Closing it anyway")
+    assert not [c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id]
+    assert (await db.scalar(select(HelpRequest.status))) == "open"

@@ -4,8 +4,7 @@ summary → Submit. Then /requests to see and cancel them."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -15,7 +14,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver, tell_about_task
@@ -80,10 +79,6 @@ def build_router() -> Router:
         cb_cancel_request, consented, MyRequestCD.filter(F.action == "cancel")
     )
     return router
-
-
-def _local_today(clock: Clock, timezone: str) -> date:
-    return clock().astimezone(ZoneInfo(timezone)).date()
 
 
 async def cmd_new_request(message: Message, user: User, state: FSMContext) -> None:
@@ -178,7 +173,7 @@ async def msg_description(
     await state.update_data(description=text)
     await state.set_state(NewRequest.day)
     place = await get_place(session, user.place_id)
-    today = _local_today(clock, place.timezone if place else settings.timezone)
+    today = local_today(clock, place.timezone if place else settings.timezone)
     await message.answer(_("When?"), reply_markup=vkb.days(today))
 
 
@@ -266,7 +261,7 @@ async def _draft(
     data = await state.get_data()
     place_id = await _request_place(user, state)
     place = await get_place(session, place_id) if place_id else None
-    today = _local_today(clock, place.timezone if place else settings.timezone)
+    today = local_today(clock, place.timezone if place else settings.timezone)
     offset = data.get("offset", vkb.ANY)
     part = data.get("part", vkb.ANY)
     return RequestDraft(

@@ -200,3 +200,10 @@ class PosterCD(CallbackData, prefix="poster"):
 
     place_id: int
     language: str = ""
+
+
+class EscalationCD(CallbackData, prefix="esc"):
+    """An animator's action on a request nobody took: "date" or "close"."""
+
+    action: str
+    request_id: int

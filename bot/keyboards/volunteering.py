@@ -17,6 +17,7 @@ from bot.keyboards.callbacks import (
     CapCD,
     CategoryCD,
     DistrictCD,
+    EscalationCD,
     MyRequestCD,
     OfferCD,
     PartCD,
@@ -260,4 +261,12 @@ def candidates(request_id: int) -> InlineKeyboardMarkup:
     builder.button(
         text=_("👥 Who could help, and why"), callback_data=CandidatesCD(request_id=request_id)
     )
-    return builder.as_markup()
+    builder.button(
+        text=_("📅 Change the date"),
+        callback_data=EscalationCD(action="date", request_id=request_id),
+    )
+    builder.button(
+        text=_("✖️ Close with a message"),
+        callback_data=EscalationCD(action="close", request_id=request_id),
+    )
+    return builder.adjust(1).as_markup()

@@ -1,0 +1,187 @@
+"""Requests nobody took, from the animator's side: a new date with a fresh round of
+offers, or closing with a message to the resident. The request and the animator's place
+are checked again at every step, since buttons and conversations can be stale."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock, local_today
+from bot.config import Settings
+from bot.db.models import HelpRequest, User
+from bot.delivery import deliver, tell_about_task
+from bot.keyboards import volunteering as vkb
+from bot.keyboards.callbacks import EscalationCD, PartCD, WhenCD
+from bot.services.escalations import close_request, open_request_at, reschedule
+from bot.services.panel import managed_places
+from bot.services.places import get_place
+from bot.services.talents import PARTS
+from bot.states import Rework
+from bot.views.texts import staff_only, typed_text
+
+CLOSING_LIMIT = 1000
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(cb_change_date, EscalationCD.filter(F.action == "date"))
+    router.callback_query.register(cb_close, EscalationCD.filter(F.action == "close"))
+    router.callback_query.register(cb_day, Rework.day, WhenCD.filter())
+    router.callback_query.register(cb_part, Rework.part, PartCD.filter())
+    router.message.register(msg_closing, Rework.closing, F.text)
+    return router
+
+
+async def _request(
+    session: AsyncSession, request_id: int, user: User | None, is_admin: bool
+) -> HelpRequest | None:
+    return await open_request_at(session, request_id, await managed_places(session, user, is_admin))
+
+
+async def _checked(
+    callback: CallbackQuery, session: AsyncSession, request_id: int, user: User | None, admin: bool
+) -> HelpRequest | None:
+    """The open request, or None after telling the animator why not."""
+    places = await managed_places(session, user, admin)
+    request = await open_request_at(session, request_id, places)
+    if request is None:
+        known = await session.get(HelpRequest, request_id)
+        ours = known is not None and known.place_id in places
+        await callback.answer(
+            _("This request is no longer open.") if ours else staff_only(), show_alert=True
+        )
+    return request
+
+
+async def cb_change_date(
+    callback: CallbackQuery,
+    callback_data: EscalationCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    request = await _checked(callback, session, callback_data.request_id, user, is_admin)
+    if request is None:
+        return
+    await callback.answer()
+    place = await get_place(session, request.place_id)
+    await state.set_state(Rework.day)
+    await state.update_data(request_id=request.id)
+    await callback.bot.send_message(
+        callback.from_user.id,
+        _("Which new day should I ask the volunteers about?"),
+        reply_markup=vkb.days(local_today(clock, place.timezone)),
+    )
+
+
+async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMContext) -> None:
+    await callback.answer()
+    if not vkb.ANY <= callback_data.offset < vkb.DAYS_AHEAD:
+        return
+    await state.update_data(offset=callback_data.offset)
+    await state.set_state(Rework.part)
+    await callback.bot.send_message(
+        callback.from_user.id, _("What time of day?"), reply_markup=vkb.parts()
+    )
+
+
+async def cb_part(
+    callback: CallbackQuery,
+    callback_data: PartCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    if callback_data.part != vkb.ANY and callback_data.part not in PARTS:
+        await callback.answer()
+        return
+    data = await state.get_data()
+    await state.clear()
+    request = await _request(session, data.get("request_id", 0), user, is_admin)
+    if request is None:
+        await callback.answer(_("This request is no longer open."), show_alert=True)
+        return
+    await callback.answer()
+    place = await get_place(session, request.place_id)
+    offset = data.get("offset", vkb.ANY)
+    day = None if offset == vkb.ANY else local_today(clock, place.timezone) + timedelta(offset)
+    part = None if callback_data.part == vkb.ANY else callback_data.part
+    outcome = await reschedule(session, request, day, part, clock(), settings.matching())
+    await callback.bot.send_message(
+        callback.from_user.id,
+        _("📅 Changed. I am asking the volunteers again ({count} now).").format(
+            count=len(outcome.offers)
+        ),
+    )
+    resident = await session.get(User, request.requester_id) if request.requester_id else None
+    await tell_about_task(i18n, session, clock, resident, date_changed, request)
+    await deliver(i18n, session, clock, outcome, settings.default_language)
+
+
+def date_changed() -> str:
+    return _("📅 An animator changed the date of your request, to find a volunteer sooner:")
+
+
+async def cb_close(
+    callback: CallbackQuery,
+    callback_data: EscalationCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+) -> None:
+    request = await _checked(callback, session, callback_data.request_id, user, is_admin)
+    if request is None:
+        return
+    await callback.answer()
+    await state.set_state(Rework.closing)
+    await state.update_data(request_id=request.id)
+    await callback.bot.send_message(
+        callback.from_user.id,
+        _(
+            "Write a message for the resident: it is sent with the news that the request "
+            "is closed. /cancel keeps the request open."
+        ),
+    )
+
+
+async def msg_closing(
+    message: Message,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    state: FSMContext,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    text = await typed_text(message, CLOSING_LIMIT)
+    if text is None:
+        return
+    request_id = (await state.get_data()).get("request_id", 0)
+    await state.clear()
+    request = await _request(session, request_id, user, is_admin)
+    if request is None:
+        await message.answer(_("This request is no longer open."))
+        return
+    await close_request(session, request, clock())
+    await message.answer(_("✖️ Closed. The resident gets your message."))
+    resident = await session.get(User, request.requester_id) if request.requester_id else None
+
+    def closed() -> str:
+        return _("An animator closed your request. Their message:") + "\n\n" + escape(text)
+
+    await tell_about_task(i18n, session, clock, resident, closed, request)

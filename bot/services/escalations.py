@@ -1,0 +1,60 @@
+"""What an animator does with a request nobody took: give it a new date and ask the
+volunteers again, or close it. Only open requests of the animator's own places qualify;
+the caller passes the places it checked."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, Offer
+from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
+from bot.services.statuses import OfferStatus, RequestStatus
+from bot.services.talents import PARTS
+
+
+async def open_request_at(
+    session: AsyncSession, request_id: int, place_ids: list[int]
+) -> HelpRequest | None:
+    """The request if it is still looking for a volunteer and belongs to one of the places."""
+    request = await session.get(HelpRequest, request_id, populate_existing=True)
+    if request is None or request.place_id not in place_ids:
+        return None
+    return request if request.status == RequestStatus.OPEN else None
+
+
+async def _withdraw_offers(session: AsyncSession, request_id: int) -> None:
+    await session.execute(
+        update(Offer)
+        .where(Offer.request_id == request_id, Offer.status == OfferStatus.PENDING)
+        .values(status=OfferStatus.EXPIRED)
+    )
+
+
+async def close_request(session: AsyncSession, request: HelpRequest, now: datetime) -> None:
+    """Closed by staff: it counts as cancelled, not done, and unanswered offers lapse."""
+    await _withdraw_offers(session, request.id)
+    request.status = RequestStatus.CANCELLED
+    request.closed_at = now
+    await session.commit()
+
+
+async def reschedule(
+    session: AsyncSession,
+    request: HelpRequest,
+    day: date | None,
+    part: int | None,
+    now: datetime,
+    config: MatchingConfig,
+) -> MatchingOutcome:
+    """A new date (or "flexible") and a fresh round of waves; offers for the old date lapse.
+    The waves skip volunteers asked before; the animator can still pick one of them from
+    the candidates, who are listed with everyone else."""
+    if part is not None and part not in PARTS:
+        raise ValueError("unknown part of day")
+    await _withdraw_offers(session, request.id)
+    request.day = day
+    request.part = part
+    return await restart_matching(session, request, now, config)
