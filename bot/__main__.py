@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from bot.clock import system_clock
 from bot.config import ConfigError, Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
+from bot.logs import configure_logging
 from bot.services.errors import ServiceError
 from bot.services.invites import INVITE_PREFIX, create_invite
 from bot.services.places import create_place, get_place_by_slug, list_places, parse_districts
@@ -27,7 +27,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="sasiad", description="Sąsiad: neighbourhood volunteering bot for Telegram."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (long polling; migrates the database first)")
+    run = commands.add_parser("run", help="run the bot (long polling; migrates the database first)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook instead (replicas; see docs/deploy.md)",
+    )
+    commands.add_parser("worker", help="run only the timers and the outbox (see docs/deploy.md)")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -116,11 +122,18 @@ async def _db_upgrade(settings: Settings) -> int:
 
 
 def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
-    if args.command == "run":
-        from bot.app import run_polling
+    if args.command == "run" and args.webhook:
+        from bot.webhook import run_webhook
 
         settings.require_token()
-        asyncio.run(run_polling(settings))
+        settings.require_webhook()
+        asyncio.run(run_webhook(settings))
+        return 0
+    if args.command in ("run", "worker"):
+        from bot.app import run_polling, run_worker
+
+        settings.require_token()
+        asyncio.run(run_polling(settings) if args.command == "run" else run_worker(settings))
         return 0
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
@@ -140,9 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         field = "SASIAD_" + str(first["loc"][0]).upper() if first["loc"] else "a SASIAD_ setting"
         print(f"{field} is not valid: {first['msg']}.", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    webhook = getattr(args, "webhook", False)
+    configure_logging(
+        settings.log_level,
+        json_lines=settings.log_format == "json" or (settings.log_format is None and webhook),
     )
     try:
         return _dispatch(settings, args)

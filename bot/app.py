@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
@@ -18,7 +21,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.commands import publish_chat_commands, publish_default_commands
@@ -28,7 +31,9 @@ from bot.db.migrations import upgrade
 from bot.handlers import get_routers
 from bot.i18n import build_i18n
 from bot.jobs import build_scheduler
+from bot.logs import UpdateContext
 from bot.middlewares.database import DbSessionMiddleware
+from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -75,8 +80,10 @@ def build_dispatcher(
     clock: Clock = system_clock,
     monotonic: Callable[[], float] = time.monotonic,
     storage: BaseStorage | None = None,
+    claims: UpdateClaims | None = None,
 ) -> Dispatcher:
-    """The whole bot minus the network: tests feed updates into what this returns."""
+    """The whole bot minus the network: tests feed updates into what this returns.
+    `claims` de-duplicates updates (webhook mode; polling never sees one twice)."""
     dp = Dispatcher(
         storage=storage or MemoryStorage(),
         settings=settings,
@@ -85,6 +92,9 @@ def build_dispatcher(
         i18n=i18n,
     )
     # Order matters: the locale comes from the stored user, who needs the session.
+    dp.update.outer_middleware(UpdateContext())
+    if claims is not None:
+        dp.update.outer_middleware(DedupeMiddleware(claims))
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
     dp.update.outer_middleware(UserMiddleware())
     dp.update.outer_middleware(UserLocaleMiddleware(i18n))
@@ -131,30 +141,79 @@ async def check_telegram(bot: Bot, settings: Settings) -> None:
         ) from exc
 
 
-async def run_polling(settings: Settings) -> None:
-    """The embedded default: one process, long polling, migrations applied first."""
+@dataclass(frozen=True)
+class Runtime:
+    bot: Bot
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    i18n: I18n
+
+
+@asynccontextmanager
+async def connected(settings: Settings) -> AsyncIterator[Runtime]:
+    """Telegram checked, the database migrated; both closed again on the way out."""
     bot = build_bot(settings)
     engine = make_engine(settings.database_url)
     try:
         await check_telegram(bot, settings)
         await upgrade(engine)
-        session_factory = make_session_factory(engine)
-        i18n = build_i18n(settings.default_language)
-        dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
-        await publish_all_commands(bot, i18n, settings, session_factory)
-        scheduler = build_scheduler(i18n, session_factory, system_clock, settings, bot)
-        scheduler.start()
-        stop_sending = asyncio.Event()
-        sender = asyncio.create_task(
-            build_sender(bot, session_factory, system_clock, settings).run(stop_sending)
+        yield Runtime(
+            bot, engine, make_session_factory(engine), build_i18n(settings.default_language)
         )
-        log.info("Sąsiad is running (long polling)")
-        try:
-            await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
-        finally:
-            scheduler.shutdown(wait=False)
-            stop_sending.set()
-            await sender
     finally:
         await bot.session.close()
         await engine.dispose()
+
+
+@asynccontextmanager
+async def background_work(runtime: Runtime, settings: Settings) -> AsyncIterator[None]:
+    """Timers and the outbox sender. Safe in several processes at once: timers take job
+    leases and the sender claims rows with SKIP LOCKED. On the way out the sender
+    finishes the batch in hand and gives the rest back."""
+    scheduler = build_scheduler(
+        runtime.i18n, runtime.session_factory, system_clock, settings, runtime.bot
+    )
+    scheduler.start()
+    stop_sending = asyncio.Event()
+    sender = asyncio.create_task(
+        build_sender(runtime.bot, runtime.session_factory, system_clock, settings).run(stop_sending)
+    )
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+        stop_sending.set()
+        await sender
+
+
+async def run_polling(settings: Settings) -> None:
+    """The embedded default: one process, long polling, migrations applied first."""
+    async with connected(settings) as runtime:
+        dp = build_dispatcher(
+            settings=settings, session_factory=runtime.session_factory, i18n=runtime.i18n
+        )
+        await publish_all_commands(runtime.bot, runtime.i18n, settings, runtime.session_factory)
+        async with background_work(runtime, settings):
+            log.info("Sąsiad is running (long polling)")
+            await dp.start_polling(runtime.bot, allowed_updates=dp.resolve_used_update_types())
+
+
+async def until_stopped() -> None:
+    """Wait for SIGTERM or SIGINT (what systemd and docker send)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+
+
+async def run_worker(settings: Settings) -> None:
+    """Only the timers and the outbox, for a layout where webhook replicas do no
+    background work (SASIAD_BACKGROUND=false)."""
+    async with connected(settings) as runtime, background_work(runtime, settings):
+        log.info("Sąsiad worker is running (timers and outbox)")
+        await until_stopped()

@@ -22,6 +22,8 @@ LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk")
 
 # BotFather tokens look like "123456789:AA...": a numeric bot id, a colon, a secret.
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+# Telegram's rule for secret_token is 1-256 of these; we ask for at least 16.
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 class ConfigError(Exception):
@@ -60,6 +62,16 @@ class Settings(BaseSettings):
     digest_day: str = "mon"
     digest_time: time = time(9)
     summary_time: time = time(8)
+    # Scale-out (docs/deploy.md): webhook replicas share PostgreSQL and Redis.
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    webhook_register: bool = True
+    redis_url: str | None = None
+    background: bool = True
+    log_format: Literal["text", "json"] | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -106,6 +118,21 @@ class Settings(BaseSettings):
             offsets=tuple(timedelta(hours=h) for h in self.reminder_hours_before),
             follow_up_after=timedelta(hours=self.follow_up_hours_after),
         )
+
+    def require_webhook(self) -> tuple[str, str]:
+        """The public webhook address and its secret, or one sentence on what to set."""
+        if not self.webhook_url:
+            raise ConfigError(
+                "Webhook mode needs SASIAD_WEBHOOK_URL: the public https address "
+                "Telegram should call, for example https://bot.example.org."
+            )
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not _SECRET_RE.match(secret):
+            raise ConfigError(
+                "Webhook mode needs SASIAD_WEBHOOK_SECRET: 16 to 256 characters of "
+                "letters, digits, _ and - (for example from: openssl rand -hex 32)."
+            )
+        return self.webhook_url.rstrip("/") + self.webhook_path, secret
 
     def require_token(self) -> str:
         """Return the bot token or explain, in one sentence, which variable to set."""

@@ -14,7 +14,11 @@ import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,12 +33,14 @@ from tests.fakes.session import RecordingSession
 from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person, instant_pacer
 
 PG_URL = os.environ.get("SASIAD_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("SASIAD_TEST_REDIS_URL")
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 ADMIN_ID = 900_001
 
 
 def pytest_report_header() -> str:
-    return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+    database = "PostgreSQL" if PG_URL else "SQLite"
+    return f"database: {database}; conversations: {'Redis' if REDIS_URL else 'memory'}"
 
 
 async def reset_postgres(url: str) -> None:
@@ -119,11 +125,25 @@ def i18n() -> I18n:
 
 
 @pytest.fixture
+async def storage() -> AsyncIterator[BaseStorage]:
+    """Conversations in memory, or in Redis when SASIAD_TEST_REDIS_URL is set (CI does it
+    on PostgreSQL), so that every flow is also proved to survive JSON storage."""
+    if REDIS_URL is None:
+        yield MemoryStorage()
+        return
+    redis = Redis.from_url(REDIS_URL)
+    await redis.flushdb()
+    yield RedisStorage(redis)
+    await redis.aclose()
+
+
+@pytest.fixture
 def harness(
     settings: Settings,
     session_factory: async_sessionmaker[AsyncSession],
     i18n: I18n,
     clock: FakeClock,
+    storage: BaseStorage,
     caplog: pytest.LogCaptureFixture,
 ) -> Iterator[Harness]:
     """Every test through it also fails if a handler crashed (the error handler logged it)."""
@@ -136,6 +156,7 @@ def harness(
         i18n=i18n,
         clock=clock,
         monotonic=monotonic,
+        storage=storage,
     )
     caplog.set_level(logging.INFO)
     sender = build_sender(bot, session_factory, clock, settings, instant_pacer())

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.bot_api import BOT_USER, Call, FakeBotApi
-from tests.fakes.process import start_bot
+from tests.fakes.process import start_bot, start_process
 
 PERSON = {"id": 31337, "is_bot": False, "first_name": "Jadwiga", "language_code": "pl"}
 
@@ -121,3 +121,25 @@ async def test_rejected_token_is_one_sentence(api: FakeBotApi, tmp_path: Path) -
     assert output.decode().strip().splitlines()[-1] == (
         "Telegram rejected SASIAD_BOT_TOKEN: check the token with @BotFather."
     )
+
+
+async def test_webhook_mode_without_a_secret_is_one_sentence(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    process = await start_process(
+        api,
+        f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+        tmp_path,
+        "run",
+        "--webhook",
+        webhook_url="https://bot.example.org",
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert (
+        output.decode()
+        .strip()
+        .splitlines()[-1]
+        .startswith("Webhook mode needs SASIAD_WEBHOOK_SECRET")
+    )
+    assert not api.calls, "nothing was started"

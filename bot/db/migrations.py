@@ -8,10 +8,12 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+LOCK_KEY = 0x5A51AD  # any constant shared by every process of this app
 
 
 def alembic_config() -> Config:
@@ -41,4 +43,7 @@ async def _run(engine: AsyncEngine, step: Callable[[Config], None]) -> None:
         step(config)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together: one migrates, the others wait and find it done.
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         await connection.run_sync(run_sync)

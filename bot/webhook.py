@@ -1,0 +1,136 @@
+"""`sasiad run --webhook`: an aiohttp server for Telegram's webhook, one of several
+replicas behind a load balancer. Conversations live in Redis (any replica can take the
+next step), updates are claimed in Redis (a redelivered one acts once), and everything
+else is in PostgreSQL. See docs/deploy.md."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import (
+    Runtime,
+    background_work,
+    build_dispatcher,
+    connected,
+    publish_all_commands,
+    until_stopped,
+)
+from bot.config import Settings
+from bot.middlewares.dedupe import MemoryClaims, RedisClaims, UpdateClaims
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_TIMEOUT = 2.0
+
+
+class GuardedRequestHandler(SimpleRequestHandler):
+    """A request without the right secret is refused with 403 before anything is read."""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), self.bot):
+            return web.Response(status=403, text="Forbidden")
+        return await super().handle(request)
+
+    __call__ = handle
+
+
+async def _probe(check: Awaitable[object]) -> str:
+    try:
+        await asyncio.wait_for(check, HEALTH_TIMEOUT)
+    except Exception:  # whatever went wrong, for a health check it is "not reachable"
+        return "unreachable"
+    return "ok"
+
+
+async def _select_one(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+def health_handler(
+    engine: AsyncEngine, redis: Redis | None
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def health(_: web.Request) -> web.Response:
+        report = {
+            "database": await _probe(_select_one(engine)),
+            "redis": await _probe(redis.ping()) if redis is not None else "not configured",
+        }
+        healthy = all(value != "unreachable" for value in report.values())
+        return web.json_response(report, status=200 if healthy else 503)
+
+    return health
+
+
+def build_web_app(
+    runtime: Runtime, dispatcher: Dispatcher, secret: str, path: str, redis: Redis | None
+) -> web.Application:
+    app = web.Application()
+    GuardedRequestHandler(
+        dispatcher=dispatcher, bot=runtime.bot, handle_in_background=False, secret_token=secret
+    ).register(app, path=path)
+    app.router.add_get("/healthz", health_handler(runtime.engine, redis))
+    return app
+
+
+def shared_state(redis: Redis | None, bot: Bot) -> tuple[BaseStorage, UpdateClaims]:
+    if redis is None:
+        log.warning("no SASIAD_REDIS_URL: conversations and update claims stay in this process")
+        return MemoryStorage(), MemoryClaims()
+    return RedisStorage(redis), RedisClaims(redis, bot.id)
+
+
+async def run_webhook(settings: Settings) -> None:
+    url, secret = settings.require_webhook()
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    try:
+        async with connected(settings) as runtime:
+            storage, claims = shared_state(redis, runtime.bot)
+            dispatcher = build_dispatcher(
+                settings=settings,
+                session_factory=runtime.session_factory,
+                i18n=runtime.i18n,
+                storage=storage,
+                claims=claims,
+            )
+            if settings.webhook_register:
+                await runtime.bot.set_webhook(
+                    url,
+                    secret_token=secret,
+                    allowed_updates=dispatcher.resolve_used_update_types(),
+                )
+            await publish_all_commands(runtime.bot, runtime.i18n, settings, runtime.session_factory)
+            app = build_web_app(runtime, dispatcher, secret, settings.webhook_path, redis)
+            runner = web.AppRunner(app, handle_signals=False)
+            await runner.setup()
+            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            log.info(
+                "Sąsiad is running (webhook on %s:%s%s)",
+                settings.webhook_host,
+                settings.webhook_port,
+                settings.webhook_path,
+            )
+            try:
+                if settings.background:
+                    async with background_work(runtime, settings):
+                        await until_stopped()
+                else:
+                    await until_stopped()
+            finally:
+                # Stops accepting, then lets requests in progress finish.
+                await runner.cleanup()
+                await storage.close()
+    finally:
+        if redis is not None:
+            await redis.aclose()
