@@ -1,0 +1,209 @@
+"""How many updates per second one process handles: the real Dispatcher with the real
+database against a bare aiogram echo bot fed the very same updates.
+
+    .venv/bin/python bench/updates.py                    # SQLite in a temporary file
+    .venv/bin/python bench/updates.py --postgres URL     # also PostgreSQL (WIPES that database)
+
+The mix, per round: a resident taps ❓ Help in the menu, looks at /requests and goes
+through the whole help-request flow (8 updates); a volunteer accepts the offer and opens
+/tasks. The Bot API is a fake session in the same process (no network), so the figures
+are the bot's own cost per update. Offers wait in the outbox; sending them is the outbox
+bench's business, not this one's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+from aiogram.methods import TelegramMethod
+from aiogram.types import CallbackQuery, Message, Update
+from sqlalchemy import select, text
+
+from bot.app import build_dispatcher
+from bot.config import Settings
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrations import upgrade
+from bot.db.models import Base, Offer
+from bot.i18n import build_i18n
+from bot.keyboards.callbacks import OfferCD
+from bot.services.profiles import WEEKLY_CAPS
+from bot.services.statuses import OfferStatus
+from tests.fakes.session import RecordingSession
+from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person
+from tests.helpers import add_place
+from tests.volunteers import resident, volunteer
+
+TOKEN = "123456789:AABenchTokenForTheFakeSession_abcdef"
+ROUNDS = 150
+RESIDENTS, VOLUNTEERS = 50, 30
+
+
+class TimedHarness(Harness):
+    """Records every update with the time the Dispatcher took for it."""
+
+    timings: list[float]
+    updates: list[Update]
+
+    async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        before = len(self.session.requests)
+        started = time.perf_counter()
+        await self.dp.feed_update(self.bot, update)
+        self.timings.append(time.perf_counter() - started)
+        self.updates.append(update)
+        return self.session.requests[before:]
+
+
+def _bot() -> tuple[Bot, RecordingSession]:
+    session = RecordingSession()
+    bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return bot, session
+
+
+async def _round(harness: TimedHarness, db: Any, asker: Person, helper: Person) -> None:
+    await harness.send(asker, "❓ Help")
+    await harness.send(asker, "/requests")
+    await harness.send(asker, "🙋 I need help")
+    await harness.press(asker, "Shopping")
+    await harness.send(asker, "Bread and milk from the shop, please")
+    await harness.press(asker, "Any day")
+    await harness.press(asker, "Any time")
+    await harness.press(asker, "Marymont")
+    await harness.press(asker, "Skip")
+    await harness.press(asker, "Send the request")
+    offers = await db.scalars(
+        select(Offer).where(Offer.status == OfferStatus.PENDING).order_by(Offer.id.desc())
+    )
+    offer = offers.first()
+    if offer is not None:
+        taker = Person(id=_telegram_of[offer.volunteer_id], first_name="V", language_code="en")
+        await harness.press_data(taker, OfferCD(action="accept", offer_id=offer.id).pack())
+        await harness.send(taker, "/tasks")
+    else:
+        await harness.send(helper, "/tasks")
+
+
+_telegram_of: dict[int, int] = {}
+
+
+async def measure_bot(url: str) -> tuple[list[float], list[Update]]:
+    engine = make_engine(url)
+    await upgrade(engine)
+    factory = make_session_factory(engine)
+    settings = Settings(
+        _env_file=None, bot_token=TOKEN, database_url=url, flood_max_updates=100_000
+    )
+    clock = FakeClock(START)
+    bot, session = _bot()
+    dp = build_dispatcher(
+        settings=settings,
+        session_factory=factory,
+        i18n=build_i18n("pl"),
+        clock=clock,
+        monotonic=FakeMonotonic(),
+    )
+    harness = TimedHarness(
+        dp=dp, bot=bot, session=session, clock=clock, monotonic=FakeMonotonic(), sender=None
+    )
+    harness.timings, harness.updates = [], []
+    async with factory() as db:
+        place_id = await add_place(db)
+        districts = await db.scalars(text("SELECT id FROM districts ORDER BY id"))
+        marymont = districts.first()
+        askers = []
+        for index in range(RESIDENTS):
+            person = Person(id=1_000 + index, first_name="R", language_code="en")
+            await resident(db, person.id, place_id, district=marymont, language="en")
+            askers.append(person)
+        helpers = []
+        for index in range(VOLUNTEERS):
+            person = Person(id=5_000 + index, first_name="V", language_code="en")
+            user = await volunteer(
+                db,
+                person.id,
+                place_id,
+                districts=(marymont,),
+                cap=max(WEEKLY_CAPS),
+                languages=("en",),
+            )
+            _telegram_of[user.id] = person.id
+            helpers.append(person)
+        for number in range(ROUNDS):
+            await _round(harness, db, askers[number % RESIDENTS], helpers[number % VOLUNTEERS])
+    await engine.dispose()
+    return harness.timings, harness.updates
+
+
+async def measure_echo(updates: list[Update]) -> list[float]:
+    router = Router()
+
+    @router.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    @router.callback_query()
+    async def ack(callback: CallbackQuery) -> None:
+        await callback.answer()
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    bot, _ = _bot()
+    timings = []
+    for update in updates:
+        started = time.perf_counter()
+        await dp.feed_update(bot, update)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def _row(name: str, timings: list[float]) -> tuple[str, float, float, float]:
+    ordered = sorted(timings)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return name, len(timings) / sum(timings), statistics.median(ordered) * 1000, p99 * 1000
+
+
+async def wipe_postgres(url: str) -> None:
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    await engine.dispose()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", help="also measure on this database (it is wiped)")
+    args = parser.parse_args()
+    targets = []
+    with tempfile.TemporaryDirectory() as folder:
+        targets.append(("SQLite", f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"))
+        if args.postgres:
+            await wipe_postgres(args.postgres)
+            targets.append(("PostgreSQL", args.postgres))
+        print("| database | handler | updates | updates/s | p50 ms | p99 ms |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        for name, url in targets:
+            _telegram_of.clear()
+            timings, updates = await measure_bot(url)
+            echo = await measure_echo(updates)
+            rows = [_row("Sąsiad", timings), _row("bare echo", echo)]
+            for handler, rate, p50, p99 in rows:
+                print(
+                    f"| {name} | {handler} | {len(updates)} | {rate:,.0f} | {p50:.2f} | {p99:.2f} |"
+                )
+            print(f"| {name} | ratio Sąsiad / echo | | {rows[0][1] / rows[1][1]:.2f} | | |")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
