@@ -32,11 +32,12 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy import select, text
 
+from bench.matching import reset_postgres
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
-from bot.db.models import Base, HelpRequest, Offer, User
+from bot.db.models import HelpRequest, Offer, User
 from bot.i18n import build_i18n
 from bot.keyboards.callbacks import OfferCD
 from bot.services.profiles import WEEKLY_CAPS
@@ -57,7 +58,6 @@ class TimedHarness(Harness):
 
     timings: list[float]
     updates: list[list[Update]]  # one list per concurrent lane, in order
-    lane: int = 0
 
     async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
         before = len(self.session.requests)
@@ -209,14 +209,6 @@ def _row(name: str, timings: list[float], wall: float) -> tuple[str, float, floa
     return name, len(timings) / wall, statistics.median(ordered) * 1000, p99 * 1000
 
 
-async def wipe_postgres(url: str) -> None:
-    engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
-        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    await engine.dispose()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="also measure on this database (it is wiped)")
@@ -231,7 +223,7 @@ async def main() -> None:
             for lanes in CONCURRENCY:
                 url = template.format(lanes)  # a fresh SQLite file per run
                 if name == "PostgreSQL":
-                    await wipe_postgres(url)
+                    await reset_postgres(url)
                 _telegram_of.clear()
                 timings, wall, updates = await measure_bot(url, lanes)
                 echo, echo_wall = await measure_echo(updates)

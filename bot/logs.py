@@ -70,6 +70,5 @@ def configure_logging(level: str, *, json_lines: bool) -> None:
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    if json_lines:
-        # Our line per update carries the same news plus the user id.
-        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # aiogram's own line per update says less than UpdateContext's; one line is enough.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)

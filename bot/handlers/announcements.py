@@ -22,18 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcasts import start_due
 from bot.clock import Clock
 from bot.db.models import Announcement, Place, User
+from bot.handlers.staff import main_place, staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES, cancel_button
 from bot.keyboards.callbacks import AnnCD
 from bot.keyboards.labels import long_date
 from bot.services import announcements as ann
-from bot.services.announcements import AnnouncementTooLong, Audience
+from bot.services.announcements import Audience
+from bot.services.errors import TooLong
 from bot.services.events import groups_of
 from bot.services.panel import managed_places
 from bot.services.places import get_place
 from bot.states import Announce
 from bot.views.events import when_text
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
-from bot.views.texts import staff_only
+from bot.views.texts import staff_only, too_long
 
 LANGUAGES = tuple(LANGUAGE_NAMES)
 HOURS = (8, 10, 12, 15, 18, 20)
@@ -53,11 +55,10 @@ def build_router() -> Router:
 async def cmd_announce(
     message: Message, session: AsyncSession, user: User | None, is_admin: bool, state: FSMContext
 ) -> None:
-    places = await managed_places(session, user, is_admin)
-    if user is None or not places:
+    place_id = await main_place(session, user, is_admin)
+    if user is None or place_id is None:
         await message.answer(staff_only())
         return
-    place_id = user.place_id if user.place_id in places else places[0]
     await state.clear()
     await state.set_state(Announce.text)
     await state.update_data(place_id=place_id)
@@ -90,12 +91,8 @@ async def msg_content(
         return
     try:
         draft = await ann.create_draft(session, user, place_id, text, photo, clock())
-    except AnnouncementTooLong as error:
-        await message.answer(
-            _("That is too long for one message (at most {limit} characters).").format(
-                limit=error.limit
-            )
-        )
+    except TooLong as error:
+        await message.answer(too_long(error.length, error.limit))
         return
     await state.clear()
     await _show_audience(reply_to_message(message), session, draft)
@@ -254,12 +251,8 @@ async def msg_translation(
         return
     try:
         await ann.add_translation(session, draft, str(data["language"]), message.html_text)
-    except AnnouncementTooLong as error:
-        await message.answer(
-            _("That is too long for one message (at most {limit} characters).").format(
-                limit=error.limit
-            )
-        )
+    except TooLong as error:
+        await message.answer(too_long(error.length, error.limit))
         return
     await message.answer(_("Translation saved."))
     await _show_audience(reply_to_message(message), session, draft)
@@ -363,9 +356,8 @@ async def _schedule(
 async def cmd_scheduled(
     message: Message, session: AsyncSession, user: User | None, is_admin: bool
 ) -> None:
-    places = await managed_places(session, user, is_admin)
+    places = await staff_places(message, session, user, is_admin)
     if not places:
-        await message.answer(staff_only())
         return
     waiting = await ann.scheduled_at(session, places)
     if not waiting:

@@ -24,6 +24,7 @@ from bot.services.escalations import close_request, open_request_at, reschedule
 from bot.services.panel import managed_places
 from bot.services.places import get_place
 from bot.services.talents import PARTS
+from bot.services.tasks import task_people
 from bot.states import Rework
 from bot.views.texts import staff_only, typed_text
 
@@ -32,8 +33,7 @@ CLOSING_LIMIT = 1000
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(cb_change_date, EscalationCD.filter(F.action == "date"))
-    router.callback_query.register(cb_close, EscalationCD.filter(F.action == "close"))
+    router.callback_query.register(cb_rework, EscalationCD.filter(F.action.in_({"date", "close"})))
     router.callback_query.register(cb_day, Rework.day, WhenCD.filter())
     router.callback_query.register(cb_part, Rework.part, PartCD.filter())
     router.message.register(msg_closing, Rework.closing, F.text)
@@ -61,7 +61,7 @@ async def _checked(
     return request
 
 
-async def cb_change_date(
+async def cb_rework(
     callback: CallbackQuery,
     callback_data: EscalationCD,
     session: AsyncSession,
@@ -70,18 +70,25 @@ async def cb_change_date(
     state: FSMContext,
     clock: Clock,
 ) -> None:
+    """Start either change: a new date (day, then part of day) or closing (a message)."""
     request = await _checked(callback, session, callback_data.request_id, user, is_admin)
     if request is None:
         return
     await callback.answer()
-    place = await get_place(session, request.place_id)
-    await state.set_state(Rework.day)
     await state.update_data(request_id=request.id)
-    await callback.bot.send_message(
-        callback.from_user.id,
-        _("Which new day should I ask the volunteers about?"),
-        reply_markup=vkb.days(local_today(clock, place.timezone)),
-    )
+    if callback_data.action == "date":
+        place = await get_place(session, request.place_id)
+        await state.set_state(Rework.day)
+        text = _("Which new day should I ask the volunteers about?")
+        markup = vkb.days(local_today(clock, place.timezone))
+    else:
+        await state.set_state(Rework.closing)
+        text = _(
+            "Write a message for the resident: it is sent with the news that the request "
+            "is closed. /cancel keeps the request open."
+        )
+        markup = None
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMContext) -> None:
@@ -127,36 +134,13 @@ async def cb_part(
             count=len(outcome.offers)
         ),
     )
-    resident = await session.get(User, request.requester_id) if request.requester_id else None
+    resident = (await task_people(session, request)).resident
     await tell_about_task(i18n, session, clock, resident, date_changed, request)
     await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 def date_changed() -> str:
     return _("📅 An animator changed the date of your request, to find a volunteer sooner:")
-
-
-async def cb_close(
-    callback: CallbackQuery,
-    callback_data: EscalationCD,
-    session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
-    state: FSMContext,
-) -> None:
-    request = await _checked(callback, session, callback_data.request_id, user, is_admin)
-    if request is None:
-        return
-    await callback.answer()
-    await state.set_state(Rework.closing)
-    await state.update_data(request_id=request.id)
-    await callback.bot.send_message(
-        callback.from_user.id,
-        _(
-            "Write a message for the resident: it is sent with the news that the request "
-            "is closed. /cancel keeps the request open."
-        ),
-    )
 
 
 async def msg_closing(
@@ -179,7 +163,7 @@ async def msg_closing(
         return
     await close_request(session, request, clock())
     await message.answer(_("✖️ Closed. The resident gets your message."))
-    resident = await session.get(User, request.requester_id) if request.requester_id else None
+    resident = (await task_people(session, request)).resident
 
     def closed() -> str:
         return _("An animator closed your request. Their message:") + "\n\n" + escape(text)

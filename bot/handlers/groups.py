@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import User
 from bot.filters import HasConsented
+from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import GroupCD
 from bot.services.events import groups_of
@@ -81,13 +82,6 @@ async def cb_toggle(
     await _show_mine(reply_to_callback(callback), session, user)
 
 
-async def _managed_place(session: AsyncSession, user: User, is_admin: bool) -> int | None:
-    places = await managed_places(session, user, is_admin)
-    if not places:
-        return None
-    return user.place_id if user.place_id in places else places[0]
-
-
 def _manage_keyboard(groups: list) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for group in groups:
@@ -110,7 +104,7 @@ async def _show_managed(reply: Reply, session: AsyncSession, place_id: int) -> N
 
 
 async def cmd_manage(message: Message, session: AsyncSession, user: User, is_admin: bool) -> None:
-    place_id = await _managed_place(session, user, is_admin)
+    place_id = await main_place(session, user, is_admin)
     if place_id is None:
         await message.answer(staff_only())
         return
@@ -120,7 +114,7 @@ async def cmd_manage(message: Message, session: AsyncSession, user: User, is_adm
 async def cb_add(
     callback: CallbackQuery, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
 ) -> None:
-    place_id = await _managed_place(session, user, is_admin)
+    place_id = await main_place(session, user, is_admin)
     if place_id is None:
         await callback.answer(staff_only(), show_alert=True)
         return
@@ -170,6 +164,6 @@ async def cb_remove(
         await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer(_("Removed."))
-    place_id = await _managed_place(session, user, is_admin)
+    place_id = await main_place(session, user, is_admin)
     if place_id is not None:
         await _show_managed(reply_to_callback(callback), session, place_id)

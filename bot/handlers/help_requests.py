@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver, tell_about_task
 from bot.filters import HasConsented
+from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD, RequestCD, WhenCD
@@ -100,11 +101,10 @@ async def cmd_intake(
 ) -> None:
     """An animator registers a request for someone without Telegram, at the place they run
     (their own place if they run it, else the first one)."""
-    places = await managed_places(session, user, is_admin)
-    if user is None or not user.has_consented or not places:
+    place_id = await main_place(session, user, is_admin)
+    if user is None or not user.has_consented or place_id is None:
         await message.answer(staff_only())
         return
-    place_id = user.place_id if user.place_id in places else places[0]
     await state.clear()
     await state.set_state(Intake.name)
     await state.update_data(behalf_place=place_id)

@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver, send_notice
 from bot.event_notices import stored_summary
+from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
@@ -46,9 +47,8 @@ def build_router() -> Router:
 async def cmd_panel(
     message: Message, session: AsyncSession, user: User | None, is_admin: bool, clock: Clock
 ) -> None:
-    places = await panel.managed_places(session, user, is_admin)
+    places = await staff_places(message, session, user, is_admin)
     if not places:
-        await message.answer(staff_only())
         return
     waiting = len(await panel.escalated_requests(session, places))
     to_verify = len(await panel.volunteers_to_verify(session, places))
@@ -97,9 +97,8 @@ async def cb_section(
     is_admin: bool,
     clock: Clock,
 ) -> None:
-    places = await panel.managed_places(session, user, is_admin)
+    places = await staff_places(callback, session, user, is_admin)
     if not places:
-        await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
     send = callback.message.answer
@@ -213,9 +212,8 @@ async def cmd_stats(
     settings: Settings,
 ) -> None:
     """This month at the places the animator runs, with the full table as CSV on request."""
-    places = await panel.managed_places(session, user, is_admin)
+    places = await staff_places(message, session, user, is_admin)
     if not places:
-        await message.answer(staff_only())
         return
     month = stats.local_month(clock(), settings.timezone)
     rows = await stats.stats_table(session, places)
@@ -263,9 +261,8 @@ async def cmd_stats(
 async def cb_csv(
     callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
 ) -> None:
-    places = await panel.managed_places(session, user, is_admin)
+    places = await staff_places(callback, session, user, is_admin)
     if not places:
-        await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
     rows = await stats.stats_table(session, places)

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.handlers.staff import staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import PosterCD
 from bot.services.panel import managed_places
@@ -43,9 +44,8 @@ def _languages(place_id: int) -> InlineKeyboardBuilder:
 async def cmd_poster(
     message: Message, session: AsyncSession, user: User | None, is_admin: bool
 ) -> None:
-    places = await managed_places(session, user, is_admin)
+    places = await staff_places(message, session, user, is_admin)
     if not places:
-        await message.answer(staff_only())
         return
     if len(places) == 1:
         await message.answer(

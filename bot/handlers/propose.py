@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.db.models import Place, User
 from bot.event_notices import announce_published, proposal_to_animators
 from bot.filters import HasConsented
+from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftCD, DraftGroupCD
@@ -103,11 +104,10 @@ async def cmd_new_event(
     message: Message, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
 ) -> None:
     """Animators publish directly, at their own place if they run it, else the first."""
-    places = await managed_places(session, user, is_admin)
-    if not places:
+    place_id = await main_place(session, user, is_admin)
+    if place_id is None:
         await message.answer(staff_only())
         return
-    place_id = user.place_id if user.place_id in places else places[0]
     await _start(message, state, place_id, publish=True)
 
 

@@ -70,7 +70,7 @@ class DedupeMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         if not isinstance(event, Update):
-            return None
+            return await handler(event, data)
         if not await self.claims.claim(event.update_id):
             log.info("update already claimed (a redelivery); skipped")
             return None

@@ -17,7 +17,7 @@ from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Announcement, GroupMember, User, VolunteerProfile
-from bot.services.errors import ServiceError
+from bot.services.errors import TooLong
 from bot.services.outbox import Letter, batch_counts, enqueue_batch
 from bot.services.outbox import OutboxStatus as Sent
 
@@ -32,12 +32,6 @@ class AnnouncementStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     CANCELLED = "cancelled"
-
-
-class AnnouncementTooLong(ServiceError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"at most {limit} characters")
-        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ async def count_audience(session: AsyncSession, place_id: int, audience: Audienc
 def check_length(text: str, *, with_photo: bool) -> str:
     limit = CAPTION_LIMIT if with_photo else TEXT_LIMIT
     if len(text) > limit:
-        raise AnnouncementTooLong(limit)
+        raise TooLong(limit=limit, length=len(text))
     return text
 
 
