@@ -34,6 +34,7 @@ from bot.jobs import build_scheduler
 from bot.logs import UpdateContext
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
+from bot.middlewares.inflight import InFlight
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -91,7 +92,10 @@ def build_dispatcher(
         clock=clock,
         i18n=i18n,
     )
+    in_flight = InFlight()
+    dp.shutdown.register(in_flight.wait_idle)
     # Order matters: the locale comes from the stored user, who needs the session.
+    dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(UpdateContext())
     if claims is not None:
         dp.update.outer_middleware(DedupeMiddleware(claims))

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from bot.db.sqlite_inline import WriteGate, inline_connector
+
+# How long a writer waits for another one before giving up with "database is locked".
+BUSY_TIMEOUT_SECONDS = 10
 
 
 def is_sqlite(url: str) -> bool:
@@ -22,16 +27,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
+
+
+def _sqlite_engine(url: str) -> AsyncEngine:
+    """aiosqlite's dialect over connections that run on the loop (bot.db.sqlite_inline)."""
+    parsed = make_url(url)
+    args, kwargs = parsed.get_dialect()().create_connect_args(parsed)
+    gate = WriteGate(timeout=BUSY_TIMEOUT_SECONDS)
+    engine = create_async_engine(
+        url, hide_parameters=True, async_creator=inline_connector(args, kwargs, gate)
+    )
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def make_engine(url: str) -> AsyncEngine:
     # Parameters can hold what people typed; errors and logs must not carry them.
-    engine = create_async_engine(url, pool_pre_ping=not is_sqlite(url), hide_parameters=True)
     if is_sqlite(url):
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
+        return _sqlite_engine(url)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

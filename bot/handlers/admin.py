@@ -6,7 +6,7 @@ from datetime import timedelta
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, or_f
+from aiogram.filters import Command, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.filters import IsAdmin
+from bot.filters import IsAdmin, Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import NewPlaceCD, PlaceCD, PlacePageCD, PlacePurpose
 from bot.services.errors import (
@@ -55,21 +55,29 @@ def build_router() -> Router:
     router = Router(name=__name__)
     admin = IsAdmin()
     router.message.register(cmd_addplace, Command("addplace"), admin)
-    router.message.register(msg_place_name, AddPlace.name, F.text, admin)
-    router.message.register(msg_place_slug, AddPlace.slug, F.text, admin)
+    router.message.register(msg_place_name, StateFilter(AddPlace.name), Rule(F.text), admin)
+    router.message.register(msg_place_slug, StateFilter(AddPlace.slug), Rule(F.text), admin)
     router.callback_query.register(
-        cb_use_slug, AddPlace.slug, NewPlaceCD.filter(F.action == USE_SLUG), admin
+        cb_use_slug, StateFilter(AddPlace.slug), NewPlaceCD.filter(F.action == USE_SLUG), admin
     )
-    router.message.register(msg_place_districts, AddPlace.districts, F.text, admin)
-    router.callback_query.register(
-        cb_no_districts, AddPlace.districts, NewPlaceCD.filter(F.action == NO_DISTRICTS), admin
-    )
-    router.message.register(msg_place_timezone, AddPlace.timezone, F.text, admin)
-    router.callback_query.register(
-        cb_default_timezone, AddPlace.timezone, NewPlaceCD.filter(F.action == DEFAULT_TZ), admin
+    router.message.register(
+        msg_place_districts, StateFilter(AddPlace.districts), Rule(F.text), admin
     )
     router.callback_query.register(
-        cb_save_place, AddPlace.confirm, NewPlaceCD.filter(F.action == SAVE), admin
+        cb_no_districts,
+        StateFilter(AddPlace.districts),
+        NewPlaceCD.filter(F.action == NO_DISTRICTS),
+        admin,
+    )
+    router.message.register(msg_place_timezone, StateFilter(AddPlace.timezone), Rule(F.text), admin)
+    router.callback_query.register(
+        cb_default_timezone,
+        StateFilter(AddPlace.timezone),
+        NewPlaceCD.filter(F.action == DEFAULT_TZ),
+        admin,
+    )
+    router.callback_query.register(
+        cb_save_place, StateFilter(AddPlace.confirm), NewPlaceCD.filter(F.action == SAVE), admin
     )
     router.message.register(cmd_places, Command("places"), admin)
     router.message.register(cmd_invite, Command("invite"), admin)

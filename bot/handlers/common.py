@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES
 from bot.db.models import User
-from bot.filters import HasConsented
+from bot.filters import HasConsented, Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import CancelCD, LanguageCD
 from bot.services.invites import is_animator
@@ -27,10 +27,10 @@ def build_router() -> Router:
     router.message.register(cmd_cancel, Command("cancel"))
     router.callback_query.register(cb_cancel, CancelCD.filter())
     router.message.register(cmd_help, Command("help"))
-    router.message.register(cmd_help, StateFilter(None), F.text == kb.MENU_HELP)
+    router.message.register(cmd_help, StateFilter(None), Rule(F.text == kb.MENU_HELP))
     router.message.register(cmd_language, Command("language"), HasConsented())
     router.message.register(
-        cmd_language, StateFilter(None), HasConsented(), F.text == kb.MENU_LANGUAGE
+        cmd_language, StateFilter(None), HasConsented(), Rule(F.text == kb.MENU_LANGUAGE)
     )
     router.callback_query.register(
         cb_language, StateFilter(None), HasConsented(), LanguageCD.filter()

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
+from bot.filters import Rule
 from bot.i18n import guess_language
 from bot.services.users import set_reachable
 
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.my_chat_member.register(on_bot_status_changed, F.chat.type == "private")
+    router.my_chat_member.register(on_bot_status_changed, Rule(F.chat.type == "private"))
     router.errors.register(on_forbidden, ExceptionTypeFilter(TelegramForbiddenError))
     router.errors.register(on_unexpected_error)
     return router

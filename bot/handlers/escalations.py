@@ -8,6 +8,7 @@ from datetime import timedelta
 from html import escape
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -18,6 +19,7 @@ from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver, tell_about_task
+from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import EscalationCD, PartCD, WhenCD
 from bot.services.escalations import close_request, open_request_at, reschedule
@@ -34,9 +36,9 @@ CLOSING_LIMIT = 1000
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(cb_rework, EscalationCD.filter(F.action.in_({"date", "close"})))
-    router.callback_query.register(cb_day, Rework.day, WhenCD.filter())
-    router.callback_query.register(cb_part, Rework.part, PartCD.filter())
-    router.message.register(msg_closing, Rework.closing, F.text)
+    router.callback_query.register(cb_day, StateFilter(Rework.day), WhenCD.filter())
+    router.callback_query.register(cb_part, StateFilter(Rework.part), PartCD.filter())
+    router.message.register(msg_closing, StateFilter(Rework.closing), Rule(F.text))
     return router
 
 

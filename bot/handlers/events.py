@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Occurrence, Place, User
 from bot.event_notices import cancellation, promotions
-from bot.filters import HasConsented
+from bot.filters import HasConsented, Rule
 from bot.keyboards import builders as kb
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import AttendCD, EventCD, EventsPageCD, RateCD
@@ -50,14 +50,16 @@ def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_events, Command("events"), consented)
-    router.message.register(cmd_events, StateFilter(None), consented, F.text == kb.MENU_EVENTS)
+    router.message.register(
+        cmd_events, StateFilter(None), consented, Rule(F.text == kb.MENU_EVENTS)
+    )
     router.message.register(cmd_my_events, Command("myevents"), consented)
     router.callback_query.register(cb_page, consented, EventsPageCD.filter())
     router.callback_query.register(cb_staff, consented, EventCD.filter(F.action.in_(STAFF_ACTIONS)))
     router.callback_query.register(cb_event, consented, EventCD.filter())
     router.callback_query.register(cb_attend, consented, AttendCD.filter())
     router.callback_query.register(cb_rate, consented, RateCD.filter())
-    router.message.register(msg_comment, Feedback.comment, F.text)
+    router.message.register(msg_comment, StateFilter(Feedback.comment), Rule(F.text))
     return router
 
 

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
+from bot.filters import Rule
 from bot.keyboards import builders as kb
 from bot.views.replies import drop_buttons
 
@@ -15,10 +16,10 @@ from bot.views.replies import drop_buttons
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(cb_stale)
-    router.message.register(msg_in_flow_not_text, ~StateFilter(None), ~F.text)
+    router.message.register(msg_in_flow_not_text, ~StateFilter(None), Rule(~F.text))
     router.message.register(msg_in_flow_unexpected, ~StateFilter(None))
-    router.message.register(msg_unknown_command, F.text.startswith("/"))
-    router.message.register(msg_not_text, ~F.text)
+    router.message.register(msg_unknown_command, Rule(F.text.startswith("/")))
+    router.message.register(msg_not_text, Rule(~F.text))
     router.message.register(msg_unknown_text)
     return router
 

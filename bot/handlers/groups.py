@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import User
-from bot.filters import HasConsented
+from bot.filters import HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import GroupCD
@@ -39,12 +39,14 @@ def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_groups, Command("groups"), consented)
-    router.message.register(cmd_groups, StateFilter(None), consented, F.text == kb.MENU_GROUPS)
+    router.message.register(
+        cmd_groups, StateFilter(None), consented, Rule(F.text == kb.MENU_GROUPS)
+    )
     router.callback_query.register(cb_toggle, consented, GroupCD.filter(F.action == "toggle"))
     router.message.register(cmd_manage, Command("managegroups"), consented)
     router.callback_query.register(cb_add, consented, GroupCD.filter(F.action == "add"))
     router.callback_query.register(cb_remove, consented, GroupCD.filter(F.action == "remove"))
-    router.message.register(msg_name, NewGroup.name, F.text)
+    router.message.register(msg_name, StateFilter(NewGroup.name), Rule(F.text))
     return router
 
 

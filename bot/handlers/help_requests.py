@@ -18,7 +18,7 @@ from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver, tell_about_task
-from bot.filters import HasConsented
+from bot.filters import HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards import volunteering as vkb
@@ -55,26 +55,30 @@ def build_router() -> Router:
     consented = HasConsented()
     router.message.register(cmd_new_request, Command("request"), consented)
     router.message.register(
-        cmd_new_request, StateFilter(None), consented, F.text == kb.MENU_NEED_HELP
-    )
-    router.callback_query.register(cb_category, NewRequest.category, CategoryCD.filter())
-    router.message.register(msg_description, NewRequest.description, F.text)
-    router.callback_query.register(cb_day, NewRequest.day, WhenCD.filter())
-    router.callback_query.register(cb_part, NewRequest.part, PartCD.filter())
-    router.callback_query.register(cb_district, NewRequest.district, DistrictCD.filter())
-    router.message.register(msg_address, NewRequest.address, F.text)
-    router.callback_query.register(
-        cb_no_address, NewRequest.address, RequestCD.filter(F.action == "noaddress")
+        cmd_new_request, StateFilter(None), consented, Rule(F.text == kb.MENU_NEED_HELP)
     )
     router.callback_query.register(
-        cb_edit, NewRequest.confirm, RequestCD.filter(F.action == "edit")
+        cb_category, StateFilter(NewRequest.category), CategoryCD.filter()
+    )
+    router.message.register(msg_description, StateFilter(NewRequest.description), Rule(F.text))
+    router.callback_query.register(cb_day, StateFilter(NewRequest.day), WhenCD.filter())
+    router.callback_query.register(cb_part, StateFilter(NewRequest.part), PartCD.filter())
+    router.callback_query.register(
+        cb_district, StateFilter(NewRequest.district), DistrictCD.filter()
+    )
+    router.message.register(msg_address, StateFilter(NewRequest.address), Rule(F.text))
+    router.callback_query.register(
+        cb_no_address, StateFilter(NewRequest.address), RequestCD.filter(F.action == "noaddress")
     )
     router.callback_query.register(
-        cb_submit, NewRequest.confirm, RequestCD.filter(F.action == "submit")
+        cb_edit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "edit")
+    )
+    router.callback_query.register(
+        cb_submit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "submit")
     )
     router.message.register(cmd_intake, Command("intake"))
-    router.message.register(msg_intake_name, Intake.name, F.text)
-    router.message.register(msg_intake_phone, Intake.phone, F.text)
+    router.message.register(msg_intake_name, StateFilter(Intake.name), Rule(F.text))
+    router.message.register(msg_intake_phone, StateFilter(Intake.phone), Rule(F.text))
     router.message.register(cmd_my_requests, Command("requests"), consented)
     router.callback_query.register(
         cb_cancel_request, consented, MyRequestCD.filter(F.action == "cancel")

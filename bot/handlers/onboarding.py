@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES, Settings
 from bot.db.models import Place, User
-from bot.filters import HasConsented
+from bot.filters import HasConsented, Rule
 from bot.handlers.profile import render_summary
 from bot.i18n import guess_language
 from bot.keyboards import builders as kb
@@ -112,9 +112,11 @@ def build_router() -> Router:
     home = PlacePurpose.HOME
     router.message.register(cmd_start, CommandStart())
     router.message.register(begin_onboarding, Command("language"), ~HasConsented())
-    router.callback_query.register(cb_onboarding_language, Onboarding.language, LanguageCD.filter())
-    router.callback_query.register(cb_consent, Onboarding.consent, ConsentCD.filter())
-    router.callback_query.register(cb_intent, Onboarding.intent, IntentCD.filter())
+    router.callback_query.register(
+        cb_onboarding_language, StateFilter(Onboarding.language), LanguageCD.filter()
+    )
+    router.callback_query.register(cb_consent, StateFilter(Onboarding.consent), ConsentCD.filter())
+    router.callback_query.register(cb_intent, StateFilter(Onboarding.intent), IntentCD.filter())
     router.callback_query.register(
         cb_place_page,
         StateFilter(Onboarding.place, ChangePlace.place),
@@ -131,7 +133,7 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_district, StateFilter(Onboarding.district, ChangePlace.district), DistrictCD.filter()
     )
-    router.message.register(msg_my_place, HasConsented(), F.text == kb.MENU_MY_PLACE)
+    router.message.register(msg_my_place, HasConsented(), Rule(F.text == kb.MENU_MY_PLACE))
     router.message.register(msg_expects_button, StateFilter(Onboarding, ChangePlace))
     return router
 

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.db.models import User
 from bot.delivery import deliver, tell_about_task
 from bot.event_notices import promotions
+from bot.filters import Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import ForgetCD
 from bot.services.places import get_place
@@ -30,10 +31,10 @@ from bot.views.texts import local_datetime, privacy_notice
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_privacy, Command("privacy"))
-    router.message.register(cmd_privacy, StateFilter(None), F.text == kb.MENU_PRIVACY)
+    router.message.register(cmd_privacy, StateFilter(None), Rule(F.text == kb.MENU_PRIVACY))
     router.message.register(cmd_export, Command("export"))
     router.message.register(cmd_forget, Command("forget"))
-    router.callback_query.register(cb_forget, Forget.confirm, ForgetCD.filter())
+    router.callback_query.register(cb_forget, StateFilter(Forget.confirm), ForgetCD.filter())
     return router
 
 

@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
 from bot.delivery import deliver
-from bot.filters import HasConsented
+from bot.filters import HasConsented, Rule
 from bot.keyboards import builders as kb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import CapCD, ProfileCD, ServeCD, SlotCD, SpokenCD, TalentCD
@@ -42,7 +42,9 @@ def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_profile, Command("profile"), consented)
-    router.message.register(cmd_profile, StateFilter(None), consented, F.text == kb.MENU_VOLUNTEER)
+    router.message.register(
+        cmd_profile, StateFilter(None), consented, Rule(F.text == kb.MENU_VOLUNTEER)
+    )
     router.message.register(cmd_pause, Command("pause"), consented)
     router.message.register(cmd_resume, Command("resume"), consented)
     router.callback_query.register(cb_section, consented, ProfileCD.filter())
@@ -51,7 +53,7 @@ def build_router() -> Router:
     router.callback_query.register(cb_serve, consented, ServeCD.filter())
     router.callback_query.register(cb_spoken, consented, SpokenCD.filter())
     router.callback_query.register(cb_cap, consented, CapCD.filter())
-    router.message.register(msg_other_talents, ProfileEdit.other_talents, F.text)
+    router.message.register(msg_other_talents, StateFilter(ProfileEdit.other_talents), Rule(F.text))
     return router
 
 

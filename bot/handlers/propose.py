@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Place, User
 from bot.event_notices import announce_published, proposal_to_animators
-from bot.filters import HasConsented
+from bot.filters import HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards import events as ekb
@@ -53,30 +53,42 @@ def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_propose, Command("propose"), consented)
-    router.message.register(cmd_propose, StateFilter(None), consented, F.text == kb.MENU_IDEA)
+    router.message.register(cmd_propose, StateFilter(None), consented, Rule(F.text == kb.MENU_IDEA))
     router.message.register(cmd_new_event, Command("newevent"), consented)
     router.message.register(cmd_my_ideas, Command("myideas"), consented)
-    router.message.register(msg_title, Propose.title, F.text)
-    router.message.register(msg_description, Propose.description, F.text)
-    router.message.register(msg_when, Propose.when, F.text)
-    router.callback_query.register(cb_to_be_agreed, Propose.when, DraftCD.filter(F.action == "tba"))
-    router.callback_query.register(cb_repeat, Propose.repeat, DraftCD.filter(F.action == "repeat"))
-    router.message.register(msg_where, Propose.where, F.text)
-    router.callback_query.register(cb_here, Propose.where, DraftCD.filter(F.action == "here"))
-    router.message.register(msg_capacity, Propose.capacity, F.text)
+    router.message.register(msg_title, StateFilter(Propose.title), Rule(F.text))
+    router.message.register(msg_description, StateFilter(Propose.description), Rule(F.text))
+    router.message.register(msg_when, StateFilter(Propose.when), Rule(F.text))
     router.callback_query.register(
-        cb_capacity, Propose.capacity, DraftCD.filter(F.action == "capacity")
+        cb_to_be_agreed, StateFilter(Propose.when), DraftCD.filter(F.action == "tba")
     )
-    router.message.register(msg_roles, Propose.roles, F.text)
     router.callback_query.register(
-        cb_no_roles, Propose.roles, DraftCD.filter(F.action == "noroles")
+        cb_repeat, StateFilter(Propose.repeat), DraftCD.filter(F.action == "repeat")
     )
-    router.callback_query.register(cb_toggle_group, Propose.groups, DraftGroupCD.filter())
+    router.message.register(msg_where, StateFilter(Propose.where), Rule(F.text))
     router.callback_query.register(
-        cb_groups_done, Propose.groups, DraftCD.filter(F.action == "groups")
+        cb_here, StateFilter(Propose.where), DraftCD.filter(F.action == "here")
     )
-    router.callback_query.register(cb_edit, Propose.confirm, DraftCD.filter(F.action == "edit"))
-    router.callback_query.register(cb_submit, Propose.confirm, DraftCD.filter(F.action == "submit"))
+    router.message.register(msg_capacity, StateFilter(Propose.capacity), Rule(F.text))
+    router.callback_query.register(
+        cb_capacity, StateFilter(Propose.capacity), DraftCD.filter(F.action == "capacity")
+    )
+    router.message.register(msg_roles, StateFilter(Propose.roles), Rule(F.text))
+    router.callback_query.register(
+        cb_no_roles, StateFilter(Propose.roles), DraftCD.filter(F.action == "noroles")
+    )
+    router.callback_query.register(
+        cb_toggle_group, StateFilter(Propose.groups), DraftGroupCD.filter()
+    )
+    router.callback_query.register(
+        cb_groups_done, StateFilter(Propose.groups), DraftCD.filter(F.action == "groups")
+    )
+    router.callback_query.register(
+        cb_edit, StateFilter(Propose.confirm), DraftCD.filter(F.action == "edit")
+    )
+    router.callback_query.register(
+        cb_submit, StateFilter(Propose.confirm), DraftCD.filter(F.action == "submit")
+    )
     return router
 
 

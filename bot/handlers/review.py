@@ -8,6 +8,7 @@ from datetime import datetime
 from html import escape
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -18,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Event, User
 from bot.event_notices import announce_published, decision_to_proposer, stored_summary
+from bot.filters import Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import EditFieldCD, ReviewCD
 from bot.services import events
@@ -47,8 +49,8 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(cb_review, ReviewCD.filter())
     router.callback_query.register(cb_edit_field, EditFieldCD.filter())
-    router.message.register(msg_value, Review.value, F.text)
-    router.message.register(msg_comment, Review.comment, F.text)
+    router.message.register(msg_value, StateFilter(Review.value), Rule(F.text))
+    router.message.register(msg_comment, StateFilter(Review.comment), Rule(F.text))
     return router
 
 

@@ -1,0 +1,46 @@
+"""aiogram runs any plain (non-async) filter or handler in a worker thread, one thread
+hop per check on every update that passes by. Bare `F` rules and bare `State`s are such
+callables; in bench/updates.py they made up nearly half of the time per update. Every
+filter here must be async (`Rule(F...)`, `StateFilter(...)`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aiogram import Dispatcher, Router
+from aiogram.dispatcher.event.handler import CallableObject
+from aiogram.utils.i18n import I18n
+
+from bot.app import build_dispatcher
+from bot.config import Settings
+from bot.db.engine import make_engine, make_session_factory
+
+
+def _routers(router: Router) -> Iterator[Router]:
+    yield router
+    for child in router.sub_routers:
+        yield from _routers(child)
+
+
+def _threaded(dp: Dispatcher) -> list[str]:
+    found = []
+    for router in _routers(dp):
+        for name, observer in router.observers.items():
+            # The observer's own filters (router.message.filter(...)) come first.
+            callables: list[tuple[str, CallableObject]] = [
+                (f"{router.name}.{name} filter", each) for each in observer._handler.filters or []
+            ]
+            for handler in getattr(observer, "handlers", []):
+                label = f"{router.name}.{name} {handler.callback.__name__}"
+                callables.append((label, handler))
+                callables += [(f"{label} filter", each) for each in handler.filters or []]
+            found += [f"{label}: {obj.callback!r}" for label, obj in callables if not obj.awaitable]
+    return found
+
+
+def test_no_filter_or_handler_runs_in_a_thread(settings: Settings, i18n: I18n) -> None:
+    engine = make_engine(settings.database_url)
+    dp = build_dispatcher(
+        settings=settings, session_factory=make_session_factory(engine), i18n=i18n
+    )
+    assert _threaded(dp) == []
