@@ -32,6 +32,7 @@ from bot.handlers import get_routers
 from bot.i18n import build_i18n
 from bot.jobs import build_scheduler
 from bot.logs import UpdateContext
+from bot.memory import settle_after_start
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
 from bot.middlewares.inflight import InFlight
@@ -161,9 +162,11 @@ async def connected(settings: Settings) -> AsyncIterator[Runtime]:
     try:
         await check_telegram(bot, settings)
         await upgrade(engine)
-        yield Runtime(
+        runtime = Runtime(
             bot, engine, make_session_factory(engine), build_i18n(settings.default_language)
         )
+        settle_after_start()
+        yield runtime
     finally:
         await bot.session.close()
         await engine.dispose()

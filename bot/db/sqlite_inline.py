@@ -36,6 +36,9 @@ class WriteGate:
         self._lock = asyncio.Lock()
 
     async def enter(self) -> None:
+        if not self._lock.locked():
+            await self._lock.acquire()  # free: no timer needed (the common case)
+            return
         try:
             await asyncio.wait_for(self._lock.acquire(), self.timeout)
         except TimeoutError as exc:

@@ -8,12 +8,12 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards.callbacks import CandidatesCD, OfferToCD
+from bot.keyboards.grid import InlineGrid
 from bot.services.invites import runs_place
 from bot.services.matching import rank_volunteers
 from bot.services.places import place_stats, places_run_by
@@ -96,7 +96,7 @@ async def cb_candidates(
                 reliability=f"{parts.reliability:g}",
             )
         )
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for candidate in ranked:
         builder.button(
             text=_("📨 Offer to {name}").format(name=candidate.first_name or "?"),

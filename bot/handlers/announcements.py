@@ -16,7 +16,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n, get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts import start_due
@@ -26,6 +25,7 @@ from bot.filters import Rule
 from bot.handlers.staff import main_place, staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES, cancel_button
 from bot.keyboards.callbacks import AnnCD
+from bot.keyboards.grid import InlineGrid
 from bot.keyboards.labels import long_date
 from bot.services import announcements as ann
 from bot.services.announcements import Audience
@@ -103,7 +103,7 @@ async def _audience_keyboard(
     session: AsyncSession, draft: Announcement, place: Place
 ) -> InlineKeyboardMarkup:
     audience = Audience.from_json(draft.audience)
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     aid = draft.id
     whole = audience == Audience()
     builder.button(
@@ -229,7 +229,7 @@ def _changed(audience: Audience, action: str, value: int) -> Audience:
 
 
 async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for index, code in enumerate(LANGUAGES):
         if code != draft.language:
             builder.button(
@@ -269,7 +269,7 @@ async def _preview(
     else:
         await bot.send_message(chat, draft.text)
     count = await ann.count_audience(session, draft.place_id, Audience.from_json(draft.audience))
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("📨 Send now"), callback_data=AnnCD(action="now", ann_id=draft.id))
     builder.button(text=_("🕒 Schedule"), callback_data=AnnCD(action="schedule", ann_id=draft.id))
     builder.button(
@@ -303,7 +303,7 @@ async def _days(session: AsyncSession, draft: Announcement, now: datetime) -> In
     place = await get_place(session, draft.place_id)
     today = now.astimezone(ZoneInfo(place.timezone if place else "Europe/Warsaw")).date()
     language = get_i18n().current_locale
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     names = {0: _("Today"), 1: _("Tomorrow")}
     for offset in range(DAYS_AHEAD):
         builder.button(
@@ -315,7 +315,7 @@ async def _days(session: AsyncSession, draft: Announcement, now: datetime) -> In
 
 
 def _hours(ann_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for hour in HOURS:
         builder.button(
             text=f"{hour:02d}:00", callback_data=AnnCD(action="hour", ann_id=ann_id, value=hour)
@@ -366,7 +366,7 @@ async def cmd_scheduled(
         return
     for item in waiting:
         place = await get_place(session, item.place_id)
-        builder = InlineKeyboardBuilder()
+        builder = InlineGrid()
         builder.button(
             text=_("🚫 Cancel it"), callback_data=AnnCD(action="unschedule", ann_id=item.id)
         )

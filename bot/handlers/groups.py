@@ -10,7 +10,6 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -19,6 +18,7 @@ from bot.filters import HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import GroupCD
+from bot.keyboards.grid import InlineGrid
 from bot.services.events import groups_of
 from bot.services.groups import (
     GROUP_NAME_LIMIT,
@@ -56,7 +56,7 @@ async def _show_mine(reply: Reply, session: AsyncSession, user: User) -> None:
         await reply(_("Your place has no interest groups yet. The animators can add them."), None)
         return
     mine = await my_group_ids(session, user.id)
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for group in groups:
         mark = "✅ " if group.id in mine else "▫️ "
         builder.button(
@@ -85,7 +85,7 @@ async def cb_toggle(
 
 
 def _manage_keyboard(groups: list) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for group in groups:
         builder.button(
             text=f"🗑 {group.name}", callback_data=GroupCD(action="remove", group_id=group.id)

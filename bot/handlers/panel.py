@@ -10,7 +10,6 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -22,6 +21,7 @@ from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
+from bot.keyboards.grid import InlineGrid
 from bot.services import panel, profiles, stats
 from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
@@ -54,7 +54,7 @@ async def cmd_panel(
     to_verify = len(await panel.volunteers_to_verify(session, places))
     no_shows = len(await panel.volunteers_with_no_show(session, places, clock()))
     ideas = len(await pending_proposals(session, places))
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("⚠️ Requests waiting for you: {count}").format(count=waiting),
         callback_data=PanelCD(section=WAITING),
@@ -84,7 +84,7 @@ async def cmd_panel(
 
 
 def _one_button(text: str, data: VetCD) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=text, callback_data=data)
     return builder.as_markup()
 
@@ -219,7 +219,7 @@ async def cmd_stats(
     rows = await stats.stats_table(session, places)
     total = stats.month_totals(rows, month)
     median = total.median_minutes
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("📄 Table for the municipality (CSV)"), callback_data=PanelCD(section=CSV)
     )

@@ -10,13 +10,13 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
 from bot.handlers.staff import staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import PosterCD
+from bot.keyboards.grid import InlineGrid
 from bot.services.panel import managed_places
 from bot.services.places import get_place
 from bot.services.posters import poster_png
@@ -34,8 +34,8 @@ def build_router() -> Router:
     return router
 
 
-def _languages(place_id: int) -> InlineKeyboardBuilder:
-    builder = InlineKeyboardBuilder()
+def _languages(place_id: int) -> InlineGrid:
+    builder = InlineGrid()
     for code, name in LANGUAGE_NAMES.items():
         builder.button(text=name, callback_data=PosterCD(place_id=place_id, language=code))
     return builder
@@ -53,7 +53,7 @@ async def cmd_poster(
             reply_markup=_languages(places[0]).adjust(1).as_markup(),
         )
         return
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for place_id in places[:MAX_PLACE_BUTTONS]:
         place = await get_place(session, place_id)
         if place is not None:

@@ -6,12 +6,12 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
 from bot.filters import HasConsented
 from bot.keyboards.callbacks import SettingCD
+from bot.keyboards.grid import InlineGrid
 from bot.services.users import set_preference
 from bot.views.replies import reply_to_callback
 
@@ -34,7 +34,7 @@ def _view(user: User) -> tuple[str, InlineKeyboardMarkup]:
     text += "\n" + _("📣 Announcements from your place: {state}").format(
         state=state(user.announcements)
     )
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("Turn reminders off") if user.task_reminders else _("Turn reminders on"),
         callback_data=SettingCD(name="task_reminders", on=not user.task_reminders),

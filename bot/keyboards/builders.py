@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.db.models import District, Place, User
 from bot.keyboards.callbacks import (
@@ -22,6 +23,7 @@ from bot.keyboards.callbacks import (
     PlacePageCD,
     PlacePurpose,
 )
+from bot.keyboards.grid import InlineGrid
 from bot.services.places import PlacePage
 from bot.services.users import Intent
 
@@ -41,6 +43,12 @@ NO_DISTRICT = 0
 
 
 def main_menu() -> ReplyKeyboardMarkup:
+    return _main_menu(get_i18n().current_locale)
+
+
+@cache
+def _main_menu(locale: str) -> ReplyKeyboardMarkup:
+    """Built once per language: it goes out with most replies and never changes."""
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=str(MENU_NEED_HELP)), KeyboardButton(text=str(MENU_VOLUNTEER))],
@@ -62,27 +70,27 @@ def menu_for(user: User | None) -> ReplyKeyboardMarkup | None:
     return main_menu() if user is not None and user.has_consented else None
 
 
-def cancel_button(builder: InlineKeyboardBuilder) -> None:
+def cancel_button(builder: InlineGrid) -> None:
     builder.button(text=_("✖️ Cancel"), callback_data=CancelCD())
 
 
 def languages(first: str) -> InlineKeyboardMarkup:
     """The guessed language first, so the likely choice is the top button."""
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for code in sorted(LANGUAGE_NAMES, key=lambda code: code != first):
         builder.button(text=LANGUAGE_NAMES[code], callback_data=LanguageCD(code=code))
     return builder.adjust(1).as_markup()
 
 
 def consent() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("✅ I agree"), callback_data=ConsentCD(agree=True))
     builder.button(text=_("No, thank you"), callback_data=ConsentCD(agree=False))
     return builder.adjust(1).as_markup()
 
 
 def intents() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("🙋 I need help"), callback_data=IntentCD(intent=Intent.NEED_HELP))
     builder.button(text=_("🤝 I want to help"), callback_data=IntentCD(intent=Intent.WANT_TO_HELP))
     builder.button(
@@ -92,7 +100,7 @@ def intents() -> InlineKeyboardMarkup:
 
 
 def places(page: PlacePage, purpose: PlacePurpose) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for place in page.places:
         builder.button(text=place.name, callback_data=PlaceCD(purpose=purpose, place_id=place.id))
     widths = [1] * len(page.places)
@@ -115,7 +123,7 @@ def places(page: PlacePage, purpose: PlacePurpose) -> InlineKeyboardMarkup:
 
 def single_place(place: Place) -> InlineKeyboardMarkup:
     """The place from a poster, plus a way to keep things as they are."""
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("✅ Yes, {place}").format(place=place.name),
         callback_data=PlaceCD(purpose=PlacePurpose.HOME, place_id=place.id),
@@ -125,7 +133,7 @@ def single_place(place: Place) -> InlineKeyboardMarkup:
 
 
 def districts(items: Sequence[District]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for district in items:
         builder.button(text=district.name, callback_data=DistrictCD(district_id=district.id))
     builder.button(text=_("I don't know / skip"), callback_data=DistrictCD(district_id=NO_DISTRICT))
@@ -133,7 +141,7 @@ def districts(items: Sequence[District]) -> InlineKeyboardMarkup:
 
 
 def change_place() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("Change place"), callback_data=PlacePageCD(purpose=PlacePurpose.HOME, page=0)
     )
@@ -141,7 +149,7 @@ def change_place() -> InlineKeyboardMarkup:
 
 
 def forget_confirm() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("🗑 Yes, delete my data"), callback_data=ForgetCD(confirm=True))
     builder.button(text=_("No, keep it"), callback_data=ForgetCD(confirm=False))
     return builder.adjust(1).as_markup()
@@ -149,7 +157,7 @@ def forget_confirm() -> InlineKeyboardMarkup:
 
 def new_place_step(*options: tuple[str, str]) -> InlineKeyboardMarkup:
     """Shortcut buttons for one step of adding a place, then Cancel."""
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for text, action in options:
         builder.button(text=text, callback_data=NewPlaceCD(action=action))
     cancel_button(builder)
@@ -157,7 +165,7 @@ def new_place_step(*options: tuple[str, str]) -> InlineKeyboardMarkup:
 
 
 def invite_for(place: Place) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("Invite an animator"),
         callback_data=PlaceCD(purpose=PlacePurpose.INVITE, place_id=place.id),

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.db.models import Event, InterestGroup, Occurrence, Signup
 from bot.keyboards.builders import cancel_button
@@ -21,6 +20,7 @@ from bot.keyboards.callbacks import (
     RateCD,
     ReviewCD,
 )
+from bot.keyboards.grid import InlineGrid
 from bot.services.agenda import AgendaPage
 from bot.services.event_followup import RATINGS
 from bot.services.signups import SeatView
@@ -33,7 +33,7 @@ NO_LIMIT = 0
 
 
 def _single(action: str, label: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=label, callback_data=DraftCD(action=action))
     cancel_button(builder)
     return builder.adjust(1).as_markup()
@@ -52,7 +52,7 @@ def no_helpers() -> InlineKeyboardMarkup:
 
 
 def repeats() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for weeks in REPEAT_CHOICES:
         builder.button(text=repeat_text(weeks), callback_data=DraftCD(action="repeat", value=weeks))
     cancel_button(builder)
@@ -60,7 +60,7 @@ def repeats() -> InlineKeyboardMarkup:
 
 
 def capacities() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for count in CAPACITY_CHOICES:
         builder.button(text=str(count), callback_data=DraftCD(action="capacity", value=count))
     builder.button(text=_("No limit"), callback_data=DraftCD(action="capacity", value=NO_LIMIT))
@@ -69,7 +69,7 @@ def capacities() -> InlineKeyboardMarkup:
 
 
 def draft_groups(groups: Sequence[InterestGroup], chosen: set[int]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for group in groups:
         mark = "✅ " if group.id in chosen else ""
         builder.button(text=f"{mark}{group.name}", callback_data=DraftGroupCD(group_id=group.id))
@@ -78,7 +78,7 @@ def draft_groups(groups: Sequence[InterestGroup], chosen: set[int]) -> InlineKey
 
 
 def draft_confirm() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("📨 Submit"), callback_data=DraftCD(action="submit"))
     builder.button(text=_("✏️ Edit"), callback_data=DraftCD(action="edit"))
     cancel_button(builder)
@@ -86,7 +86,7 @@ def draft_confirm() -> InlineKeyboardMarkup:
 
 
 def review(event_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("✅ Approve"), callback_data=ReviewCD(action="approve", event_id=event_id)
     )
@@ -103,14 +103,14 @@ def edit_fields(event_id: int) -> InlineKeyboardMarkup:
         "location": _("Where"),
         "capacity": _("Number of places"),
     }
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for name, label in labels.items():
         builder.button(text=label, callback_data=EditFieldCD(event_id=event_id, field=name))
     return builder.adjust(2).as_markup()
 
 
 def agenda(page: AgendaPage) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for number, item in enumerate(page.items, start=page.page * 5 + 1):
         builder.button(
             text=f"{number}. {item.event.title}",
@@ -130,7 +130,7 @@ def agenda(page: AgendaPage) -> InlineKeyboardMarkup:
 
 
 def open_buttons(items: Sequence[tuple[Occurrence, Event]]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for occurrence, event in items:
         builder.button(
             text=event.title, callback_data=EventCD(action="open", occurrence_id=occurrence.id)
@@ -157,7 +157,7 @@ def event_card(
     neighbours: tuple[int | None, int | None],
 ) -> InlineKeyboardMarkup:
     """What the viewer can do with this date; staff also get the animator's buttons."""
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     oid = occurrence.id
     live = occurrence.status == OccurrenceStatus.SCHEDULED and event.status == EventStatus.PUBLISHED
     if live and mine is None:
@@ -217,7 +217,7 @@ def event_card(
     return builder.adjust(1).as_markup()
 
 
-def _calendar_and_details(builder: InlineKeyboardBuilder, occurrence_id: int) -> None:
+def _calendar_and_details(builder: InlineGrid, occurrence_id: int) -> None:
     builder.button(
         text=_("📅 Add to my calendar"),
         callback_data=EventCD(action="ics", occurrence_id=occurrence_id),
@@ -230,13 +230,13 @@ def _calendar_and_details(builder: InlineKeyboardBuilder, occurrence_id: int) ->
 def calendar_only(occurrence_id: int) -> InlineKeyboardMarkup:
     """Under notices about a date: the calendar file (also for a cancelled date, so the
     phone's calendar can mark it cancelled) and the card."""
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     _calendar_and_details(builder, occurrence_id)
     return builder.adjust(1).as_markup()
 
 
 def invitation(occurrence_id: int, role_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("🙋 I will help"),
         callback_data=EventCD(action="join", occurrence_id=occurrence_id, role_id=role_id),
@@ -246,7 +246,7 @@ def invitation(occurrence_id: int, role_id: int) -> InlineKeyboardMarkup:
 
 
 def attendance(occurrence_id: int, people: Sequence[tuple[Signup, str]]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for signup, name in people:
         mark = {True: "✅", False: "❌", None: "▫️"}[signup.attended]
         builder.button(
@@ -261,7 +261,7 @@ def attendance(occurrence_id: int, people: Sequence[tuple[Signup, str]]) -> Inli
 
 
 def ratings(occurrence_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for rating in RATINGS:
         builder.button(
             text="⭐" * rating, callback_data=RateCD(occurrence_id=occurrence_id, rating=rating)
@@ -270,6 +270,6 @@ def ratings(occurrence_id: int) -> InlineKeyboardMarkup:
 
 
 def skip_comment() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("No comment"), callback_data=CancelCD())
     return builder.as_markup()

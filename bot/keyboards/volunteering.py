@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.db.models import District
 from bot.keyboards.builders import cancel_button
@@ -30,6 +29,7 @@ from bot.keyboards.callbacks import (
     TaskCD,
     WhenCD,
 )
+from bot.keyboards.grid import InlineGrid
 from bot.keyboards.labels import PART_LABELS, language_name, long_date, talent, weekday_short
 from bot.services.profiles import WEEKLY_CAPS, ProfileView
 from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
@@ -44,12 +44,12 @@ def _mark(selected: bool, text: str) -> str:
     return f"{CHECK}{text}" if selected else text
 
 
-def _done(builder: InlineKeyboardBuilder) -> None:
+def _done(builder: InlineGrid) -> None:
     builder.button(text=_("⬅️ Back to the profile"), callback_data=ProfileCD(section="summary"))
 
 
 def profile_menu(view: ProfileView) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("🧰 Talents"), callback_data=ProfileCD(section="talents"))
     builder.button(text=_("🗓 When I can help"), callback_data=ProfileCD(section="slots"))
     builder.button(text=_("📍 Districts"), callback_data=ProfileCD(section="districts"))
@@ -61,7 +61,7 @@ def profile_menu(view: ProfileView) -> InlineKeyboardMarkup:
 
 
 def talents(view: ProfileView) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for code in TALENTS:
         builder.button(
             text=_mark(code in view.talents, talent(code)), callback_data=TalentCD(code=code)
@@ -74,7 +74,7 @@ def talents(view: ProfileView) -> InlineKeyboardMarkup:
 def slots(view: ProfileView) -> InlineKeyboardMarkup:
     """A 7 × 3 grid: one row a day, morning / afternoon / evening."""
     language = get_i18n().current_locale
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for weekday in range(DAYS):
         for part in PARTS:
             code = slot(weekday, part)
@@ -85,7 +85,7 @@ def slots(view: ProfileView) -> InlineKeyboardMarkup:
 
 
 def serve_districts(view: ProfileView, districts: Iterable[District]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for district in districts:
         builder.button(
             text=_mark(district.id in view.district_ids, district.name),
@@ -97,7 +97,7 @@ def serve_districts(view: ProfileView, districts: Iterable[District]) -> InlineK
 
 def spoken(view: ProfileView) -> InlineKeyboardMarkup:
     language = get_i18n().current_locale
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for code in SPOKEN_LANGUAGES:
         builder.button(
             text=_mark(code in view.languages, language_name(code, language)),
@@ -108,7 +108,7 @@ def spoken(view: ProfileView) -> InlineKeyboardMarkup:
 
 
 def caps(view: ProfileView) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for cap in WEEKLY_CAPS:
         builder.button(
             text=_mark(cap == view.max_tasks_per_week, str(cap)), callback_data=CapCD(cap=cap)
@@ -118,7 +118,7 @@ def caps(view: ProfileView) -> InlineKeyboardMarkup:
 
 
 def categories() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for code in TALENTS:
         builder.button(text=talent(code), callback_data=CategoryCD(code=code))
     cancel_button(builder)
@@ -127,7 +127,7 @@ def categories() -> InlineKeyboardMarkup:
 
 def days(today: date) -> InlineKeyboardMarkup:
     language = get_i18n().current_locale
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("Today"), callback_data=WhenCD(offset=0))
     builder.button(text=_("Tomorrow"), callback_data=WhenCD(offset=1))
     for offset in range(2, DAYS_AHEAD):
@@ -141,7 +141,7 @@ def days(today: date) -> InlineKeyboardMarkup:
 
 
 def parts() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for part in PARTS:
         builder.button(text=str(PART_LABELS[part]), callback_data=PartCD(part=part))
     builder.button(text=_("Any time"), callback_data=PartCD(part=ANY))
@@ -150,7 +150,7 @@ def parts() -> InlineKeyboardMarkup:
 
 
 def request_districts(districts: Iterable[District], home: int | None) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for district in districts:
         label = f"📍 {district.name}" if district.id == home else district.name
         builder.button(text=label, callback_data=DistrictCD(district_id=district.id))
@@ -159,7 +159,7 @@ def request_districts(districts: Iterable[District], home: int | None) -> Inline
 
 
 def skip_address() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("Skip: the volunteer will ask"), callback_data=RequestCD(action="noaddress")
     )
@@ -168,7 +168,7 @@ def skip_address() -> InlineKeyboardMarkup:
 
 
 def request_summary() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("📨 Send the request"), callback_data=RequestCD(action="submit"))
     builder.button(text=_("✏️ Change it"), callback_data=RequestCD(action="edit"))
     cancel_button(builder)
@@ -178,7 +178,7 @@ def request_summary() -> InlineKeyboardMarkup:
 def my_request(request_id: int, cancellable: bool) -> InlineKeyboardMarkup | None:
     if not cancellable:
         return None
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("✖️ Cancel this request"),
         callback_data=MyRequestCD(action="cancel", request_id=request_id),
@@ -187,7 +187,7 @@ def my_request(request_id: int, cancellable: bool) -> InlineKeyboardMarkup | Non
 
 
 def offer(offer_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("✅ I will help"), callback_data=OfferCD(action="accept", offer_id=offer_id)
     )
@@ -197,20 +197,20 @@ def offer(offer_id: int) -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def _write(builder: InlineKeyboardBuilder, request_id: int) -> None:
+def _write(builder: InlineGrid, request_id: int) -> None:
     builder.button(
         text=_("✉️ Write a message"), callback_data=TaskCD(action="write", request_id=request_id)
     )
 
 
 def reply_to(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     _write(builder, request_id)
     return builder.as_markup()
 
 
 def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(text=_("✅ Done"), callback_data=TaskCD(action="done", request_id=request_id))
     _write(builder, request_id)
     builder.button(
@@ -225,7 +225,7 @@ def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
 
 
 def hours(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for value in HOURS_CHOICES:
         label = _("{hours} h").format(hours=f"{value:g}")
         builder.button(
@@ -236,7 +236,7 @@ def hours(request_id: int) -> InlineKeyboardMarkup:
 
 
 def resident_confirm(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("❤️ Yes, thank you!"), callback_data=TaskCD(action="confirm", request_id=request_id)
     )
@@ -247,7 +247,7 @@ def resident_confirm(request_id: int) -> InlineKeyboardMarkup:
 
 
 def ratings(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     for stars in RATINGS:
         builder.button(
             text="⭐" * stars,
@@ -257,7 +257,7 @@ def ratings(request_id: int) -> InlineKeyboardMarkup:
 
 
 def candidates(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+    builder = InlineGrid()
     builder.button(
         text=_("👥 Who could help, and why"), callback_data=CandidatesCD(request_id=request_id)
     )

