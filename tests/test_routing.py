@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.db.engine import make_engine, make_session_factory
 
 
 def _routers(router: Router) -> Iterator[Router]:
@@ -38,9 +38,8 @@ def _threaded(dp: Dispatcher) -> list[str]:
     return found
 
 
-def test_no_filter_or_handler_runs_in_a_thread(settings: Settings, i18n: I18n) -> None:
-    engine = make_engine(settings.database_url)
-    dp = build_dispatcher(
-        settings=settings, session_factory=make_session_factory(engine), i18n=i18n
-    )
+def test_no_filter_or_handler_runs_in_a_thread(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession], i18n: I18n
+) -> None:
+    dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
     assert _threaded(dp) == []

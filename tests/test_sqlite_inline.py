@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from bot.db.sqlite_inline import InlineConnection, WriteGate
 
 
 @pytest.fixture
-async def sqlite_engine(tmp_path: Path) -> AsyncEngine:
+async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'gate.db'}")
     async with engine.begin() as connection:
         await connection.execute(text("CREATE TABLE visits (name TEXT)"))

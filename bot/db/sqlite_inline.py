@@ -11,13 +11,16 @@ while the connection holding the lock waits for its turn. So writers in this pro
 queue on an asyncio lock (`WriteGate`) before SQLite sees their first write, and hold
 it until their transaction ends; SQLite's own busy timeout is then only ever met by
 another process (a CLI command next to the bot).
+
+Not offered: SQLAlchemy's AUTOCOMMIT isolation level and streaming results, which
+nothing here uses on SQLite.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 # Statements that cannot change the database; anything else may take the write lock.
@@ -67,10 +70,6 @@ class InlineConnection:
     @property
     def in_transaction(self) -> bool:
         return self._conn.in_transaction
-
-    @property
-    def isolation_level(self) -> str | None:
-        return self._conn.isolation_level
 
     async def run(self, sql: str, call: Callable[[], Any]) -> Any:
         """Run one statement, first taking the write gate if it may write."""
@@ -131,16 +130,6 @@ class InlineCursor:
 
     async def __aenter__(self) -> InlineCursor:
         return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    def __aiter__(self) -> AsyncIterator[Any]:
-        return self._rows()
-
-    async def _rows(self) -> AsyncIterator[Any]:
-        for row in self._cursor:
-            yield row
 
     @property
     def description(self) -> Any:
