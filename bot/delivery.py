@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
 from bot.services.offers import MatchingOutcome, Recipient
-from bot.services.outbox import enqueue
+from bot.services.outbox import Notice, enqueue, enqueue_all
 from bot.views.requests import summary
 
 
@@ -38,7 +38,7 @@ async def send_notice(
         text=text,
         kind=kind,
         now=clock(),
-        markup=markup.model_dump_json(exclude_none=True) if markup else None,
+        markup=_json(markup),
         due_at=not_before,
         dedupe_key=dedupe_key,
     )
@@ -81,6 +81,8 @@ async def deliver(
     outcome: MatchingOutcome,
     default_language: str = "pl",
 ) -> None:
+    """Queue a matching outcome (offers, escalations) in one transaction."""
+    notices: list[Notice] = []
     for sent in outcome.offers:
         request = await session.get(HelpRequest, sent.request_id)
         if request is None:
@@ -89,7 +91,7 @@ async def deliver(
             text = _("🙋 A neighbour needs help. Can you do it?") + "\n\n"
             text += await summary(session, request, address=False)
             markup = vkb.offer(sent.offer_id)
-        await send_notice(session, clock, sent.volunteer.telegram_id, text, markup, kind="offer")
+        notices.append(Notice(sent.volunteer.telegram_id, text, "offer", _json(markup)))
     for escalation in outcome.escalations:
         request = await session.get(HelpRequest, escalation.request_id)
         if request is None:
@@ -99,15 +101,20 @@ async def deliver(
                 text = _("⚠️ Nobody has taken this request yet. Please find someone:") + "\n\n"
                 text += await summary(session, request, address=False)
                 markup = vkb.candidates(request.id)
-            await send_notice(
-                session,
-                clock,
-                animator.telegram_id,
-                text,
-                markup,
-                kind="escalation",
-                not_before=escalation.not_before,
+            notices.append(
+                Notice(
+                    animator.telegram_id,
+                    text,
+                    "escalation",
+                    _json(markup),
+                    escalation.not_before,
+                )
             )
+    await enqueue_all(session, notices, now=clock())
+
+
+def _json(markup: InlineKeyboardMarkup | None) -> str | None:
+    return markup.model_dump_json(exclude_none=True) if markup else None
 
 
 def _language(recipient: Recipient, default: str) -> str:

@@ -26,7 +26,7 @@ from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD,
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
 from bot.services.offers import send_next_wave
 from bot.services.panel import managed_places
-from bot.services.places import get_place
+from bot.services.places import districts_of, timezone_of
 from bot.services.requests import (
     ADDRESS_LIMIT,
     DESCRIPTION_LIMIT,
@@ -176,8 +176,7 @@ async def msg_description(
         return
     await state.update_data(description=text)
     await state.set_state(NewRequest.day)
-    place = await get_place(session, user.place_id)
-    today = local_today(clock, place.timezone if place else settings.timezone)
+    today = local_today(clock, await timezone_of(session, user.place_id, settings.timezone))
     await message.answer(_("When?"), reply_markup=vkb.days(today))
 
 
@@ -202,12 +201,12 @@ async def cb_part(
         return
     await state.update_data(part=callback_data.part)
     place_id = await _request_place(user, state)
-    place = await get_place(session, place_id) if place_id else None
-    if place is not None and place.districts:
+    districts = await districts_of(session, place_id) if place_id else []
+    if districts:
         await state.set_state(NewRequest.district)
         await reply_to_callback(callback)(
             _("Where? (📍 marks your district)"),
-            vkb.request_districts(place.districts, user.district_id),
+            vkb.request_districts(districts, user.district_id),
         )
         return
     await state.update_data(district_id=None)
@@ -264,8 +263,7 @@ async def _draft(
 ) -> RequestDraft:
     data = await state.get_data()
     place_id = await _request_place(user, state)
-    place = await get_place(session, place_id) if place_id else None
-    today = local_today(clock, place.timezone if place else settings.timezone)
+    today = local_today(clock, await timezone_of(session, place_id, settings.timezone))
     offset = data.get("offset", vkb.ANY)
     part = data.get("part", vkb.ANY)
     return RequestDraft(

@@ -20,7 +20,7 @@ from bot.event_notices import promotions
 from bot.filters import Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import ForgetCD
-from bot.services.places import get_place
+from bot.services.places import timezone_of
 from bot.services.privacy import Forgotten, export_user_data, forget_user
 from bot.states import Forget
 from bot.views.replies import drop_buttons
@@ -43,8 +43,7 @@ async def cmd_privacy(
 ) -> None:
     text = privacy_notice()
     if user is not None and user.consent_at is not None:
-        place = await get_place(session, user.place_id) if user.place_id else None
-        timezone = place.timezone if place else settings.timezone
+        timezone = await timezone_of(session, user.place_id, settings.timezone)
         text += "\n\n" + _("You agreed to this on {date}.").format(
             date=local_datetime(user.consent_at, timezone, user.language or "pl")
         )

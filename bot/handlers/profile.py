@@ -25,7 +25,7 @@ from bot.keyboards.labels import language_name, long_date, talent
 from bot.services import profiles
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
 from bot.services.offers import reverse_match
-from bot.services.places import get_place
+from bot.services.places import get_place, timezone_of
 from bot.states import ProfileEdit
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import too_long
@@ -296,8 +296,7 @@ async def cmd_pause(
 ) -> None:
     """/pause stops offers until /resume; /pause 14 or /pause 24.12 until that day."""
     await profiles.ensure_profile(session, user, clock())
-    place = await get_place(session, user.place_id) if user.place_id else None
-    timezone = place.timezone if place else settings.timezone
+    timezone = await timezone_of(session, user.place_id, settings.timezone)
     until = profiles.pause_end(command.args or "", clock(), timezone)
     if until is not None:
         await profiles.pause(session, user.id, until)

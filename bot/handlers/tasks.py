@@ -22,7 +22,7 @@ from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferCD, TaskCD
 from bot.services import tasks
 from bot.services.offers import AcceptOutcome, accept_offer, decline_offer, reverse_match
-from bot.services.places import get_place
+from bot.services.places import timezone_of
 from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
 from bot.states import Relay
@@ -324,8 +324,7 @@ async def cmd_tasks(
     message: Message, session: AsyncSession, user: User, clock: Clock, settings: Settings
 ) -> None:
     mine = await tasks.tasks_of(session, user.id)
-    place = await get_place(session, user.place_id) if user.place_id else None
-    timezone = place.timezone if place else settings.timezone
+    timezone = await timezone_of(session, user.place_id, settings.timezone)
     hours = await tasks.hours_this_month(session, user.id, clock(), timezone)
     await message.answer(
         _("Hours given this month: {hours}").format(hours=f"{hours:g}")

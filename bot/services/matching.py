@@ -3,11 +3,13 @@ docs/matching.md; change both together."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, exists, func, or_, select
+from sqlalchemy import Float, Select, and_, bindparam, case, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -89,16 +91,20 @@ def tasks_since(volunteer_id: object, since: datetime) -> object:
     )
 
 
-async def rank_volunteers(
-    session: AsyncSession,
-    request: HelpRequest,
-    now: datetime,
-    *,
-    limit: int,
-    only_volunteer: int | None = None,
-    include_offered: bool = False,
-) -> list[Candidate]:
-    """The best volunteers for `request`, best first.
+@dataclass(frozen=True)
+class _Shape:
+    """What changes the ranking query's SQL; everything else is a bound value."""
+
+    by_district: bool
+    skip_offered: bool
+    skip_requester: bool
+    verified_only: bool
+    one_volunteer: bool
+
+
+@functools.cache
+def _ranking_query(shape: _Shape) -> Select[Any]:
+    """The ranking query for one shape, built once: building it took longer than running it.
 
     Hard filters and most of the score run in the database on indexed columns, so
     the cost follows the number of volunteers in the request's district, not the
@@ -106,39 +112,42 @@ async def rank_volunteers(
     """
     profile = VolunteerProfile
     volunteer = profile.user_id
-    slots = request_slots(request.day, request.part)
-    related_codes = RELATED.get(request.category, frozenset())
+    now = bindparam("now")
+    slots = bindparam("slots", expanding=True)
 
     has_talent = exists().where(
-        VolunteerTalent.user_id == volunteer, VolunteerTalent.code == request.category
+        VolunteerTalent.user_id == volunteer, VolunteerTalent.code == bindparam("category")
     )
     has_related = exists().where(
-        VolunteerTalent.user_id == volunteer, VolunteerTalent.code.in_(related_codes)
+        VolunteerTalent.user_id == volunteer,
+        VolunteerTalent.code.in_(bindparam("related", expanding=True)),
     )
     overlap = (
         select(func.count())
         .where(VolunteerSlot.user_id == volunteer, VolunteerSlot.slot.in_(slots))
         .scalar_subquery()
     )
-    recent = tasks_since(volunteer, now - FAIRNESS_WINDOW)
-    if request.district_id is not None:
+    recent = tasks_since(volunteer, bindparam("fairness_since"))
+    if shape.by_district:
         # Start from the district's volunteers (an index lookup), not from every profile.
         driving = (
             select()
             .select_from(VolunteerDistrict)
             .join(profile, profile.user_id == VolunteerDistrict.user_id)
         )
-        serves = VolunteerDistrict.district_id == request.district_id
-        lives_here = User.district_id == request.district_id
+        serves = VolunteerDistrict.district_id == bindparam("district_id")
+        lives_here = User.district_id == bindparam("district_id")
     else:
         driving = select().select_from(User).join(profile, profile.user_id == User.id)
-        serves = User.place_id == request.place_id
-        lives_here = User.place_id == request.place_id
+        serves = User.place_id == bindparam("place_id")
+        lives_here = User.place_id == bindparam("place_id")
     punished = and_(profile.no_show_until.is_not(None), profile.no_show_until > now)
 
     talent_col = case((has_talent, W_TALENT), else_=0.0)
     related_col = case((has_related, W_RELATED), else_=0.0)
-    availability_col = W_AVAILABILITY * cast(overlap, Float) / len(slots)
+    availability_col = (
+        W_AVAILABILITY * cast(overlap, Float) / bindparam("slot_count", type_=Float)
+    )
     district_col = case((lives_here, W_DISTRICT), else_=0.0)
     fairness_col = W_FAIRNESS / (1.0 + cast(recent, Float))
     reliability_col = case((punished, -NO_SHOW_PENALTY), else_=0.0)
@@ -154,21 +163,24 @@ async def rank_volunteers(
         User.blocked_at.is_(None),
         serves,
         exists().where(
-            VolunteerLanguage.user_id == volunteer, VolunteerLanguage.language == request.language
+            VolunteerLanguage.user_id == volunteer,
+            VolunteerLanguage.language == bindparam("language"),
         ),
         exists().where(VolunteerSlot.user_id == volunteer, VolunteerSlot.slot.in_(slots)),
-        tasks_since(volunteer, now - CAP_WINDOW) < profile.max_tasks_per_week,
+        tasks_since(volunteer, bindparam("cap_since")) < profile.max_tasks_per_week,
     ]
-    if not include_offered:
+    if shape.skip_offered:
         filters.append(
-            ~exists().where(Offer.request_id == request.id, Offer.volunteer_id == volunteer)
+            ~exists().where(
+                Offer.request_id == bindparam("request_id"), Offer.volunteer_id == volunteer
+            )
         )
-    if request.requester_id is not None:
-        filters.append(volunteer != request.requester_id)
-    if request.sensitive:
+    if shape.skip_requester:
+        filters.append(volunteer != bindparam("requester_id"))
+    if shape.verified_only:
         filters.append(profile.verified_at.is_not(None))
-    if only_volunteer is not None:
-        filters.append(volunteer == only_volunteer)
+    if shape.one_volunteer:
+        filters.append(volunteer == bindparam("only_volunteer"))
 
     total = score.label("score")
     query = driving.add_columns(
@@ -186,10 +198,46 @@ async def rank_volunteers(
         recent,
         total,
     )
-    if request.district_id is not None:
+    if shape.by_district:
         query = query.join(User, User.id == volunteer)
+    return query.where(*filters).order_by(total.desc(), volunteer).limit(SHORTLIST)
+
+
+async def rank_volunteers(
+    session: AsyncSession,
+    request: HelpRequest,
+    now: datetime,
+    *,
+    limit: int,
+    only_volunteer: int | None = None,
+    include_offered: bool = False,
+) -> list[Candidate]:
+    """The best volunteers for `request`, best first."""
+    shape = _Shape(
+        by_district=request.district_id is not None,
+        skip_offered=not include_offered and request.id is not None,
+        skip_requester=request.requester_id is not None,
+        verified_only=request.sensitive,
+        one_volunteer=only_volunteer is not None,
+    )
+    slots = request_slots(request.day, request.part)
     rows = await session.execute(
-        query.where(*filters).order_by(total.desc(), volunteer).limit(SHORTLIST)
+        _ranking_query(shape),
+        {
+            "now": now,
+            "slots": slots,
+            "slot_count": len(slots),
+            "category": request.category,
+            "related": sorted(RELATED.get(request.category, frozenset())),
+            "fairness_since": now - FAIRNESS_WINDOW,
+            "cap_since": now - CAP_WINDOW,
+            "district_id": request.district_id,
+            "place_id": request.place_id,
+            "language": request.language,
+            "request_id": request.id,
+            "requester_id": request.requester_id,
+            "only_volunteer": only_volunteer,
+        },
     )
     wanted = _stems(request.description)
     candidates = []

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
@@ -141,6 +141,18 @@ async def escalate(
     return MatchingOutcome(escalations=[Escalation(request.id, recipients, morning)])
 
 
+# Built once: whose offer it is, the volunteer's weekly cap and tasks so far, in one query.
+_ACCEPT_CHECK = (
+    select(
+        Offer.request_id,
+        VolunteerProfile.max_tasks_per_week,
+        tasks_since(Offer.volunteer_id, bindparam("since")),
+    )
+    .outerjoin(VolunteerProfile, VolunteerProfile.user_id == Offer.volunteer_id)
+    .where(Offer.id == bindparam("offer_id"), Offer.volunteer_id == bindparam("volunteer_id"))
+)
+
+
 async def accept_offer(
     session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
 ) -> tuple[AcceptOutcome, HelpRequest | None]:
@@ -150,36 +162,38 @@ async def accept_offer(
     A press on an offer that already expired still wins while the request is open:
     a neighbour who wants to help is never turned away on a technicality.
     """
-    offer = await session.get(Offer, offer_id)
-    if offer is None or offer.volunteer_id != volunteer_id:
-        return AcceptOutcome.NOT_YOURS, None
-    profile = await session.get(VolunteerProfile, volunteer_id)
-    cap = profile.max_tasks_per_week if profile else 0
-    this_week = await session.scalar(select(tasks_since(volunteer_id, now - CAP_WINDOW)))
-    if (this_week or 0) >= cap:
-        return AcceptOutcome.OVER_CAP, None
-    claimed = await session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == offer.request_id, HelpRequest.status == RequestStatus.OPEN)
-        .values(status=RequestStatus.MATCHED, volunteer_id=volunteer_id, accepted_at=now)
+    found = await session.execute(
+        _ACCEPT_CHECK,
+        {"offer_id": offer_id, "volunteer_id": volunteer_id, "since": now - CAP_WINDOW},
     )
-    if claimed.rowcount != 1:
+    row = found.first()
+    if row is None:
+        return AcceptOutcome.NOT_YOURS, None
+    request_id, cap, this_week = row
+    if (this_week or 0) >= (cap or 0):
+        return AcceptOutcome.OVER_CAP, None
+    claimed = await session.scalars(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.MATCHED, volunteer_id=volunteer_id, accepted_at=now)
+        .returning(HelpRequest),
+        execution_options={"populate_existing": True},
+    )
+    request = claimed.one_or_none()
+    if request is None:
         await session.commit()
         return AcceptOutcome.TOO_LATE, None
+    accepted = Offer.id == offer_id
     await session.execute(
         update(Offer)
-        .where(Offer.id == offer_id)
-        .values(status=OfferStatus.ACCEPTED, answered_at=now)
-    )
-    await session.execute(
-        update(Offer)
-        .where(Offer.request_id == offer.request_id, Offer.status == OfferStatus.PENDING)
-        .values(status=OfferStatus.TAKEN)
+        .where(Offer.request_id == request_id, or_(accepted, Offer.status == OfferStatus.PENDING))
+        .values(
+            status=case((accepted, OfferStatus.ACCEPTED), else_=OfferStatus.TAKEN),
+            answered_at=case((accepted, now), else_=Offer.answered_at),
+        )
     )
     await session.commit()
-    return AcceptOutcome.WON, await session.get(
-        HelpRequest, offer.request_id, populate_existing=True
-    )
+    return AcceptOutcome.WON, request
 
 
 async def decline_offer(

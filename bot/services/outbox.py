@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -72,6 +72,41 @@ async def enqueue(
         await session.rollback()
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for one chat, queued together with others by `enqueue_all`."""
+
+    chat_id: int
+    text: str
+    kind: str
+    markup: str | None = None
+    due_at: datetime | None = None
+
+
+async def enqueue_all(session: AsyncSession, notices: list[Notice], *, now: datetime) -> None:
+    """Queue several messages in one statement and one commit: a wave's offers or an
+    escalation's notices are queued together or not at all."""
+    if not notices:
+        return
+    await session.execute(
+        insert(OutboxMessage),
+        [
+            {
+                "chat_id": notice.chat_id,
+                "text": notice.text,
+                "markup": notice.markup,
+                "kind": notice.kind,
+                "status": OutboxStatus.PENDING,
+                "due_at": notice.due_at or now,
+                "created_at": now,
+                "attempts": 0,
+            }
+            for notice in notices
+        ],
+    )
+    await session.commit()
 
 
 @dataclass(frozen=True)

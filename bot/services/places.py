@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -110,6 +110,35 @@ async def get_place(session: AsyncSession, place_id: int) -> Place | None:
     return await session.scalar(
         select(Place).where(Place.id == place_id).options(selectinload(Place.districts))
     )
+
+
+# Built once: the request flow and /tasks ask for these on almost every step.
+_TIMEZONE_OF = select(Place.timezone).where(Place.id == bindparam("place_id"))
+_DISTRICTS_OF = (
+    select(District).where(District.place_id == bindparam("place_id")).order_by(District.name)
+)
+
+
+async def timezone_of(session: AsyncSession, place_id: int | None, default: str) -> str:
+    """The place's time zone, or `default` without a place: one column, where `get_place`
+    would load the place and all its districts."""
+    if place_id is None:
+        return default
+    return await session.scalar(_TIMEZONE_OF, {"place_id": place_id}) or default
+
+
+async def districts_of(session: AsyncSession, place_id: int) -> list[District]:
+    return list(await session.scalars(_DISTRICTS_OF, {"place_id": place_id}))
+
+
+async def district_name(session: AsyncSession, district_id: int) -> str | None:
+    """Asked once per session (one update, one job run): a list of tasks or a wave of
+    offers names the same district again and again, and a name cannot change meanwhile."""
+    names: dict[int, str | None] = session.info.setdefault("district_names", {})
+    if district_id not in names:
+        district = await session.get(District, district_id)
+        names[district_id] = district.name if district else None
+    return names[district_id]
 
 
 async def get_place_by_slug(session: AsyncSession, slug: str) -> Place | None:
