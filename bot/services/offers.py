@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, exists, or_, select, update
+from sqlalchemy import bindparam, case, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
@@ -102,23 +102,26 @@ async def send_next_wave(
     if not candidates:
         return await escalate(session, request, now, config.quiet)
     request.wave += 1
-    offers = [
-        Offer(
-            request_id=request.id,
-            volunteer_id=candidate.user_id,
-            wave=request.wave,
-            status=OfferStatus.PENDING,
-            sent_at=now,
-            expires_at=now + config.offer_lifetime,
-        )
-        for candidate in candidates
-    ]
-    session.add_all(offers)
+    inserted = await session.execute(
+        insert(Offer).returning(Offer.volunteer_id, Offer.id),
+        [
+            {
+                "request_id": request.id,
+                "volunteer_id": candidate.user_id,
+                "wave": request.wave,
+                "status": OfferStatus.PENDING,
+                "sent_at": now,
+                "expires_at": now + config.offer_lifetime,
+            }
+            for candidate in candidates
+        ],
+    )
+    offer_of = {volunteer: offer for volunteer, offer in inserted}
     await session.commit()
     return MatchingOutcome(
         offers=[
-            OfferSent(offer.id, request.id, Recipient(c.telegram_id, c.language))
-            for offer, c in zip(offers, candidates, strict=True)
+            OfferSent(offer_of[c.user_id], request.id, Recipient(c.telegram_id, c.language))
+            for c in candidates
         ]
     )
 

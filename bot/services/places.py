@@ -131,14 +131,27 @@ async def districts_of(session: AsyncSession, place_id: int) -> list[District]:
     return list(await session.scalars(_DISTRICTS_OF, {"place_id": place_id}))
 
 
-async def district_name(session: AsyncSession, district_id: int) -> str | None:
-    """Asked once per session (one update, one job run): a list of tasks or a wave of
-    offers names the same district again and again, and a name cannot change meanwhile."""
-    names: dict[int, str | None] = session.info.setdefault("district_names", {})
-    if district_id not in names:
+@dataclass(frozen=True)
+class DistrictRef:
+    """A district's name and place, detached from the session that read it."""
+
+    id: int
+    place_id: int
+    name: str
+
+
+async def district_ref(session: AsyncSession, district_id: int) -> DistrictRef | None:
+    """Read once per session (one update, one job run): a request is checked, summarised
+    and offered to a wave in one update, each naming the same district, and a list of
+    tasks repeats it; it cannot change meanwhile. A plain value, so that a rollback,
+    which expires ORM objects, cannot turn it into a lazy load."""
+    known: dict[int, DistrictRef | None] = session.info.setdefault("districts", {})
+    if district_id not in known:
         district = await session.get(District, district_id)
-        names[district_id] = district.name if district else None
-    return names[district_id]
+        known[district_id] = (
+            DistrictRef(district.id, district.place_id, district.name) if district else None
+        )
+    return known[district_id]
 
 
 async def get_place_by_slug(session: AsyncSession, slug: str) -> Place | None:

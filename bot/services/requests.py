@@ -8,8 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import District, HelpRequest, User
+from bot.db.models import HelpRequest, User
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
+from bot.services.places import district_ref
 from bot.services.statuses import ACTIVE_REQUEST, RequestStatus
 from bot.services.talents import PARTS, SENSITIVE, TALENTS
 from bot.services.text import clean_text
@@ -77,7 +78,7 @@ async def submit_request(
     if place_id is None:
         raise PlaceNotFound
     if draft.district_id is not None:
-        district = await session.get(District, draft.district_id)
+        district = await district_ref(session, draft.district_id)
         if district is None or district.place_id != place_id:
             raise DistrictNotInPlace
     if on_behalf is None and await open_request_count(session, user.id) >= max_open:

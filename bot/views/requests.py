@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest
 from bot.keyboards.labels import PART_LABELS, long_date, talent
-from bot.services.places import district_name
+from bot.services.places import district_ref
 from bot.services.statuses import RequestStatus
 
 
@@ -37,13 +37,13 @@ async def summary(
 ) -> str:
     """Category, time, district and description; the address only where allowed, and the
     name and phone of someone registered by an animator only for that animator."""
-    district = await district_name(session, request.district_id) if request.district_id else None
+    district = await district_ref(session, request.district_id) if request.district_id else None
     lines = [
         f"<b>{talent(request.category)}</b>",
         _("When: {when}").format(when=when(request)),
     ]
     if district is not None:
-        lines.append(_("Where: {district}").format(district=escape(district)))
+        lines.append(_("Where: {district}").format(district=escape(district.name)))
     lines.append(f"«{escape(request.description)}»")
     if address and request.address:
         lines.append(_("Address: {address}").format(address=escape(request.address)))
