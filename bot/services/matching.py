@@ -145,9 +145,7 @@ def _ranking_query(shape: _Shape) -> Select[Any]:
 
     talent_col = case((has_talent, W_TALENT), else_=0.0)
     related_col = case((has_related, W_RELATED), else_=0.0)
-    availability_col = (
-        W_AVAILABILITY * cast(overlap, Float) / bindparam("slot_count", type_=Float)
-    )
+    availability_col = W_AVAILABILITY * cast(overlap, Float) / bindparam("slot_count", type_=Float)
     district_col = case((lives_here, W_DISTRICT), else_=0.0)
     fairness_col = W_FAIRNESS / (1.0 + cast(recent, Float))
     reliability_col = case((punished, -NO_SHOW_PENALTY), else_=0.0)
