@@ -30,7 +30,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Message, Update
+from aiogram.types import User as TelegramUser
 from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.matching import reset_postgres
 from bot.app import build_dispatcher
@@ -41,8 +43,10 @@ from bot.db.models import HelpRequest, Offer, User
 from bot.i18n import build_i18n
 from bot.keyboards.callbacks import OfferCD
 from bot.memory import settle_after_start
+from bot.middlewares.database import DbSessionMiddleware
 from bot.services.profiles import WEEKLY_CAPS
 from bot.services.statuses import OfferStatus
+from bot.services.users import get_user
 from tests.fakes.session import RecordingSession
 from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person
 from tests.helpers import add_place
@@ -199,18 +203,25 @@ async def measure_bot(url: str, lanes: int) -> tuple[list[tuple[float, float]], 
     return harness.spans, harness.updates
 
 
-async def measure_echo(lanes: list[list[Raw]]) -> list[tuple[float, float]]:
+async def measure_echo(lanes: list[list[Raw]], url: str | None = None) -> list[tuple[float, float]]:
+    """The bare echo bot; given a database `url`, it also opens a session and reads who
+    wrote, as every Sąsiad update must: the least any update costs on this stack."""
     router = Router()
 
     @router.message(F.text)
-    async def echo(message: Message) -> None:
+    async def echo(message: Message, session: AsyncSession | None = None) -> None:
+        await _look_up(session, message.from_user)
         await message.answer(message.text or "")
 
     @router.callback_query()
-    async def ack(callback: CallbackQuery) -> None:
+    async def ack(callback: CallbackQuery, session: AsyncSession | None = None) -> None:
+        await _look_up(session, callback.from_user)
         await callback.answer()
 
     dp = Dispatcher()
+    engine = make_engine(url) if url else None
+    if engine is not None:
+        dp.update.outer_middleware(DbSessionMiddleware(make_session_factory(engine)))
     dp.include_router(router)
     bot, _ = _bot()
     spans: list[tuple[float, float]] = []
@@ -222,7 +233,14 @@ async def measure_echo(lanes: list[list[Raw]]) -> list[tuple[float, float]]:
             spans.append((started, time.perf_counter()))
 
     await asyncio.gather(*(lane(updates) for updates in lanes))
+    if engine is not None:
+        await engine.dispose()
     return spans
+
+
+async def _look_up(session: AsyncSession | None, sender: TelegramUser | None) -> None:
+    if session is not None and sender is not None:
+        await get_user(session, sender.id)
 
 
 def _row(name: str, spans: list[tuple[float, float]]) -> tuple[str, float, float, float]:
@@ -248,7 +266,11 @@ async def main() -> None:
                     await reset_postgres(url)
                 _telegram_of.clear()
                 spans, updates = await measure_bot(url, lanes)
-                rows = [_row("Sąsiad", spans), _row("bare echo", await measure_echo(updates))]
+                rows = [
+                    _row("Sąsiad", spans),
+                    _row("bare echo", await measure_echo(updates)),
+                    _row("echo + user lookup", await measure_echo(updates, url)),
+                ]
                 for handler, rate, p50, p99 in rows:
                     print(
                         f"| {name} | {lanes} | {handler} | {len(spans)} | {rate:,.0f} | "

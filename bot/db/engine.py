@@ -16,6 +16,11 @@ from bot.db.sqlite_inline import WriteGate, inline_connector
 
 # How long a writer waits for another one before giving up with "database is locked".
 BUSY_TIMEOUT_SECONDS = 10
+# SQLite connections kept open for updates in flight. Each is cheap, but opening one
+# (and setting its pragmas) costs more than a whole update, and SQLAlchemy's default of
+# five meant that every update past the fifth opened and closed its own.
+SQLITE_POOL_SIZE = 20
+SQLITE_POOL_OVERFLOW = 30
 
 
 def is_sqlite(url: str) -> bool:
@@ -38,7 +43,11 @@ def _sqlite_engine(url: str) -> AsyncEngine:
     args, kwargs = parsed.get_dialect()().create_connect_args(parsed)
     gate = WriteGate(timeout=BUSY_TIMEOUT_SECONDS)
     engine = create_async_engine(
-        url, hide_parameters=True, async_creator=inline_connector(args, kwargs, gate)
+        url,
+        hide_parameters=True,
+        async_creator=inline_connector(args, kwargs, gate),
+        pool_size=SQLITE_POOL_SIZE,
+        max_overflow=SQLITE_POOL_OVERFLOW,
     )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
