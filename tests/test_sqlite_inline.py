@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -108,3 +108,24 @@ async def test_closing_mid_transaction_rolls_back_and_frees_the_gate(tmp_path: P
     await second.commit()
     assert await (await second.execute("SELECT x FROM t")).fetchall() == [(2,)]
     await second.close()
+
+
+async def test_busy_moments_reuse_open_connections(sqlite_engine: AsyncEngine) -> None:
+    """Opening a connection costs more than an update; ten at once must not open new ones
+    each time (SQLAlchemy's default pool of five did, for every update past the fifth)."""
+    opened: list[object] = []
+    event.listen(sqlite_engine.sync_engine, "connect", lambda *_: opened.append(None))
+
+    async def visit(inside: list[object], release: asyncio.Event) -> None:
+        async with sqlite_engine.connect() as connection:
+            await connection.execute(text("SELECT count(*) FROM visits"))
+            inside.append(None)
+            if len(inside) == 10:
+                release.set()  # all ten hold a connection at the same moment
+            await release.wait()
+
+    for _ in range(3):
+        inside: list[object] = []
+        release = asyncio.Event()
+        await asyncio.gather(*(visit(inside, release) for _ in range(10)))
+    assert len(opened) <= 10
