@@ -158,7 +158,7 @@ class Runtime:
 async def connected(settings: Settings) -> AsyncIterator[Runtime]:
     """Telegram checked, the database migrated; both closed again on the way out."""
     bot = build_bot(settings)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     try:
         await check_telegram(bot, settings)
         await upgrade(engine)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.db.engine import DEFAULT_SERVER_POOL
 from bot.services.offers import MatchingConfig
 from bot.services.quiet import QuietHours
 from bot.services.reminders import ReminderConfig
@@ -37,6 +38,7 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///sasiad.db"
+    database_pool_size: int = Field(default=DEFAULT_SERVER_POOL, ge=1, le=200)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: Language = "pl"
     timezone: str = "Europe/Warsaw"

@@ -21,6 +21,9 @@ BUSY_TIMEOUT_SECONDS = 10
 # five meant that every update past the fifth opened and closed its own.
 SQLITE_POOL_SIZE = 20
 SQLITE_POOL_OVERFLOW = 30
+# PostgreSQL connections per process, kept open; SQLAlchemy's default is five, and each
+# update past that opened a new connection, which costs more than the update itself.
+DEFAULT_SERVER_POOL = 10
 
 
 def is_sqlite(url: str) -> bool:
@@ -53,11 +56,20 @@ def _sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = DEFAULT_SERVER_POOL) -> AsyncEngine:
+    """`pool_size` is for a database server: each process keeps that many connections
+    open and opens as many again at its busiest, so replicas × 2 × `pool_size` must stay
+    under the server's `max_connections` (docs/deploy.md)."""
     # Parameters can hold what people typed; errors and logs must not carry them.
     if is_sqlite(url):
         return _sqlite_engine(url)
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+    )
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
