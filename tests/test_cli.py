@@ -10,6 +10,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import ConfigError, Settings
+from bot.db.engine import make_engine
 
 CLEAN_ENV = {key: value for key, value in os.environ.items() if not key.startswith("SASIAD_")}
 
@@ -58,6 +59,15 @@ def test_malformed_admin_ids(tmp_path) -> None:
         "SASIAD_ADMIN_IDS is not valid: "
         "Value error, use numeric Telegram user ids separated by commas."
     )
+
+
+def test_database_pool_size_is_checked_and_used() -> None:
+    result = run_cli("db", "upgrade", SASIAD_DATABASE_POOL_SIZE="0")
+    assert result.returncode == 2
+    assert result.stderr.startswith("SASIAD_DATABASE_POOL_SIZE is not valid")
+    # Built without connecting: the pool only opens connections when asked for one.
+    engine = make_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none", pool_size=3)
+    assert engine.pool.size() == 3
 
 
 def test_settings_parse_admin_ids() -> None:
