@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Membership, User
@@ -23,11 +23,15 @@ from bot.services.errors import (
 from bot.services.invites import create_invite, redeem_invite
 from bot.services.offers import MatchingConfig
 from bot.services.places import (
+    DistrictRef,
     create_place,
+    district_ref,
+    districts_of,
     get_place,
     list_places,
     parse_districts,
     suggest_slug,
+    timezone_of,
     validate_slug,
 )
 from bot.services.privacy import export_user_data, forget_user
@@ -85,6 +89,35 @@ async def test_create_place_validates_everything(db: AsyncSession) -> None:
         await create_place(
             db, name="B", slug="A", districts=[], timezone="Europe/Warsaw", now=START
         )
+
+
+async def test_place_time_zone_and_districts(db: AsyncSession) -> None:
+    place_id = await add_place(db, districts=("Sady", "Marymont"))
+    other = await create_place(
+        db, name="CAL", slug="cal", districts=["Krzyki"], timezone="Europe/Kyiv", now=START
+    )
+    assert await timezone_of(db, other.id, "Europe/Warsaw") == "Europe/Kyiv"
+    assert await timezone_of(db, None, "Europe/Warsaw") == "Europe/Warsaw"
+    assert await timezone_of(db, 999, "Europe/Warsaw") == "Europe/Warsaw"
+    assert [d.name for d in await districts_of(db, place_id)] == ["Marymont", "Sady"]
+
+
+async def test_a_district_is_read_once_per_session_and_outlives_a_rollback(
+    db: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    place_id = await add_place(db, districts=("Marymont",))
+    [marymont] = await districts_of(db, place_id)
+    async with session_factory() as session:
+        first = await district_ref(session, marymont.id)
+        assert first == DistrictRef(marymont.id, place_id, "Marymont")
+        await session.rollback()  # expires ORM objects; the value must not need the database
+        await db.execute(text("UPDATE districts SET name = 'Renamed'"))
+        await db.commit()
+        assert await district_ref(session, marymont.id) == first
+        assert await district_ref(session, 999) is None
+    async with session_factory() as later:
+        renamed = await district_ref(later, marymont.id)
+        assert renamed == DistrictRef(marymont.id, place_id, "Renamed")
 
 
 async def test_list_places_pages(db: AsyncSession) -> None:
