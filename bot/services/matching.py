@@ -149,9 +149,6 @@ def _ranking_query(shape: _Shape) -> Select[Any]:
     district_col = case((lives_here, W_DISTRICT), else_=0.0)
     fairness_col = W_FAIRNESS / (1.0 + cast(recent, Float))
     reliability_col = case((punished, -NO_SHOW_PENALTY), else_=0.0)
-    score = (
-        talent_col + related_col + availability_col + district_col + fairness_col + reliability_col
-    )
 
     filters = [
         profile.completed_at.is_not(None),
@@ -180,25 +177,29 @@ def _ranking_query(shape: _Shape) -> Select[Any]:
     if shape.one_volunteer:
         filters.append(volunteer == bindparam("only_volunteer"))
 
-    total = score.label("score")
-    query = driving.add_columns(
-        volunteer,
+    columns = driving.add_columns(
+        volunteer.label("user_id"),
         User.telegram_id,
         User.first_name,
         User.language,
         profile.other_talents,
-        talent_col,
-        related_col,
-        availability_col,
-        district_col,
-        fairness_col,
-        reliability_col,
-        recent,
-        total,
+        talent_col.label("talent"),
+        related_col.label("related"),
+        availability_col.label("availability"),
+        district_col.label("district"),
+        fairness_col.label("fairness"),
+        reliability_col.label("reliability"),
+        recent.label("recent"),
     )
     if shape.by_district:
-        query = query.join(User, User.id == volunteer)
-    return query.where(*filters).order_by(total.desc(), volunteer).limit(SHORTLIST)
+        columns = columns.join(User, User.id == volunteer)
+    # Materialized, so that each subquery runs once per candidate: ordering by a sum that
+    # repeated them made SQLite run every one of them twice.
+    scored = columns.where(*filters).cte("scored").prefix_with("MATERIALIZED")
+    part = scored.c
+    total = part.talent + part.related + part.availability + part.district + part.fairness
+    total += part.reliability
+    return select(scored).order_by(total.desc(), part.user_id).limit(SHORTLIST)
 
 
 async def rank_volunteers(
