@@ -23,8 +23,8 @@ from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import EscalationCD, PartCD, WhenCD
 from bot.services.escalations import close_request, open_request_at, reschedule
+from bot.services.offers import place_timezone
 from bot.services.panel import managed_places
-from bot.services.places import get_place
 from bot.services.talents import PARTS
 from bot.services.tasks import task_people
 from bot.states import Rework
@@ -79,10 +79,9 @@ async def cb_rework(
     await callback.answer()
     await state.update_data(request_id=request.id)
     if callback_data.action == "date":
-        place = await get_place(session, request.place_id)
         await state.set_state(Rework.day)
         text = _("Which new day should I ask the volunteers about?")
-        markup = vkb.days(local_today(clock, place.timezone))
+        markup = vkb.days(local_today(clock, await place_timezone(session, request)))
     else:
         await state.set_state(Rework.closing)
         text = _(
@@ -125,9 +124,9 @@ async def cb_part(
         await callback.answer(_("This request is no longer open."), show_alert=True)
         return
     await callback.answer()
-    place = await get_place(session, request.place_id)
     offset = data.get("offset", vkb.ANY)
-    day = None if offset == vkb.ANY else local_today(clock, place.timezone) + timedelta(offset)
+    today = local_today(clock, await place_timezone(session, request))
+    day = None if offset == vkb.ANY else today + timedelta(offset)
     part = None if callback_data.part == vkb.ANY else callback_data.part
     outcome = await reschedule(session, request, day, part, clock(), settings.matching())
     await callback.bot.send_message(

@@ -176,7 +176,8 @@ async def msg_description(
         return
     await state.update_data(description=text)
     await state.set_state(NewRequest.day)
-    today = local_today(clock, await timezone_of(session, user.place_id, settings.timezone))
+    place_id = await _request_place(user, state)
+    today = local_today(clock, await timezone_of(session, place_id, settings.timezone))
     await message.answer(_("When?"), reply_markup=vkb.days(today))
 
 

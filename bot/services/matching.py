@@ -197,8 +197,14 @@ def _ranking_query(shape: _Shape) -> Select[Any]:
     # repeated them made SQLite run every one of them twice.
     scored = columns.where(*filters).cte("scored").prefix_with("MATERIALIZED")
     part = scored.c
-    total = part.talent + part.related + part.availability + part.district + part.fairness
-    total += part.reliability
+    total = (
+        part.talent
+        + part.related
+        + part.availability
+        + part.district
+        + part.fairness
+        + part.reliability
+    )
     return select(scored).order_by(total.desc(), part.user_id).limit(SHORTLIST)
 
 

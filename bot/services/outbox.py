@@ -93,20 +93,34 @@ async def enqueue_all(session: AsyncSession, notices: list[Notice], *, now: date
     await session.execute(
         insert(OutboxMessage),
         [
-            {
-                "chat_id": notice.chat_id,
-                "text": notice.text,
-                "markup": notice.markup,
-                "kind": notice.kind,
-                "status": OutboxStatus.PENDING,
-                "due_at": notice.due_at or now,
-                "created_at": now,
-                "attempts": 0,
-            }
+            _pending(
+                notice.chat_id,
+                notice.text,
+                notice.kind,
+                now,
+                markup=notice.markup,
+                due_at=notice.due_at or now,
+            )
             for notice in notices
         ],
     )
     await session.commit()
+
+
+def _pending(
+    chat_id: int, text: str, kind: str, now: datetime, **columns: object
+) -> dict[str, object]:
+    """A new row for the batch inserts, due now unless `columns` say otherwise."""
+    return {
+        "chat_id": chat_id,
+        "text": text,
+        "kind": kind,
+        "status": OutboxStatus.PENDING,
+        "due_at": now,
+        "created_at": now,
+        "attempts": 0,
+        **columns,
+    }
 
 
 @dataclass(frozen=True)
@@ -132,18 +146,15 @@ async def enqueue_batch(
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
     rows = [
-        {
-            "chat_id": letter.chat_id,
-            "text": letter.text,
-            "photo": photo,
-            "batch": batch,
-            "kind": kind,
-            "dedupe_key": letter.dedupe_key,
-            "status": OutboxStatus.PENDING,
-            "due_at": now,
-            "created_at": now,
-            "attempts": 0,
-        }
+        _pending(
+            letter.chat_id,
+            letter.text,
+            kind,
+            now,
+            photo=photo,
+            batch=batch,
+            dedupe_key=letter.dedupe_key,
+        )
         for letter in letters
     ]
     for start in range(0, len(rows), 1000):
