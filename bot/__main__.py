@@ -16,6 +16,7 @@ from bot.clock import system_clock
 from bot.config import ConfigError, Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
+from bot.db.unit_of_work import unit_of_work
 from bot.logs import configure_logging
 from bot.services.errors import ServiceError
 from bot.services.invites import INVITE_PREFIX, create_invite
@@ -58,11 +59,11 @@ def _parser() -> argparse.ArgumentParser:
 
 @asynccontextmanager
 async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """A migrated database for one CLI action."""
+    """A migrated database for one CLI action, committed when it succeeds."""
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
-        async with make_session_factory(engine)() as session:
+        async with unit_of_work(make_session_factory(engine)) as session:
             yield session
     finally:
         await engine.dispose()

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,13 +19,13 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.commands import publish_chat_commands, publish_default_commands
 from bot.config import ConfigError, Settings
+from bot.db.conversation_storage import DatabaseStorage
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.handlers import get_routers
@@ -33,6 +33,7 @@ from bot.i18n import build_i18n
 from bot.jobs import build_scheduler
 from bot.logs import UpdateContext
 from bot.memory import settle_after_start
+from bot.middlewares.api_calls import CommitBeforeSending, RetryRefusals
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
 from bot.middlewares.inflight import InFlight
@@ -45,11 +46,21 @@ from bot.services.invites import animator_chats
 log = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+def build_bot(
+    settings: Settings,
+    session: BaseSession | None = None,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> Bot:
+    """The Bot with our call middlewares: commit before sending, retry brief refusals.
+    Tests pass a recording `session` and a fake `sleep`."""
     if session is None:
         session = AiohttpSession()
         if settings.api_base_url:
             session.api = TelegramAPIServer.from_base(settings.api_base_url.rstrip("/"))
+    session.middleware(CommitBeforeSending())
+    session.middleware(RetryRefusals(sleep=sleep, monotonic=monotonic))
     return Bot(
         settings.require_token(),
         session=session,
@@ -85,9 +96,10 @@ def build_dispatcher(
     claims: UpdateClaims | None = None,
 ) -> Dispatcher:
     """The whole bot minus the network: tests feed updates into what this returns.
+    Conversations live in the database unless another `storage` (Redis) is given;
     `claims` de-duplicates updates (webhook mode; polling never sees one twice)."""
     dp = Dispatcher(
-        storage=storage or MemoryStorage(),
+        storage=storage or DatabaseStorage(session_factory, clock),
         settings=settings,
         session_factory=session_factory,
         clock=clock,

@@ -31,7 +31,7 @@ async def start_due(bot: Bot, i18n: I18n, session: AsyncSession, clock: Clock) -
         with contextlib.suppress(TelegramAPIError):
             sent = await bot.send_message(started.author_chat_id, text)
             started.progress_message_id = sent.message_id
-            await session.commit()
+            await session.flush()
 
 
 async def report_progress(bot: Bot, i18n: I18n, session: AsyncSession, clock: Clock) -> None:

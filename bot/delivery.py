@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
 from bot.services.offers import MatchingOutcome, Recipient
-from bot.services.outbox import Notice, enqueue, enqueue_all
+from bot.services.outbox import Notice, queue
 from bot.views.requests import summary
 
 
@@ -31,17 +31,10 @@ async def send_notice(
     not_before: datetime | None = None,
     dedupe_key: str | None = None,
 ) -> None:
-    """Queue one message the bot starts on its own initiative."""
-    await enqueue(
-        session,
-        chat_id=chat_id,
-        text=text,
-        kind=kind,
-        now=clock(),
-        markup=_json(markup),
-        due_at=not_before,
-        dedupe_key=dedupe_key,
-    )
+    """Queue one message the bot starts on its own initiative, in the caller's
+    transaction: it leaves only if the change that caused it commits."""
+    notice = Notice(chat_id, text, kind, _json(markup), not_before, dedupe_key)
+    await queue(session, [notice], now=clock())
 
 
 Composed = tuple[str, InlineKeyboardMarkup | None]
@@ -81,7 +74,7 @@ async def deliver(
     outcome: MatchingOutcome,
     default_language: str = "pl",
 ) -> None:
-    """Queue a matching outcome (offers, escalations) in one transaction."""
+    """Queue a matching outcome (offers, escalations) in the caller's transaction."""
     notices: list[Notice] = []
     for sent in outcome.offers:
         request = await session.get(HelpRequest, sent.request_id)
@@ -110,7 +103,7 @@ async def deliver(
                     escalation.not_before,
                 )
             )
-    await enqueue_all(session, notices, now=clock())
+    await queue(session, notices, now=clock())
 
 
 def _json(markup: InlineKeyboardMarkup | None) -> str | None:

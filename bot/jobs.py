@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.broadcasts import report_progress, start_due
 from bot.clock import Clock
 from bot.config import Settings
+from bot.db.conversation_storage import forget_old_drafts
 from bot.db.models import Place
+from bot.db.unit_of_work import unit_of_work
 from bot.delivery import Composed, deliver, notify
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
@@ -28,7 +30,7 @@ from bot.services.event_followup import Attendee, due_event_reminders, due_feedb
 from bot.services.events import ensure_occurrences, published_series
 from bot.services.leases import take_lease
 from bot.services.offers import advance_matching, place_timezone
-from bot.services.outbox import enqueue
+from bot.services.outbox import Notice, queue
 from bot.services.reminders import BEFORE, due_reminders
 from bot.services.signups import sign_up_series_members
 from bot.views.events import agenda_line, event_heading
@@ -54,7 +56,7 @@ async def matching_tick(
     holder: str = PROCESS,
 ) -> None:
     """Expire unanswered offers, send next waves, escalate what is due."""
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         if not await _my_turn(session, "matching", clock, settings, holder):
             return
         outcome = await advance_matching(session, clock(), settings.matching())
@@ -70,7 +72,7 @@ async def reminder_tick(
 ) -> None:
     """Queue the task reminders that are due now (each one once, whatever happens)."""
     now = clock()
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         if not await _my_turn(session, "reminders", clock, settings, holder):
             return
         for reminder in await due_reminders(session, now, settings.reminders()):
@@ -91,16 +93,15 @@ async def reminder_tick(
                 markup = vkb.volunteer_task(request.id)
             timezone = await place_timezone(session, request)
             due_at = now if reminder.urgent else settings.quiet().next_allowed(now, timezone)
-            await enqueue(
-                session,
-                chat_id=reminder.volunteer.telegram_id,
-                text=text,
-                kind="reminder",
-                now=now,
-                markup=markup.model_dump_json(exclude_none=True),
-                due_at=due_at,
-                dedupe_key=reminder.dedupe_key,
+            notice = Notice(
+                reminder.volunteer.telegram_id,
+                text,
+                "reminder",
+                markup.model_dump_json(exclude_none=True),
+                due_at,
+                reminder.dedupe_key,
             )
+            await queue(session, [notice], now=now)
 
 
 async def event_tick(
@@ -113,12 +114,11 @@ async def event_tick(
     """New dates of series (their regulars signed up), reminders before a date and
     "how was it?" after it. Worked out from the database each tick, each sent once."""
     now = clock()
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         if not await _my_turn(session, "events", clock, settings, holder):
             return
         for series in await published_series(session):
             created = await ensure_occurrences(session, series, now)
-            await session.commit()
             await sign_up_series_members(session, series.id, created, now)
         config = settings.reminders()
         for attendee in await due_event_reminders(session, now, config.offsets):
@@ -191,7 +191,7 @@ async def digest_job(
     """Monday morning: each volunteer sees open requests that fit them (once a week)."""
     now = clock()
     week = now.astimezone(ZoneInfo(settings.timezone)).strftime("%G-W%V")
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         for digest in await weekly_digests(session, now):
             volunteer = digest.volunteer
             with i18n.context(), i18n.use_locale(volunteer.language or "pl"):
@@ -205,14 +205,9 @@ async def digest_job(
                     parts.append(_("📅 Coming up at your place this week (see /events):"))
                     parts += [agenda_line(item, place) for item in digest.events]
                 parts.append(_("/settings turns this digest off."))
-            await enqueue(
-                session,
-                chat_id=volunteer.telegram_id,
-                text="\n\n".join(parts),
-                kind="digest",
-                now=now,
-                dedupe_key=f"digest:{volunteer.id}:{week}",
-            )
+            key = f"digest:{volunteer.id}:{week}"
+            notice = Notice(volunteer.telegram_id, "\n\n".join(parts), "digest", dedupe_key=key)
+            await queue(session, [notice], now=now)
 
 
 async def daily_summary_job(
@@ -224,7 +219,7 @@ async def daily_summary_job(
     """Each morning, animators see the last day at their places (once a day)."""
     now = clock()
     day = now.astimezone(ZoneInfo(settings.timezone)).date().isoformat()
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         for summary_ in await daily_summaries(session, now):
             animator = summary_.animator
             with i18n.context(), i18n.use_locale(animator.language or "pl"):
@@ -243,14 +238,9 @@ async def daily_summary_job(
                             hours=f"{place.hours:g}",
                         )
                     )
-            await enqueue(
-                session,
-                chat_id=animator.telegram_id,
-                text="\n".join(lines),
-                kind="summary",
-                now=now,
-                dedupe_key=f"summary:{animator.id}:{day}",
-            )
+            key = f"summary:{animator.id}:{day}"
+            notice = Notice(animator.telegram_id, "\n".join(lines), "summary", dedupe_key=key)
+            await queue(session, [notice], now=now)
 
 
 async def announcement_tick(
@@ -262,11 +252,23 @@ async def announcement_tick(
     holder: str = PROCESS,
 ) -> None:
     """Start scheduled announcements that are due; update progress and reports."""
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         if not await _my_turn(session, "announcements", clock, settings, holder):
             return
         await start_due(bot, i18n, session, clock)
         await report_progress(bot, i18n, session, clock)
+
+
+async def conversations_job(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Drafts nobody came back to within a week are removed (the database keeps every
+    conversation, so someone must)."""
+    async with unit_of_work(session_factory) as session:
+        await forget_old_drafts(session, clock())
 
 
 def build_scheduler(
@@ -299,6 +301,7 @@ def build_scheduler(
                 timezone=settings.timezone,
             ),
         ),
+        "conversations": (conversations_job, CronTrigger(hour=3, timezone=settings.timezone)),
         "daily_summary": (
             daily_summary_job,
             CronTrigger(

@@ -25,6 +25,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.middlewares.api_calls import without_retries
 from bot.services import outbox
 from bot.services.outbox import Claimed, OutboxStatus, Outcome
 
@@ -105,34 +106,38 @@ class OutboxSender:
                     await asyncio.wait_for(stop.wait(), self.idle_seconds)
 
     async def drain_once(self, stop: asyncio.Event | None = None) -> int:
-        """Claim one batch and settle every message of it; returns how many were claimed."""
+        """Claim one batch and settle every message of it; returns how many were claimed.
+
+        Messages go one at a time and each outcome is committed before the next send, so
+        a crash can repeat only the one message Telegram may have taken but we did not
+        record. The claim itself covers a batch: one UPDATE for fifty rows."""
         async with self.session_factory() as session:
             claimed = await outbox.claim(session, self.clock(), limit=self.batch, lease=self.lease)
             if not claimed:
                 return 0
+            await session.commit()
             unreachable = await outbox.blocked_chats(session, [m.chat_id for m in claimed])
-        outcomes: list[Outcome] = []
-        sends: list[asyncio.Task[Outcome]] = []
-        untouched: list[int] = []
-        for message in claimed:
-            if message.chat_id in unreachable:
-                outcomes.append(Outcome(message.id, OutboxStatus.BLOCKED))
-            elif stop is not None and stop.is_set():
-                untouched.append(message.id)
-            elif not self.pacer.chat_ready(message.chat_id):
-                later = self.clock() + timedelta(seconds=self.pacer.per_chat)
-                outcomes.append(Outcome(message.id, OutboxStatus.PENDING, retry_at=later))
-            else:
-                await self.pacer.wait_turn(message.chat_id)
-                sends.append(asyncio.create_task(self._send(message)))
-        outcomes.extend(await asyncio.gather(*sends))
-        async with self.session_factory() as session:
-            await outbox.record(session, outcomes, self.clock())
+            unsent: list[Outcome] = []
+            untouched: list[int] = []
+            for message in claimed:
+                if message.chat_id in unreachable:
+                    unsent.append(Outcome(message.id, OutboxStatus.BLOCKED))
+                elif stop is not None and stop.is_set():
+                    untouched.append(message.id)
+                elif not self.pacer.chat_ready(message.chat_id):
+                    later = self.clock() + timedelta(seconds=self.pacer.per_chat)
+                    unsent.append(Outcome(message.id, OutboxStatus.PENDING, retry_at=later))
+                else:
+                    await self.pacer.wait_turn(message.chat_id)
+                    outcome = await self._send(message)
+                    await outbox.record(session, [outcome], self.clock())
+                    if outcome.status == OutboxStatus.BLOCKED:
+                        await outbox.mark_unreachable(session, message.chat_id, self.clock())
+                        unreachable.add(message.chat_id)
+                    await session.commit()
+            await outbox.record(session, unsent, self.clock())
             await outbox.release(session, untouched)
-            for outcome in outcomes:
-                if outcome.status == OutboxStatus.BLOCKED and outcome.error:
-                    chat = next(m.chat_id for m in claimed if m.id == outcome.id)
-                    await outbox.mark_unreachable(session, chat, self.clock())
+            await session.commit()
         return len(claimed)
 
     async def _send(self, message: Claimed) -> Outcome:
@@ -140,12 +145,8 @@ class OutboxSender:
             InlineKeyboardMarkup.model_validate_json(message.markup) if message.markup else None
         )
         try:
-            if message.photo:
-                await self.bot.send_photo(
-                    message.chat_id, message.photo, caption=message.text, reply_markup=markup
-                )
-            else:
-                await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)
+            with without_retries():
+                await self._deliver(message, markup)
         except TelegramRetryAfter as limit:
             self.pacer.pause(limit.retry_after)
             retry = self.clock() + timedelta(seconds=limit.retry_after)
@@ -158,3 +159,11 @@ class OutboxSender:
             log.warning("Telegram refused outbox message %s: %s", message.id, bad.message)
             return Outcome(message.id, OutboxStatus.FAILED, error=bad.message)
         return Outcome(message.id, OutboxStatus.SENT)
+
+    async def _deliver(self, message: Claimed, markup: InlineKeyboardMarkup | None) -> None:
+        if message.photo:
+            await self.bot.send_photo(
+                message.chat_id, message.photo, caption=message.text, reply_markup=markup
+            )
+        else:
+            await self.bot.send_message(message.chat_id, message.text, reply_markup=markup)

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -84,10 +83,12 @@ def build_web_app(
     return app
 
 
-def shared_state(redis: Redis | None, bot: Bot) -> tuple[BaseStorage, UpdateClaims]:
+def shared_state(redis: Redis | None, bot: Bot) -> tuple[BaseStorage | None, UpdateClaims]:
+    """Without Redis, conversations stay in the database (the Dispatcher's default) and
+    update claims in this process."""
     if redis is None:
-        log.warning("no SASIAD_REDIS_URL: conversations and update claims stay in this process")
-        return MemoryStorage(), MemoryClaims()
+        log.warning("no SASIAD_REDIS_URL: update claims stay in this process")
+        return None, MemoryClaims()
     return RedisStorage(redis), RedisClaims(redis, bot.id)
 
 
@@ -130,7 +131,7 @@ async def run_webhook(settings: Settings) -> None:
             finally:
                 # Stops accepting, then lets requests in progress finish.
                 await runner.cleanup()
-                await storage.close()
+                await dispatcher.storage.close()
     finally:
         if redis is not None:
             await redis.aclose()

@@ -11,26 +11,31 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher, build_sender
+from bot.app import build_bot, build_dispatcher, build_sender
 from bot.config import Settings
+from bot.db.conversation_storage import DatabaseStorage
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Base
 from bot.i18n import build_i18n
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.session import RecordingSession
-from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person, instant_pacer
+from tests.harness import (
+    START,
+    FakeClock,
+    FakeMonotonic,
+    FakeTimer,
+    Harness,
+    Person,
+    instant_pacer,
+)
 
 PG_URL = os.environ.get("SASIAD_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("SASIAD_TEST_REDIS_URL")
@@ -40,7 +45,7 @@ ADMIN_ID = 900_001
 
 def pytest_report_header() -> str:
     database = "PostgreSQL" if PG_URL else "SQLite"
-    return f"database: {database}; conversations: {'Redis' if REDIS_URL else 'memory'}"
+    return f"database: {database}; conversations: {'Redis' if REDIS_URL else 'database'}"
 
 
 async def reset_postgres(url: str) -> None:
@@ -98,9 +103,21 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return make_session_factory(engine)
 
 
+class ArrangingSession(AsyncSession):
+    """The tests' own session, for arranging and checking. Services never commit (the
+    caller's unit of work does); here each explicit flush at the end of a service also
+    commits, so what a test arranges through services is at once visible to the
+    Dispatcher, as if each call had been its own use case."""
+
+    async def flush(self, objects: object = None) -> None:
+        await super().flush(objects)  # type: ignore[arg-type]
+        if not self.in_nested_transaction():
+            await self.commit()
+
+
 @pytest.fixture
-async def db(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    async with session_factory() as session:
+async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with ArrangingSession(engine, expire_on_commit=False) as session:
         yield session
 
 
@@ -125,11 +142,13 @@ def i18n() -> I18n:
 
 
 @pytest.fixture
-async def storage() -> AsyncIterator[BaseStorage]:
-    """Conversations in memory, or in Redis when SASIAD_TEST_REDIS_URL is set (CI does it
-    on PostgreSQL), so that every flow is also proved to survive JSON storage."""
+async def storage(
+    session_factory: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> AsyncIterator[BaseStorage]:
+    """Conversations in the database (the default), or in Redis when
+    SASIAD_TEST_REDIS_URL is set (CI does it on PostgreSQL), so every flow is proved on both."""
     if REDIS_URL is None:
-        yield MemoryStorage()
+        yield DatabaseStorage(session_factory, clock)
         return
     redis = Redis.from_url(REDIS_URL)
     await redis.flushdb()
@@ -148,7 +167,8 @@ def harness(
 ) -> Iterator[Harness]:
     """Every test through it also fails if a handler crashed (the error handler logged it)."""
     recording = RecordingSession()
-    bot = Bot(TOKEN, session=recording, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    timer = FakeTimer()
+    bot = build_bot(settings, recording, sleep=timer.sleep, monotonic=timer.monotonic)
     monotonic = FakeMonotonic()
     dp = build_dispatcher(
         settings=settings,
@@ -161,7 +181,13 @@ def harness(
     caplog.set_level(logging.INFO)
     sender = build_sender(bot, session_factory, clock, settings, instant_pacer())
     yield Harness(
-        dp=dp, bot=bot, session=recording, clock=clock, monotonic=monotonic, sender=sender
+        dp=dp,
+        bot=bot,
+        session=recording,
+        clock=clock,
+        monotonic=monotonic,
+        sender=sender,
+        timer=timer,
     )
     crashes = [
         r for r in caplog.records if r.name == "bot.handlers.errors" and r.levelno >= logging.ERROR

@@ -53,6 +53,21 @@ class FakeMonotonic:
         return self.value
 
 
+class FakeTimer:
+    """Waits between retries of a refused call: recorded, and time moves by them."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 @dataclass
 class Person:
     """A Telegram user as the bot sees them."""
@@ -87,6 +102,7 @@ class Harness:
     clock: FakeClock
     monotonic: FakeMonotonic
     sender: OutboxSender | None
+    timer: FakeTimer = field(default_factory=FakeTimer)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 

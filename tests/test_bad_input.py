@@ -5,16 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build_dispatcher
+from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
-from tests.conftest import TOKEN
 from tests.fakes.session import RecordingSession
 from tests.harness import (
     START,
@@ -175,7 +171,7 @@ async def test_a_crash_is_logged_and_the_user_told(
     """A database that cannot be opened: the person gets an apology, the log the details."""
     broken = make_engine(f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db")
     recording = RecordingSession()
-    bot = Bot(TOKEN, session=recording, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = build_bot(settings, recording)
     dp = build_dispatcher(
         settings=settings,
         session_factory=make_session_factory(broken),

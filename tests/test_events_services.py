@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Event, Occurrence, Place, Seat, Signup, User
+from bot.db.unit_of_work import unit_of_work
 from bot.services import events, signups
 from bot.services.calendar import ics_for
 from bot.services.event_followup import (
@@ -169,11 +170,11 @@ async def test_many_concurrent_sign_ups_never_overbook(
     people = [await resident(db, 1000 + n, event.place_id) for n in range(40)]
 
     async def join(user_id: int) -> SignupOutcome:
-        async with session_factory() as session:
+        async with unit_of_work(session_factory) as session:
             return (await signups.sign_up(session, occurrence_id, role_id, user_id, START)).outcome
 
     async def leave(user_id: int) -> None:
-        async with session_factory() as session:
+        async with unit_of_work(session_factory) as session:
             await signups.cancel_signup(session, occurrence_id, user_id, START)
 
     outcomes = await asyncio.gather(*(join(p.id) for p in people))

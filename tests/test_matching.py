@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import District, HelpRequest, Offer
+from bot.db.unit_of_work import unit_of_work
 from bot.services import profiles
 from bot.services.matching import (
     NO_SHOW_PENALTY,
@@ -270,7 +271,7 @@ async def test_hundred_concurrent_accepts_one_winner(
     offer_ids = {v: o for v, o in (await db.execute(select(Offer.volunteer_id, Offer.id))).all()}
 
     async def press(volunteer_id: int) -> AcceptOutcome:
-        async with session_factory() as session:
+        async with unit_of_work(session_factory) as session:
             outcome, _ = await accept_offer(session, offer_ids[volunteer_id], volunteer_id, START)
             return outcome
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage
+from bot.db.unit_of_work import unit_of_work
 from bot.outbox_sender import HEADROOM, OutboxSender, Pacer
 from bot.services import outbox
 from bot.services.users import register_contact
@@ -47,8 +48,9 @@ def sender_for(
 
 
 async def queue(db: AsyncSession, count: int, chat_base: int = 1000) -> None:
-    for n in range(count):
-        await outbox.enqueue(db, chat_id=chat_base + n, text=f"message {n}", kind="test", now=START)
+    notices = [outbox.Notice(chat_base + n, f"message {n}", "test") for n in range(count)]
+    await outbox.queue(db, notices, now=START)
+    await db.commit()
 
 
 async def statuses(db: AsyncSession) -> Counter[str]:
@@ -69,7 +71,7 @@ async def test_a_crashed_senders_lease_runs_out_and_the_message_goes_again(
     db: AsyncSession, session_factory
 ) -> None:
     await queue(db, 3)
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         taken = await outbox.claim(session, START, limit=2, lease=timedelta(seconds=60))
     assert len(taken) == 2, "a sender took two and then died without a word"
     clock = FakeClock(START)
@@ -83,14 +85,19 @@ async def test_a_crashed_senders_lease_runs_out_and_the_message_goes_again(
     assert await statuses(db) == {"sent": 3}
 
 
-async def test_dedupe_key_queues_once(db: AsyncSession) -> None:
-    first = await outbox.enqueue(
-        db, chat_id=1, text="a", kind="reminder", now=START, dedupe_key="r:1"
-    )
-    again = await outbox.enqueue(
-        db, chat_id=1, text="a", kind="reminder", now=START, dedupe_key="r:1"
-    )
-    assert (first, again) == (True, False)
+async def test_dedupe_key_queues_once_without_spoiling_the_transaction(db: AsyncSession) -> None:
+    reminder = outbox.Notice(1, "a", "reminder", dedupe_key="r:1")
+    await outbox.queue(db, [reminder], now=START)
+    await db.commit()
+    await outbox.queue(db, [reminder, outbox.Notice(2, "b", "test")], now=START)
+    await db.commit()
+    assert await statuses(db) == {"pending": 2}, "the repeat was skipped, the other kept"
+
+
+async def test_queue_never_commits(db: AsyncSession, session_factory) -> None:
+    await outbox.queue(db, [outbox.Notice(1, "a", "test")], now=START)
+    await db.rollback()
+    assert await statuses(db) == {}
 
 
 async def test_429_waits_as_told(db: AsyncSession, session_factory) -> None:
@@ -136,9 +143,9 @@ async def test_5xx_backs_off_then_gives_up(db: AsyncSession, session_factory) ->
 async def test_403_marks_the_person_unreachable(db: AsyncSession, session_factory) -> None:
     user = await register_contact(db, 1000, START)
     await queue(db, 1)
-    await outbox.enqueue(
-        db, chat_id=1000, text="second", kind="test", now=START + timedelta(hours=1)
-    )
+    later = outbox.Notice(1000, "second", "test", due_at=START + timedelta(hours=1))
+    await outbox.queue(db, [later], now=START)
+    await db.commit()
     recording = RecordingSession()
     recording.failures[1000] = [
         TelegramForbiddenError(method=METHOD, message="Forbidden: bot was blocked by the user")

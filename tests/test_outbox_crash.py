@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
-from bot.services.outbox import enqueue
+from bot.services.outbox import Notice, queue
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.process import start_bot
 
@@ -25,8 +25,9 @@ async def fill_outbox(database: Path) -> None:
     await upgrade(engine)
     now = datetime.now(tz=UTC)  # the process under test runs on the real clock
     async with make_session_factory(engine)() as session:
-        for n in range(MESSAGES):
-            await enqueue(session, chat_id=10_000 + n, text=f"news {n}", kind="test", now=now)
+        notices = [Notice(10_000 + n, f"news {n}", "test") for n in range(MESSAGES)]
+        await queue(session, notices, now=now)
+        await session.commit()
     await engine.dispose()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Membership, User
+from bot.db.unit_of_work import unit_of_work
 from bot.services.errors import (
     DistrictNotInPlace,
     EmptyValue,
@@ -107,7 +108,7 @@ async def test_a_district_is_read_once_per_session_and_outlives_a_rollback(
 ) -> None:
     place_id = await add_place(db, districts=("Marymont",))
     [marymont] = await districts_of(db, place_id)
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         first = await district_ref(session, marymont.id)
         assert first == DistrictRef(marymont.id, place_id, "Marymont")
         await session.rollback()  # expires ORM objects; the value must not need the database
@@ -115,7 +116,7 @@ async def test_a_district_is_read_once_per_session_and_outlives_a_rollback(
         await db.commit()
         assert await district_ref(session, marymont.id) == first
         assert await district_ref(session, 999) is None
-    async with session_factory() as later:
+    async with unit_of_work(session_factory) as later:
         renamed = await district_ref(later, marymont.id)
         assert renamed == DistrictRef(marymont.id, place_id, "Renamed")
 
@@ -150,7 +151,7 @@ async def test_only_one_of_many_concurrent_redemptions_wins(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     """Twenty people open the same invite at the same moment: exactly one becomes animator."""
-    async with session_factory() as db:
+    async with unit_of_work(session_factory) as db:
         place_id = await add_place(db)
         invite = await create_invite(
             db, place_id=place_id, created_by_user_id=None, now=START, ttl=timedelta(days=1)
@@ -158,7 +159,7 @@ async def test_only_one_of_many_concurrent_redemptions_wins(
         users = [await register_contact(db, 1000 + n, START) for n in range(20)]
 
     async def attempt(user: User) -> bool:
-        async with session_factory() as session:
+        async with unit_of_work(session_factory) as session:
             try:
                 await redeem_invite(session, token=invite.token, user=user, now=START)
             except InviteInvalid:
@@ -167,7 +168,7 @@ async def test_only_one_of_many_concurrent_redemptions_wins(
 
     results = await asyncio.gather(*(attempt(user) for user in users))
     assert results.count(True) == 1
-    async with session_factory() as db:
+    async with unit_of_work(session_factory) as db:
         assert await db.scalar(select(func.count(Membership.id))) == 1
 
 

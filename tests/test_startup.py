@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import publish_all_commands
 from bot.config import Settings
+from bot.db.unit_of_work import unit_of_work
 from bot.services.invites import create_invite, redeem_invite
 from bot.services.users import give_consent, register_contact
 from tests.conftest import ADMIN_ID, TOKEN
@@ -29,7 +30,7 @@ def menus(session: RecordingSession) -> list[SetMyCommands]:
 async def test_menus_per_language_and_for_staff(
     settings: Settings, i18n: I18n, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    async with session_factory() as db:
+    async with unit_of_work(session_factory) as db:
         place_id = await add_place(db)
         animator = await register_contact(db, 4242, START)
         await give_consent(db, animator, first_name="Olga", language="uk", now=START)

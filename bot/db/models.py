@@ -469,3 +469,16 @@ class Announcement(Base):
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class Conversation(Base):
+    """Where someone is in a conversation with the bot (aiogram's FSM state and data), so
+    that a restart, an upgrade or a kill -9 resumes it exactly. Rows not touched for a
+    week are drafts nobody came back to, and a timed job removes them."""
+
+    __tablename__ = "conversations"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(index=True)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
+from bot.db.unit_of_work import unit_of_work
 from bot.filters import Rule
 from bot.i18n import guess_language
 from bot.services.users import set_reachable
@@ -55,7 +56,7 @@ async def on_forbidden(
     if sender is None:
         return
     log.info("user %s has blocked the bot", sender.id)
-    async with session_factory() as session:
+    async with unit_of_work(session_factory) as session:
         await set_reachable(session, sender.id, blocked_at=clock())
 
 

@@ -123,21 +123,21 @@ async def cb_part(
     if request is None:
         await callback.answer(_("This request is no longer open."), show_alert=True)
         return
-    await callback.answer()
     offset = data.get("offset", vkb.ANY)
     today = local_today(clock, await place_timezone(session, request))
     day = None if offset == vkb.ANY else today + timedelta(offset)
     part = None if callback_data.part == vkb.ANY else callback_data.part
     outcome = await reschedule(session, request, day, part, clock(), settings.matching())
+    resident = (await task_people(session, request)).resident
+    await tell_about_task(i18n, session, clock, resident, date_changed, request)
+    await deliver(i18n, session, clock, outcome, settings.default_language)
+    await callback.answer()
     await callback.bot.send_message(
         callback.from_user.id,
         _("📅 Changed. I am asking the volunteers again ({count} now).").format(
             count=len(outcome.offers)
         ),
     )
-    resident = (await task_people(session, request)).resident
-    await tell_about_task(i18n, session, clock, resident, date_changed, request)
-    await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 def date_changed() -> str:
@@ -163,10 +163,10 @@ async def msg_closing(
         await message.answer(_("This request is no longer open."))
         return
     await close_request(session, request, clock())
-    await message.answer(_("✖️ Closed. The resident gets your message."))
     resident = (await task_people(session, request)).resident
 
     def closed() -> str:
         return _("An animator closed your request. Their message:") + "\n\n" + escape(text)
 
     await tell_about_task(i18n, session, clock, resident, closed, request)
+    await message.answer(_("✖️ Closed. The resident gets your message."))

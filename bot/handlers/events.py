@@ -208,19 +208,19 @@ async def cb_event(
         await _join_series(callback, callback_data, session, user, clock)
     elif action == "leave":
         cancelled, moved_up = await signups.cancel_signup(session, occurrence_id, user.id, clock())
+        await promotions(i18n, session, clock, settings, moved_up)
         await callback.answer(
             _("Your sign-up is cancelled.") if cancelled else _("You were not signed up."),
             show_alert=True,
         )
-        await promotions(i18n, session, clock, settings, moved_up)
     elif action == "unseries":
         occurrence = await session.get(Occurrence, occurrence_id)
         event_id = occurrence.event_id if occurrence else 0
         moved_up = await signups.leave_series(session, event_id, user.id, clock())
+        await promotions(i18n, session, clock, settings, moved_up)
         await callback.answer(
             _("You are no longer signed up for the coming dates."), show_alert=True
         )
-        await promotions(i18n, session, clock, settings, moved_up)
     elif action == "ics":
         await _send_calendar(callback, bot, session, clock, occurrence_id)
         return

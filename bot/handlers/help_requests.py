@@ -350,6 +350,8 @@ async def cb_submit(
         await reply_to_callback(callback)(_("That did not work. Please try again."), None)
         return
     await state.clear()
+    outcome = await send_next_wave(session, request, clock(), settings.matching())
+    await deliver(i18n, session, clock, outcome, settings.default_language)
     await reply_to_callback(callback)(
         _(
             "📨 Sent! I am looking for a neighbour who can help, "
@@ -357,8 +359,6 @@ async def cb_submit(
         ),
         None,
     )
-    outcome = await send_next_wave(session, request, clock(), settings.matching())
-    await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def cmd_my_requests(message: Message, session: AsyncSession, user: User) -> None:
@@ -387,8 +387,8 @@ async def cb_cancel_request(
     except RequestNotFound:
         await callback.answer(_("This request can no longer be cancelled."), show_alert=True)
         return
+    people = await task_people(session, request)
+    await tell_about_task(i18n, session, clock, people.volunteer, resident_cancelled, request)
     await callback.answer()
     await drop_buttons(callback)
     await bot.send_message(user.telegram_id, _("Your request was cancelled."))
-    people = await task_people(session, request)
-    await tell_about_task(i18n, session, clock, people.volunteer, resident_cancelled, request)

@@ -169,10 +169,10 @@ async def cb_offer_to(
     if sent is None:
         await callback.answer(_("This request is no longer open."), show_alert=True)
         return
+    await deliver(i18n, session, clock, MatchingOutcome(offers=[sent]), settings.default_language)
     await callback.answer(
         _("Offered to {name}.").format(name=volunteer.first_name or "?"), show_alert=True
     )
-    await deliver(i18n, session, clock, MatchingOutcome(offers=[sent]), settings.default_language)
 
 
 async def cb_vet(

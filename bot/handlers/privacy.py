@@ -90,19 +90,19 @@ async def cb_forget(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    await callback.answer()
     await state.clear()
+    if callback_data.confirm and user is not None:
+        forgotten = await forget_user(session, user, clock(), settings.matching())
+        await _tell_the_others(i18n, session, clock, forgotten)
+        await deliver(i18n, session, clock, forgotten.matching, settings.default_language)
+        await promotions(i18n, session, clock, settings, forgotten.promotions)
+    await callback.answer()
     await drop_buttons(callback)
     if not callback_data.confirm:
         await bot.send_message(
             callback.from_user.id, _("Nothing was deleted."), reply_markup=kb.menu_for(user)
         )
         return
-    if user is not None:
-        forgotten = await forget_user(session, user, clock(), settings.matching())
-        await _tell_the_others(i18n, session, clock, forgotten)
-        await deliver(i18n, session, clock, forgotten.matching, settings.default_language)
-        await promotions(i18n, session, clock, settings, forgotten.promotions)
     await bot.send_message(
         callback.from_user.id,
         _("Your data has been deleted. Goodbye! If you ever come back, just send /start."),

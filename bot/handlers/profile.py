@@ -154,11 +154,12 @@ async def _ready(
         parts = ", ".join(MISSING[m]() for m in incomplete.missing)
         await callback.message.answer(_("Still missing: {parts}.").format(parts=parts))
         return
+    if first:
+        outcome = await reverse_match(session, user, clock(), settings.matching())
+        await deliver(i18n, session, clock, outcome, settings.default_language)
     await render_summary(reply_to_callback(callback), session, user, clock)
     if first:
         await callback.message.answer(_("🎉 Thank you! Requests that fit you will come here."))
-        outcome = await reverse_match(session, user, clock(), settings.matching())
-        await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def _change(
@@ -324,8 +325,8 @@ async def cmd_resume(
 ) -> None:
     await profiles.ensure_profile(session, user, clock())
     await profiles.resume(session, user.id)
-    await message.answer(_("▶️ Welcome back! Requests that fit you will come here again."))
     view = await profiles.get_profile(session, user.id)
     if view is not None and view.completed:
         outcome = await reverse_match(session, user, clock(), settings.matching())
         await deliver(i18n, session, clock, outcome, settings.default_language)
+    await message.answer(_("▶️ Welcome back! Requests that fit you will come here again."))

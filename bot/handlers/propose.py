@@ -378,9 +378,10 @@ async def cb_submit(
         await reply_to_callback(callback)(_("That did not work. Please try again."), None)
         return
     if publish:
-        await reply_to_callback(callback)(_("✅ Published. It is in /events now."), None)
         await announce_published(i18n, session, clock, settings, event)
+        await reply_to_callback(callback)(_("✅ Published. It is in /events now."), None)
         return
+    await proposal_to_animators(i18n, session, clock, settings, event)
     await reply_to_callback(callback)(
         _(
             "📨 Thank you! Your idea went to the animators. You will hear from them; "
@@ -388,4 +389,3 @@ async def cb_submit(
         ),
         None,
     )
-    await proposal_to_animators(i18n, session, clock, settings, event)

@@ -91,11 +91,11 @@ async def cb_review(
             await reply_to_callback(callback)(_("This idea was already decided."), None)
             return
         event = await events.get_event(session, event.id)
+        await decision_to_proposer(i18n, session, clock, event)
+        await announce_published(i18n, session, clock, settings, event)
         await reply_to_callback(callback)(
             _("✅ Approved and published: «{title}».").format(title=escape(event.title)), None
         )
-        await decision_to_proposer(i18n, session, clock, event)
-        await announce_published(i18n, session, clock, settings, event)
     elif callback_data.action == "reject":
         await state.set_state(Review.comment)
         await state.update_data(event_id=event.id)
@@ -211,5 +211,5 @@ async def msg_comment(
         await message.answer(_("This idea was already decided."))
         return
     event = await events.get_event(session, event.id)
-    await message.answer(_("Rejected. The person who proposed it gets your comment."))
     await decision_to_proposer(i18n, session, clock, event)
+    await message.answer(_("Rejected. The person who proposed it gets your comment."))

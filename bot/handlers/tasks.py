@@ -77,16 +77,6 @@ async def cb_accept(
         )
         await drop_buttons(callback)
         return
-    await callback.answer()
-    details = await summary(session, request, address=True)
-    await reply_to_callback(callback)(
-        _("🤝 Thank you! The task is yours.")
-        + "\n\n"
-        + details
-        + "\n\n"
-        + _("You can write to the resident through me; they do not see your number or username."),
-        vkb.volunteer_task(request.id),
-    )
     people = await tasks.task_people(session, request)
     name = escape(user.first_name or "")
     await tell_about_task(
@@ -100,6 +90,16 @@ async def cb_accept(
         request,
         lambda: vkb.resident_confirm(request.id),
     )
+    await callback.answer()
+    details = await summary(session, request, address=True)
+    await reply_to_callback(callback)(
+        _("🤝 Thank you! The task is yours.")
+        + "\n\n"
+        + details
+        + "\n\n"
+        + _("You can write to the resident through me; they do not see your number or username."),
+        vkb.volunteer_task(request.id),
+    )
 
 
 async def cb_decline(
@@ -111,12 +111,12 @@ async def cb_decline(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    await callback.answer()
     outcome = await decline_offer(
         session, callback_data.offer_id, user.id, clock(), settings.matching()
     )
-    await reply_to_callback(callback)(_("Thank you for answering. Maybe next time!"), None)
     await deliver(i18n, session, clock, outcome, settings.default_language)
+    await callback.answer()
+    await reply_to_callback(callback)(_("Thank you for answering. Maybe next time!"), None)
 
 
 async def cb_done(callback: CallbackQuery, callback_data: TaskCD) -> None:
@@ -142,13 +142,6 @@ async def cb_hours(
     except (RequestNotFound, ValueError):
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    await callback.answer()
-    await reply_to_callback(callback)(
-        _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
-            hours=f"{request.hours:g}"
-        ),
-        None,
-    )
     people = await tasks.task_people(session, request)
     name = escape(user.first_name or "")
     await tell_about_task(
@@ -162,6 +155,13 @@ async def cb_hours(
     )
     freed = await reverse_match(session, user, clock(), settings.matching())
     await deliver(i18n, session, clock, freed, settings.default_language)
+    await callback.answer()
+    await reply_to_callback(callback)(
+        _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
+            hours=f"{request.hours:g}"
+        ),
+        None,
+    )
 
 
 async def cb_confirm(
@@ -180,21 +180,22 @@ async def cb_confirm(
     except (RequestNotFound, ValueError):
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
+    if rating is None:
+        people = await tasks.task_people(session, request)
+        await tell_about_task(
+            i18n,
+            session,
+            clock,
+            people.volunteer,
+            lambda: _("❤️ The resident confirmed and thanks you!"),
+            request,
+        )
     await callback.answer()
     if rating is not None:
         await reply_to_callback(callback)(_("Thank you for your rating!"), None)
         return
     await reply_to_callback(callback)(
         _("❤️ Thank you! How was it? (you may skip this)"), vkb.ratings(request.id)
-    )
-    people = await tasks.task_people(session, request)
-    await tell_about_task(
-        i18n,
-        session,
-        clock,
-        people.volunteer,
-        lambda: _("❤️ The resident confirmed and thanks you!"),
-        request,
     )
 
 
@@ -214,10 +215,6 @@ async def cb_no_show(
     except RequestNotFound:
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    await callback.answer()
-    await reply_to_callback(callback)(
-        _("I am sorry. I am looking for another neighbour to help you."), None
-    )
     request = await session.get(HelpRequest, callback_data.request_id)
     if request is not None:
         await tell_about_task(
@@ -232,6 +229,10 @@ async def cb_no_show(
             request,
         )
     await deliver(i18n, session, clock, outcome, settings.default_language)
+    await callback.answer()
+    await reply_to_callback(callback)(
+        _("I am sorry. I am looking for another neighbour to help you."), None
+    )
 
 
 async def cb_give_back(
@@ -253,10 +254,6 @@ async def cb_give_back(
     except RequestNotFound:
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    await callback.answer()
-    await reply_to_callback(callback)(
-        _("Thank you for letting us know. I will find someone else."), None
-    )
     people = await tasks.task_people(session, request)
     await tell_about_task(
         i18n,
@@ -274,6 +271,10 @@ async def cb_give_back(
         request,
     )
     await deliver(i18n, session, clock, outcome, settings.default_language)
+    await callback.answer()
+    await reply_to_callback(callback)(
+        _("Thank you for letting us know. I will find someone else."), None
+    )
 
 
 async def cb_write(

@@ -1,4 +1,5 @@
-"""One `AsyncSession` per update; anything not committed by a service is rolled back."""
+"""One unit of work per update: committed when the handler returns, rolled back if it
+raises (`bot.db.unit_of_work`)."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -6,6 +7,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.unit_of_work import unit_of_work
 
 
 class DbSessionMiddleware(BaseMiddleware):
@@ -18,6 +21,6 @@ class DbSessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with self.session_factory() as session:
+        async with unit_of_work(self.session_factory) as session:
             data["session"] = session
             return await handler(event, data)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Announcement, GroupMember, User, VolunteerProfile
 from bot.services.errors import TooLong
-from bot.services.outbox import Letter, batch_counts, enqueue_batch
+from bot.services.outbox import Notice, batch_counts, queue
 from bot.services.outbox import OutboxStatus as Sent
 
 TEXT_LIMIT = 3800
@@ -125,7 +125,7 @@ async def create_draft(
         created_at=now,
     )
     session.add(announcement)
-    await session.commit()
+    await session.flush()
     return announcement
 
 
@@ -147,7 +147,7 @@ async def set_audience(
     session: AsyncSession, announcement: Announcement, audience: Audience
 ) -> None:
     announcement.audience = audience.to_json()
-    await session.commit()
+    await session.flush()
 
 
 async def add_translation(
@@ -156,7 +156,7 @@ async def add_translation(
     translations = json.loads(announcement.translations)
     translations[language] = check_length(text, with_photo=announcement.photo is not None)
     announcement.translations = json.dumps(translations, ensure_ascii=False)
-    await session.commit()
+    await session.flush()
 
 
 def text_for(announcement: Announcement, language: str | None) -> str:
@@ -176,7 +176,7 @@ async def schedule(
         )
         .values(status=AnnouncementStatus.SCHEDULED, send_at=send_at)
     )
-    await session.commit()
+    await session.flush()
     return scheduled.rowcount == 1
 
 
@@ -190,7 +190,7 @@ async def cancel(session: AsyncSession, announcement_id: int, place_ids: list[in
         )
         .values(status=AnnouncementStatus.CANCELLED)
     )
-    await session.commit()
+    await session.flush()
     return cancelled.rowcount == 1
 
 
@@ -212,8 +212,9 @@ def batch_of(announcement: Announcement) -> str:
 
 async def launch_due(session: AsyncSession, now: datetime) -> list[Announcement]:
     """Start every scheduled announcement whose time has come. Each is claimed by one
-    conditional UPDATE (one process wins), then its letters are queued in the outbox
-    with a dedupe key per person, so a crash and a second start add nothing twice."""
+    conditional UPDATE (one process wins) and its letters are queued in the same
+    transaction, with a dedupe key per person: a crash before the caller commits leaves
+    it scheduled with no letters, and a second start adds nothing twice."""
     due = list(
         await session.scalars(
             select(Announcement.id).where(
@@ -231,7 +232,6 @@ async def launch_due(session: AsyncSession, now: datetime) -> list[Announcement]
             )
             .values(status=AnnouncementStatus.SENDING, started_at=now)
         )
-        await session.commit()
         if claimed.rowcount == 1:
             announcement = await session.get(Announcement, announcement_id, populate_existing=True)
             if announcement is not None:
@@ -248,23 +248,18 @@ async def _queue_letters(session: AsyncSession, announcement: Announcement, now:
         )
     )
     letters = [
-        Letter(
+        Notice(
             chat_id=telegram_id,
             text=text_for(announcement, language),
+            kind="announcement",
             dedupe_key=f"{batch_of(announcement)}:{user_id}",
+            batch=batch_of(announcement),
+            photo=announcement.photo,
         )
         for user_id, telegram_id, language in people
     ]
-    await enqueue_batch(
-        session,
-        letters,
-        kind="announcement",
-        batch=batch_of(announcement),
-        now=now,
-        photo=announcement.photo,
-    )
+    await queue(session, letters, now=now)
     announcement.recipients = len(letters)
-    await session.commit()
 
 
 @dataclass(frozen=True)
@@ -305,4 +300,4 @@ async def sending(session: AsyncSession) -> list[Announcement]:
 async def finish(session: AsyncSession, announcement: Announcement, now: datetime) -> None:
     announcement.status = AnnouncementStatus.SENT
     announcement.finished_at = now
-    await session.commit()
+    await session.flush()

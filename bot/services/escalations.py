@@ -38,7 +38,7 @@ async def close_request(session: AsyncSession, request: HelpRequest, now: dateti
     await _withdraw_offers(session, request.id)
     request.status = RequestStatus.CANCELLED
     request.closed_at = now
-    await session.commit()
+    await session.flush()
 
 
 async def reschedule(

@@ -163,7 +163,7 @@ async def save_rating(
         )
     else:
         feedback.rating = rating
-    await session.commit()
+    await session.flush()
 
 
 async def save_comment(session: AsyncSession, occurrence_id: int, user_id: int, text: str) -> None:
@@ -176,4 +176,4 @@ async def save_comment(session: AsyncSession, occurrence_id: int, user_id: int, 
     if feedback is None:
         raise FeedbackNotAllowed
     feedback.comment = comment
-    await session.commit()
+    await session.flush()

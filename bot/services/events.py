@@ -167,7 +167,7 @@ async def submit_event(
         event.reviewed_at = now
         await session.flush()
         await ensure_occurrences(session, event, now)
-    await session.commit()
+    await session.flush()
     return event
 
 
@@ -187,10 +187,10 @@ async def approve(session: AsyncSession, event_id: int, reviewer: User, now: dat
         .values(status=EventStatus.PUBLISHED, reviewed_by=reviewer.id, reviewed_at=now)
     )
     if decided.rowcount != 1:
-        await session.commit()
+        await session.flush()
         return False
     await ensure_occurrences(session, await get_event(session, event_id), now)
-    await session.commit()
+    await session.flush()
     return True
 
 
@@ -208,7 +208,7 @@ async def reject(
             reviewed_at=now,
         )
     )
-    await session.commit()
+    await session.flush()
     return decided.rowcount == 1
 
 
@@ -232,7 +232,7 @@ async def edit_pending(session: AsyncSession, event_id: int, name: str, value: o
         setattr(event, name, value)
         if name == "starts_at" and value is None:
             event.repeat_weeks = 0
-    await session.commit()
+    await session.flush()
     return event
 
 
@@ -347,7 +347,7 @@ async def cancel_occurrence(
         .where(Occurrence.id == occurrence_id, Occurrence.status == OccurrenceStatus.SCHEDULED)
         .values(status=OccurrenceStatus.CANCELLED, cancelled_at=now)
     )
-    await session.commit()
+    await session.flush()
     if cancelled.rowcount != 1:
         return None
     return await session.get(Occurrence, occurrence_id, populate_existing=True)
@@ -361,7 +361,7 @@ async def cancel_series(session: AsyncSession, event_id: int, now: datetime) -> 
         .values(status=EventStatus.CANCELLED)
     )
     if cancelled.rowcount != 1:
-        await session.commit()
+        await session.flush()
         return []
     ahead = list(
         await session.scalars(
@@ -378,5 +378,5 @@ async def cancel_series(session: AsyncSession, event_id: int, now: datetime) -> 
         .values(status=OccurrenceStatus.CANCELLED, cancelled_at=now)
     )
     await session.execute(delete(SeriesMember).where(SeriesMember.event_id == event_id))
-    await session.commit()
+    await session.flush()
     return ahead

@@ -34,11 +34,10 @@ async def add_group(
     if (count or 0) >= MAX_GROUPS:
         raise TooManyGroups
     group = InterestGroup(place_id=place_id, name=name, created_at=now)
-    session.add(group)
     try:
-        await session.commit()
+        async with session.begin_nested():
+            session.add(group)
     except IntegrityError:
-        await session.rollback()
         raise GroupExists from None
     return group
 
@@ -49,7 +48,7 @@ async def remove_group(session: AsyncSession, group_id: int, place_ids: list[int
             InterestGroup.id == group_id, InterestGroup.place_id.in_(place_ids)
         )
     )
-    await session.commit()
+    await session.flush()
     return removed.rowcount == 1
 
 
@@ -71,7 +70,7 @@ async def toggle_membership(
         session.add(GroupMember(group_id=group_id, user_id=user.id, joined_at=now))
     else:
         await session.delete(member)
-    await session.commit()
+    await session.flush()
     return member is None
 
 

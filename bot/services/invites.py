@@ -34,7 +34,7 @@ async def create_invite(
         expires_at=now + ttl,
     )
     session.add(invite)
-    await session.commit()
+    await session.flush()
     return invite
 
 
@@ -67,7 +67,7 @@ async def redeem_invite(session: AsyncSession, *, token: str, user: User, now: d
     )
     if already is None:
         session.add(Membership(user_id=user.id, place_id=place_id, role=ANIMATOR, created_at=now))
-    await session.commit()
+    await session.flush()
     place = await get_place(session, place_id)
     if place is None:
         raise PlaceNotFound

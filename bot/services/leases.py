@@ -17,14 +17,16 @@ async def take_lease(
     """True when `holder` may run job `name` now (it holds the lease until now + ttl).
 
     One conditional UPDATE decides, as with the outbox claims: of processes asking at
-    the same moment exactly one changes the row.
+    the same moment exactly one changes the row. The lease is the one thing committed on
+    its own, at the start of a tick: other processes must see it before the tick's work
+    (its own unit of work) is done.
     """
     if await session.get(JobLease, name) is None:
-        session.add(JobLease(name=name, holder="", until=now - timedelta(seconds=1)))
         try:
-            await session.commit()
+            async with session.begin_nested():
+                session.add(JobLease(name=name, holder="", until=now - timedelta(seconds=1)))
         except IntegrityError:
-            await session.rollback()
+            pass
     taken = await session.execute(
         update(JobLease)
         .where(JobLease.name == name, or_(JobLease.until <= now, JobLease.holder == holder))

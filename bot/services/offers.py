@@ -117,7 +117,7 @@ async def send_next_wave(
         ],
     )
     offer_of = {volunteer: offer for volunteer, offer in inserted}
-    await session.commit()
+    await session.flush()
     return MatchingOutcome(
         offers=[
             OfferSent(offer_of[c.user_id], request.id, Recipient(c.telegram_id, c.language))
@@ -135,7 +135,7 @@ async def escalate(
         .where(HelpRequest.id == request.id, HelpRequest.escalated_at.is_(None))
         .values(escalated_at=now)
     )
-    await session.commit()
+    await session.flush()
     if marked.rowcount != 1:
         return MatchingOutcome()
     animators = await place_animators(session, request.place_id)
@@ -184,7 +184,7 @@ async def accept_offer(
     )
     request = claimed.one_or_none()
     if request is None:
-        await session.commit()
+        await session.flush()
         return AcceptOutcome.TOO_LATE, None
     accepted = Offer.id == offer_id
     await session.execute(
@@ -195,7 +195,7 @@ async def accept_offer(
             answered_at=case((accepted, now), else_=Offer.answered_at),
         )
     )
-    await session.commit()
+    await session.flush()
     return AcceptOutcome.WON, request
 
 
@@ -215,7 +215,7 @@ async def decline_offer(
         .returning(Offer.request_id)
     )
     request_id = declined.scalar_one_or_none()
-    await session.commit()
+    await session.flush()
     if request_id is None:
         return MatchingOutcome()
     return await _continue(session, request_id, now, config)
@@ -242,7 +242,7 @@ async def advance_matching(
         .where(Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
         .values(status=OfferStatus.EXPIRED)
     )
-    await session.commit()
+    await session.flush()
     waiting = await session.scalars(
         select(HelpRequest.id).where(
             HelpRequest.status == RequestStatus.OPEN, HelpRequest.escalated_at.is_(None)
@@ -269,7 +269,7 @@ async def restart_matching(
     request.done_at = None
     request.wave = 0
     request.escalated_at = None
-    await session.commit()
+    await session.flush()
     return await send_next_wave(session, request, now, config)
 
 
@@ -291,5 +291,5 @@ async def reverse_match(
         await session.flush()
         recipient = Recipient(volunteer.telegram_id, volunteer.language)
         outcome.offers.append(OfferSent(offer.id, request.id, recipient))
-    await session.commit()
+    await session.flush()
     return outcome

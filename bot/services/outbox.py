@@ -1,23 +1,25 @@
 """The durable outbox: messages the bot starts on its own wait here until a sender has
 delivered them or knows they cannot be delivered.
 
-Delivery is at least once. A sender claims rows for a lease; if it dies, the lease runs
-out and another claim sends them again, so only rows in flight at a crash can go twice.
+Delivery is at least once. A sender claims rows for a lease and records each row's
+outcome as soon as Telegram answers, before it sends the next; if it dies, the lease
+runs out and another claim sends the rest, so only the one message in flight at a crash
+can go twice (Telegram has no idempotency key to ask with). None of these functions
+commit: the sender, or the use case that queues, commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, User
+from bot.db.portable import insert_skipping_duplicates
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(minutes=10)
@@ -41,126 +43,46 @@ class Claimed:
     photo: str | None = None
 
 
-async def enqueue(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    text: str,
-    kind: str,
-    now: datetime,
-    markup: str | None = None,
-    due_at: datetime | None = None,
-    dedupe_key: str | None = None,
-) -> bool:
-    """Queue one message. With a `dedupe_key` the same message is queued at most once
-    (reminders use it so they never fire twice); False when it was already queued."""
-    session.add(
-        OutboxMessage(
-            chat_id=chat_id,
-            text=text,
-            markup=markup,
-            kind=kind,
-            dedupe_key=dedupe_key,
-            status=OutboxStatus.PENDING,
-            due_at=due_at or now,
-            created_at=now,
-        )
-    )
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class Notice:
-    """One message for one chat, queued together with others by `enqueue_all`."""
+    """One message for one chat. With a `dedupe_key` it is queued at most once (reminders,
+    digests, an announcement's letters); `batch` groups a broadcast for its report; with
+    a `photo` (a Telegram file id) the text goes out as its caption."""
 
     chat_id: int
     text: str
     kind: str
     markup: str | None = None
     due_at: datetime | None = None
+    dedupe_key: str | None = None
+    batch: str | None = None
+    photo: str | None = None
 
 
-async def enqueue_all(session: AsyncSession, notices: list[Notice], *, now: datetime) -> None:
-    """Queue several messages in one statement and one commit: a wave's offers or an
-    escalation's notices are queued together or not at all."""
-    if not notices:
-        return
-    await session.execute(
-        insert(OutboxMessage),
-        [
-            _pending(
-                notice.chat_id,
-                notice.text,
-                notice.kind,
-                now,
-                markup=notice.markup,
-                due_at=notice.due_at or now,
-            )
-            for notice in notices
-        ],
-    )
-    await session.commit()
-
-
-def _pending(
-    chat_id: int, text: str, kind: str, now: datetime, **columns: object
-) -> dict[str, object]:
-    """A new row for the batch inserts, due now unless `columns` say otherwise."""
-    return {
-        "chat_id": chat_id,
-        "text": text,
-        "kind": kind,
-        "status": OutboxStatus.PENDING,
-        "due_at": now,
-        "created_at": now,
-        "attempts": 0,
-        **columns,
-    }
-
-
-@dataclass(frozen=True)
-class Letter:
-    """One message of a broadcast: the same batch goes to many chats."""
-
-    chat_id: int
-    text: str
-    dedupe_key: str
-
-
-async def enqueue_batch(
-    session: AsyncSession,
-    letters: list[Letter],
-    *,
-    kind: str,
-    batch: str,
-    now: datetime,
-    photo: str | None = None,
-) -> None:
-    """Queue a broadcast in one statement per thousand rows. Rows whose dedupe key is
-    already queued are skipped, so queuing the same broadcast again adds nothing."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+async def queue(session: AsyncSession, notices: Sequence[Notice], *, now: datetime) -> None:
+    """Add messages to the caller's transaction: they are queued exactly when the change
+    that caused them commits. Never commits; a notice whose dedupe key is already queued
+    is skipped, on both databases, without disturbing the transaction."""
     rows = [
-        _pending(
-            letter.chat_id,
-            letter.text,
-            kind,
-            now,
-            photo=photo,
-            batch=batch,
-            dedupe_key=letter.dedupe_key,
-        )
-        for letter in letters
+        {
+            "chat_id": notice.chat_id,
+            "text": notice.text,
+            "kind": notice.kind,
+            "markup": notice.markup,
+            "photo": notice.photo,
+            "batch": notice.batch,
+            "dedupe_key": notice.dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "due_at": notice.due_at or now,
+            "created_at": now,
+            "attempts": 0,
+        }
+        for notice in notices
     ]
-    for start in range(0, len(rows), 1000):
-        statement = insert_for(OutboxMessage).values(rows[start : start + 1000])
-        await session.execute(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    await session.commit()
+    if rows:
+        await insert_skipping_duplicates(
+            session, OutboxMessage.__table__, rows, unique=["dedupe_key"]
+        )
 
 
 async def batch_counts(session: AsyncSession, batch: str) -> dict[str, int]:
@@ -196,7 +118,6 @@ async def claim(
     # more than once and, with SKIP LOCKED, return more rows than the limit.
     ids = list(await session.scalars(due))
     if not ids:
-        await session.commit()
         return []
     rows = await session.execute(
         update(OutboxMessage)
@@ -216,7 +137,6 @@ async def claim(
         )
     )
     claimed = [Claimed(*row) for row in rows]
-    await session.commit()
     return sorted(claimed, key=lambda c: c.id)
 
 
@@ -229,7 +149,7 @@ async def blocked_chats(session: AsyncSession, chat_ids: list[int]) -> set[int]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one claimed message, recorded in one batch after sending."""
+    """What happened to one claimed message, recorded as soon as it is known."""
 
     id: int
     status: OutboxStatus
@@ -245,7 +165,7 @@ def retry_later(message: Claimed, now: datetime, error: str) -> Outcome:
     return Outcome(message.id, OutboxStatus.PENDING, retry_at=now + backoff, error=error)
 
 
-async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) -> None:
+async def record(session: AsyncSession, outcomes: Sequence[Outcome], now: datetime) -> None:
     for outcome in outcomes:
         values: dict[str, object] = {"status": outcome.status, "claimed_until": None}
         if outcome.error is not None:
@@ -257,7 +177,6 @@ async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) 
         await session.execute(
             update(OutboxMessage).where(OutboxMessage.id == outcome.id).values(**values)
         )
-    await session.commit()
 
 
 async def mark_unreachable(session: AsyncSession, chat_id: int, now: datetime) -> None:
@@ -268,7 +187,6 @@ async def mark_unreachable(session: AsyncSession, chat_id: int, now: datetime) -
         .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.BLOCKED, finished_at=now)
     )
-    await session.commit()
 
 
 async def release(session: AsyncSession, ids: list[int]) -> None:
@@ -279,7 +197,6 @@ async def release(session: AsyncSession, ids: list[int]) -> None:
             .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
             .values(status=OutboxStatus.PENDING, claimed_until=None)
         )
-        await session.commit()
 
 
 async def counts(session: AsyncSession) -> dict[str, int]:

@@ -100,5 +100,5 @@ async def offer_to(
     offer.sent_at = now
     offer.expires_at = now + config.offer_lifetime
     offer.answered_at = None
-    await session.commit()
+    await session.flush()
     return OfferSent(offer.id, request.id, Recipient(volunteer.telegram_id, volunteer.language))

@@ -102,7 +102,7 @@ async def create_place(
     if not await slug_is_free(session, place.slug):
         raise SlugTaken
     session.add(place)
-    await session.commit()
+    await session.flush()
     return place
 
 

@@ -180,7 +180,7 @@ async def forget_user(
         request.closed_at = now
         if helper is not None:
             forgotten.cancelled.append((request, helper))
-    await session.commit()
+    await session.flush()
     taken = await session.scalars(
         select(HelpRequest).where(
             HelpRequest.volunteer_id == user.id, HelpRequest.status == RequestStatus.MATCHED
@@ -195,12 +195,12 @@ async def forget_user(
         )
         request.status = RequestStatus.OPEN
         request.volunteer_id = None
-        await session.commit()
+        await session.flush()
         if resident is not None:
             forgotten.handed_back.append((request, resident))
     forgotten.promotions = await _leave_events(session, user, now)
     await session.execute(delete(User).where(User.id == user.id))
-    await session.commit()
+    await session.flush()
     for request, _resident in forgotten.handed_back:
         forgotten.matching.extend(await restart_matching(session, request, now, config))
     return forgotten
@@ -226,5 +226,5 @@ async def _leave_events(session: AsyncSession, user: User, now: datetime) -> lis
     await session.execute(
         update(EventFeedback).where(EventFeedback.user_id == user.id).values(comment=None)
     )
-    await session.commit()
+    await session.flush()
     return promotions

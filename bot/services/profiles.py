@@ -65,7 +65,7 @@ async def ensure_profile(session: AsyncSession, user: User, now: datetime) -> Pr
         session.add(VolunteerLanguage(user_id=user.id, language=user.language or "pl"))
         if user.district_id is not None:
             session.add(VolunteerDistrict(user_id=user.id, district_id=user.district_id))
-        await session.commit()
+        await session.flush()
     view = await get_profile(session, user.id)
     assert view is not None
     return view
@@ -104,7 +104,7 @@ async def _toggle(session: AsyncSession, model: Any, user_id: int, **key: Any) -
         session.add(model(user_id=user_id, **key))
     else:
         await session.delete(found)
-    await session.commit()
+    await session.flush()
 
 
 async def toggle_talent(session: AsyncSession, user_id: int, code: str) -> None:
@@ -145,7 +145,7 @@ async def _existing(session: AsyncSession, user_id: int) -> VolunteerProfile:
 async def set_other_talents(session: AsyncSession, user_id: int, text: str) -> None:
     profile = await _existing(session, user_id)
     profile.other_talents = clean_text(text, limit=OTHER_TALENTS_LIMIT)
-    await session.commit()
+    await session.flush()
 
 
 async def set_weekly_cap(session: AsyncSession, user_id: int, cap: int) -> None:
@@ -153,7 +153,7 @@ async def set_weekly_cap(session: AsyncSession, user_id: int, cap: int) -> None:
         raise ValueError(cap)
     profile = await _existing(session, user_id)
     profile.max_tasks_per_week = cap
-    await session.commit()
+    await session.flush()
 
 
 def missing_parts(view: ProfileView, place_has_districts: bool) -> list[str]:
@@ -185,7 +185,7 @@ async def complete_profile(
     first = profile.completed_at is None
     if first:
         profile.completed_at = now
-        await session.commit()
+        await session.flush()
     return first
 
 
@@ -194,27 +194,27 @@ async def pause(session: AsyncSession, user_id: int, until: datetime | None) -> 
     profile = await _existing(session, user_id)
     profile.paused = until is None
     profile.paused_until = until
-    await session.commit()
+    await session.flush()
 
 
 async def resume(session: AsyncSession, user_id: int) -> None:
     profile = await _existing(session, user_id)
     profile.paused = False
     profile.paused_until = None
-    await session.commit()
+    await session.flush()
 
 
 async def set_verified(session: AsyncSession, user_id: int, now: datetime | None) -> None:
     """An animator vouches for a volunteer (or withdraws it with None)."""
     profile = await _existing(session, user_id)
     profile.verified_at = now
-    await session.commit()
+    await session.flush()
 
 
 async def clear_no_show(session: AsyncSession, user_id: int) -> None:
     profile = await _existing(session, user_id)
     profile.no_show_until = None
-    await session.commit()
+    await session.flush()
 
 
 MAX_PAUSE = timedelta(days=366)

@@ -100,7 +100,7 @@ async def submit_request(
         created_at=now,
     )
     session.add(request)
-    await session.commit()
+    await session.flush()
     return request
 
 
@@ -132,5 +132,5 @@ async def cancel_request(
         raise RequestNotFound
     request.status = RequestStatus.CANCELLED
     request.closed_at = now
-    await session.commit()
+    await session.flush()
     return request

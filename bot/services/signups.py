@@ -5,8 +5,7 @@ this locks the row; on SQLite the first write of a transaction takes the databas
 write lock. Either way, sign-ups and cancellations of one occurrence run one after the
 other, so nobody is overbooked, nobody waiting is skipped and nobody is there twice.
 
-Transactions that change nothing end with a commit, not a rollback: a rollback would
-expire the caller's objects (the user the handler holds, for one).
+Nothing here commits: the caller's unit of work does, once, with the notices.
 """
 
 from __future__ import annotations
@@ -92,7 +91,7 @@ async def sign_up(
     if await open_occurrence(session, occurrence_id, now) is None:
         return SignupResult(SignupOutcome.CLOSED, occurrence_id)
     if not await _lock(session, occurrence_id):
-        await session.commit()
+        await session.flush()
         return SignupResult(SignupOutcome.CLOSED, occurrence_id)
     existing = await session.scalar(
         select(Signup)
@@ -100,7 +99,7 @@ async def sign_up(
         .execution_options(populate_existing=True)
     )
     if existing is not None and existing.status in ACTIVE_SIGNUP:
-        await session.commit()
+        await session.flush()
         return SignupResult(SignupOutcome.ALREADY, occurrence_id)
     took = await session.execute(
         update(Seat)
@@ -112,7 +111,7 @@ async def sign_up(
         .values(taken=Seat.taken + 1)
     )
     if took.rowcount == 0 and not await _has_seat(session, occurrence_id, role_id):
-        await session.commit()
+        await session.flush()
         return SignupResult(SignupOutcome.CLOSED, occurrence_id)
     status = SignupStatus.CONFIRMED if took.rowcount == 1 else SignupStatus.WAITING
     if existing is None:
@@ -123,7 +122,7 @@ async def sign_up(
     existing.queued_at = now
     existing.promoted_at = None
     existing.attended = None
-    await session.commit()
+    await session.flush()
     if status == SignupStatus.CONFIRMED:
         return SignupResult(SignupOutcome.CONFIRMED, occurrence_id)
     return SignupResult(
@@ -166,7 +165,7 @@ async def cancel_signup(
     if role_id is None or await open_occurrence(session, occurrence_id, now) is None:
         return False, []
     if not await _lock(session, occurrence_id):
-        await session.commit()
+        await session.flush()
         return False, []
     signup = await session.scalar(
         select(Signup)
@@ -174,7 +173,7 @@ async def cancel_signup(
         .execution_options(populate_existing=True)
     )
     if signup is None or signup.status not in ACTIVE_SIGNUP:
-        await session.commit()
+        await session.flush()
         return False, []
     was_confirmed = signup.status == SignupStatus.CONFIRMED
     signup.status = SignupStatus.CANCELLED
@@ -189,7 +188,7 @@ async def cancel_signup(
             )
         else:
             promotions.append(promoted)
-    await session.commit()
+    await session.flush()
     return True, promotions
 
 
@@ -247,7 +246,7 @@ async def join_series(
         )
     else:
         member.role_id = role_id
-    await session.commit()
+    await session.flush()
     return [
         await sign_up(session, occurrence.id, role_id, user_id, now)
         for occurrence in await upcoming_occurrences(session, event_id, now)
@@ -260,7 +259,7 @@ async def leave_series(
     member = await session.get(SeriesMember, (event_id, user_id))
     if member is not None:
         await session.delete(member)
-        await session.commit()
+        await session.flush()
     promotions: list[Promotion] = []
     for occurrence in await upcoming_occurrences(session, event_id, now):
         _, promoted = await cancel_signup(session, occurrence.id, user_id, now)
@@ -342,5 +341,5 @@ async def set_attendance(
         )
         .values(attended=attended)
     )
-    await session.commit()
+    await session.flush()
     return marked.rowcount == 1

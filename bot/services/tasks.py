@@ -51,7 +51,7 @@ async def mark_done(
     request.status = RequestStatus.DONE
     request.hours = hours
     request.done_at = now
-    await session.commit()
+    await session.flush()
     return request
 
 
@@ -71,7 +71,7 @@ async def confirm_done(
         request.closed_at = now
     if rating is not None:
         request.rating = rating
-    await session.commit()
+    await session.flush()
     return request
 
 

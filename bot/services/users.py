@@ -41,11 +41,10 @@ async def register_contact(session: AsyncSession, telegram_id: int, now: datetim
     if existing is not None:
         return existing
     user = User(telegram_id=telegram_id, created_at=now)
-    session.add(user)
     try:
-        await session.commit()
+        async with session.begin_nested():
+            session.add(user)
     except IntegrityError:
-        await session.rollback()
         found = await get_user(session, telegram_id)
         if found is None:
             raise
@@ -60,17 +59,17 @@ async def give_consent(
     user.consent_at = now
     user.first_name = first_name.strip()[:FIRST_NAME_LIMIT] or None
     user.language = language
-    await session.commit()
+    await session.flush()
 
 
 async def set_language(session: AsyncSession, user: User, language: str) -> None:
     user.language = language
-    await session.commit()
+    await session.flush()
 
 
 async def set_intent(session: AsyncSession, user: User, intent: Intent) -> None:
     user.intent = intent.value
-    await session.commit()
+    await session.flush()
 
 
 async def set_home_place(
@@ -85,7 +84,7 @@ async def set_home_place(
             raise DistrictNotInPlace
     user.place_id = place_id
     user.district_id = district_id
-    await session.commit()
+    await session.flush()
 
 
 async def set_reachable(
@@ -95,7 +94,7 @@ async def set_reachable(
     await session.execute(
         update(User).where(User.telegram_id == telegram_id).values(blocked_at=blocked_at)
     )
-    await session.commit()
+    await session.flush()
 
 
 PREFERENCES = ("task_reminders", "weekly_digest", "announcements")
@@ -106,4 +105,4 @@ async def set_preference(session: AsyncSession, user: User, name: str, wanted: b
     if name not in PREFERENCES:
         raise ValueError(name)
     setattr(user, name, wanted)
-    await session.commit()
+    await session.flush()

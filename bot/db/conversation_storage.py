@@ -1,0 +1,93 @@
+"""aiogram's FSM storage in our own database: conversations survive restarts.
+
+Why not `aiogram-sqlalchemy-storage`: it builds its own engine and tables outside
+Alembic, and commits on its own, which would put a conversation step in a different
+transaction from the change it belongs to (docs/decisions/0004-conversations-in-the-database.md).
+
+Inside an update, reads and writes go through the update's unit of work: the step a
+person reached and what the step changed commit together, or roll back together, and
+the handler reads what it wrote a moment ago. Outside one (aiogram reads the state
+before our middlewares open the session), a short session of its own is used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, system_clock
+from bot.db.models import Conversation
+from bot.db.portable import upsert
+from bot.db.unit_of_work import current_session, unit_of_work
+
+# A draft nobody came back to for this long is removed by the `conversations` job.
+KEEP_DRAFTS = timedelta(days=7)
+
+
+def storage_key(key: StorageKey) -> str:
+    parts = (key.bot_id, key.chat_id, key.user_id, key.thread_id, key.business_connection_id)
+    return ":".join("" if part is None else str(part) for part in parts) + f":{key.destiny}"
+
+
+class DatabaseStorage(BaseStorage):
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], clock: Clock = system_clock
+    ) -> None:
+        self.session_factory = session_factory
+        self.clock = clock
+
+    async def _write(self, key: StorageKey, **values: object) -> None:
+        row = {"key": storage_key(key), "state": None, "data": "{}", "updated_at": self.clock()}
+        row.update(values)
+        columns = [*values, "updated_at"]
+        session = current_session()
+        if session is not None:
+            await upsert(session, Conversation.__table__, row, unique=["key"], update=columns)
+            return
+        async with unit_of_work(self.session_factory) as own:
+            await upsert(own, Conversation.__table__, row, unique=["key"], update=columns)
+
+    async def _read(self, key: StorageKey) -> tuple[str | None, str] | None:
+        query = select(Conversation.state, Conversation.data).where(
+            Conversation.key == storage_key(key)
+        )
+        session = current_session()
+        if session is not None:
+            row = (await session.execute(query)).first()
+        else:
+            async with self.session_factory() as own:
+                row = (await own.execute(query)).first()
+        return (row[0], row[1]) if row is not None else None
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._write(key, state=value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        row = await self._read(key)
+        return row[0] if row is not None else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._write(key, data=json.dumps(dict(data), ensure_ascii=False))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        row = await self._read(key)
+        return json.loads(row[1]) if row is not None else {}
+
+    async def close(self) -> None:
+        """The engine belongs to the application, which disposes of it."""
+
+
+async def forget_old_drafts(session: AsyncSession, now: Any) -> int:
+    """Remove conversations nobody touched for `KEEP_DRAFTS`; returns how many."""
+    removed = await session.execute(
+        delete(Conversation).where(Conversation.updated_at < now - KEEP_DRAFTS)
+    )
+    return removed.rowcount or 0

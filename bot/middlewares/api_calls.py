@@ -1,0 +1,124 @@
+"""Middlewares on the Bot's own calls to Telegram (installed by `bot.app.build_bot`).
+
+- Before any call leaves, the update's unit of work is committed: a reply never
+  speaks of a change that could still roll back (`bot.db.unit_of_work`).
+- A reply that Telegram refuses for a moment (429 with `retry_after`, a 5xx, a network
+  hiccup) is tried again within a bounded time per call, instead of turning into
+  "something went wrong". The outbox sender has its own pacing and retries, so it
+  sends with `without_retries()`.
+- "message is not modified" means the message already looks as asked: it is success.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import (
+    EditMessageCaption,
+    EditMessageMedia,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+
+from bot.db.unit_of_work import commit_before_sending
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+log = logging.getLogger(__name__)
+
+EDITS = (EditMessageText, EditMessageReplyMarkup, EditMessageCaption, EditMessageMedia)
+# The longest one call may spend waiting for Telegram to take it again.
+RETRY_BUDGET_SECONDS = 10.0
+# Backoff after a 5xx or a network error: 0.5, 1, 2, 4, 4 ... seconds.
+FIRST_BACKOFF = 0.5
+LONGEST_BACKOFF = 4.0
+
+_retrying: ContextVar[bool] = ContextVar("sasiad_retrying", default=True)
+
+
+@contextmanager
+def without_retries() -> Iterator[None]:
+    """Calls made inside leave refusals to the caller (the outbox decides itself)."""
+    token = _retrying.set(False)
+    try:
+        yield
+    finally:
+        _retrying.reset(token)
+
+
+def not_modified(error: TelegramBadRequest) -> bool:
+    return "message is not modified" in error.message
+
+
+class CommitBeforeSending(BaseRequestMiddleware):
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        await commit_before_sending()
+        return await make_request(bot, method)
+
+
+class RetryRefusals(BaseRequestMiddleware):
+    def __init__(
+        self,
+        *,
+        budget_seconds: float = RETRY_BUDGET_SECONDS,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.budget = budget_seconds
+        self.sleep = sleep
+        self.monotonic = monotonic
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        if not _retrying.get():
+            return await make_request(bot, method)
+        deadline = self.monotonic() + self.budget
+        backoff = FIRST_BACKOFF
+        while True:
+            try:
+                return await make_request(bot, method)
+            except TelegramBadRequest as error:
+                if isinstance(method, EDITS) and not_modified(error):
+                    return True
+                raise
+            except TelegramRetryAfter as error:
+                wait = float(error.retry_after)
+                if self.monotonic() + wait > deadline:
+                    raise
+            except (TelegramServerError, TelegramNetworkError):
+                wait = backoff
+                backoff = min(backoff * 2, LONGEST_BACKOFF)
+                if self.monotonic() + wait > deadline:
+                    raise
+            log.info(
+                "Telegram refused %s for now; trying again in %.1f s", type(method).__name__, wait
+            )
+            await self.sleep(wait)
