@@ -6,7 +6,8 @@
 Runs the real `sasiad run` process twice on SQLite: a clean run, and a run that is
 SIGKILLed at about half and started again. Prints the achieved rate as a fraction of
 the ceiling, 429s, lost and duplicated messages; then the delay between messages'
-due times (as reminders use them) and their sending, p50/p99.
+due times (as reminders use them) and their sending, p50/p99; last a line
+`SUMMARY clean_ratio=<x> kill_lost=<n> kill_dups=<n>`.
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ async def fill(database: Path, count: int, *, spread: float = 0.0) -> dict[str, 
     return due
 
 
-def report(name: str, api: FakeBotApi, count: int, ceiling: int, seconds: float) -> None:
+def report(
+    name: str, api: FakeBotApi, count: int, ceiling: int, seconds: float
+) -> tuple[float, int, int]:
+    """Prints one row; returns (rate / ceiling, lost, duplicated)."""
     copies = Counter(c.params["text"] for c in api.delivered)
     lost = count - len(copies)
     duplicated = sum(n - 1 for n in copies.values())
@@ -69,6 +73,7 @@ def report(name: str, api: FakeBotApi, count: int, ceiling: int, seconds: float)
     print(
         f"{name:<22}{rate:>9.2f}/s{rate / ceiling:>9.3f}{api.too_many:>7}{lost:>7}{duplicated:>7}"
     )
+    return rate / ceiling, lost, duplicated
 
 
 async def run_until_done(
@@ -102,6 +107,7 @@ async def main() -> None:
         f"{args.messages:,} messages to {args.messages:,} chats, fake API ceiling {args.ceiling}/s"
     )
     print(f"{'run':<22}{'rate':>11}{'of ceil':>9}{'429s':>7}{'lost':>7}{'dups':>7}")
+    figures: dict[str, tuple[float, int, int]] = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, kill_at in (("clean", None), ("SIGKILL at 50 %", 0.5)):
             api = FakeBotApi(ceiling=args.ceiling)
@@ -109,7 +115,7 @@ async def main() -> None:
             database = Path(folder) / f"{name[:5]}.db"
             await fill(database, args.messages)
             seconds = await run_until_done(api, database, args.messages, kill_at)
-            report(name, api, args.messages, args.ceiling, seconds)
+            figures[name] = report(name, api, args.messages, args.ceiling, seconds)
             await api.stop()
 
         api = FakeBotApi(ceiling=args.ceiling)
@@ -132,6 +138,9 @@ async def main() -> None:
             f"p50 {statistics.median(delays):.0f} ms, p99 {p99:.0f} ms"
         )
         await api.stop()
+    ratio = figures["clean"][0]
+    _, kill_lost, kill_dups = figures["SIGKILL at 50 %"]
+    print(f"SUMMARY clean_ratio={ratio:.3f} kill_lost={kill_lost} kill_dups={kill_dups}")
 
 
 if __name__ == "__main__":
