@@ -33,11 +33,12 @@ from bot.i18n import build_i18n
 from bot.jobs import build_scheduler
 from bot.logs import UpdateContext
 from bot.memory import settle_after_start
-from bot.middlewares.api_calls import CommitBeforeSending, RetryRefusals
+from bot.middlewares.api_calls import CommitBeforeSending, RetryRefusals, WayOutButton
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
 from bot.middlewares.inflight import InFlight
 from bot.middlewares.locale import UserLocaleMiddleware
+from bot.middlewares.navigation import ConversationContext, NavigationMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.outbox_sender import OutboxSender, Pacer
@@ -59,6 +60,7 @@ def build_bot(
         session = AiohttpSession()
         if settings.api_base_url:
             session.api = TelegramAPIServer.from_base(settings.api_base_url.rstrip("/"))
+    session.middleware(WayOutButton())
     session.middleware(CommitBeforeSending())
     session.middleware(RetryRefusals(sleep=sleep, monotonic=monotonic))
     return Bot(
@@ -115,13 +117,16 @@ def build_dispatcher(
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
     dp.update.outer_middleware(UserMiddleware())
     dp.update.outer_middleware(UserLocaleMiddleware(i18n))
+    dp.update.outer_middleware(ConversationContext())
     throttling = ThrottlingMiddleware(
         max_updates=settings.flood_max_updates,
+        max_presses=settings.flood_max_presses,
         window_seconds=settings.flood_window_seconds,
         monotonic=monotonic,
     )
     dp.message.outer_middleware(throttling)
     dp.callback_query.outer_middleware(throttling)
+    dp.message.outer_middleware(NavigationMiddleware())
     dp.include_routers(*get_routers())
     return dp
 

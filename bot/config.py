@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     api_base_url: str | None = None
     log_level: str = "INFO"
     flood_max_updates: int = Field(default=20, ge=1)
+    # Button presses have their own, larger budget: filling the 21-button weekly grid
+    # at a quick human pace is not a flood.
+    flood_max_presses: int = Field(default=60, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
     invite_ttl_hours: int = Field(default=168, ge=1)
     offer_wave_size: int = Field(default=3, ge=1, le=20)

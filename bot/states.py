@@ -127,3 +127,37 @@ class Rework(StatesGroup):
 
 
 CANCELLED_WHAT[Rework.__full_group_name__] = __("Nothing was changed; the request is still open.")
+
+
+# Steps that wait for typed text. Their questions always carry ✖️ Cancel
+# (bot.middlewares.api_calls.WayOutButton), and there a menu label or a command is never
+# taken as the answer (bot.middlewares.navigation).
+TEXT_STEPS: frozenset[str] = frozenset(
+    state.state
+    for state in (
+        ProfileEdit.other_talents,
+        NewRequest.description,
+        NewRequest.address,
+        Intake.name,
+        Intake.phone,
+        Relay.text,
+        Propose.title,
+        Propose.description,
+        Propose.when,
+        Propose.where,
+        Propose.capacity,
+        Propose.roles,
+        Review.value,
+        Review.comment,
+        Feedback.comment,
+        NewGroup.name,
+        Announce.text,
+        Announce.translation,
+        Rework.closing,
+        AddPlace.name,
+        AddPlace.slug,
+        AddPlace.districts,
+        AddPlace.timezone,
+    )
+    if state.state is not None
+)

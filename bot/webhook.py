@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from pydantic import ValidationError
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -35,12 +37,21 @@ HEALTH_TIMEOUT = 2.0
 
 
 class GuardedRequestHandler(SimpleRequestHandler):
-    """A request without the right secret is refused with 403 before anything is read."""
+    """A request without the right secret is refused with 403 before anything is read;
+    a body that is not a Telegram update gets 400 and one log line, and nothing runs."""
 
     async def handle(self, request: web.Request) -> web.Response:
         if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), self.bot):
             return web.Response(status=403, text="Forbidden")
-        return await super().handle(request)
+        try:
+            update = Update.model_validate(
+                await request.json(loads=self.bot.session.json_loads), context={"bot": self.bot}
+            )
+        except (ValueError, ValidationError) as refused:
+            log.warning("webhook body is not an update (%s); answered 400", type(refused).__name__)
+            return web.Response(status=400, text="Bad Request")
+        result = await self.dispatcher.feed_webhook_update(self.bot, update, **self.data)
+        return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
 
     __call__ = handle
 

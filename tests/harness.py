@@ -152,15 +152,22 @@ class Harness:
         return await self.feed(Update(update_id=next(self._update_ids), message=message))
 
     async def press_data(
-        self, person: Person, data: str, message_id: int = 1, text: str = "…"
+        self,
+        person: Person,
+        data: str,
+        message_id: int = 1,
+        text: str = "…",
+        markup: InlineKeyboardMarkup | None = None,
     ) -> list[TelegramMethod[Any]]:
-        """Press a button with exactly this callback data (which a client could forge)."""
+        """Press a button with exactly this callback data (which a client could forge);
+        `markup` is the keyboard of the message it sits on, as Telegram reports it."""
         origin = Message(
             message_id=message_id,
             date=self.clock(),
             chat=self._chat(person),
             from_user=User(id=self.bot.id, is_bot=True, first_name="Sąsiad"),
             text=text,
+            reply_markup=markup,
         )
         callback = CallbackQuery(
             id=str(next(self._update_ids)),
@@ -186,6 +193,7 @@ class Harness:
                             person,
                             button.callback_data or "",
                             self._message_id_of(method),
+                            markup=markup,
                         )
         raise AssertionError(f"no button {label!r} was shown to {person.id}")
 

@@ -15,10 +15,11 @@ from bot.config import LANGUAGES
 from bot.db.models import User
 from bot.filters import HasConsented, Rule
 from bot.keyboards import builders as kb
-from bot.keyboards.callbacks import CancelCD, LanguageCD
+from bot.keyboards.callbacks import CancelCD, LanguageCD, ResumeCD
+from bot.middlewares.navigation import parked_of, swap_with_parked
 from bot.services.invites import is_animator
 from bot.services.users import set_language
-from bot.states import CANCELLED_WHAT, Onboarding, group_of
+from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
 from bot.views.replies import drop_buttons
 
 
@@ -27,7 +28,8 @@ def build_router() -> Router:
     router.message.register(cmd_cancel, Command("cancel"))
     router.callback_query.register(cb_cancel, CancelCD.filter())
     router.message.register(cmd_help, Command("help"))
-    router.message.register(cmd_help, StateFilter(None), Rule(F.text == kb.MENU_HELP))
+    router.message.register(cmd_help, Rule(F.text == kb.MENU_HELP))
+    router.callback_query.register(cb_resume, ResumeCD.filter())
     router.message.register(cmd_language, Command("language"), HasConsented())
     router.message.register(
         cmd_language, StateFilter(None), HasConsented(), Rule(F.text == kb.MENU_LANGUAGE)
@@ -62,6 +64,31 @@ async def cb_cancel(
     await callback.answer()
     await drop_buttons(callback)
     await _cancel(bot, callback.from_user.id, state, user)
+
+
+async def cb_resume(
+    callback: CallbackQuery, callback_data: ResumeCD, state: FSMContext, user: User | None
+) -> None:
+    """Go back to the conversation a menu tap put aside (the current one, if any, is put
+    aside in its place), or drop it."""
+    parked = parked_of(state)
+    step = await parked.get_state()
+    await drop_buttons(callback)
+    if step is None:
+        await callback.answer(_("Nothing is kept any more."), show_alert=True)
+        return
+    await callback.answer()
+    if not callback_data.keep:
+        await parked.clear()
+        text = str(CANCELLED_WHAT.get(group_of(step), _("Cancelled.")))
+        await callback.bot.send_message(callback.from_user.id, text, reply_markup=kb.menu_for(user))
+        return
+    await swap_with_parked(state)
+    if step in TEXT_STEPS:
+        text = _("↩️ Let us go on. Please type your answer to the question above.")
+    else:
+        text = _("↩️ Let us go on. Please use the buttons of the question above.")
+    await callback.bot.send_message(callback.from_user.id, text)
 
 
 async def cmd_help(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
 from bot.filters import Rule
 from bot.keyboards import builders as kb
+from bot.middlewares.navigation import has_parked
 from bot.views.replies import drop_buttons
 
 
@@ -24,12 +26,19 @@ def build_router() -> Router:
     return router
 
 
-async def cb_stale(callback: CallbackQuery) -> None:
-    """A button from an old message, a finished question or a forged press."""
+async def cb_stale(callback: CallbackQuery, state: FSMContext) -> None:
+    """A button from an old message, a finished question or a forged press. A button of
+    a conversation put aside belongs to its step: the person is offered to go back."""
     await callback.answer(
         _("This button is no longer active. Please use the menu or send /start."), show_alert=True
     )
     await drop_buttons(callback)
+    if await state.get_state() is None and await has_parked(state):
+        await callback.bot.send_message(
+            callback.from_user.id,
+            _("✋ What you had started is kept. Continue it?"),
+            reply_markup=kb.resume_offer(),
+        )
 
 
 async def msg_in_flow_not_text(message: Message) -> None:

@@ -27,6 +27,7 @@ from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
 from bot.services.offers import MatchingOutcome
 from bot.services.places import get_place
+from bot.views.replies import drop_buttons
 from bot.views.requests import summary
 from bot.views.texts import staff_only
 
@@ -199,8 +200,7 @@ async def cb_vet(
         await profiles.clear_no_show(session, volunteer.id)
         done = _("Record cleared.")
     await callback.answer(done, show_alert=True)
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(callback)
 
 
 async def cmd_stats(

@@ -22,6 +22,7 @@ from bot.keyboards.callbacks import (
     PlaceCD,
     PlacePageCD,
     PlacePurpose,
+    ResumeCD,
 )
 from bot.keyboards.grid import InlineGrid
 from bot.services.places import PlacePage
@@ -40,6 +41,24 @@ MENU_IDEA = __("💡 I have an idea")
 MENU_GROUPS = __("👥 Groups")
 
 NO_DISTRICT = 0
+
+
+MENU_LABELS = (
+    MENU_NEED_HELP,
+    MENU_VOLUNTEER,
+    MENU_MY_PLACE,
+    MENU_LANGUAGE,
+    MENU_PRIVACY,
+    MENU_HELP,
+    MENU_EVENTS,
+    MENU_IDEA,
+    MENU_GROUPS,
+)
+
+
+def is_menu_label(text: str) -> bool:
+    """A main-menu button's text in the current language."""
+    return any(text == str(label) for label in MENU_LABELS)
 
 
 def main_menu() -> ReplyKeyboardMarkup:
@@ -72,6 +91,24 @@ def menu_for(user: User | None) -> ReplyKeyboardMarkup | None:
 
 def cancel_button(builder: InlineGrid) -> None:
     builder.button(text=_("✖️ Cancel"), callback_data=CancelCD())
+
+
+def with_cancel(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
+    """The same buttons with ✖️ Cancel below, unless a way out is there already."""
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    cancel = CancelCD().pack()
+    if any(button.callback_data == cancel for row in rows for button in row):
+        return markup  # type: ignore[return-value]
+    builder = InlineGrid()
+    cancel_button(builder)
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, *builder.as_markup().inline_keyboard])
+
+
+def resume_offer() -> InlineKeyboardMarkup:
+    builder = InlineGrid()
+    builder.button(text=_("↩️ Continue"), callback_data=ResumeCD(keep=True))
+    builder.button(text=_("✖️ Discard it"), callback_data=ResumeCD(keep=False))
+    return builder.adjust(2).as_markup()
 
 
 def languages(first: str) -> InlineKeyboardMarkup:

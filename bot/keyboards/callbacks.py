@@ -1,8 +1,16 @@
 """Callback data. It comes back from the client and can be forged: handlers re-check everything."""
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Every number in callback data is an id, a page or a small value that the database
+# stores as a 32-bit INTEGER on PostgreSQL. A forged press with a larger number fails
+# to unpack, so its filter does not match and the stale-button answer is given,
+# instead of the database raising an overflow.
+DbInt = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class PlacePurpose(StrEnum):
@@ -27,16 +35,16 @@ class IntentCD(CallbackData, prefix="intent"):
 
 class PlacePageCD(CallbackData, prefix="places"):
     purpose: PlacePurpose
-    page: int
+    page: DbInt
 
 
 class PlaceCD(CallbackData, prefix="place"):
     purpose: PlacePurpose
-    place_id: int
+    place_id: DbInt
 
 
 class DistrictCD(CallbackData, prefix="district"):
-    district_id: int
+    district_id: DbInt
 
 
 class ForgetCD(CallbackData, prefix="forget"):
@@ -51,6 +59,12 @@ class CancelCD(CallbackData, prefix="cancel"):
     pass
 
 
+class ResumeCD(CallbackData, prefix="resume"):
+    """Go on with the conversation that a menu tap put aside, or drop it."""
+
+    keep: bool
+
+
 class ProfileCD(CallbackData, prefix="prof"):
     """Open a section of the volunteer profile, or finish it."""
 
@@ -62,11 +76,11 @@ class TalentCD(CallbackData, prefix="tal"):
 
 
 class SlotCD(CallbackData, prefix="slot"):
-    slot: int
+    slot: DbInt
 
 
 class ServeCD(CallbackData, prefix="serve"):
-    district_id: int
+    district_id: DbInt
 
 
 class SpokenCD(CallbackData, prefix="spk"):
@@ -74,7 +88,7 @@ class SpokenCD(CallbackData, prefix="spk"):
 
 
 class CapCD(CallbackData, prefix="cap"):
-    cap: int
+    cap: DbInt
 
 
 class CategoryCD(CallbackData, prefix="cat"):
@@ -84,13 +98,13 @@ class CategoryCD(CallbackData, prefix="cat"):
 class WhenCD(CallbackData, prefix="when"):
     """A day as days from today (0 today, 1 tomorrow...), or -1 for "flexible"."""
 
-    offset: int
+    offset: DbInt
 
 
 class PartCD(CallbackData, prefix="part"):
     """A part of the day, or -1 for "any time"."""
 
-    part: int
+    part: DbInt
 
 
 class RequestCD(CallbackData, prefix="req"):
@@ -99,22 +113,22 @@ class RequestCD(CallbackData, prefix="req"):
 
 class MyRequestCD(CallbackData, prefix="myreq"):
     action: str
-    request_id: int
+    request_id: DbInt
 
 
 class OfferCD(CallbackData, prefix="offer"):
     action: str
-    offer_id: int
+    offer_id: DbInt
 
 
 class TaskCD(CallbackData, prefix="task"):
     action: str
-    request_id: int
-    value: int = 0
+    request_id: DbInt
+    value: DbInt = 0
 
 
 class CandidatesCD(CallbackData, prefix="cands"):
-    request_id: int
+    request_id: DbInt
 
 
 class SettingCD(CallbackData, prefix="set"):
@@ -127,13 +141,13 @@ class PanelCD(CallbackData, prefix="panel"):
 
 
 class OfferToCD(CallbackData, prefix="offerto"):
-    request_id: int
-    user_id: int
+    request_id: DbInt
+    user_id: DbInt
 
 
 class VetCD(CallbackData, prefix="vet"):
     action: str
-    user_id: int
+    user_id: DbInt
 
 
 class DraftCD(CallbackData, prefix="draft"):
@@ -141,49 +155,49 @@ class DraftCD(CallbackData, prefix="draft"):
     a repeat, "no helpers", "groups done", submit, edit."""
 
     action: str
-    value: int = 0
+    value: DbInt = 0
 
 
 class DraftGroupCD(CallbackData, prefix="dgrp"):
-    group_id: int
+    group_id: DbInt
 
 
 class EventCD(CallbackData, prefix="ev"):
     """Everything about one date of an event; `role_id` 0 when no role is meant."""
 
     action: str
-    occurrence_id: int
-    role_id: int = 0
+    occurrence_id: DbInt
+    role_id: DbInt = 0
 
 
 class EventsPageCD(CallbackData, prefix="evpage"):
-    page: int
+    page: DbInt
 
 
 class ReviewCD(CallbackData, prefix="review"):
     action: str
-    event_id: int
+    event_id: DbInt
 
 
 class EditFieldCD(CallbackData, prefix="evedit"):
-    event_id: int
+    event_id: DbInt
     field: str
 
 
 class AttendCD(CallbackData, prefix="attend"):
-    occurrence_id: int
-    signup_id: int
+    occurrence_id: DbInt
+    signup_id: DbInt
     attended: bool
 
 
 class RateCD(CallbackData, prefix="rate"):
-    occurrence_id: int
-    rating: int
+    occurrence_id: DbInt
+    rating: DbInt
 
 
 class GroupCD(CallbackData, prefix="grp"):
     action: str
-    group_id: int
+    group_id: DbInt
 
 
 class AnnCD(CallbackData, prefix="ann"):
@@ -191,14 +205,14 @@ class AnnCD(CallbackData, prefix="ann"):
     day offset or hour, depending on `action`."""
 
     action: str
-    ann_id: int
-    value: int = 0
+    ann_id: DbInt
+    value: DbInt = 0
 
 
 class PosterCD(CallbackData, prefix="poster"):
     """A place's poster; an empty language asks for one first."""
 
-    place_id: int
+    place_id: DbInt
     language: str = ""
 
 
@@ -206,4 +220,4 @@ class EscalationCD(CallbackData, prefix="esc"):
     """An animator's action on a request nobody took: "date" or "close"."""
 
     action: str
-    request_id: int
+    request_id: DbInt

@@ -1,5 +1,6 @@
 """Middlewares on the Bot's own calls to Telegram (installed by `bot.app.build_bot`).
 
+- A question that waits for typed text always carries ✖️ Cancel (`WayOutButton`).
 - Before any call leaves, the update's unit of work is committed: a reply never
   speaks of a change that could still roll back (`bot.db.unit_of_work`).
 - A reply that Telegram refuses for a moment (429 with `retry_after`, a 5xx, a network
@@ -34,11 +35,16 @@ from aiogram.methods import (
     EditMessageMedia,
     EditMessageReplyMarkup,
     EditMessageText,
+    SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.db.unit_of_work import commit_before_sending
+from bot.keyboards.builders import with_cancel
+from bot.middlewares.navigation import current_conversation
+from bot.states import TEXT_STEPS
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -67,6 +73,29 @@ def without_retries() -> Iterator[None]:
 
 def not_modified(error: TelegramBadRequest) -> bool:
     return "message is not modified" in error.message
+
+
+class WayOutButton(BaseRequestMiddleware):
+    """Every message to the person while their conversation waits for typed text gets
+    ✖️ Cancel (unless it has a way out already): one rule for every text step."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        if isinstance(method, SendMessage | EditMessageText):
+            state = current_conversation()
+            markup = method.reply_markup
+            if (
+                state is not None
+                and str(method.chat_id) == str(state.key.chat_id)
+                and (markup is None or isinstance(markup, InlineKeyboardMarkup))
+                and await state.get_state() in TEXT_STEPS
+            ):
+                method.reply_markup = with_cancel(markup)
+        return await make_request(bot, method)
 
 
 class CommitBeforeSending(BaseRequestMiddleware):

@@ -25,8 +25,9 @@ async def edit_or_send(
 
 
 async def drop_buttons(callback: CallbackQuery) -> None:
-    """Remove the buttons of a message whose question is settled (best effort)."""
-    if isinstance(callback.message, Message):
+    """Remove the buttons of a message whose question is settled (best effort). A
+    message that has none is left alone: the call would only be refused."""
+    if isinstance(callback.message, Message) and callback.message.reply_markup is not None:
         with contextlib.suppress(TelegramBadRequest):
             await callback.message.edit_reply_markup(reply_markup=None)
 
