@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrations import upgrade
+from bot.db.unit_of_work import unit_of_work
+from bot.services.places import create_place
 from tests.fakes.bot_api import BOT_USER, Call, FakeBotApi
 from tests.fakes.process import start_bot, start_process
 
@@ -143,3 +148,60 @@ async def test_webhook_mode_without_a_secret_is_one_sentence(
         .startswith("Webhook mode needs SASIAD_WEBHOOK_SECRET")
     )
     assert not api.calls, "nothing was started"
+
+
+async def _say(api: FakeBotApi, text: str, expect: str) -> None:
+    seen = len(_sent_to_person(api.calls))
+    await api.push("message", _chat_message(text, seen + 100))
+    await api.wait_for(
+        lambda calls: any(expect in c.params["text"] for c in _sent_to_person(calls)[seen:])
+    )
+
+
+async def _with_a_place(database: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{database}")
+    await upgrade(engine)
+    async with unit_of_work(make_session_factory(engine)) as session:
+        await create_place(
+            session,
+            name="MAL Żoliborz",
+            slug="mal-zoliborz",
+            districts=["Marymont"],
+            timezone="Europe/Warsaw",
+            now=datetime.now(tz=UTC),
+        )
+    await engine.dispose()
+
+
+async def test_kill_9_in_the_middle_of_a_request_loses_nothing(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """The resident has typed the description when the process is killed; after the
+    restart the next button works and the summary has what they typed."""
+    database = tmp_path / "e2e.db"
+    await _with_a_place(database)
+    process = await start_bot(api, database)
+    await api.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=60)
+    await _say(api, "/start", "Jaki język wolisz?")
+    await _press(api, "Polski", "Twoje dane w Sąsiedzie")
+    await _press(api, "Zgadzam się", "Co Cię sprowadza")
+    await _press(api, "Potrzebuję pomocy", "Które miejsce")
+    await _press(api, "MAL Żoliborz", "MAL Żoliborz")
+    await _press(api, "Marymont", "Gotowe, Jadwiga!")
+    await _say(api, "🙋 Potrzebuję pomocy", "W czym")
+    await _press(api, "🛒", "Opisz w kilku")
+    await _say(api, "Chleb i mleko ze sklepu", "Kiedy?")
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+
+    again = await start_bot(api, database)
+    try:
+        await _press(api, "Dowolny dzień", "O jakiej porze dnia?")
+        await _press(api, "O dowolnej porze", "Gdzie?")
+        await _press(api, "Marymont", "Dokładny adres")
+        await _press(api, "Pomiń", "«Chleb i mleko ze sklepu»")
+    finally:
+        again.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(again.communicate(), timeout=30)
+    assert again.returncode == 0, output.decode()
+    assert b"Traceback" not in output, output.decode()
