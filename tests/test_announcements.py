@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db.models import Announcement, District, GroupMember, InterestGroup, OutboxMessage
+from bot.db.unit_of_work import unit_of_work
 from bot.jobs import announcement_tick
+from bot.services import outbox
 from bot.services.announcements import Audience, count_audience
 from tests.harness import START, FakeClock, Harness, Person, alerts, drain, joined
 from tests.helpers import add_place, stored
@@ -241,3 +243,40 @@ async def test_other_people_and_other_places_are_refused(
         await db.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "announcement"))
         is None
     )
+
+
+async def test_a_sender_dying_mid_announcement_leaves_an_exact_report(
+    harness: Harness,
+    db: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    i18n: I18n,
+) -> None:
+    """A sender claims the letters and dies: after its lease the next sender delivers
+    them, each person once, and the report counts the rows: never more than the audience."""
+    place_id = await animator_and_neighbours(harness, db)
+    await english_volunteer(db, OLGA, place_id)
+    sender, harness.sender = harness.sender, None
+    await harness.send(EWA, "/announce")
+    await harness.send(EWA, "Coffee on Friday")
+    await harness.press(EWA, "Preview")
+    await harness.press(EWA, "Send now")
+    sent_before = len(harness.session.requests)
+    async with unit_of_work(session_factory) as dead:
+        taken = await outbox.claim(dead, harness.clock(), limit=2, lease=timedelta(seconds=30))
+    assert len(taken) == 2, "claimed, then the process died"
+    assert sender is not None
+    await drain(sender)
+    harness.clock.advance(seconds=31)
+    await drain(sender)
+    letters = [
+        c
+        for c in harness.session.requests[sent_before:]
+        if isinstance(c, SendMessage) and "Coffee" in c.text
+    ]
+    assert sorted(c.chat_id for c in letters) == sorted({c.chat_id for c in letters})
+    assert len(letters) == 4
+    before = len(harness.session.requests)
+    await announcement_tick(harness.bot, i18n, session_factory, harness.clock, settings)
+    edits = [c for c in harness.session.requests[before:] if isinstance(c, EditMessageText)]
+    assert edits[-1].text == "📣 Delivery report: delivered 4, failed 0, blocked the bot 0."
