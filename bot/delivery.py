@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
@@ -15,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
+from bot.services.notifier import TaskNews
 from bot.services.offers import MatchingOutcome, Recipient
 from bot.services.outbox import Notice, queue
-from bot.views.requests import summary
+from bot.views.requests import resident_cancelled, summary, volunteer_gave_back, when
 
 
 async def send_notice(
@@ -135,3 +137,56 @@ async def tell_about_task(
         return body, markup() if markup is not None else None
 
     await notify(i18n, session, clock, person, compose, kind="notice")
+
+
+def _accepted(actor: str, request: HelpRequest) -> str:
+    return _("🤝 Good news: {name} will help you ({when}).").format(name=actor, when=when(request))
+
+
+def _done(actor: str, _request: HelpRequest) -> str:
+    return _("{name} says the task is done. Did it go well?").format(name=actor)
+
+
+NEWS_TEXT: dict[TaskNews, Callable[[str, HelpRequest], str]] = {
+    TaskNews.ACCEPTED: _accepted,
+    TaskNews.DONE: _done,
+    TaskNews.CONFIRMED: lambda _actor, _request: _("❤️ The resident confirmed and thanks you!"),
+    TaskNews.NO_SHOW: lambda _actor, _request: _(
+        "The resident says this task did not happen. "
+        "If that is a mistake, please tell the animator."
+    ),
+    TaskNews.HANDED_BACK: lambda _actor, _request: volunteer_gave_back(),
+    TaskNews.NOT_MET: lambda _actor, _request: _(
+        "The volunteer came but could not find you. I am looking for someone again; "
+        "if you no longer need help, cancel the request in /requests."
+    ),
+    TaskNews.CANCELLED: lambda _actor, _request: resident_cancelled(),
+}
+# The resident can answer these: confirm, or say it did not happen.
+NEWS_WITH_CONFIRM = frozenset({TaskNews.ACCEPTED, TaskNews.DONE})
+
+
+class OutboxNotifier:
+    """The `Notifier` port over the outbox, in each person's language, queued in the
+    session of the use case (so with its change, in one commit)."""
+
+    def __init__(self, i18n: I18n, session: AsyncSession, clock: Clock) -> None:
+        self.i18n = i18n
+        self.session = session
+        self.clock = clock
+
+    async def task_news(
+        self, news: TaskNews, request: HelpRequest, person: User | None, *, actor: str = ""
+    ) -> None:
+        name = escape(actor)
+        words = NEWS_TEXT[news]
+        markup = (lambda: vkb.resident_confirm(request.id)) if news in NEWS_WITH_CONFIRM else None
+        text = lambda: words(name, request)  # noqa: E731 - translated in the person's locale
+        await tell_about_task(self.i18n, self.session, self.clock, person, text, request, markup)
+
+    async def verified(self, volunteer: User) -> None:
+        async def compose() -> Composed:
+            text = _("✅ An animator has verified you: you can now be asked for help at home too.")
+            return text, None
+
+        await notify(self.i18n, self.session, self.clock, volunteer, compose, kind="notice")

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -100,7 +100,13 @@ def shared_state(redis: Redis | None, bot: Bot) -> tuple[BaseStorage | None, Upd
     if redis is None:
         log.warning("no SASIAD_REDIS_URL: update claims stay in this process")
         return None, MemoryClaims()
-    return RedisStorage(redis), RedisClaims(redis, bot.id)
+    return redis_storage(redis), RedisClaims(redis, bot.id)
+
+
+def redis_storage(redis: Redis) -> RedisStorage:
+    """Conversations in Redis, with the storage key's destiny in the key: a conversation
+    put aside by a menu tap lives under its own key (bot.middlewares.navigation)."""
+    return RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
 
 
 async def run_webhook(settings: Settings) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -25,6 +24,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Base
 from bot.i18n import build_i18n
+from bot.webhook import redis_storage
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.session import RecordingSession
 from tests.harness import (
@@ -152,7 +152,7 @@ async def storage(
         return
     redis = Redis.from_url(REDIS_URL)
     await redis.flushdb()
-    yield RedisStorage(redis)
+    yield redis_storage(redis)
     await redis.aclose()
 
 

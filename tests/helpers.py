@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.delivery import OutboxNotifier
+from bot.i18n import build_i18n
 from bot.services.places import create_place
 from tests.harness import START, Harness, Person
 
@@ -33,3 +38,13 @@ async def onboard(harness: Harness, person: Person, start: str = "/start") -> No
     await harness.press(person, "Polski")
     await harness.press(person, "Zgadzam się")
     await harness.press(person, "Chcę być na bieżąco")
+
+
+def notifier(session: AsyncSession) -> OutboxNotifier:
+    """The real notification layer over `session`, for tests that call services directly."""
+    return OutboxNotifier(_i18n(), session, lambda: START)
+
+
+@cache
+def _i18n() -> I18n:
+    return build_i18n("pl")

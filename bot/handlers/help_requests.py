@@ -17,13 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.delivery import deliver, tell_about_task
+from bot.delivery import deliver
 from bot.filters import HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards import builders as kb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD, RequestCD, WhenCD
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
+from bot.services.notifier import Notifier
 from bot.services.offers import send_next_wave
 from bot.services.panel import managed_places
 from bot.services.places import districts_of, timezone_of
@@ -40,10 +41,9 @@ from bot.services.requests import (
 )
 from bot.services.statuses import RequestStatus
 from bot.services.talents import PARTS, TALENTS
-from bot.services.tasks import task_people
 from bot.states import Intake, NewRequest
 from bot.views.replies import drop_buttons, reply_to_callback
-from bot.views.requests import resident_cancelled, status, summary
+from bot.views.requests import status, summary
 from bot.views.texts import staff_only, typed_text
 
 BEHALF_NAME_LIMIT = 64
@@ -380,15 +380,13 @@ async def cb_cancel_request(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    i18n: I18n,
+    notifier: Notifier,
 ) -> None:
     try:
-        request = await cancel_request(session, callback_data.request_id, user.id, clock())
+        await cancel_request(session, callback_data.request_id, user.id, clock(), notifier)
     except RequestNotFound:
         await callback.answer(_("This request can no longer be cancelled."), show_alert=True)
         return
-    people = await task_people(session, request)
-    await tell_about_task(i18n, session, clock, people.volunteer, resident_cancelled, request)
     await callback.answer()
     await drop_buttons(callback)
     await bot.send_message(user.telegram_id, _("Your request was cancelled."))

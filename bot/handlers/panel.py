@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.delivery import deliver, send_notice
+from bot.delivery import deliver
 from bot.event_notices import stored_summary
 from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
@@ -25,6 +25,7 @@ from bot.keyboards.grid import InlineGrid
 from bot.services import panel, profiles, stats
 from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
+from bot.services.notifier import Notifier
 from bot.services.offers import MatchingOutcome
 from bot.services.places import get_place
 from bot.views.replies import drop_buttons
@@ -183,7 +184,7 @@ async def cb_vet(
     user: User | None,
     is_admin: bool,
     clock: Clock,
-    i18n: I18n,
+    notifier: Notifier,
 ) -> None:
     places = await panel.managed_places(session, user, is_admin)
     volunteer = await panel.volunteer_at(session, callback_data.user_id, places)
@@ -191,10 +192,7 @@ async def cb_vet(
         await callback.answer(staff_only(), show_alert=True)
         return
     if callback_data.action == "verify":
-        await profiles.set_verified(session, volunteer.id, clock())
-        with i18n.use_locale(volunteer.language or "pl"):
-            text = _("✅ An animator has verified you: you can now be asked for help at home too.")
-        await send_notice(session, clock, volunteer.telegram_id, text)
+        await profiles.set_verified(session, volunteer.id, clock(), notifier)
         done = _("Verified.")
     else:
         await profiles.clear_no_show(session, volunteer.id)

@@ -15,16 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.delivery import deliver, tell_about_task
+from bot.delivery import deliver
 from bot.event_notices import promotions
 from bot.filters import Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import ForgetCD
+from bot.services.notifier import Notifier
 from bot.services.places import timezone_of
-from bot.services.privacy import Forgotten, export_user_data, forget_user
+from bot.services.privacy import export_user_data, forget_user
 from bot.states import Forget
 from bot.views.replies import drop_buttons
-from bot.views.requests import resident_cancelled, volunteer_gave_back
 from bot.views.texts import local_datetime, privacy_notice
 
 
@@ -89,11 +89,11 @@ async def cb_forget(
     clock: Clock,
     i18n: I18n,
     settings: Settings,
+    notifier: Notifier,
 ) -> None:
     await state.clear()
     if callback_data.confirm and user is not None:
-        forgotten = await forget_user(session, user, clock(), settings.matching())
-        await _tell_the_others(i18n, session, clock, forgotten)
+        forgotten = await forget_user(session, user, clock(), settings.matching(), notifier)
         await deliver(i18n, session, clock, forgotten.matching, settings.default_language)
         await promotions(i18n, session, clock, settings, forgotten.promotions)
     await callback.answer()
@@ -108,12 +108,3 @@ async def cb_forget(
         _("Your data has been deleted. Goodbye! If you ever come back, just send /start."),
         reply_markup=ReplyKeyboardRemove(),
     )
-
-
-async def _tell_the_others(
-    i18n: I18n, session: AsyncSession, clock: Clock, forgotten: Forgotten
-) -> None:
-    for request, volunteer in forgotten.cancelled:
-        await tell_about_task(i18n, session, clock, volunteer, resident_cancelled, request)
-    for request, resident in forgotten.handed_back:
-        await tell_about_task(i18n, session, clock, resident, volunteer_gave_back, request)

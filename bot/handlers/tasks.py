@@ -15,19 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import HelpRequest, User
-from bot.delivery import deliver, send_notice, tell_about_task
+from bot.db.models import User
+from bot.delivery import deliver, send_notice
 from bot.filters import HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferCD, TaskCD
 from bot.services import tasks
+from bot.services.notifier import Notifier
 from bot.services.offers import AcceptOutcome, accept_offer, decline_offer, reverse_match
 from bot.services.places import timezone_of
 from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
 from bot.states import Relay
 from bot.views.replies import drop_buttons, reply_to_callback
-from bot.views.requests import status, summary, volunteer_gave_back, when
+from bot.views.requests import status, summary
 from bot.views.texts import typed_text
 
 RELAY_LIMIT = 1000
@@ -59,9 +60,11 @@ async def cb_accept(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    i18n: I18n,
+    notifier: Notifier,
 ) -> None:
-    outcome, request = await accept_offer(session, callback_data.offer_id, user.id, clock())
+    outcome, request = await accept_offer(
+        session, callback_data.offer_id, user.id, clock(), notifier
+    )
     if outcome == AcceptOutcome.NOT_YOURS:
         await callback.answer(_("This button is not for you."), show_alert=True)
         return
@@ -77,19 +80,6 @@ async def cb_accept(
         )
         await drop_buttons(callback)
         return
-    people = await tasks.task_people(session, request)
-    name = escape(user.first_name or "")
-    await tell_about_task(
-        i18n,
-        session,
-        clock,
-        people.resident,
-        lambda: _("🤝 Good news: {name} will help you ({when}).").format(
-            name=name, when=when(request)
-        ),
-        request,
-        lambda: vkb.resident_confirm(request.id),
-    )
     await callback.answer()
     details = await summary(session, request, address=True)
     await reply_to_callback(callback)(
@@ -134,25 +124,15 @@ async def cb_hours(
     clock: Clock,
     i18n: I18n,
     settings: Settings,
+    notifier: Notifier,
 ) -> None:
     try:
         request = await tasks.mark_done(
-            session, callback_data.request_id, user.id, callback_data.value / 2, clock()
+            session, callback_data.request_id, user.id, callback_data.value / 2, clock(), notifier
         )
     except (RequestNotFound, ValueError):
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    people = await tasks.task_people(session, request)
-    name = escape(user.first_name or "")
-    await tell_about_task(
-        i18n,
-        session,
-        clock,
-        people.resident,
-        lambda: _("{name} says the task is done. Did it go well?").format(name=name),
-        request,
-        lambda: vkb.resident_confirm(request.id),
-    )
     freed = await reverse_match(session, user, clock(), settings.matching())
     await deliver(i18n, session, clock, freed, settings.default_language)
     await callback.answer()
@@ -170,26 +150,16 @@ async def cb_confirm(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    i18n: I18n,
+    notifier: Notifier,
 ) -> None:
     rating = callback_data.value if callback_data.action == "rate" else None
     try:
         request = await tasks.confirm_done(
-            session, callback_data.request_id, user.id, clock(), rating
+            session, callback_data.request_id, user.id, clock(), rating, notifier
         )
     except (RequestNotFound, ValueError):
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    if rating is None:
-        people = await tasks.task_people(session, request)
-        await tell_about_task(
-            i18n,
-            session,
-            clock,
-            people.volunteer,
-            lambda: _("❤️ The resident confirmed and thanks you!"),
-            request,
-        )
     await callback.answer()
     if rating is not None:
         await reply_to_callback(callback)(_("Thank you for your rating!"), None)
@@ -207,27 +177,15 @@ async def cb_no_show(
     clock: Clock,
     i18n: I18n,
     settings: Settings,
+    notifier: Notifier,
 ) -> None:
     try:
-        volunteer, outcome = await tasks.report_no_show(
-            session, callback_data.request_id, user.id, clock(), settings.matching()
+        outcome = await tasks.report_no_show(
+            session, callback_data.request_id, user.id, clock(), settings.matching(), notifier
         )
     except RequestNotFound:
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    request = await session.get(HelpRequest, callback_data.request_id)
-    if request is not None:
-        await tell_about_task(
-            i18n,
-            session,
-            clock,
-            volunteer,
-            lambda: _(
-                "The resident says this task did not happen. "
-                "If that is a mistake, please tell the animator."
-            ),
-            request,
-        )
     await deliver(i18n, session, clock, outcome, settings.default_language)
     await callback.answer()
     await reply_to_callback(callback)(
@@ -243,33 +201,18 @@ async def cb_give_back(
     clock: Clock,
     i18n: I18n,
     settings: Settings,
+    notifier: Notifier,
 ) -> None:
     """The volunteer returns the task: they cannot do it, or nobody was there."""
     not_met = callback_data.action == "notmet"
     give_back = tasks.report_not_met if not_met else tasks.hand_back
     try:
-        request, outcome = await give_back(
-            session, callback_data.request_id, user.id, clock(), settings.matching()
+        _request, outcome = await give_back(
+            session, callback_data.request_id, user.id, clock(), settings.matching(), notifier
         )
     except RequestNotFound:
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    people = await tasks.task_people(session, request)
-    await tell_about_task(
-        i18n,
-        session,
-        clock,
-        people.resident,
-        (
-            lambda: _(
-                "The volunteer came but could not find you. I am looking for someone again; "
-                "if you no longer need help, cancel the request in /requests."
-            )
-        )
-        if not_met
-        else volunteer_gave_back,
-        request,
-    )
     await deliver(i18n, session, clock, outcome, settings.default_language)
     await callback.answer()
     await reply_to_callback(callback)(

@@ -1,5 +1,6 @@
 """One unit of work per update: committed when the handler returns, rolled back if it
-raises (`bot.db.unit_of_work`)."""
+raises (`bot.db.unit_of_work`). Handlers also get the `notifier` that services use to
+tell people what happened, writing into the same session."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -9,6 +10,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.unit_of_work import unit_of_work
+from bot.delivery import OutboxNotifier
 
 
 class DbSessionMiddleware(BaseMiddleware):
@@ -23,4 +25,5 @@ class DbSessionMiddleware(BaseMiddleware):
     ) -> Any:
         async with unit_of_work(self.session_factory) as session:
             data["session"] = session
+            data["notifier"] = OutboxNotifier(data["i18n"], session, data["clock"])
             return await handler(event, data)

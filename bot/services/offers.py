@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
 from bot.services.matching import CAP_WINDOW, open_requests_for, rank_volunteers, tasks_since
+from bot.services.notifier import Notifier, TaskNews
 from bot.services.places import place_animators
 from bot.services.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
@@ -157,10 +158,11 @@ _ACCEPT_CHECK = (
 
 
 async def accept_offer(
-    session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
+    session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime, notifier: Notifier
 ) -> tuple[AcceptOutcome, HelpRequest | None]:
     """The first acceptance wins. The claim is one conditional UPDATE of the request, so
-    of any number of simultaneous presses the database lets exactly one through.
+    of any number of simultaneous presses the database lets exactly one through. The
+    resident hears the good news in the same transaction.
 
     A press on an offer that already expired still wins while the request is open:
     a neighbour who wants to help is never turned away on a technicality.
@@ -195,6 +197,10 @@ async def accept_offer(
             answered_at=case((accepted, now), else_=Offer.answered_at),
         )
     )
+    volunteer = await session.get(User, volunteer_id)
+    resident = await session.get(User, request.requester_id) if request.requester_id else None
+    actor = volunteer.first_name or "" if volunteer is not None else ""
+    await notifier.task_news(TaskNews.ACCEPTED, request, resident, actor=actor)
     await session.flush()
     return AcceptOutcome.WON, request
 

@@ -23,6 +23,7 @@ from bot.db.models import (
     Signup,
     User,
 )
+from bot.services.notifier import Notifier, TaskNews
 from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
 from bot.services.profiles import ProfileView, get_profile
 from bot.services.signups import Promotion, cancel_signup
@@ -155,19 +156,19 @@ def _request(request: HelpRequest, *, with_address: bool) -> dict[str, Any]:
 
 @dataclass
 class Forgotten:
-    """Who must hear about it: volunteers of cancelled requests, residents whose helper left."""
+    """What follows from it: new offers for the tasks they had taken, and people who
+    moved up from the waiting lists of events they had signed up for."""
 
-    cancelled: list[tuple[HelpRequest, User]] = field(default_factory=list)
-    handed_back: list[tuple[HelpRequest, User]] = field(default_factory=list)
     matching: MatchingOutcome = field(default_factory=MatchingOutcome)
     promotions: list[Promotion] = field(default_factory=list)
 
 
 async def forget_user(
-    session: AsyncSession, user: User, now: datetime, config: MatchingConfig
+    session: AsyncSession, user: User, now: datetime, config: MatchingConfig, notifier: Notifier
 ) -> Forgotten:
     """Delete the person. Their open requests are cancelled and their accepted tasks go
-    back to matching first; finished tasks stay for the statistics, without them."""
+    back to matching first, and the people on the other side are told; finished tasks
+    stay for the statistics, without them."""
     forgotten = Forgotten()
     own = await session.scalars(
         select(HelpRequest).where(
@@ -178,15 +179,15 @@ async def forget_user(
         helper = await session.get(User, request.volunteer_id) if request.volunteer_id else None
         request.status = RequestStatus.CANCELLED
         request.closed_at = now
-        if helper is not None:
-            forgotten.cancelled.append((request, helper))
+        await notifier.task_news(TaskNews.CANCELLED, request, helper)
     await session.flush()
     taken = await session.scalars(
         select(HelpRequest).where(
             HelpRequest.volunteer_id == user.id, HelpRequest.status == RequestStatus.MATCHED
         )
     )
-    for request in list(taken):
+    given_back = list(taken)
+    for request in given_back:
         resident = await session.get(User, request.requester_id) if request.requester_id else None
         await session.execute(
             update(Offer)
@@ -196,12 +197,11 @@ async def forget_user(
         request.status = RequestStatus.OPEN
         request.volunteer_id = None
         await session.flush()
-        if resident is not None:
-            forgotten.handed_back.append((request, resident))
+        await notifier.task_news(TaskNews.HANDED_BACK, request, resident)
     forgotten.promotions = await _leave_events(session, user, now)
     await session.execute(delete(User).where(User.id == user.id))
     await session.flush()
-    for request, _resident in forgotten.handed_back:
+    for request in given_back:
         forgotten.matching.extend(await restart_matching(session, request, now, config))
     return forgotten
 

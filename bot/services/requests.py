@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, User
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
+from bot.services.notifier import Notifier, TaskNews
 from bot.services.places import district_ref
 from bot.services.statuses import ACTIVE_REQUEST, RequestStatus
 from bot.services.talents import PARTS, SENSITIVE, TALENTS
@@ -124,13 +125,15 @@ async def own_request(session: AsyncSession, request_id: int, user_id: int) -> H
 
 
 async def cancel_request(
-    session: AsyncSession, request_id: int, user_id: int, now: datetime
+    session: AsyncSession, request_id: int, user_id: int, now: datetime, notifier: Notifier
 ) -> HelpRequest:
-    """The resident withdraws a request that is not finished; the caller tells the volunteer."""
+    """The resident withdraws a request that is not finished; a volunteer who took it is
+    told they need not go."""
     request = await own_request(session, request_id, user_id)
     if request.status not in (RequestStatus.OPEN, RequestStatus.MATCHED):
         raise RequestNotFound
     request.status = RequestStatus.CANCELLED
     request.closed_at = now
-    await session.flush()
+    volunteer = await session.get(User, request.volunteer_id) if request.volunteer_id else None
+    await notifier.task_news(TaskNews.CANCELLED, request, volunteer)
     return request

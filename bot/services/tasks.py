@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
+from bot.services.notifier import Notifier, TaskNews
 from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
 from bot.services.requests import RequestNotFound, own_request
 from bot.services.statuses import OfferStatus, RequestStatus
@@ -41,8 +42,14 @@ async def volunteers_task(session: AsyncSession, request_id: int, volunteer_id: 
 
 
 async def mark_done(
-    session: AsyncSession, request_id: int, volunteer_id: int, hours: float, now: datetime
+    session: AsyncSession,
+    request_id: int,
+    volunteer_id: int,
+    hours: float,
+    now: datetime,
+    notifier: Notifier,
 ) -> HelpRequest:
+    """The volunteer did it; the resident is asked whether it went well."""
     if hours not in HOURS_CHOICES:
         raise ValueError(hours)
     request = await volunteers_task(session, request_id, volunteer_id)
@@ -51,15 +58,23 @@ async def mark_done(
     request.status = RequestStatus.DONE
     request.hours = hours
     request.done_at = now
-    await session.flush()
+    people = await task_people(session, request)
+    actor = people.volunteer.first_name or "" if people.volunteer is not None else ""
+    await notifier.task_news(TaskNews.DONE, request, people.resident, actor=actor)
     return request
 
 
 async def confirm_done(
-    session: AsyncSession, request_id: int, resident_id: int, now: datetime, rating: int | None
+    session: AsyncSession,
+    request_id: int,
+    resident_id: int,
+    now: datetime,
+    rating: int | None,
+    notifier: Notifier,
 ) -> HelpRequest:
-    """The resident confirms (and may rate). Also accepted straight after acceptance: some
-    residents confirm before the volunteer remembers to press Done."""
+    """The resident confirms (and may rate); the volunteer hears the thanks once. Also
+    accepted straight after acceptance: some residents confirm before the volunteer
+    remembers to press Done."""
     if rating is not None and rating not in RATINGS:
         raise ValueError(rating)
     request = await own_request(session, request_id, resident_id)
@@ -69,6 +84,8 @@ async def confirm_done(
         request.status = RequestStatus.CLOSED
         request.confirmed_at = now
         request.closed_at = now
+        people = await task_people(session, request)
+        await notifier.task_news(TaskNews.CONFIRMED, request, people.volunteer)
     if rating is not None:
         request.rating = rating
     await session.flush()
@@ -81,9 +98,10 @@ async def report_no_show(
     resident_id: int,
     now: datetime,
     config: MatchingConfig,
-) -> tuple[User | None, MatchingOutcome]:
+    notifier: Notifier,
+) -> MatchingOutcome:
     """It did not happen: the volunteer ranks lower for a while (it is forgiven after
-    NO_SHOW_MEMORY, or by an animator) and the request goes back to matching."""
+    NO_SHOW_MEMORY, or by an animator), is told, and the request goes back to matching."""
     request = await own_request(session, request_id, resident_id)
     if request.status not in (RequestStatus.MATCHED, RequestStatus.DONE):
         raise RequestNotFound
@@ -94,7 +112,8 @@ async def report_no_show(
             profile.no_shows += 1
             profile.no_show_until = now + NO_SHOW_MEMORY
         await _mark_offer(session, request.id, volunteer.id, OfferStatus.NO_SHOW)
-    return volunteer, await restart_matching(session, request, now, config)
+    await notifier.task_news(TaskNews.NO_SHOW, request, volunteer)
+    return await restart_matching(session, request, now, config)
 
 
 async def hand_back(
@@ -103,9 +122,12 @@ async def hand_back(
     volunteer_id: int,
     now: datetime,
     config: MatchingConfig,
+    notifier: Notifier,
 ) -> tuple[HelpRequest, MatchingOutcome]:
     """The volunteer cannot do it after all: no penalty, never offered this one again."""
-    return await _give_back(session, request_id, volunteer_id, now, config, OfferStatus.HANDED_BACK)
+    return await _give_back(
+        session, request_id, volunteer_id, now, config, notifier, OfferStatus.HANDED_BACK
+    )
 
 
 async def _mark_offer(
@@ -169,10 +191,13 @@ async def report_not_met(
     volunteer_id: int,
     now: datetime,
     config: MatchingConfig,
+    notifier: Notifier,
 ) -> tuple[HelpRequest, MatchingOutcome]:
     """The volunteer came but nobody was there: no penalty for anyone, the request goes
     back to matching (the resident is told and can cancel it)."""
-    return await _give_back(session, request_id, volunteer_id, now, config, OfferStatus.NOT_MET)
+    return await _give_back(
+        session, request_id, volunteer_id, now, config, notifier, OfferStatus.NOT_MET
+    )
 
 
 async def _give_back(
@@ -181,10 +206,14 @@ async def _give_back(
     volunteer_id: int,
     now: datetime,
     config: MatchingConfig,
+    notifier: Notifier,
     reason: OfferStatus,
 ) -> tuple[HelpRequest, MatchingOutcome]:
     request = await volunteers_task(session, request_id, volunteer_id)
     if request.status != RequestStatus.MATCHED:
         raise RequestNotFound
     await _mark_offer(session, request.id, volunteer_id, reason)
+    resident = await session.get(User, request.requester_id) if request.requester_id else None
+    news = TaskNews.NOT_MET if reason == OfferStatus.NOT_MET else TaskNews.HANDED_BACK
+    await notifier.task_news(news, request, resident)
     return request, await restart_matching(session, request, now, config)
