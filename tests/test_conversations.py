@@ -21,7 +21,7 @@ from bot.states import TEXT_STEPS, NewRequest
 from tests.conftest import ADMIN_ID
 from tests.harness import FakeClock, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place
-from tests.test_help_flow import MAREK, ZOFIA, sign_up
+from tests.test_help_flow import MAREK, ZOFIA, english_volunteer, sign_up
 
 METHOD = SendMessage(chat_id=1, text="x")
 
@@ -228,3 +228,32 @@ async def test_huge_numbers_in_any_button_are_refused_politely(
     data = ":".join([kind.__prefix__, *["99999999999999999999999"] * len(fields)])
     calls = await harness.press_data(ZOFIA, data)
     assert alerts(calls) == ["This button is no longer active. Please use the menu or send /start."]
+
+
+async def test_onboarding_steps_have_a_way_out(harness: Harness, db: AsyncSession) -> None:
+    await add_place(db)
+    calls = await harness.send(ZOFIA, "/start")
+    assert "✖️ Cancel" in inline_labels(calls) or "✖️ Anuluj" in inline_labels(calls)
+    await harness.press(ZOFIA, "English")
+    calls = await harness.press(ZOFIA, "I agree")
+    assert "✖️ Cancel" in inline_labels(calls), "what brings you here"
+    calls = await harness.press(ZOFIA, "✖️ Cancel")
+    assert "Signing up was cancelled." in joined(calls)
+    assert await step_of(harness, ZOFIA) is None
+
+
+async def test_the_hours_question_can_be_left(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await english_volunteer(db, MAREK, place_id)
+    await harness.send(ZOFIA, "🙋 I need help")
+    await harness.press(ZOFIA, "Shopping")
+    await harness.send(ZOFIA, "Bread")
+    for label in ("Any day", "Any time", "Marymont", "Skip", "Send the request"):
+        await harness.press(ZOFIA, label)
+    await harness.press(MAREK, "I will help")
+    calls = await harness.press(MAREK, "Done")
+    assert "✖️ Cancel" in inline_labels(calls)
+    calls = await harness.press(MAREK, "✖️ Cancel")
+    assert "Fine, nothing was changed." in joined(calls)
+    assert "✅ Done" in inline_labels(await harness.send(MAREK, "/tasks")), "still theirs to finish"

@@ -40,11 +40,19 @@ def build_router() -> Router:
     return router
 
 
-async def _cancel(bot: Bot, chat_id: int, state: FSMContext, user: User | None) -> None:
+async def _cancel(
+    bot: Bot, chat_id: int, state: FSMContext, user: User | None, *, pressed: bool = False
+) -> None:
+    """`pressed`: ✖️ Cancel under a question that keeps no conversation (hours, rating,
+    language): nothing needed cancelling, and nothing changed."""
     current = await state.get_state()
     await state.clear()
     if current is None:
-        text = _("There is nothing to cancel right now.")
+        text = (
+            _("Fine, nothing was changed.")
+            if pressed
+            else _("There is nothing to cancel right now.")
+        )
     else:
         text = str(CANCELLED_WHAT.get(group_of(current), _("Cancelled.")))
         if group_of(current) == Onboarding.__full_group_name__ and not (
@@ -63,7 +71,7 @@ async def cb_cancel(
 ) -> None:
     await callback.answer()
     await drop_buttons(callback)
-    await _cancel(bot, callback.from_user.id, state, user)
+    await _cancel(bot, callback.from_user.id, state, user, pressed=True)
 
 
 async def cb_resume(

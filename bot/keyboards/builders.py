@@ -116,6 +116,7 @@ def languages(first: str) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for code in sorted(LANGUAGE_NAMES, key=lambda code: code != first):
         builder.button(text=LANGUAGE_NAMES[code], callback_data=LanguageCD(code=code))
+    cancel_button(builder)
     return builder.adjust(1).as_markup()
 
 
@@ -133,6 +134,7 @@ def intents() -> InlineKeyboardMarkup:
     builder.button(
         text=_("📰 Just keep me informed"), callback_data=IntentCD(intent=Intent.STAY_INFORMED)
     )
+    cancel_button(builder)
     return builder.adjust(1).as_markup()
 
 
@@ -174,6 +176,7 @@ def districts(items: Sequence[District]) -> InlineKeyboardMarkup:
     for district in items:
         builder.button(text=district.name, callback_data=DistrictCD(district_id=district.id))
     builder.button(text=_("I don't know / skip"), callback_data=DistrictCD(district_id=NO_DISTRICT))
+    cancel_button(builder)
     return builder.adjust(2).as_markup()
 
 

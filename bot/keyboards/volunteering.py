@@ -232,7 +232,8 @@ def hours(request_id: int) -> InlineKeyboardMarkup:
             text=label,
             callback_data=TaskCD(action="hours", request_id=request_id, value=int(value * 2)),
         )
-    return builder.adjust(len(HOURS_CHOICES)).as_markup()
+    cancel_button(builder)
+    return builder.adjust(len(HOURS_CHOICES), 1).as_markup()
 
 
 def resident_confirm(request_id: int) -> InlineKeyboardMarkup:
@@ -253,7 +254,8 @@ def ratings(request_id: int) -> InlineKeyboardMarkup:
             text="⭐" * stars,
             callback_data=TaskCD(action="rate", request_id=request_id, value=stars),
         )
-    return builder.adjust(len(RATINGS)).as_markup()
+    cancel_button(builder)
+    return builder.adjust(len(RATINGS), 1).as_markup()
 
 
 def candidates(request_id: int) -> InlineKeyboardMarkup:
