@@ -257,3 +257,21 @@ async def test_the_hours_question_can_be_left(harness: Harness, db: AsyncSession
     calls = await harness.press(MAREK, "✖️ Cancel")
     assert "Fine, nothing was changed." in joined(calls)
     assert "✅ Done" in inline_labels(await harness.send(MAREK, "/tasks")), "still theirs to finish"
+
+
+async def test_back_walks_the_request_one_step_at_a_time(
+    harness: Harness, db: AsyncSession
+) -> None:
+    await typed_a_description(harness, db)
+    await harness.press(ZOFIA, "Tomorrow")
+    await harness.press(ZOFIA, "Any time")
+    calls = await harness.press(ZOFIA, "Marymont")
+    assert "The exact address" in joined(calls)
+    for question in ("Where?", "What time of day?", "When?", "Please describe"):
+        calls = await harness.press(ZOFIA, "⬅️ Back")
+        assert question in joined(calls), question
+    assert "⬅️ Back" not in inline_labels(calls), "the first typed step has no step before"
+    await harness.send(ZOFIA, "Milk, not bread")
+    for label in ("Any day", "Any time", "Marymont", "Skip"):
+        calls = await harness.press(ZOFIA, label)
+    assert "«Milk, not bread»" in joined(calls)

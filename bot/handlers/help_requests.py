@@ -42,7 +42,7 @@ from bot.services.requests import (
 from bot.services.statuses import RequestStatus
 from bot.services.talents import PARTS, TALENTS
 from bot.states import Intake, NewRequest
-from bot.views.replies import drop_buttons, reply_to_callback
+from bot.views.replies import Reply, drop_buttons, reply_to_callback, reply_to_message
 from bot.views.requests import status, summary
 from bot.views.texts import staff_only, typed_text
 
@@ -72,6 +72,11 @@ def build_router() -> Router:
     )
     router.callback_query.register(
         cb_edit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "edit")
+    )
+    router.callback_query.register(
+        cb_back,
+        StateFilter(NewRequest.day, NewRequest.part, NewRequest.district, NewRequest.address),
+        RequestCD.filter(F.action == "back"),
     )
     router.callback_query.register(
         cb_submit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "submit")
@@ -153,8 +158,12 @@ async def cb_category(
     if callback_data.code not in TALENTS:
         return
     await state.update_data(category=callback_data.code)
+    await _ask_description(reply_to_callback(callback), state)
+
+
+async def _ask_description(reply: Reply, state: FSMContext) -> None:
     await state.set_state(NewRequest.description)
-    await reply_to_callback(callback)(
+    await reply(
         _(
             "Please describe in a few words what is needed (at most {limit} characters). "
             "Do not write your address here."
@@ -175,10 +184,21 @@ async def msg_description(
     if text is None:
         return
     await state.update_data(description=text)
+    await _ask_day(reply_to_message(message), session, user, state, clock, settings)
+
+
+async def _ask_day(
+    reply: Reply,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     await state.set_state(NewRequest.day)
     place_id = await _request_place(user, state)
     today = local_today(clock, await timezone_of(session, place_id, settings.timezone))
-    await message.answer(_("When?"), reply_markup=vkb.days(today))
+    await reply(_("When?"), vkb.days(today, back=True))
 
 
 async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMContext) -> None:
@@ -186,8 +206,12 @@ async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMConte
     if not -1 <= callback_data.offset < vkb.DAYS_AHEAD:
         return
     await state.update_data(offset=callback_data.offset)
+    await _ask_part(reply_to_callback(callback), state)
+
+
+async def _ask_part(reply: Reply, state: FSMContext) -> None:
     await state.set_state(NewRequest.part)
-    await reply_to_callback(callback)(_("What time of day?"), vkb.parts())
+    await reply(_("What time of day?"), vkb.parts(back=True))
 
 
 async def cb_part(
@@ -201,17 +225,22 @@ async def cb_part(
     if callback_data.part != vkb.ANY and callback_data.part not in PARTS:
         return
     await state.update_data(part=callback_data.part)
+    await _ask_where(reply_to_callback(callback), session, user, state)
+
+
+async def _ask_where(reply: Reply, session: AsyncSession, user: User, state: FSMContext) -> None:
+    """The district, where the place has districts; otherwise straight to the address."""
     place_id = await _request_place(user, state)
     districts = await districts_of(session, place_id) if place_id else []
     if districts:
         await state.set_state(NewRequest.district)
-        await reply_to_callback(callback)(
+        await reply(
             _("Where? (📍 marks your district)"),
             vkb.request_districts(districts, user.district_id),
         )
         return
     await state.update_data(district_id=None)
-    await _ask_address(callback, state)
+    await _ask_address(reply, state)
 
 
 async def cb_district(
@@ -219,12 +248,12 @@ async def cb_district(
 ) -> None:
     await callback.answer()
     await state.update_data(district_id=callback_data.district_id)
-    await _ask_address(callback, state)
+    await _ask_address(reply_to_callback(callback), state)
 
 
-async def _ask_address(callback: CallbackQuery, state: FSMContext) -> None:
+async def _ask_address(reply: Reply, state: FSMContext) -> None:
     await state.set_state(NewRequest.address)
-    await reply_to_callback(callback)(
+    await reply(
         _("The exact address (street, number, flat)? Only the volunteer who accepts will see it."),
         vkb.skip_address(),
     )
@@ -301,6 +330,30 @@ async def _show_summary(
     details = await summary(session, preview, address=True, requester=True)
     text = _("Please check your request:") + "\n\n" + details
     await send(text, reply_markup=vkb.request_summary())
+
+
+async def cb_back(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """⬅️ Back: the previous question again; what was answered so far is kept."""
+    await callback.answer()
+    reply = reply_to_callback(callback)
+    step = await state.get_state()
+    if step == NewRequest.day.state:
+        await _ask_description(reply, state)
+    elif step == NewRequest.part.state:
+        await _ask_day(reply, session, user, state, clock, settings)
+    elif step == NewRequest.district.state:
+        await _ask_part(reply, state)
+    elif (await state.get_data()).get("district_id") is not None:
+        await _ask_where(reply, session, user, state)
+    else:
+        await _ask_part(reply, state)
 
 
 async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:

@@ -125,7 +125,14 @@ def categories() -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def days(today: date) -> InlineKeyboardMarkup:
+def _back_then_cancel(builder: InlineGrid, back: bool) -> None:
+    """⬅️ Back to the request's previous step (where there is one), then ✖️ Cancel."""
+    if back:
+        builder.button(text=_("⬅️ Back"), callback_data=RequestCD(action="back"))
+    cancel_button(builder)
+
+
+def days(today: date, *, back: bool = False) -> InlineKeyboardMarkup:
     language = get_i18n().current_locale
     builder = InlineGrid()
     builder.button(text=_("Today"), callback_data=WhenCD(offset=0))
@@ -136,16 +143,16 @@ def days(today: date) -> InlineKeyboardMarkup:
             callback_data=WhenCD(offset=offset),
         )
     builder.button(text=_("Any day, I am flexible"), callback_data=WhenCD(offset=ANY))
-    cancel_button(builder)
+    _back_then_cancel(builder, back)
     return builder.adjust(2, 1).as_markup()
 
 
-def parts() -> InlineKeyboardMarkup:
+def parts(*, back: bool = False) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for part in PARTS:
         builder.button(text=str(PART_LABELS[part]), callback_data=PartCD(part=part))
     builder.button(text=_("Any time"), callback_data=PartCD(part=ANY))
-    cancel_button(builder)
+    _back_then_cancel(builder, back)
     return builder.adjust(3, 1, 1).as_markup()
 
 
@@ -154,7 +161,7 @@ def request_districts(districts: Iterable[District], home: int | None) -> Inline
     for district in districts:
         label = f"📍 {district.name}" if district.id == home else district.name
         builder.button(text=label, callback_data=DistrictCD(district_id=district.id))
-    cancel_button(builder)
+    _back_then_cancel(builder, True)
     return builder.adjust(2).as_markup()
 
 
@@ -163,7 +170,7 @@ def skip_address() -> InlineKeyboardMarkup:
     builder.button(
         text=_("Skip: the volunteer will ask"), callback_data=RequestCD(action="noaddress")
     )
-    cancel_button(builder)
+    _back_then_cancel(builder, True)
     return builder.adjust(1).as_markup()
 
 
