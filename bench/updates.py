@@ -35,11 +35,12 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.matching import reset_postgres
-from bot.app import build_dispatcher
+from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import HelpRequest, Offer, User
+from bot.db.unit_of_work import unit_of_work
 from bot.i18n import build_i18n
 from bot.keyboards.callbacks import OfferCD
 from bot.memory import settle_after_start
@@ -153,10 +154,12 @@ async def measure_bot(url: str, lanes: int) -> tuple[list[tuple[float, float]], 
         bot_token=TOKEN,
         database_url=url,
         flood_max_updates=100_000,
+        flood_max_presses=100_000,
         max_open_requests=100,
     )
     clock = FakeClock(START)
-    bot, session = _bot()
+    session = ApiStub()
+    bot = build_bot(settings, session)  # with the call middlewares, as `sasiad run` has them
     dp = build_dispatcher(
         settings=settings,
         session_factory=factory,
@@ -168,7 +171,7 @@ async def measure_bot(url: str, lanes: int) -> tuple[list[tuple[float, float]], 
         dp=dp, bot=bot, session=session, clock=clock, monotonic=FakeMonotonic(), sender=None
     )
     harness.spans, harness.updates = [], [[] for _ in range(lanes)]
-    async with factory() as db:
+    async with unit_of_work(factory) as db:
         place_id = await add_place(db)
         districts = await db.scalars(text("SELECT id FROM districts ORDER BY id"))
         marymont = districts.first()
@@ -218,7 +221,7 @@ async def measure_echo(lanes: list[list[Raw]], url: str | None = None) -> list[t
         await _look_up(session, callback.from_user)
         await callback.answer()
 
-    dp = Dispatcher()
+    dp = Dispatcher(i18n=build_i18n("pl"), clock=FakeClock(START))
     engine = make_engine(url) if url else None
     if engine is not None:
         dp.update.outer_middleware(DbSessionMiddleware(make_session_factory(engine)))
