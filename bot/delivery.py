@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
@@ -181,7 +182,7 @@ class OutboxNotifier:
         name = escape(actor)
         words = NEWS_TEXT[news]
         markup = (lambda: vkb.resident_confirm(request.id)) if news in NEWS_WITH_CONFIRM else None
-        text = lambda: words(name, request)  # noqa: E731 - translated in the person's locale
+        text = partial(words, name, request)  # worded later, in the person's language
         await tell_about_task(self.i18n, self.session, self.clock, person, text, request, markup)
 
     async def verified(self, volunteer: User) -> None:

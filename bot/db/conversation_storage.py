@@ -6,15 +6,18 @@ transaction from the change it belongs to (docs/decisions/0004-conversations-in-
 
 Inside an update, reads and writes go through the update's unit of work: the step a
 person reached and what the step changed commit together, or roll back together, and
-the handler reads what it wrote a moment ago. Outside one (aiogram reads the state
-before our middlewares open the session), a short session of its own is used.
+the handler reads what it wrote a moment ago. Each conversation is read from the
+database once per unit of work and then kept in the session's `info`, because every
+message sent in a step asks for the step again (`WayOutButton`). Outside a unit of work
+(aiogram reads the state before our middlewares open the session), a short session of
+its own is used.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -31,6 +34,11 @@ from bot.db.unit_of_work import current_session, unit_of_work
 KEEP_DRAFTS = timedelta(days=7)
 
 
+def _read_in(session: AsyncSession) -> dict[str, tuple[str | None, str] | None]:
+    """Conversations this unit of work has read, as they stand after its own writes."""
+    return session.info.setdefault("conversations", {})
+
+
 def storage_key(key: StorageKey) -> str:
     parts = (key.bot_id, key.chat_id, key.user_id, key.thread_id, key.business_connection_id)
     return ":".join("" if part is None else str(part) for part in parts) + f":{key.destiny}"
@@ -43,28 +51,35 @@ class DatabaseStorage(BaseStorage):
         self.session_factory = session_factory
         self.clock = clock
 
-    async def _write(self, key: StorageKey, **values: object) -> None:
-        row = {"key": storage_key(key), "state": None, "data": "{}", "updated_at": self.clock()}
+    async def _write(self, key: StorageKey, **values: str | None) -> None:
+        name = storage_key(key)
+        row = {"key": name, "state": None, "data": "{}", "updated_at": self.clock()}
         row.update(values)
         columns = [*values, "updated_at"]
         session = current_session()
-        if session is not None:
-            await upsert(session, Conversation.__table__, row, unique=["key"], update=columns)
+        if session is None:
+            async with unit_of_work(self.session_factory) as own:
+                await upsert(own, Conversation.__table__, row, unique=["key"], update=columns)
             return
-        async with unit_of_work(self.session_factory) as own:
-            await upsert(own, Conversation.__table__, row, unique=["key"], update=columns)
+        await upsert(session, Conversation.__table__, row, unique=["key"], update=columns)
+        known = _read_in(session)
+        if name in known:
+            before = known[name] or (None, "{}")
+            known[name] = (values.get("state", before[0]), values.get("data", before[1]) or "{}")
 
     async def _read(self, key: StorageKey) -> tuple[str | None, str] | None:
-        query = select(Conversation.state, Conversation.data).where(
-            Conversation.key == storage_key(key)
-        )
+        name = storage_key(key)
+        query = select(Conversation.state, Conversation.data).where(Conversation.key == name)
         session = current_session()
-        if session is not None:
-            row = (await session.execute(query)).first()
-        else:
+        if session is None:
             async with self.session_factory() as own:
                 row = (await own.execute(query)).first()
-        return (row[0], row[1]) if row is not None else None
+            return (row[0], row[1]) if row is not None else None
+        known = _read_in(session)
+        if name not in known:
+            row = (await session.execute(query)).first()
+            known[name] = (row[0], row[1]) if row is not None else None
+        return known[name]
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -85,7 +100,7 @@ class DatabaseStorage(BaseStorage):
         """The engine belongs to the application, which disposes of it."""
 
 
-async def forget_old_drafts(session: AsyncSession, now: Any) -> int:
+async def forget_old_drafts(session: AsyncSession, now: datetime) -> int:
     """Remove conversations nobody touched for `KEEP_DRAFTS`; returns how many."""
     removed = await session.execute(
         delete(Conversation).where(Conversation.updated_at < now - KEEP_DRAFTS)

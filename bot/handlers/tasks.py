@@ -207,7 +207,7 @@ async def cb_give_back(
     not_met = callback_data.action == "notmet"
     give_back = tasks.report_not_met if not_met else tasks.hand_back
     try:
-        _request, outcome = await give_back(
+        outcome = await give_back(
             session, callback_data.request_id, user.id, clock(), settings.matching(), notifier
         )
     except RequestNotFound:

@@ -13,8 +13,7 @@ inside a step without leaving it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
@@ -38,15 +37,6 @@ def current_conversation() -> FSMContext | None:
     return _conversation.get()
 
 
-@contextmanager
-def _in_conversation(state: FSMContext | None) -> Iterator[None]:
-    token = _conversation.set(state)
-    try:
-        yield
-    finally:
-        _conversation.reset(token)
-
-
 class ConversationContext(BaseMiddleware):
     """Update-level: remembers the update's FSMContext for the rest of the update."""
 
@@ -56,8 +46,11 @@ class ConversationContext(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        with _in_conversation(data.get("state")):
+        token = _conversation.set(data.get("state"))
+        try:
             return await handler(event, data)
+        finally:
+            _conversation.reset(token)
 
 
 def parked_of(state: FSMContext) -> FSMContext:
@@ -65,9 +58,8 @@ def parked_of(state: FSMContext) -> FSMContext:
     return FSMContext(storage=state.storage, key=replace(state.key, destiny=PARKED))
 
 
-async def swap_with_parked(state: FSMContext) -> str | None:
-    """Exchange the current conversation with the one put aside; returns the step that
-    is current now (None when nothing was put aside)."""
+async def swap_with_parked(state: FSMContext) -> None:
+    """Exchange the current conversation with the one put aside."""
     parked = parked_of(state)
     coming, coming_data = await parked.get_state(), await parked.get_data()
     going, going_data = await state.get_state(), await state.get_data()
@@ -75,7 +67,6 @@ async def swap_with_parked(state: FSMContext) -> str | None:
     await parked.set_data(going_data if going is not None else {})
     await state.set_state(coming)
     await state.set_data(coming_data if coming is not None else {})
-    return coming
 
 
 async def park(state: FSMContext, step: str) -> None:

@@ -123,7 +123,7 @@ async def hand_back(
     now: datetime,
     config: MatchingConfig,
     notifier: Notifier,
-) -> tuple[HelpRequest, MatchingOutcome]:
+) -> MatchingOutcome:
     """The volunteer cannot do it after all: no penalty, never offered this one again."""
     return await _give_back(
         session, request_id, volunteer_id, now, config, notifier, OfferStatus.HANDED_BACK
@@ -192,7 +192,7 @@ async def report_not_met(
     now: datetime,
     config: MatchingConfig,
     notifier: Notifier,
-) -> tuple[HelpRequest, MatchingOutcome]:
+) -> MatchingOutcome:
     """The volunteer came but nobody was there: no penalty for anyone, the request goes
     back to matching (the resident is told and can cancel it)."""
     return await _give_back(
@@ -208,7 +208,7 @@ async def _give_back(
     config: MatchingConfig,
     notifier: Notifier,
     reason: OfferStatus,
-) -> tuple[HelpRequest, MatchingOutcome]:
+) -> MatchingOutcome:
     request = await volunteers_task(session, request_id, volunteer_id)
     if request.status != RequestStatus.MATCHED:
         raise RequestNotFound
@@ -216,4 +216,4 @@ async def _give_back(
     resident = await session.get(User, request.requester_id) if request.requester_id else None
     news = TaskNews.NOT_MET if reason == OfferStatus.NOT_MET else TaskNews.HANDED_BACK
     await notifier.task_news(news, request, resident)
-    return request, await restart_matching(session, request, now, config)
+    return await restart_matching(session, request, now, config)
