@@ -129,9 +129,9 @@ class Rework(StatesGroup):
 CANCELLED_WHAT[Rework.__full_group_name__] = __("Nothing was changed; the request is still open.")
 
 
-# Steps that wait for typed text. Their questions always carry ✖️ Cancel
-# (bot.middlewares.api_calls.WayOutButton), and there a menu label or a command is never
-# taken as the answer (bot.middlewares.navigation).
+# Steps that wait for typed text. Their questions always carry ✖️ Cancel, as do those of
+# steps with a step before (bot.middlewares.api_calls.WayOutButton); in every step a menu
+# label or a command is never taken as the answer (bot.middlewares.navigation).
 TEXT_STEPS: frozenset[str] = frozenset(
     state.state
     for state in (
@@ -161,3 +161,8 @@ TEXT_STEPS: frozenset[str] = frozenset(
     )
     if state.state is not None
 )
+
+
+# Steps after which there is no way back: once consent is given, signing up goes on from
+# "what brings you here" (`bot.middlewares.step_questions`).
+FRESH_STARTS: frozenset[str] = frozenset({Onboarding.intent.state or ""})

@@ -40,7 +40,13 @@ async def test_full_onboarding_in_polish(harness: Harness, db: AsyncSession, ann
 
     calls = await harness.press(anna, "MAL Żoliborz")
     assert "W której części okolicy miejsca MAL Żoliborz" in joined(calls)
-    assert inline_labels(calls) == ["Marymont", "Sady Żoliborskie", "Nie wiem / pomiń", "✖️ Anuluj"]
+    assert inline_labels(calls) == [
+        "Marymont",
+        "Sady Żoliborskie",
+        "Nie wiem / pomiń",
+        "⬅️ Wstecz",
+        "✖️ Anuluj",
+    ]
 
     calls = await harness.press(anna, "Marymont")
     assert "Gotowe, Anna!" in joined(calls)

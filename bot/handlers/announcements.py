@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.db.models import Announcement, Place, User
 from bot.filters import Rule
 from bot.handlers.staff import main_place, staff_places
-from bot.keyboards.builders import LANGUAGE_NAMES, cancel_button
+from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnCD
 from bot.keyboards.grid import InlineGrid
 from bot.keyboards.labels import long_date
@@ -133,8 +133,21 @@ async def _audience_keyboard(
         text=_("🌍 Add a translation"), callback_data=AnnCD(action="translate", ann_id=aid)
     )
     builder.button(text=_("👀 Preview"), callback_data=AnnCD(action="preview", ann_id=aid))
-    builder.button(text=_("✖️ Cancel"), callback_data=AnnCD(action="cancel", ann_id=aid))
+    _cancel(builder, aid)
     return builder.adjust(1).as_markup()
+
+
+def _cancel(builder: InlineGrid, ann_id: int) -> None:
+    builder.button(text=_("✖️ Cancel"), callback_data=AnnCD(action="cancel", ann_id=ann_id))
+
+
+def _back_and_cancel(builder: InlineGrid, action: str, ann_id: int) -> InlineGrid:
+    """⬅️ Back to the screen before (`action` shows it again) and ✖️ Cancel, which drops the
+    draft: an announcement's screens keep it in the database, not in a conversation, so
+    their way out is their own rather than the conversation's."""
+    builder.button(text=_("⬅️ Back"), callback_data=AnnCD(action=action, ann_id=ann_id))
+    _cancel(builder, ann_id)
+    return builder
 
 
 async def _show_audience(reply: Reply, session: AsyncSession, draft: Announcement) -> None:
@@ -188,6 +201,10 @@ async def cb_step(
         changed = _changed(audience, action, callback_data.value)
         await ann.set_audience(session, draft, changed)
         await _show_audience(reply, session, draft)
+    elif action == "audience":
+        if await state.get_state() == Announce.translation.state:
+            await state.clear()
+        await _show_audience(reply, session, draft)
     elif action == "translate":
         await _ask_translation_language(reply, draft)
     elif action == "lang":
@@ -197,7 +214,7 @@ async def cb_step(
             _("Send the text in {language}.").format(
                 language=LANGUAGE_NAMES[LANGUAGES[callback_data.value]]
             ),
-            None,
+            _back_and_cancel(InlineGrid(), "audience", draft.id).adjust(2).as_markup(),
         )
     elif action == "preview":
         await _preview(callback, bot, session, draft)
@@ -230,13 +247,16 @@ def _changed(audience: Audience, action: str, value: int) -> Audience:
 
 async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:
     builder = InlineGrid()
+    choices = 0
     for index, code in enumerate(LANGUAGES):
         if code != draft.language:
             builder.button(
                 text=LANGUAGE_NAMES[code],
                 callback_data=AnnCD(action="lang", ann_id=draft.id, value=index),
             )
-    await reply(_("Which language?"), builder.adjust(1).as_markup())
+            choices += 1
+    _back_and_cancel(builder, "audience", draft.id)
+    await reply(_("Which language?"), builder.adjust(*([1] * choices), 2).as_markup())
 
 
 async def msg_translation(
@@ -273,9 +293,9 @@ async def _preview(
     builder.button(text=_("📨 Send now"), callback_data=AnnCD(action="now", ann_id=draft.id))
     builder.button(text=_("🕒 Schedule"), callback_data=AnnCD(action="schedule", ann_id=draft.id))
     builder.button(
-        text=_("👥 Change the audience"), callback_data=AnnCD(action="all", ann_id=draft.id)
+        text=_("👥 Change the audience"), callback_data=AnnCD(action="audience", ann_id=draft.id)
     )
-    builder.button(text=_("✖️ Cancel"), callback_data=AnnCD(action="cancel", ann_id=draft.id))
+    _cancel(builder, draft.id)
     await bot.send_message(
         chat,
         ngettext(
@@ -310,8 +330,7 @@ async def _days(session: AsyncSession, draft: Announcement, now: datetime) -> In
             text=names.get(offset) or long_date(today + timedelta(days=offset), language),
             callback_data=AnnCD(action="day", ann_id=draft.id, value=offset),
         )
-    cancel_button(builder)
-    return builder.adjust(2).as_markup()
+    return _back_and_cancel(builder, "preview", draft.id).adjust(2, 2, 2, 1, 2).as_markup()
 
 
 def _hours(ann_id: int) -> InlineKeyboardMarkup:
@@ -320,7 +339,7 @@ def _hours(ann_id: int) -> InlineKeyboardMarkup:
         builder.button(
             text=f"{hour:02d}:00", callback_data=AnnCD(action="hour", ann_id=ann_id, value=hour)
         )
-    return builder.adjust(3).as_markup()
+    return _back_and_cancel(builder, "schedule", ann_id).adjust(3, 3, 2).as_markup()
 
 
 async def _schedule(

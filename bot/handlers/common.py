@@ -15,12 +15,13 @@ from bot.config import LANGUAGES
 from bot.db.models import User
 from bot.filters import HasConsented, Rule
 from bot.keyboards import builders as kb
-from bot.keyboards.callbacks import CancelCD, LanguageCD, ResumeCD
+from bot.keyboards.callbacks import BackCD, CancelCD, LanguageCD, ResumeCD
 from bot.middlewares.navigation import parked_of, swap_with_parked
+from bot.middlewares.step_questions import ask_again, step_back
 from bot.services.invites import is_animator
 from bot.services.users import set_language
 from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
-from bot.views.replies import drop_buttons
+from bot.views.replies import drop_buttons, edit_or_send
 
 
 def build_router() -> Router:
@@ -30,6 +31,7 @@ def build_router() -> Router:
     router.message.register(cmd_help, Command("help"))
     router.message.register(cmd_help, Rule(F.text == kb.MENU_HELP))
     router.callback_query.register(cb_resume, ResumeCD.filter())
+    router.callback_query.register(cb_back, BackCD.filter())
     router.message.register(cmd_language, Command("language"), HasConsented())
     router.message.register(
         cmd_language, StateFilter(None), HasConsented(), Rule(F.text == kb.MENU_LANGUAGE)
@@ -92,11 +94,24 @@ async def cb_resume(
         await callback.bot.send_message(callback.from_user.id, text, reply_markup=kb.menu_for(user))
         return
     await swap_with_parked(state)
+    if await ask_again(callback.bot, callback.from_user.id, state):
+        return
     if step in TEXT_STEPS:
         text = _("↩️ Let us go on. Please type your answer to the question above.")
     else:
         text = _("↩️ Let us go on. Please use the buttons of the question above.")
     await callback.bot.send_message(callback.from_user.id, text)
+
+
+async def cb_back(callback: CallbackQuery, callback_data: BackCD, state: FSMContext) -> None:
+    """⬅️ Back: the step before, its question again in place of this one; every answer
+    given so far is kept. A second tap on the same Back is answered and does nothing."""
+    question = await step_back(state, callback_data.depth)
+    if question is None:
+        await callback.answer(_("This button is no longer active."))
+        return
+    await callback.answer()
+    await edit_or_send(callback, question.text or "", question.keyboard())
 
 
 async def cmd_help(

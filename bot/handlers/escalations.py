@@ -77,6 +77,7 @@ async def cb_rework(
     if request is None:
         return
     await callback.answer()
+    await state.clear()
     await state.update_data(request_id=request.id)
     if callback_data.action == "date":
         await state.set_state(Rework.day)

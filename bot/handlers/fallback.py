@@ -12,6 +12,7 @@ from bot.db.models import User
 from bot.filters import Rule
 from bot.keyboards import builders as kb
 from bot.middlewares.navigation import has_parked
+from bot.middlewares.step_questions import current_question
 from bot.views.replies import drop_buttons
 
 
@@ -47,8 +48,16 @@ async def msg_in_flow_not_text(message: Message) -> None:
     )
 
 
-async def msg_in_flow_unexpected(message: Message) -> None:
-    await message.answer(_("Please use the buttons of the last question, or send /cancel to stop."))
+async def msg_in_flow_unexpected(message: Message, state: FSMContext) -> None:
+    """Text where a step waits for a button: the question comes again, at the bottom."""
+    question = await current_question(state)
+    if question is None:
+        await message.answer(
+            _("Please use the buttons of the last question, or send /cancel to stop.")
+        )
+        return
+    await message.answer(_("Please choose with the buttons below."))
+    await message.answer(question.text or "", reply_markup=question.keyboard())
 
 
 async def msg_unknown_command(message: Message, user: User | None) -> None:

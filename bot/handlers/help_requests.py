@@ -74,11 +74,6 @@ def build_router() -> Router:
         cb_edit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "edit")
     )
     router.callback_query.register(
-        cb_back,
-        StateFilter(NewRequest.day, NewRequest.part, NewRequest.district, NewRequest.address),
-        RequestCD.filter(F.action == "back"),
-    )
-    router.callback_query.register(
         cb_submit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "submit")
     )
     router.message.register(cmd_intake, Command("intake"))
@@ -198,7 +193,7 @@ async def _ask_day(
     await state.set_state(NewRequest.day)
     place_id = await _request_place(user, state)
     today = local_today(clock, await timezone_of(session, place_id, settings.timezone))
-    await reply(_("When?"), vkb.days(today, back=True))
+    await reply(_("When?"), vkb.days(today))
 
 
 async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMContext) -> None:
@@ -211,7 +206,7 @@ async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMConte
 
 async def _ask_part(reply: Reply, state: FSMContext) -> None:
     await state.set_state(NewRequest.part)
-    await reply(_("What time of day?"), vkb.parts(back=True))
+    await reply(_("What time of day?"), vkb.parts())
 
 
 async def cb_part(
@@ -330,30 +325,6 @@ async def _show_summary(
     details = await summary(session, preview, address=True, requester=True)
     text = _("Please check your request:") + "\n\n" + details
     await send(text, reply_markup=vkb.request_summary())
-
-
-async def cb_back(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    user: User,
-    state: FSMContext,
-    clock: Clock,
-    settings: Settings,
-) -> None:
-    """⬅️ Back: the previous question again; what was answered so far is kept."""
-    await callback.answer()
-    reply = reply_to_callback(callback)
-    step = await state.get_state()
-    if step == NewRequest.day.state:
-        await _ask_description(reply, state)
-    elif step == NewRequest.part.state:
-        await _ask_day(reply, session, user, state, clock, settings)
-    elif step == NewRequest.district.state:
-        await _ask_part(reply, state)
-    elif (await state.get_data()).get("district_id") is not None:
-        await _ask_where(reply, session, user, state)
-    else:
-        await _ask_part(reply, state)
 
 
 async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:

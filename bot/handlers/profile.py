@@ -110,11 +110,16 @@ async def cb_section(
     reply = reply_to_callback(callback)
     view = await profiles.ensure_profile(session, user, clock())
     section = callback_data.section
+    if await state.get_state() == ProfileEdit.other_talents.state:
+        await state.clear()  # ⬅️ Back from writing, or another section: nothing is written
     if section == "talents":
         await reply(_("Tap what you can do (tap again to remove):"), vkb.talents(view))
     elif section == "other":
         await state.set_state(ProfileEdit.other_talents)
-        await reply(_("Write your other talents in a few words (at most 200 characters):"), None)
+        await reply(
+            _("Write your other talents in a few words (at most 200 characters):"),
+            vkb.back_to_talents(),
+        )
     elif section == "slots":
         await reply(_("When can you usually help? Tap the times:"), vkb.slots(view))
     elif section == "districts":

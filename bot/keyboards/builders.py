@@ -12,6 +12,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.db.models import District, Place, User
 from bot.keyboards.callbacks import (
+    BackCD,
     CancelCD,
     ConsentCD,
     DistrictCD,
@@ -93,13 +94,24 @@ def cancel_button(builder: InlineGrid) -> None:
     builder.button(text=_("✖️ Cancel"), callback_data=CancelCD())
 
 
-def with_cancel(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
-    """The same buttons with ✖️ Cancel below, unless a way out is there already."""
-    rows = list(markup.inline_keyboard) if markup is not None else []
-    cancel = CancelCD().pack()
-    if any(button.callback_data == cancel for row in rows for button in row):
-        return markup  # type: ignore[return-value]
+def _is_way_out(data: str | None) -> bool:
+    return data is not None and (
+        data == CancelCD().pack() or data.startswith(BackCD.__prefix__ + BackCD.__separator__)
+    )
+
+
+def with_way_out(markup: InlineKeyboardMarkup | None, depth: int) -> InlineKeyboardMarkup:
+    """The same buttons with one last row: ⬅️ Back (when there is a step before, `depth`
+    being the conversation's number of steps) and ✖️ Cancel. A Cancel or Back the keyboard
+    had already moves into that row, so the way out is always in the same place."""
+    rows = [
+        kept
+        for row in (markup.inline_keyboard if markup is not None else [])
+        if (kept := [button for button in row if not _is_way_out(button.callback_data)])
+    ]
     builder = InlineGrid()
+    if depth > 1:
+        builder.button(text=_("⬅️ Back"), callback_data=BackCD(depth=depth))
     cancel_button(builder)
     return InlineKeyboardMarkup(inline_keyboard=[*rows, *builder.as_markup().inline_keyboard])
 

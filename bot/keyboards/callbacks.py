@@ -59,6 +59,13 @@ class CancelCD(CallbackData, prefix="cancel"):
     pass
 
 
+class BackCD(CallbackData, prefix="back"):
+    """⬅️ Back one step; `depth` is how many steps the conversation had when it was shown,
+    so a second tap on the same button does not go back twice."""
+
+    depth: DbInt
+
+
 class ResumeCD(CallbackData, prefix="resume"):
     """Go on with the conversation that a menu tap put aside, or drop it."""
 

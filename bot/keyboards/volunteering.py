@@ -71,6 +71,12 @@ def talents(view: ProfileView) -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
+def back_to_talents() -> InlineKeyboardMarkup:
+    builder = InlineGrid()
+    builder.button(text=_("⬅️ Back"), callback_data=ProfileCD(section="talents"))
+    return builder.as_markup()
+
+
 def slots(view: ProfileView) -> InlineKeyboardMarkup:
     """A 7 × 3 grid: one row a day, morning / afternoon / evening."""
     language = get_i18n().current_locale
@@ -125,14 +131,7 @@ def categories() -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def _back_then_cancel(builder: InlineGrid, back: bool) -> None:
-    """⬅️ Back to the request's previous step (where there is one), then ✖️ Cancel."""
-    if back:
-        builder.button(text=_("⬅️ Back"), callback_data=RequestCD(action="back"))
-    cancel_button(builder)
-
-
-def days(today: date, *, back: bool = False) -> InlineKeyboardMarkup:
+def days(today: date) -> InlineKeyboardMarkup:
     language = get_i18n().current_locale
     builder = InlineGrid()
     builder.button(text=_("Today"), callback_data=WhenCD(offset=0))
@@ -143,16 +142,16 @@ def days(today: date, *, back: bool = False) -> InlineKeyboardMarkup:
             callback_data=WhenCD(offset=offset),
         )
     builder.button(text=_("Any day, I am flexible"), callback_data=WhenCD(offset=ANY))
-    _back_then_cancel(builder, back)
+    cancel_button(builder)
     return builder.adjust(2, 1).as_markup()
 
 
-def parts(*, back: bool = False) -> InlineKeyboardMarkup:
+def parts() -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for part in PARTS:
         builder.button(text=str(PART_LABELS[part]), callback_data=PartCD(part=part))
     builder.button(text=_("Any time"), callback_data=PartCD(part=ANY))
-    _back_then_cancel(builder, back)
+    cancel_button(builder)
     return builder.adjust(3, 1, 1).as_markup()
 
 
@@ -161,7 +160,7 @@ def request_districts(districts: Iterable[District], home: int | None) -> Inline
     for district in districts:
         label = f"📍 {district.name}" if district.id == home else district.name
         builder.button(text=label, callback_data=DistrictCD(district_id=district.id))
-    _back_then_cancel(builder, True)
+    cancel_button(builder)
     return builder.adjust(2).as_markup()
 
 
@@ -170,7 +169,7 @@ def skip_address() -> InlineKeyboardMarkup:
     builder.button(
         text=_("Skip: the volunteer will ask"), callback_data=RequestCD(action="noaddress")
     )
-    _back_then_cancel(builder, True)
+    cancel_button(builder)
     return builder.adjust(1).as_markup()
 
 

@@ -1,6 +1,7 @@
 """Middlewares on the Bot's own calls to Telegram (installed by `bot.app.build_bot`).
 
-- A question that waits for typed text always carries ✖️ Cancel (`WayOutButton`).
+- A question asked in a step is noted with the conversation and carries the way out,
+  ⬅️ Back and ✖️ Cancel (`WayOutButton`).
 - Before any call leaves, the update's unit of work is committed: a reply never
   speaks of a change that could still roll back (`bot.db.unit_of_work`).
 - A reply that Telegram refuses for a moment (429 with `retry_after`, a 5xx, a network
@@ -42,8 +43,9 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.db.unit_of_work import commit_before_sending
-from bot.keyboards.builders import with_cancel
+from bot.keyboards.builders import with_way_out
 from bot.middlewares.navigation import current_conversation
+from bot.middlewares.step_questions import note
 from bot.states import TEXT_STEPS
 
 if TYPE_CHECKING:
@@ -76,8 +78,10 @@ def not_modified(error: TelegramBadRequest) -> bool:
 
 
 class WayOutButton(BaseRequestMiddleware):
-    """Every message to the person while their conversation waits for typed text gets
-    ✖️ Cancel (unless it has a way out already): one rule for every text step."""
+    """One rule for every step: the bot's message to the person while their conversation
+    is in a step is noted as that step's question (`bot.middlewares.step_questions`), and
+    it carries the way out — ✖️ Cancel on every step that waits for typed text or has a
+    step before, and ⬅️ Back where there is a step before."""
 
     async def __call__(
         self,
@@ -85,17 +89,28 @@ class WayOutButton(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Any:
-        if isinstance(method, SendMessage | EditMessageText):
-            state = current_conversation()
-            markup = method.reply_markup
-            if (
-                state is not None
-                and str(method.chat_id) == str(state.key.chat_id)
-                and (markup is None or isinstance(markup, InlineKeyboardMarkup))
-                and await state.get_state() in TEXT_STEPS
-            ):
-                method.reply_markup = with_cancel(markup)
+        if isinstance(method, SendMessage | EditMessageText | EditMessageReplyMarkup):
+            await self._decorate(method)
         return await make_request(bot, method)
+
+    @staticmethod
+    async def _decorate(method: SendMessage | EditMessageText | EditMessageReplyMarkup) -> None:
+        state = current_conversation()
+        markup = method.reply_markup
+        if (
+            state is None
+            or str(method.chat_id) != str(state.key.chat_id)
+            or not (markup is None or isinstance(markup, InlineKeyboardMarkup))
+            or (markup is None and isinstance(method, EditMessageReplyMarkup))
+        ):
+            return  # not this person's question, or the buttons of a settled one going
+        step = await state.get_state()
+        if step is None:
+            return
+        text = None if isinstance(method, EditMessageReplyMarkup) else method.text
+        depth = await note(state, step, text, markup)
+        if step in TEXT_STEPS or depth > 1:
+            method.reply_markup = with_way_out(markup, depth)
 
 
 class CommitBeforeSending(BaseRequestMiddleware):
