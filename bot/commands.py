@@ -55,7 +55,7 @@ ANIMATOR_COMMANDS = [
 ]
 ADMIN_COMMANDS = [
     *ANIMATOR_COMMANDS,
-    ("places", __("All places")),
+    ("places", __("All centres")),
     ("addplace", __("Add a place")),
     ("invite", __("Invite an animator")),
 ]

@@ -2,11 +2,13 @@
 
 from typing import Any, cast
 
-from aiogram.filters import Filter
+from aiogram import F
+from aiogram.filters import Command, Filter, or_f
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
 from bot.db.models import User
+from bot.keyboards import menus
 
 
 class IsAdmin(Filter):
@@ -32,3 +34,9 @@ class Rule(Filter):
 
     async def __call__(self, event: TelegramObject) -> bool | dict[str, Any]:
         return cast(bool | dict[str, Any], self.rule.resolve(event))
+
+
+def shortcut(command: str) -> Filter:
+    """The command, or a tap on the menu button that stands for it (`menus.SHORTCUTS`):
+    one registration answers both, so a button and its command never drift apart."""
+    return or_f(Command(command), Rule(F.text == menus.SHORTCUTS[command]))

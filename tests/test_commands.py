@@ -13,21 +13,21 @@ from tests.harness import Harness, Person, alerts, inline_labels, joined, reply_
 from tests.helpers import add_place, onboard, stored
 
 
-async def test_help_for_a_resident_lists_only_resident_commands(
+async def test_help_is_a_few_lines_that_point_at_the_buttons(
     harness: Harness, anna: Person
 ) -> None:
     await onboard(harness, anna)
-    text = joined(await harness.send(anna, "/help"))
-    assert "/language" in text
-    assert "/forget" in text
-    assert "/myplaces" not in text
-    assert "/addplace" not in text
+    calls = await harness.send(anna, "/help")
+    text = joined(calls)
+    assert len(text.splitlines()) == 5
+    assert "☰ Więcej: Twoje prośby" in text
+    assert "Narzędzia zespołu" not in text, "residents are not sent to team tools"
+    assert "☰ Więcej" in reply_labels(calls)
 
 
-async def test_help_for_an_admin_lists_admin_commands(harness: Harness, admin: Person) -> None:
+async def test_help_for_an_admin_points_at_the_team_tools(harness: Harness, admin: Person) -> None:
     text = joined(await harness.send(admin, "/help"))
-    assert "/addplace" in text
-    assert "/invite" in text
+    assert "🧭 Narzędzia zespołu są w ☰ Więcej." in text
 
 
 async def test_help_from_the_menu_button(harness: Harness, anna: Person) -> None:
@@ -39,7 +39,7 @@ async def test_cancel_with_nothing_to_cancel(harness: Harness, anna: Person) -> 
     await onboard(harness, anna)
     calls = await harness.send(anna, "/cancel")
     assert joined(calls) == "Teraz nie ma czego przerywać."
-    assert "📍 Moje miejsce" in reply_labels(calls)
+    assert "☰ Więcej" in reply_labels(calls)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ async def test_cancel_while_changing_place(
 ) -> None:
     await onboard(harness, anna)
     await add_place(db)
-    await harness.send(anna, "📍 Moje miejsce")
+    await harness.send(anna, "📍 Moje centrum")
     await harness.press(anna, "Zmień miejsce")
     calls = await harness.send(anna, "/cancel")
     assert "Zmiana miejsca przerwana" in joined(calls)
@@ -74,7 +74,7 @@ async def test_cancel_while_changing_place(
 async def test_cancel_button_in_a_list(harness: Harness, db: AsyncSession, anna: Person) -> None:
     await onboard(harness, anna)
     await add_place(db)
-    await harness.send(anna, "📍 Moje miejsce")
+    await harness.send(anna, "📍 Moje centrum")
     await harness.press(anna, "Zmień miejsce")
     calls = await harness.press(anna, "Anuluj")
     assert "Zmiana miejsca przerwana" in joined(calls)
@@ -86,7 +86,7 @@ async def test_change_language(harness: Harness, db: AsyncSession, anna: Person)
     assert inline_labels(calls)[0] == "🇵🇱 Polski", "the current language first"
     calls = await harness.press(anna, "Українська")
     assert "Відтепер моя мова: 🇺🇦 Українська" in joined(calls)
-    assert "📍 Моє місце" in reply_labels(calls), "the menu comes back in the new language"
+    assert "☰ Більше" in reply_labels(calls), "the menu comes back in the new language"
     assert (await stored(db, anna)).language == "uk"
     assert "допомагати" in joined(await harness.send(anna, "/help"))
 
@@ -96,12 +96,12 @@ async def test_language_command_before_sign_up_points_to_start(
 ) -> None:
     calls = await harness.send(anna, "/language")
     assert "Jaki język wolisz?" in joined(calls)
-    assert "Your data in Sąsiad" in joined(await harness.press(anna, "English"))
+    assert "🔒 <b>Your data</b>: I keep" in joined(await harness.press(anna, "English"))
 
 
 async def test_privacy_before_and_after_consent(harness: Harness, anna: Person) -> None:
     text = joined(await harness.send(anna, "/privacy"))
-    assert "Co przechowujemy" in text
+    assert "Co przechowuję" in text
     assert "tylko Twój identyfikator" in text
     await onboard(harness, anna)
     text = joined(await harness.send(anna, "/privacy"))

@@ -84,7 +84,7 @@ async def test_onboarding_over_http(api: FakeBotApi, tmp_path: Path) -> None:
                 "Jaki język wolisz?" in c.params["text"] for c in _sent_to_person(calls)
             )
         )
-        await _press(api, "Polski", "Twoje dane w Sąsiedzie")
+        await _press(api, "Polski", "przechowuję Twoje imię")
         await _press(api, "Zgadzam się", "Co Cię sprowadza")
         await _press(api, "Chcę pomagać", "Żadne miejsce nie dołączyło")
         await api.wait_for(
@@ -183,7 +183,7 @@ async def test_kill_9_in_the_middle_of_a_request_loses_nothing(
     process = await start_bot(api, database)
     await api.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=60)
     await _say(api, "/start", "Jaki język wolisz?")
-    await _press(api, "Polski", "Twoje dane w Sąsiedzie")
+    await _press(api, "Polski", "przechowuję Twoje imię")
     await _press(api, "Zgadzam się", "Co Cię sprowadza")
     await _press(api, "Potrzebuję pomocy", "Które miejsce")
     await _press(api, "MAL Żoliborz", "MAL Żoliborz")

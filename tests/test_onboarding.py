@@ -23,7 +23,7 @@ async def test_full_onboarding_in_polish(harness: Harness, db: AsyncSession, ann
     assert user.consent_at is None, "only the Telegram id is kept before consent"
 
     calls = await harness.press(anna, "Polski")
-    assert "Twoje dane w Sąsiedzie" in joined(calls)
+    assert "przechowuję Twoje imię" in joined(calls)
     assert await stored(db, anna) is not None
     assert (await stored(db, anna)).first_name is None
 
@@ -50,7 +50,7 @@ async def test_full_onboarding_in_polish(harness: Harness, db: AsyncSession, ann
 
     calls = await harness.press(anna, "Marymont")
     assert "Gotowe, Anna!" in joined(calls)
-    assert "📍 Moje miejsce" in reply_labels(calls)
+    assert "☰ Więcej" in reply_labels(calls)
     user = await stored(db, anna)
     assert user.intent == "want_to_help"
     assert user.place_id is not None
@@ -63,7 +63,7 @@ async def test_language_is_guessed_and_changeable(harness: Harness, db: AsyncSes
     assert "Якою мовою вам зручніше?" in joined(calls)
     assert inline_labels(calls)[0] == "🇺🇦 Українська"
     calls = await harness.press(olena, "English")
-    assert "Your data in Sąsiad" in joined(calls)
+    assert "🔒 <b>Your data</b>: I keep" in joined(calls)
     await harness.press(olena, "I agree")
     assert (await stored(db, olena)).language == "en"
 
@@ -113,7 +113,7 @@ async def test_no_places_yet_still_finishes(
     await harness.press(anna, "Zgadzam się")
     calls = await harness.press(anna, "Potrzebuję pomocy")
     assert "Żadne miejsce nie dołączyło jeszcze" in joined(calls)
-    assert "📍 Moje miejsce" in reply_labels(calls)
+    assert "☰ Więcej" in reply_labels(calls)
 
 
 async def test_start_again_shows_menu_without_consent(
@@ -123,7 +123,7 @@ async def test_start_again_shows_menu_without_consent(
     calls = await harness.send(anna, "/start")
     assert "Witaj ponownie, Anna!" in joined(calls)
     assert "Zgadzam się" not in inline_labels(calls)
-    assert "📍 Moje miejsce" in reply_labels(calls)
+    assert "☰ Więcej" in reply_labels(calls)
 
 
 async def test_known_user_scanning_a_poster_is_asked_first(
@@ -142,13 +142,13 @@ async def test_known_user_scanning_a_poster_is_asked_first(
 async def test_change_place_from_menu(harness: Harness, db: AsyncSession, anna: Person) -> None:
     await onboard(harness, anna)
     await add_place(db)
-    calls = await harness.send(anna, "📍 Moje miejsce")
+    calls = await harness.send(anna, "📍 Moje centrum")
     assert "Nie wybrano jeszcze miejsca." in joined(calls)
     await harness.press(anna, "Zmień miejsce")
     await harness.press(anna, "MAL Żoliborz")
     calls = await harness.press(anna, "Nie wiem / pomiń")
     assert "Twoje miejsce to teraz MAL Żoliborz." in joined(calls)
-    calls = await harness.send(anna, "📍 Moje miejsce")
+    calls = await harness.send(anna, "📍 Moje centrum")
     assert "Twoje miejsce: MAL Żoliborz." in joined(calls)
 
 

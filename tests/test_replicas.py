@@ -117,7 +117,7 @@ async def test_two_replicas_share_conversation_and_act_once(
             assert await post(a, _update(1, "message", _chat_message("/start", 1))) == 200
             assert "Jaki język wolisz?" in texts()[-1]
             assert await post(b, _press(api, 2, "Polski")) == 200
-            assert "Twoje dane w Sąsiedzie" in texts()[-1]
+            assert "przechowuję Twoje imię" in texts()[-1]
             assert await post(a, _press(api, 3, "Zgadzam się")) == 200
             assert "Co Cię sprowadza" in texts()[-1]
             intent = _press(api, 4, "Chcę pomagać")

@@ -13,6 +13,7 @@ from bot.handlers import (
     fallback,
     groups,
     help_requests,
+    menu,
     onboarding,
     panel,
     posters,
@@ -30,6 +31,7 @@ def get_routers() -> list[Router]:
     return [
         errors.build_router(),
         common.build_router(),
+        menu.build_router(),
         onboarding.build_router(),
         privacy.build_router(),
         preferences.build_router(),

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.filters import IsAdmin, Rule
+from bot.filters import IsAdmin, Rule, shortcut
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import NewPlaceCD, PlaceCD, PlacePageCD, PlacePurpose
 from bot.services.errors import (
@@ -54,7 +54,7 @@ USE_SLUG, NO_DISTRICTS, DEFAULT_TZ, SAVE = "slug", "nodistricts", "tz", "save"
 def build_router() -> Router:
     router = Router(name=__name__)
     admin = IsAdmin()
-    router.message.register(cmd_addplace, Command("addplace"), admin)
+    router.message.register(cmd_addplace, shortcut("addplace"), admin)
     router.message.register(msg_place_name, StateFilter(AddPlace.name), Rule(F.text), admin)
     router.message.register(msg_place_slug, StateFilter(AddPlace.slug), Rule(F.text), admin)
     router.callback_query.register(
@@ -79,8 +79,8 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_save_place, StateFilter(AddPlace.confirm), NewPlaceCD.filter(F.action == SAVE), admin
     )
-    router.message.register(cmd_places, Command("places"), admin)
-    router.message.register(cmd_invite, Command("invite"), admin)
+    router.message.register(cmd_places, shortcut("places"), admin)
+    router.message.register(cmd_invite, shortcut("invite"), admin)
     router.callback_query.register(
         cb_staff_place_page, PlacePageCD.filter(F.purpose.in_(STAFF_PURPOSES)), admin
     )
@@ -266,7 +266,7 @@ async def cb_save_place(
 def _staff_question(purpose: PlacePurpose) -> str:
     if purpose == PlacePurpose.INVITE:
         return _("Which place is the new animator for?")
-    return _("All places. Choose one to see its details:")
+    return _("All centres. Choose one to see its details:")
 
 
 async def _send_staff_places(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Bot, Router
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
+from bot.filters import shortcut
 from bot.keyboards.callbacks import CandidatesCD, OfferToCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.invites import runs_place
@@ -23,7 +23,7 @@ from bot.views.texts import place_card, staff_only
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_myplaces, Command("myplaces"))
+    router.message.register(cmd_myplaces, shortcut("myplaces"))
     router.callback_query.register(cb_candidates, CandidatesCD.filter())
     return router
 

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n, get_i18n, ngettext
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcasts import start_due
 from bot.clock import Clock
 from bot.db.models import Announcement, Place, User
-from bot.filters import Rule
+from bot.filters import Rule, shortcut
 from bot.handlers.staff import main_place, staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnCD
@@ -45,8 +45,8 @@ DAYS_AHEAD = 7
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_announce, Command("announce"))
-    router.message.register(cmd_scheduled, Command("announcements"))
+    router.message.register(cmd_announce, shortcut("announce"))
+    router.message.register(cmd_scheduled, shortcut("announcements"))
     router.message.register(msg_content, StateFilter(Announce.text), Rule(F.text | F.photo))
     router.message.register(msg_translation, StateFilter(Announce.translation), Rule(F.text))
     router.callback_query.register(cb_step, AnnCD.filter())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES
 from bot.db.models import User
-from bot.filters import HasConsented, Rule
+from bot.filters import HasConsented, shortcut
 from bot.keyboards import builders as kb
+from bot.keyboards import menus
 from bot.keyboards.callbacks import BackCD, CancelCD, LanguageCD, ResumeCD
 from bot.middlewares.navigation import parked_of, swap_with_parked
 from bot.middlewares.step_questions import ask_again, step_back
@@ -28,14 +29,10 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_cancel, Command("cancel"))
     router.callback_query.register(cb_cancel, CancelCD.filter())
-    router.message.register(cmd_help, Command("help"))
-    router.message.register(cmd_help, Rule(F.text == kb.MENU_HELP))
+    router.message.register(cmd_help, shortcut("help"))
     router.callback_query.register(cb_resume, ResumeCD.filter())
     router.callback_query.register(cb_back, BackCD.filter())
-    router.message.register(cmd_language, Command("language"), HasConsented())
-    router.message.register(
-        cmd_language, StateFilter(None), HasConsented(), Rule(F.text == kb.MENU_LANGUAGE)
-    )
+    router.message.register(cmd_language, shortcut("language"), HasConsented())
     router.callback_query.register(
         cb_language, StateFilter(None), HasConsented(), LanguageCD.filter()
     )
@@ -61,7 +58,7 @@ async def _cancel(
             user is not None and user.has_consented
         ):
             text += " " + _("Send /start whenever you want to begin again.")
-    await bot.send_message(chat_id, text, reply_markup=kb.menu_for(user))
+    await bot.send_message(chat_id, text, reply_markup=menus.menu_for(user))
 
 
 async def cmd_cancel(message: Message, bot: Bot, state: FSMContext, user: User | None) -> None:
@@ -91,7 +88,9 @@ async def cb_resume(
     if not callback_data.keep:
         await parked.clear()
         text = str(CANCELLED_WHAT.get(group_of(step), _("Cancelled.")))
-        await callback.bot.send_message(callback.from_user.id, text, reply_markup=kb.menu_for(user))
+        await callback.bot.send_message(
+            callback.from_user.id, text, reply_markup=menus.menu_for(user)
+        )
         return
     await swap_with_parked(state)
     if await ask_again(callback.bot, callback.from_user.id, state):
@@ -117,48 +116,17 @@ async def cb_back(callback: CallbackQuery, callback_data: BackCD, state: FSMCont
 async def cmd_help(
     message: Message, user: User | None, is_admin: bool, session: AsyncSession
 ) -> None:
-    parts = [
-        _(
-            "<b>Sąsiad helps neighbours help each other.</b>\n\n"
-            "/start – start, or show the menu\n"
-            "/request – ask neighbours for help; /requests – your requests\n"
-            "/profile – your volunteer profile; /tasks – tasks you took on\n"
-            "/pause and /resume – a break from volunteering\n"
-            "/language – change the language\n"
-            "/privacy – what data is kept and who sees it\n"
-            "/export – get all your data as a file\n"
-            "/forget – delete your data\n"
-            "/cancel – stop what you are doing, at any moment"
-        ),
-        _(
-            "<b>Events:</b>\n"
-            "/events – what is coming up at your place; /myevents – your sign-ups\n"
-            "/propose – propose an idea; /myideas – where your ideas stand\n"
-            "/groups – interest groups you can join"
-        ),
-    ]
+    """A few lines and the menu: every feature is a button (the commands, for those who
+    like them, are in Telegram's own command menu)."""
+    text = _(
+        "<b>Sąsiad helps neighbours help each other.</b>\n\n"
+        "🙋 ask for help · 🤝 help others · 📅 events · 💡 propose an initiative.\n"
+        "☰ More: your requests, tasks, sign-ups, groups, reminders, language and your data.\n"
+        "✖️ Cancel (or /cancel) stops what you are doing, at any moment."
+    )
     if is_admin or (user is not None and await is_animator(session, user.id)):
-        parts.append(_("/newevent – publish an event; /managegroups – edit interest groups"))
-        parts.append(_("/announce – send an announcement; /poster – a poster with a QR code"))
-        parts.append(
-            _(
-                "<b>For animators:</b>\n"
-                "/panel – requests waiting for you, verification\n"
-                "/intake – a request for someone without Telegram\n"
-                "/stats – statistics and a CSV table\n"
-                "/myplaces – the places you run"
-            )
-        )
-    if is_admin:
-        parts.append(
-            _(
-                "<b>For administrators:</b>\n"
-                "/places – all places\n"
-                "/addplace – add a place\n"
-                "/invite – invite an animator to a place"
-            )
-        )
-    await message.answer("\n\n".join(parts), reply_markup=kb.menu_for(user))
+        text += "\n" + _("🧭 The team's tools are under ☰ More.")
+    await message.answer(text, reply_markup=menus.menu_for(user))
 
 
 async def cmd_language(message: Message, user: User) -> None:
@@ -188,7 +156,7 @@ async def cb_language(
         _("Done: I will speak {language} from now on.").format(
             language=kb.LANGUAGE_NAMES[callback_data.code]
         ),
-        reply_markup=kb.main_menu(),
+        reply_markup=menus.main_menu(),
     )
     if is_admin or await is_animator(session, user.id):
         await publish_chat_commands(

@@ -9,7 +9,7 @@ import contextlib
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n, ngettext
@@ -20,8 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Occurrence, Place, User
 from bot.event_notices import cancellation, promotions
-from bot.filters import HasConsented, Rule
-from bot.keyboards import builders as kb
+from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import AttendCD, EventCD, EventsPageCD, RateCD
 from bot.services import signups
@@ -49,11 +48,8 @@ STAFF_ACTIONS = {"people", "cancel", "cancelall"}
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_events, Command("events"), consented)
-    router.message.register(
-        cmd_events, StateFilter(None), consented, Rule(F.text == kb.MENU_EVENTS)
-    )
-    router.message.register(cmd_my_events, Command("myevents"), consented)
+    router.message.register(cmd_events, shortcut("events"), consented)
+    router.message.register(cmd_my_events, shortcut("myevents"), consented)
     router.callback_query.register(cb_page, consented, EventsPageCD.filter())
     router.callback_query.register(cb_staff, consented, EventCD.filter(F.action.in_(STAFF_ACTIONS)))
     router.callback_query.register(cb_event, consented, EventCD.filter())

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.db.models import User
 from bot.filters import Rule
 from bot.keyboards import builders as kb
+from bot.keyboards import menus
 from bot.middlewares.navigation import has_parked
 from bot.middlewares.step_questions import current_question
 from bot.views.replies import drop_buttons
@@ -62,13 +63,14 @@ async def msg_in_flow_unexpected(message: Message, state: FSMContext) -> None:
 
 async def msg_unknown_command(message: Message, user: User | None) -> None:
     await message.answer(
-        _("I do not know that command. /help lists what I can do."), reply_markup=kb.menu_for(user)
+        _("I do not know that command. /help lists what I can do."),
+        reply_markup=menus.menu_for(user),
     )
 
 
 async def msg_not_text(message: Message, user: User | None) -> None:
     await message.answer(
-        _("I can only read text messages and button presses."), reply_markup=kb.menu_for(user)
+        _("I can only read text messages and button presses."), reply_markup=menus.menu_for(user)
     )
 
 
@@ -78,5 +80,5 @@ async def msg_unknown_text(message: Message, user: User | None) -> None:
         return
     await message.answer(
         _("I did not understand that. Please choose from the menu below, or send /help."),
-        reply_markup=kb.main_menu(),
+        reply_markup=menus.main_menu(),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import User
-from bot.filters import HasConsented, Rule
+from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
-from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import GroupCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.events import groups_of
@@ -38,12 +37,9 @@ from bot.views.texts import staff_only, typed_text
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_groups, Command("groups"), consented)
-    router.message.register(
-        cmd_groups, StateFilter(None), consented, Rule(F.text == kb.MENU_GROUPS)
-    )
+    router.message.register(cmd_groups, shortcut("groups"), consented)
     router.callback_query.register(cb_toggle, consented, GroupCD.filter(F.action == "toggle"))
-    router.message.register(cmd_manage, Command("managegroups"), consented)
+    router.message.register(cmd_manage, shortcut("managegroups"), consented)
     router.callback_query.register(cb_add, consented, GroupCD.filter(F.action == "add"))
     router.callback_query.register(cb_remove, consented, GroupCD.filter(F.action == "remove"))
     router.message.register(msg_name, StateFilter(NewGroup.name), Rule(F.text))

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -18,9 +18,8 @@ from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver
-from bot.filters import HasConsented, Rule
+from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
-from bot.keyboards import builders as kb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD, RequestCD, WhenCD
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
@@ -53,10 +52,7 @@ BEHALF_PHONE_LIMIT = 32
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_new_request, Command("request"), consented)
-    router.message.register(
-        cmd_new_request, StateFilter(None), consented, Rule(F.text == kb.MENU_NEED_HELP)
-    )
+    router.message.register(cmd_new_request, shortcut("request"), consented)
     router.callback_query.register(
         cb_category, StateFilter(NewRequest.category), CategoryCD.filter()
     )
@@ -76,10 +72,10 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_submit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "submit")
     )
-    router.message.register(cmd_intake, Command("intake"))
+    router.message.register(cmd_intake, shortcut("intake"))
     router.message.register(msg_intake_name, StateFilter(Intake.name), Rule(F.text))
     router.message.register(msg_intake_phone, StateFilter(Intake.phone), Rule(F.text))
-    router.message.register(cmd_my_requests, Command("requests"), consented)
+    router.message.register(cmd_my_requests, shortcut("requests"), consented)
     router.callback_query.register(
         cb_cancel_request, consented, MyRequestCD.filter(F.action == "cancel")
     )

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, F, Router
-from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import I18n
@@ -22,10 +22,11 @@ from bot.clock import Clock
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES, Settings
 from bot.db.models import Place, User
-from bot.filters import HasConsented, Rule
+from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.profile import render_summary
 from bot.i18n import guess_language
 from bot.keyboards import builders as kb
+from bot.keyboards import menus
 from bot.keyboards.callbacks import (
     ConsentCD,
     DistrictCD,
@@ -50,7 +51,7 @@ from bot.views.replies import (
     reply_to_message,
     reply_to_message_in,
 )
-from bot.views.texts import privacy_notice
+from bot.views.texts import privacy_short
 
 PLACE_PREFIX = "place-"
 PLACES_PER_PAGE = 8
@@ -112,7 +113,7 @@ def build_router() -> Router:
     router.callback_query.middleware(StepMiddleware())
     home = PlacePurpose.HOME
     router.message.register(cmd_start, CommandStart())
-    router.message.register(begin_onboarding, Command("language"), ~HasConsented())
+    router.message.register(begin_onboarding, shortcut("language"), ~HasConsented())
     router.callback_query.register(
         cb_onboarding_language, StateFilter(Onboarding.language), LanguageCD.filter()
     )
@@ -134,7 +135,7 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_district, StateFilter(Onboarding.district, ChangePlace.district), DistrictCD.filter()
     )
-    router.message.register(msg_my_place, HasConsented(), Rule(F.text == kb.MENU_MY_PLACE))
+    router.message.register(msg_my_place, HasConsented(), Rule(F.text == menus.MENU_MY_PLACE))
     router.message.register(msg_expects_button, StateFilter(Onboarding, ChangePlace))
     return router
 
@@ -161,7 +162,7 @@ async def cmd_start(
             _("Welcome back, {name}! Choose what you need from the menu below.").format(
                 name=display_name(step.user)
             ),
-            reply_markup=kb.main_menu(),
+            reply_markup=menus.main_menu(),
         )
 
 
@@ -196,7 +197,7 @@ async def ask_language(reply: Reply, language_code: str | None, settings: Settin
 
 async def _ask_consent(reply: Reply) -> None:
     await reply(
-        privacy_notice()
+        privacy_short()
         + "\n\n"
         + _("Do you agree that we keep this data to connect you with your neighbours?"),
         kb.consent(),
@@ -385,7 +386,7 @@ async def finish_onboarding(step: Step) -> None:
         _(
             "All set, {name}! Choose what you need from the menu below. /help lists everything."
         ).format(name=display_name(step.user)),
-        reply_markup=kb.main_menu(),
+        reply_markup=menus.main_menu(),
     )
     if step.user.intent == Intent.WANT_TO_HELP:
         reply = reply_to_message_in(step.bot, step.user.telegram_id)
@@ -400,14 +401,14 @@ async def accept_invite(step: Step, token: str) -> None:
             "This invite link does not work any more: it was already used, it expired, "
             "or it is incomplete. Please ask the administrator for a new one."
         )
-        await step.bot.send_message(step.user.telegram_id, text, reply_markup=kb.main_menu())
+        await step.bot.send_message(step.user.telegram_id, text, reply_markup=menus.main_menu())
         return
     await step.bot.send_message(
         step.user.telegram_id,
         _("🎉 You are now an animator of {place}. Your extra commands: /myplaces.").format(
             place=escape(place.name)
         ),
-        reply_markup=kb.main_menu(),
+        reply_markup=menus.main_menu(),
     )
     await publish_chat_commands(
         step.bot,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -17,6 +16,7 @@ from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.delivery import deliver
 from bot.event_notices import stored_summary
+from bot.filters import shortcut
 from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
@@ -37,8 +37,8 @@ WAITING, VERIFY, NO_SHOWS, IDEAS, CSV = "waiting", "verify", "noshows", "ideas",
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_panel, Command("panel"))
-    router.message.register(cmd_stats, Command("stats"))
+    router.message.register(cmd_panel, shortcut("panel"))
+    router.message.register(cmd_stats, shortcut("stats"))
     router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV))
     router.callback_query.register(cb_section, PanelCD.filter(F.section != CSV))
     router.callback_query.register(cb_offer_to, OfferToCD.filter())

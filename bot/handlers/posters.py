@@ -6,13 +6,13 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.filters import shortcut
 from bot.handlers.staff import staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import PosterCD
@@ -28,7 +28,7 @@ MAX_PLACE_BUTTONS = 30
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_poster, Command("poster"))
+    router.message.register(cmd_poster, shortcut("poster"))
     router.callback_query.register(cb_language, PosterCD.filter(F.language == ""))
     router.callback_query.register(cb_poster, PosterCD.filter(F.language.in_(LANGUAGE_NAMES)))
     return router

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
-from bot.filters import HasConsented
+from bot.filters import HasConsented, shortcut
 from bot.keyboards.callbacks import SettingCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.users import set_preference
@@ -18,7 +17,7 @@ from bot.views.replies import reply_to_callback
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_settings, Command("settings"), HasConsented())
+    router.message.register(cmd_settings, shortcut("settings"), HasConsented())
     router.callback_query.register(cb_setting, HasConsented(), SettingCD.filter())
     return router
 

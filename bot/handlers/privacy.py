@@ -17,9 +17,10 @@ from bot.config import Settings
 from bot.db.models import User
 from bot.delivery import deliver
 from bot.event_notices import promotions
-from bot.filters import Rule
+from bot.filters import shortcut
 from bot.keyboards import builders as kb
-from bot.keyboards.callbacks import ForgetCD
+from bot.keyboards import menus
+from bot.keyboards.callbacks import ForgetCD, PrivacyAction, PrivacyCD
 from bot.services.notifier import Notifier
 from bot.services.places import timezone_of
 from bot.services.privacy import export_user_data, forget_user
@@ -30,11 +31,17 @@ from bot.views.texts import local_datetime, privacy_notice
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_privacy, Command("privacy"))
-    router.message.register(cmd_privacy, StateFilter(None), Rule(F.text == kb.MENU_PRIVACY))
+    router.message.register(cmd_privacy, shortcut("privacy"))
     router.message.register(cmd_export, Command("export"))
     router.message.register(cmd_forget, Command("forget"))
     router.callback_query.register(cb_forget, StateFilter(Forget.confirm), ForgetCD.filter())
+    router.callback_query.register(cb_read_more, PrivacyCD.filter(F.action == PrivacyAction.MORE))
+    router.callback_query.register(
+        cb_export, StateFilter(None), PrivacyCD.filter(F.action == PrivacyAction.EXPORT)
+    )
+    router.callback_query.register(
+        cb_forget_asked, StateFilter(None), PrivacyCD.filter(F.action == PrivacyAction.FORGET)
+    )
     return router
 
 
@@ -49,28 +56,61 @@ async def cmd_privacy(
         )
     else:
         text += "\n\n" + _("You have not agreed yet, so nothing but your Telegram id is kept.")
-    await message.answer(text)
+    await message.answer(text, reply_markup=kb.my_data() if user is not None else None)
+
+
+async def cb_read_more(callback: CallbackQuery) -> None:
+    """📖 Read more under the consent question: the whole notice, the question stays."""
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, privacy_notice())
 
 
 async def cmd_export(
-    message: Message, session: AsyncSession, user: User | None, clock: Clock
+    message: Message, bot: Bot, session: AsyncSession, user: User | None, clock: Clock
+) -> None:
+    await _send_export(bot, message.chat.id, session, user, clock)
+
+
+async def cb_export(
+    callback: CallbackQuery, bot: Bot, session: AsyncSession, user: User | None, clock: Clock
+) -> None:
+    await callback.answer()
+    await _send_export(bot, callback.from_user.id, session, user, clock)
+
+
+async def _send_export(
+    bot: Bot, chat_id: int, session: AsyncSession, user: User | None, clock: Clock
 ) -> None:
     if user is None:
-        await message.answer(_("I keep no data about you."))
+        await bot.send_message(chat_id, _("I keep no data about you."))
         return
     data = await export_user_data(session, user, clock())
     document = BufferedInputFile(
         json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), filename="sasiad-data.json"
     )
-    await message.answer_document(document, caption=_("This is everything Sąsiad keeps about you."))
+    await bot.send_document(
+        chat_id, document, caption=_("This is everything Sąsiad keeps about you.")
+    )
 
 
-async def cmd_forget(message: Message, user: User | None, state: FSMContext) -> None:
+async def cmd_forget(message: Message, bot: Bot, user: User | None, state: FSMContext) -> None:
+    await _ask_forget(bot, message.chat.id, user, state)
+
+
+async def cb_forget_asked(
+    callback: CallbackQuery, bot: Bot, user: User | None, state: FSMContext
+) -> None:
+    await callback.answer()
+    await _ask_forget(bot, callback.from_user.id, user, state)
+
+
+async def _ask_forget(bot: Bot, chat_id: int, user: User | None, state: FSMContext) -> None:
     if user is None:
-        await message.answer(_("I keep no data about you."))
+        await bot.send_message(chat_id, _("I keep no data about you."))
         return
     await state.set_state(Forget.confirm)
-    await message.answer(
+    await bot.send_message(
+        chat_id,
         _(
             "This deletes everything Sąsiad keeps about you: your name, language, place "
             "and roles. It cannot be undone. Are you sure?"
@@ -100,7 +140,7 @@ async def cb_forget(
     await drop_buttons(callback)
     if not callback_data.confirm:
         await bot.send_message(
-            callback.from_user.id, _("Nothing was deleted."), reply_markup=kb.menu_for(user)
+            callback.from_user.id, _("Nothing was deleted."), reply_markup=menus.menu_for(user)
         )
         return
     await bot.send_message(

@@ -17,10 +17,17 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
 from bot.delivery import deliver
-from bot.filters import HasConsented, Rule
-from bot.keyboards import builders as kb
+from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import volunteering as vkb
-from bot.keyboards.callbacks import CapCD, ProfileCD, ServeCD, SlotCD, SpokenCD, TalentCD
+from bot.keyboards.callbacks import (
+    CapCD,
+    PauseCD,
+    ProfileCD,
+    ServeCD,
+    SlotCD,
+    SpokenCD,
+    TalentCD,
+)
 from bot.keyboards.labels import language_name, long_date, talent
 from bot.services import profiles
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
@@ -41,10 +48,7 @@ MISSING = {
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_profile, Command("profile"), consented)
-    router.message.register(
-        cmd_profile, StateFilter(None), consented, Rule(F.text == kb.MENU_VOLUNTEER)
-    )
+    router.message.register(cmd_profile, shortcut("profile"), consented)
     router.message.register(cmd_pause, Command("pause"), consented)
     router.message.register(cmd_resume, Command("resume"), consented)
     router.callback_query.register(cb_section, consented, ProfileCD.filter())
@@ -53,6 +57,7 @@ def build_router() -> Router:
     router.callback_query.register(cb_serve, consented, ServeCD.filter())
     router.callback_query.register(cb_spoken, consented, SpokenCD.filter())
     router.callback_query.register(cb_cap, consented, CapCD.filter())
+    router.callback_query.register(cb_pause, consented, PauseCD.filter())
     router.message.register(msg_other_talents, StateFilter(ProfileEdit.other_talents), Rule(F.text))
     return router
 
@@ -89,7 +94,7 @@ async def render_summary(reply: Reply, session: AsyncSession, user: User, clock:
         lines.append(
             _("Still missing: {parts}.").format(parts=", ".join(MISSING[m]() for m in missing))
         )
-    await reply("\n".join(lines), vkb.profile_menu(view))
+    await reply("\n".join(lines), vkb.profile_menu(view, paused=view.is_paused(clock())))
 
 
 async def cmd_profile(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
@@ -138,6 +143,10 @@ async def cb_section(
         await reply(_("At most how many tasks a week?"), vkb.caps(view))
     elif section == "ready":
         await _ready(callback, session, user, clock, i18n, settings)
+    elif section == "pause":
+        await reply(_("A break from requests: for how long?"), vkb.pause_lengths())
+    elif section == "resume":
+        await _resume(reply, session, user, clock, i18n, settings)
     else:
         await render_summary(reply, session, user, clock)
 
@@ -301,27 +310,58 @@ async def cmd_pause(
     settings: Settings,
 ) -> None:
     """/pause stops offers until /resume; /pause 14 or /pause 24.12 until that day."""
+    await _pause(reply_to_message(message), session, user, clock, settings, command.args or "")
+
+
+async def cb_pause(
+    callback: CallbackQuery,
+    callback_data: PauseCD,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """⏸ Take a break, for one of the lengths offered (0: until ▶️ I am back)."""
+    await callback.answer()
+    if callback_data.days not in (*vkb.PAUSE_DAYS, 0):
+        return
+    days = str(callback_data.days) if callback_data.days else ""
+    await _pause(reply_to_callback(callback), session, user, clock, settings, days)
+
+
+async def _pause(
+    reply: Reply, session: AsyncSession, user: User, clock: Clock, settings: Settings, until: str
+) -> None:
     await profiles.ensure_profile(session, user, clock())
     timezone = await timezone_of(session, user.place_id, settings.timezone)
-    until = profiles.pause_end(command.args or "", clock(), timezone)
-    if until is not None:
-        await profiles.pause(session, user.id, until)
-        await message.answer(
-            _("⏸ Paused until {date}. Rest well!").format(
-                date=long_date(until.date(), user.language or settings.default_language)
-            )
+    end = profiles.pause_end(until, clock(), timezone)
+    await profiles.pause(session, user.id, end)
+    if end is not None:
+        text = _("⏸ Paused until {date}. Rest well!").format(
+            date=long_date(end.date(), user.language or settings.default_language)
         )
-        return
-    await profiles.pause(session, user.id, None)
-    await message.answer(
-        _("⏸ Paused: you will get no requests until you send /resume. Rest well!")
-        + "\n"
-        + _("Tip: /pause 14 pauses for fourteen days, /pause 24.12 until 24 December.")
-    )
+    else:
+        text = (
+            _("⏸ Paused: you will get no requests until you send /resume. Rest well!")
+            + "\n"
+            + _("Tip: /pause 14 pauses for fourteen days, /pause 24.12 until 24 December.")
+        )
+    await reply(text, vkb.back_from_pause())
 
 
 async def cmd_resume(
     message: Message,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    await _resume(reply_to_message(message), session, user, clock, i18n, settings)
+
+
+async def _resume(
+    reply: Reply,
     session: AsyncSession,
     user: User,
     clock: Clock,
@@ -334,4 +374,4 @@ async def cmd_resume(
     if view is not None and view.completed:
         outcome = await reverse_match(session, user, clock(), settings.matching())
         await deliver(i18n, session, clock, outcome, settings.default_language)
-    await message.answer(_("▶️ Welcome back! Requests that fit you will come here again."))
+    await reply(_("▶️ Welcome back! Requests that fit you will come here again."), None)

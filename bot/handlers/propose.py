@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -19,9 +19,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Place, User
 from bot.event_notices import announce_published, proposal_to_animators
-from bot.filters import HasConsented, Rule
+from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
-from bot.keyboards import builders as kb
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftCD, DraftGroupCD
 from bot.services.errors import EmptyValue, PlaceNotFound, TooLong
@@ -52,10 +51,9 @@ from bot.views.texts import staff_only, typed_text
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_propose, Command("propose"), consented)
-    router.message.register(cmd_propose, StateFilter(None), consented, Rule(F.text == kb.MENU_IDEA))
-    router.message.register(cmd_new_event, Command("newevent"), consented)
-    router.message.register(cmd_my_ideas, Command("myideas"), consented)
+    router.message.register(cmd_propose, shortcut("propose"), consented)
+    router.message.register(cmd_new_event, shortcut("newevent"), consented)
+    router.message.register(cmd_my_ideas, shortcut("myideas"), consented)
     router.message.register(msg_title, StateFilter(Propose.title), Rule(F.text))
     router.message.register(msg_description, StateFilter(Propose.description), Rule(F.text))
     router.message.register(msg_when, StateFilter(Propose.when), Rule(F.text))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
 from bot.delivery import deliver, send_notice
-from bot.filters import HasConsented, Rule
+from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferCD, TaskCD
 from bot.services import tasks
@@ -50,7 +50,7 @@ def build_router() -> Router:
     router.callback_query.register(cb_no_show, consented, TaskCD.filter(F.action == "noshow"))
     router.callback_query.register(cb_write, consented, TaskCD.filter(F.action == "write"))
     router.message.register(msg_relay, StateFilter(Relay.text), Rule(F.text))
-    router.message.register(cmd_tasks, Command("tasks"), consented)
+    router.message.register(cmd_tasks, shortcut("tasks"), consented)
     return router
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
-from aiogram.utils.i18n import get_i18n
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.db.models import District, Place, User
+from bot.db.models import District, Place
 from bot.keyboards.callbacks import (
     BackCD,
     CancelCD,
@@ -23,6 +20,8 @@ from bot.keyboards.callbacks import (
     PlaceCD,
     PlacePageCD,
     PlacePurpose,
+    PrivacyAction,
+    PrivacyCD,
     ResumeCD,
 )
 from bot.keyboards.grid import InlineGrid
@@ -31,63 +30,7 @@ from bot.services.users import Intent
 
 LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "en": "🇬🇧 English", "uk": "🇺🇦 Українська"}
 
-MENU_NEED_HELP = __("🙋 I need help")
-MENU_VOLUNTEER = __("🤝 Volunteering")
-MENU_MY_PLACE = __("📍 My place")
-MENU_LANGUAGE = __("🌐 Language")
-MENU_PRIVACY = __("🔒 My data")
-MENU_HELP = __("❓ Help")
-MENU_EVENTS = __("📅 Events")
-MENU_IDEA = __("💡 I have an idea")
-MENU_GROUPS = __("👥 Groups")
-
 NO_DISTRICT = 0
-
-
-MENU_LABELS = (
-    MENU_NEED_HELP,
-    MENU_VOLUNTEER,
-    MENU_MY_PLACE,
-    MENU_LANGUAGE,
-    MENU_PRIVACY,
-    MENU_HELP,
-    MENU_EVENTS,
-    MENU_IDEA,
-    MENU_GROUPS,
-)
-
-
-def is_menu_label(text: str) -> bool:
-    """A main-menu button's text in the current language."""
-    return any(text == str(label) for label in MENU_LABELS)
-
-
-def main_menu() -> ReplyKeyboardMarkup:
-    return _main_menu(get_i18n().current_locale)
-
-
-@cache
-def _main_menu(locale: str) -> ReplyKeyboardMarkup:
-    """Built once per language: it goes out with most replies and never changes."""
-    return ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=str(MENU_NEED_HELP)), KeyboardButton(text=str(MENU_VOLUNTEER))],
-            [KeyboardButton(text=str(MENU_EVENTS)), KeyboardButton(text=str(MENU_IDEA))],
-            [KeyboardButton(text=str(MENU_GROUPS)), KeyboardButton(text=str(MENU_MY_PLACE))],
-            [
-                KeyboardButton(text=str(MENU_LANGUAGE)),
-                KeyboardButton(text=str(MENU_PRIVACY)),
-                KeyboardButton(text=str(MENU_HELP)),
-            ],
-        ],
-        resize_keyboard=True,
-        is_persistent=True,
-    )
-
-
-def menu_for(user: User | None) -> ReplyKeyboardMarkup | None:
-    """The main menu, for people who finished signing up; nothing for the others."""
-    return main_menu() if user is not None and user.has_consented else None
 
 
 def cancel_button(builder: InlineGrid) -> None:
@@ -136,6 +79,16 @@ def consent() -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(text=_("✅ I agree"), callback_data=ConsentCD(agree=True))
     builder.button(text=_("No, thank you"), callback_data=ConsentCD(agree=False))
+    builder.button(text=_("📖 Read more"), callback_data=PrivacyCD(action=PrivacyAction.MORE))
+    return builder.adjust(1).as_markup()
+
+
+def my_data() -> InlineKeyboardMarkup:
+    builder = InlineGrid()
+    builder.button(
+        text=_("📦 Download my data"), callback_data=PrivacyCD(action=PrivacyAction.EXPORT)
+    )
+    builder.button(text=_("🗑 Delete my data"), callback_data=PrivacyCD(action=PrivacyAction.FORGET))
     return builder.adjust(1).as_markup()
 
 

@@ -51,6 +51,16 @@ class ForgetCD(CallbackData, prefix="forget"):
     confirm: bool
 
 
+class PrivacyAction(StrEnum):
+    MORE = "more"
+    EXPORT = "export"
+    FORGET = "forget"
+
+
+class PrivacyCD(CallbackData, prefix="privacy"):
+    action: PrivacyAction
+
+
 class NewPlaceCD(CallbackData, prefix="newplace"):
     action: str
 
@@ -96,6 +106,12 @@ class SpokenCD(CallbackData, prefix="spk"):
 
 class CapCD(CallbackData, prefix="cap"):
     cap: DbInt
+
+
+class PauseCD(CallbackData, prefix="pause"):
+    """A break of this many days; 0 until the volunteer is back."""
+
+    days: DbInt
 
 
 class CategoryCD(CallbackData, prefix="cat"):

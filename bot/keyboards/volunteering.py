@@ -20,6 +20,7 @@ from bot.keyboards.callbacks import (
     MyRequestCD,
     OfferCD,
     PartCD,
+    PauseCD,
     ProfileCD,
     RequestCD,
     ServeCD,
@@ -48,7 +49,10 @@ def _done(builder: InlineGrid) -> None:
     builder.button(text=_("⬅️ Back to the profile"), callback_data=ProfileCD(section="summary"))
 
 
-def profile_menu(view: ProfileView) -> InlineKeyboardMarkup:
+PAUSE_DAYS = (7, 14, 30)
+
+
+def profile_menu(view: ProfileView, *, paused: bool) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(text=_("🧰 Talents"), callback_data=ProfileCD(section="talents"))
     builder.button(text=_("🗓 When I can help"), callback_data=ProfileCD(section="slots"))
@@ -57,7 +61,27 @@ def profile_menu(view: ProfileView) -> InlineKeyboardMarkup:
     builder.button(text=_("🔢 Tasks per week"), callback_data=ProfileCD(section="cap"))
     if not view.completed:
         builder.button(text=_("✅ Ready to help"), callback_data=ProfileCD(section="ready"))
+    elif paused:
+        builder.button(text=_("▶️ I am back"), callback_data=ProfileCD(section="resume"))
+    else:
+        builder.button(text=_("⏸ Take a break"), callback_data=ProfileCD(section="pause"))
     return builder.adjust(2, 2, 1, 1).as_markup()
+
+
+def pause_lengths() -> InlineKeyboardMarkup:
+    builder = InlineGrid()
+    builder.button(text=_("One week"), callback_data=PauseCD(days=7))
+    builder.button(text=_("Two weeks"), callback_data=PauseCD(days=14))
+    builder.button(text=_("A month"), callback_data=PauseCD(days=30))
+    builder.button(text=_("Until I am back"), callback_data=PauseCD(days=0))
+    _done(builder)
+    return builder.adjust(3, 1, 1).as_markup()
+
+
+def back_from_pause() -> InlineKeyboardMarkup:
+    builder = InlineGrid()
+    _done(builder)
+    return builder.as_markup()
 
 
 def talents(view: ProfileView) -> InlineKeyboardMarkup:

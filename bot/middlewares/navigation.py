@@ -24,6 +24,7 @@ from aiogram.types import Message, TelegramObject
 from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards import builders as kb
+from bot.keyboards import menus
 from bot.states import Onboarding, group_of
 
 PARKED = "parked"
@@ -86,7 +87,7 @@ def leaves_the_step(message: Message) -> bool:
     if text.startswith("/"):
         command = text.split()[0].split("@")[0].lower()
         return command not in IN_PLACE_COMMANDS
-    return kb.is_menu_label(text) and text != str(kb.MENU_HELP)
+    return menus.is_menu_label(text) and text != str(menus.MENU_HELP)
 
 
 class NavigationMiddleware(BaseMiddleware):

@@ -20,16 +20,26 @@ from bot.services.text import clean_text
 def privacy_notice() -> str:
     return _(
         "🔒 <b>Your data in Sąsiad</b>\n\n"
-        "<b>What we keep:</b> your Telegram id, your first name, the language you chose, "
-        "your community centre and district, and what you tell the bot (for example "
+        "<b>What I keep:</b> your Telegram id, your first name, the language you chose, "
+        "your community centre and district, and what you tell me (for example "
         "a request for help).\n"
-        "<b>Who sees it:</b> the animators of your community centre. Other residents and "
+        "<b>Who sees it:</b> the team of your community centre. Other residents and "
         "volunteers see only your first name, and an address only when you share it for "
         "a task.\n"
-        "<b>What we never do:</b> show your phone number or Telegram username to anyone, "
+        "<b>What I never do:</b> show your phone number or Telegram username to anyone, "
         "or give your data to anyone else.\n"
-        "<b>Your rights:</b> /export sends you all your data, /forget deletes it, "
-        "/privacy shows this note again."
+        "<b>Your rights:</b> under 🔒 My data (in ☰ More) you can download all your data "
+        "or delete it, at any time."
+    )
+
+
+def privacy_short() -> str:
+    """The notice in three lines, for the consent question; the rest is one tap away."""
+    return _(
+        "🔒 <b>Your data</b>: I keep your first name, language, community centre and "
+        "district, and what you tell me. Other neighbours see only your first name; "
+        "your centre's team sees more. Nobody sees your phone number, and your data "
+        "goes to nobody else."
     )
 
 
