@@ -34,6 +34,7 @@ from bot.services.outbox import Notice, queue
 from bot.services.reminders import BEFORE, due_reminders
 from bot.services.signups import sign_up_series_members
 from bot.views.events import agenda_line, event_heading
+from bot.views.formatting import decimal
 from bot.views.requests import summary
 
 PROCESS = uuid.uuid4().hex
@@ -235,7 +236,7 @@ async def daily_summary_job(
                             waiting=place.waiting,
                             escalated=place.escalated,
                             done=place.done,
-                            hours=f"{place.hours:g}",
+                            hours=decimal(place.hours),
                         )
                     )
             key = f"summary:{animator.id}:{day}"

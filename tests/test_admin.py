@@ -85,7 +85,7 @@ async def test_invite_makes_a_newcomer_an_animator(
     await harness.send(admin, "/invite")
     calls = await harness.press(admin, "MAL Żoliborz")
     text = joined(calls)
-    assert "Działa jeden raz, do 30 listopada 2026, 11:00" in text
+    assert "Działa jeden raz, do pon., 30 listopada, 11:00" in text
     link = text.rsplit("\n", 1)[-1]
     assert link.startswith(f"https://t.me/{BOT_USERNAME}?start=invite-")
     payload = link.split("?start=", 1)[1]

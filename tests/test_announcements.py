@@ -180,7 +180,7 @@ async def test_scheduled_announcement_can_be_cancelled(
     await harness.press(EWA, "Schedule")
     await harness.press(EWA, "Tomorrow")
     calls = await harness.press(EWA, "10:00")
-    assert "Scheduled for 24 November 2026, 10:00" in joined(calls)
+    assert "Scheduled for Tue, 24 November, 10:00" in joined(calls)
     calls = await harness.send(EWA, "/announcements")
     assert "Tomorrow the centre is closed" in joined(calls)
     calls = await harness.press(EWA, "Cancel it")

@@ -105,7 +105,7 @@ async def test_privacy_before_and_after_consent(harness: Harness, anna: Person) 
     assert "tylko Twój identyfikator" in text
     await onboard(harness, anna)
     text = joined(await harness.send(anna, "/privacy"))
-    assert "Zgoda wyrażona: 23 listopada 2026, 11:00." in text, "Polish date in Warsaw time"
+    assert "Zgoda wyrażona: pon., 23 listopada, 11:00." in text, "Polish date in Warsaw time"
 
 
 async def test_export_sends_everything_as_json(

@@ -160,7 +160,7 @@ async def test_stats_and_csv_without_personal_data(harness: Harness, db: AsyncSe
 
     calls = await harness.send(EWA, "/stats")
     text = joined(calls)
-    assert "This month (2026-11)" in text
+    assert "This month (November 2026)" in text
     assert "Requests: 1\nMatched: 1\nDone: 1\nHours given: 2" in text
     assert "Median time to a match: 30 min" in text
     assert "Volunteers who helped: 1\nNew volunteers: 1\nEvents: 0\nParticipants: 0" in text

@@ -42,8 +42,9 @@ from bot.services.places import (
     validate_timezone,
 )
 from bot.states import AddPlace
+from bot.views.formatting import local_datetime
 from bot.views.replies import deep_link, reply_to_callback
-from bot.views.texts import local_datetime, place_card, too_long, typed_text
+from bot.views.texts import place_card, too_long, typed_text
 
 ADMIN_COMMANDS = ("addplace", "places", "invite")
 STAFF_PURPOSES = {PlacePurpose.INVITE, PlacePurpose.DETAILS}

@@ -17,6 +17,7 @@ from bot.keyboards.grid import InlineGrid
 from bot.services.invites import runs_place
 from bot.services.matching import rank_volunteers
 from bot.services.places import place_stats, places_run_by
+from bot.views.formatting import decimal
 from bot.views.replies import deep_link
 from bot.views.texts import place_card, staff_only
 
@@ -86,14 +87,14 @@ async def cb_candidates(
             ).format(
                 number=number,
                 name=escape(candidate.first_name or "?"),
-                total=f"{parts.total:g}",
-                talent=f"{parts.talent:g}",
-                related=f"{parts.related:g}",
-                text=f"{parts.free_text:g}",
-                time=f"{parts.availability:g}",
-                district=f"{parts.district:g}",
-                fairness=f"{parts.fairness:g}",
-                reliability=f"{parts.reliability:g}",
+                total=decimal(parts.total),
+                talent=decimal(parts.talent),
+                related=decimal(parts.related),
+                text=decimal(parts.free_text),
+                time=decimal(parts.availability),
+                district=decimal(parts.district),
+                fairness=decimal(parts.fairness),
+                reliability=decimal(parts.reliability),
             )
         )
     builder = InlineGrid()

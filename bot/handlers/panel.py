@@ -28,6 +28,7 @@ from bot.services.events import pending_proposals
 from bot.services.notifier import Notifier
 from bot.services.offers import MatchingOutcome
 from bot.services.places import get_place
+from bot.views.formatting import decimal, duration, month
 from bot.views.replies import drop_buttons
 from bot.views.requests import summary
 from bot.views.texts import staff_only
@@ -213,9 +214,10 @@ async def cmd_stats(
     places = await staff_places(message, session, user, is_admin)
     if not places:
         return
-    month = stats.local_month(clock(), settings.timezone)
+    first = await get_place(session, places[0])
+    timezone = first.timezone if first else settings.timezone
     rows = await stats.stats_table(session, places)
-    total = stats.month_totals(rows, month)
+    total = stats.month_totals(rows, stats.local_month(clock(), timezone))
     median = total.median_minutes
     builder = InlineGrid()
     builder.button(
@@ -226,12 +228,12 @@ async def cmd_stats(
             "📊 <b>This month ({month})</b>\nRequests: {requests}\nMatched: {matched}\n"
             "Done: {done}\nHours given: {hours}\nMedian time to a match: {median}"
         ).format(
-            month=month,
+            month=month(clock(), timezone),
             requests=total.requests,
             matched=total.matched,
             done=total.done,
-            hours=f"{total.hours:g}",
-            median=_("{minutes} min").format(minutes=f"{median:g}") if median is not None else "—",
+            hours=decimal(total.hours),
+            median=duration(median) if median is not None else "—",
         )
         + "\n"
         + _(

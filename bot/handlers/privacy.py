@@ -25,8 +25,9 @@ from bot.services.notifier import Notifier
 from bot.services.places import timezone_of
 from bot.services.privacy import export_user_data, forget_user
 from bot.states import Forget
+from bot.views.formatting import local_datetime
 from bot.views.replies import drop_buttons
-from bot.views.texts import local_datetime, privacy_notice
+from bot.views.texts import privacy_notice
 
 
 def build_router() -> Router:

@@ -27,6 +27,7 @@ from bot.services.places import timezone_of
 from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
 from bot.states import Relay
+from bot.views.formatting import decimal
 from bot.views.replies import drop_buttons, reply_to_callback
 from bot.views.requests import status, summary
 from bot.views.texts import typed_text
@@ -138,7 +139,7 @@ async def cb_hours(
     await callback.answer()
     await reply_to_callback(callback)(
         _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
-            hours=f"{request.hours:g}"
+            hours=decimal(request.hours)
         ),
         None,
     )
@@ -271,7 +272,7 @@ async def cmd_tasks(
     timezone = await timezone_of(session, user.place_id, settings.timezone)
     hours = await tasks.hours_this_month(session, user.id, clock(), timezone)
     await message.answer(
-        _("Hours given this month: {hours}").format(hours=f"{hours:g}")
+        _("Hours given this month: {hours}").format(hours=decimal(hours))
         if mine
         else _("You have no tasks yet. Requests that fit you will come here.")
     )

@@ -21,6 +21,7 @@ from bot.keyboards.callbacks import (
     ReviewCD,
 )
 from bot.keyboards.grid import InlineGrid
+from bot.keyboards.labels import attendance_label
 from bot.services.agenda import AgendaPage
 from bot.services.event_followup import RATINGS
 from bot.services.signups import SeatView
@@ -248,9 +249,8 @@ def invitation(occurrence_id: int, role_id: int) -> InlineKeyboardMarkup:
 def attendance(occurrence_id: int, people: Sequence[tuple[Signup, str]]) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for signup, name in people:
-        mark = {True: "✅", False: "❌", None: "▫️"}[signup.attended]
         builder.button(
-            text=f"{mark} {name}",
+            text=attendance_label(name, signup.attended),
             callback_data=AttendCD(
                 occurrence_id=occurrence_id,
                 signup_id=signup.id,

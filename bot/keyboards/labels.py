@@ -35,6 +35,27 @@ PART_LABELS: dict[int, LazyProxy] = {
 }
 
 
+# Words, not only an icon, for the weekly grid, so a screen reader says "Mon morning".
+PART_WORDS: dict[int, LazyProxy] = {
+    MORNING: __("morning"),
+    AFTERNOON: __("afternoon"),
+    EVENING: __("evening"),
+}
+
+
+_ATTENDANCE_MARKS = {True: "✅", False: "❌", None: "▫️"}
+_ATTENDANCE_WORDS: dict[bool | None, LazyProxy] = {
+    True: __("present"),
+    False: __("absent"),
+    None: __("not marked yet"),
+}
+
+
+def attendance_label(name: str, attended: bool | None) -> str:
+    """ "✅ Anna: present" — the mark in words too, for a screen reader."""
+    return f"{_ATTENDANCE_MARKS[attended]} {name}: {_ATTENDANCE_WORDS[attended]}"
+
+
 def talent(code: str) -> str:
     return str(TALENT_LABELS.get(code, code))
 

@@ -31,10 +31,18 @@ from bot.keyboards.callbacks import (
     WhenCD,
 )
 from bot.keyboards.grid import InlineGrid
-from bot.keyboards.labels import PART_LABELS, language_name, long_date, talent, weekday_short
+from bot.keyboards.labels import (
+    PART_LABELS,
+    PART_WORDS,
+    language_name,
+    long_date,
+    talent,
+    weekday_short,
+)
 from bot.services.profiles import WEEKLY_CAPS, ProfileView
 from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
 from bot.services.tasks import HOURS_CHOICES, RATINGS
+from bot.views.formatting import decimal
 
 CHECK = "✅ "
 ANY = -1
@@ -108,7 +116,7 @@ def slots(view: ProfileView) -> InlineKeyboardMarkup:
     for weekday in range(DAYS):
         for part in PARTS:
             code = slot(weekday, part)
-            label = f"{weekday_short(weekday, language)} {str(PART_LABELS[part]).split()[0]}"
+            label = f"{weekday_short(weekday, language)} {PART_WORDS[part]}"
             builder.button(text=_mark(code in view.slots, label), callback_data=SlotCD(slot=code))
     _done(builder)
     return builder.adjust(*([len(PARTS)] * DAYS), 1).as_markup()
@@ -182,7 +190,11 @@ def parts() -> InlineKeyboardMarkup:
 def request_districts(districts: Iterable[District], home: int | None) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for district in districts:
-        label = f"📍 {district.name}" if district.id == home else district.name
+        label = (
+            _("📍 {district} (where you live)").format(district=district.name)
+            if district.id == home
+            else district.name
+        )
         builder.button(text=label, callback_data=DistrictCD(district_id=district.id))
     cancel_button(builder)
     return builder.adjust(2).as_markup()
@@ -257,7 +269,7 @@ def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
 def hours(request_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for value in HOURS_CHOICES:
-        label = _("{hours} h").format(hours=f"{value:g}")
+        label = _("{hours} h").format(hours=decimal(value))
         builder.button(
             text=label,
             callback_data=TaskCD(action="hours", request_id=request_id, value=int(value * 2)),

@@ -1,5 +1,6 @@
-"""Chooses the language of each reply."""
+"""Chooses the language of each reply, and the moment it is read at."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.fsm.context import FSMContext
@@ -9,13 +10,24 @@ from aiogram.utils.i18n import I18nMiddleware
 
 from bot.db.models import User
 from bot.i18n import guess_language
+from bot.views.formatting import reading_at
 
 # Before consent the chosen language may live only in the conversation state.
 FSM_LANGUAGE_KEY = "language"
 
 
 class UserLocaleMiddleware(I18nMiddleware):
-    """Stored language, then the one picked during onboarding, then Telegram's, then Polish."""
+    """Stored language, then the one picked during onboarding, then Telegram's, then Polish.
+    Dates in the replies are read at the update's clock (this year's without the year)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        with reading_at(data["clock"]()):
+            return await super().__call__(handler, event, data)
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         user: User | None = data.get("user")

@@ -13,7 +13,7 @@ from bot.services.agenda import Dated
 from bot.services.events import EventDraft
 from bot.services.signups import SeatView
 from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
-from bot.views.texts import local_datetime
+from bot.views.formatting import local_datetime
 
 
 def _language() -> str:
@@ -35,12 +35,18 @@ def when_text(starts_at: datetime | None, timezone: str) -> str:
 
 
 def places_text(taken: int, capacity: int | None) -> str:
-    """ "3/5 places" (Polish: 1 miejsce, 2–4 miejsca, 5+ miejsc), or a count when unlimited."""
+    """What is left, with the plural of what is free: "zostały 3 wolne miejsca (z 5)",
+    "5 wolnych miejsc" while nobody has signed up, "brak miejsc — lista rezerwowa"."""
     if capacity is None:
-        return ngettext("{count} person", "{count} people", taken).format(count=taken)
-    return ngettext("{taken}/{count} place", "{taken}/{count} places", capacity).format(
-        taken=taken, count=capacity
-    )
+        return ngettext("{count} signed up", "{count} signed up", taken).format(count=taken)
+    free = capacity - taken
+    if free <= 0:
+        return _("no places left — waiting list")
+    if taken == 0:
+        return ngettext("{count} free place", "{count} free places", free).format(count=free)
+    return ngettext(
+        "{count} free place left (of {capacity})", "{count} free places left (of {capacity})", free
+    ).format(count=free, capacity=capacity)
 
 
 def _seat_line(seat: SeatView) -> str:

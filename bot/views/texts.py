@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from babel.dates import format_datetime
 
 from bot.db.models import Place
 from bot.services.errors import EmptyValue, TooLong
@@ -40,13 +37,6 @@ def privacy_short() -> str:
         "district, and what you tell me. Other neighbours see only your first name; "
         "your centre's team sees more. Nobody sees your phone number, and your data "
         "goes to nobody else."
-    )
-
-
-def local_datetime(moment: datetime, timezone: str, language: str) -> str:
-    """A date and time the way people of `language` write it, in the place's zone."""
-    return format_datetime(
-        moment.astimezone(ZoneInfo(timezone)), format="d MMMM y, HH:mm", locale=language
     )
 
 
