@@ -163,8 +163,12 @@ NEWS_TEXT: dict[TaskNews, Callable[[str, HelpRequest], str]] = {
     ),
     TaskNews.CANCELLED: lambda _actor, _request: resident_cancelled(),
 }
-# The resident can answer these: confirm, or say it did not happen.
-NEWS_WITH_CONFIRM = frozenset({TaskNews.ACCEPTED, TaskNews.DONE})
+# What the resident can do under each piece of news: write first once someone accepts;
+# confirm (or say it did not happen) only once the volunteer says it is done.
+NEWS_BUTTONS: dict[TaskNews, Callable[[int], InlineKeyboardMarkup]] = {
+    TaskNews.ACCEPTED: vkb.resident_accepted,
+    TaskNews.DONE: vkb.resident_confirm,
+}
 
 
 class OutboxNotifier:
@@ -181,7 +185,8 @@ class OutboxNotifier:
     ) -> None:
         name = escape(actor)
         words = NEWS_TEXT[news]
-        markup = (lambda: vkb.resident_confirm(request.id)) if news in NEWS_WITH_CONFIRM else None
+        buttons = NEWS_BUTTONS.get(news)
+        markup = partial(buttons, request.id) if buttons is not None else None
         text = partial(words, name, request)  # worded later, in the person's language
         await tell_about_task(self.i18n, self.session, self.clock, person, text, request, markup)
 

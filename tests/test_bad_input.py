@@ -206,7 +206,10 @@ async def test_a_crash_is_logged_and_the_user_told(
         sender=None,
     )
     calls = await harness.send(anna, "/start")
-    assert "coś poszło nie tak po naszej stronie" in joined(calls)
+    assert (
+        "coś poszło nie tak po mojej stronie. Wcześniej zapisane informacje są bezpieczne"
+        in joined(calls)
+    )
     assert any(
         r.levelno == logging.ERROR and r.name == "bot.handlers.errors" for r in caplog.records
     )

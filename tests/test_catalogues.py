@@ -155,3 +155,41 @@ def test_catalogues_compile_from_scratch(tmp_path: Path) -> None:
 
 def test_locales_dir_is_the_repository_one() -> None:
     assert (LOCALES_DIR / "pl" / "LC_MESSAGES" / "messages.po").exists()
+
+
+# Words the native-speaker review retired (../shared/LANGUAGE-REVIEW.md), so they do not
+# creep back: office forms, calques, and terms the community centres do not use.
+RETIRED = {
+    "pl": [
+        r"\btalent",  # umiejętności
+        r"osob\w* wolontariack",  # wolontariusze
+        r"\b(Zapisano|Dołączono|Opuszczono|Osiągnięto)\b",  # impersonal office forms
+        r"\w+(eś|łeś)/\w+(aś|łaś)",  # slash forms
+        r"niestawien",  # nieobecność (bez uprzedzenia)
+        r"Towarzystwo dla",  # dotrzymywanie towarzystwa
+        r"dla urzędu",  # zestawienie dla dzielnicy
+        r"godziny pomocy",  # godziny wolontariatu
+    ],
+    "uk": [
+        r"має місце",  # "takes place", not "has a seat"
+        r"околиц",  # a Polonism: околиця is the outskirts
+        r"місцевої активності",  # a calque of MAL
+        r"нічого переривати",
+        r"тримайте мене в курсі",  # a Russian calque
+        r"Моє місце",  # the centre is центр
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(RETIRED))
+def test_retired_terms_stay_out_of_the_catalogue(lang: str) -> None:
+    texts = []
+    for message in load(lang):
+        if message.id:
+            strings = message.string if isinstance(message.string, tuple) else [message.string]
+            texts += [re.sub(r"\{\w+\}", "", text) for text in strings]  # not placeholders
+    found = {
+        pattern: [text for text in texts if re.search(pattern, text, re.IGNORECASE)]
+        for pattern in RETIRED[lang]
+    }
+    assert not {pattern: hits for pattern, hits in found.items() if hits}

@@ -85,7 +85,7 @@ async def test_change_language(harness: Harness, db: AsyncSession, anna: Person)
     calls = await harness.send(anna, "🌐 Język")
     assert inline_labels(calls)[0] == "🇵🇱 Polski", "the current language first"
     calls = await harness.press(anna, "Українська")
-    assert "Відтепер моя мова: 🇺🇦 Українська" in joined(calls)
+    assert "Готово. Обрана мова: 🇺🇦 Українська." in joined(calls)
     assert "☰ Більше" in reply_labels(calls), "the menu comes back in the new language"
     assert (await stored(db, anna)).language == "uk"
     assert "допомагати" in joined(await harness.send(anna, "/help"))

@@ -64,8 +64,8 @@ async def test_volunteer_builds_a_profile_with_buttons(harness: Harness, db: Asy
     await sign_up(harness, MAREK, "I want to help")
     calls = await harness.send(MAREK, "🤝 Volunteering")
     assert "Your volunteer profile" in joined(calls)
-    assert "Still missing: talents, when you can help." in joined(calls)
-    await harness.press(MAREK, "Talents")
+    assert "Still missing: skills, when you can help." in joined(calls)
+    await harness.press(MAREK, "Skills")
     calls = await harness.press(MAREK, "Shopping")
     assert "✅ 🛒 Shopping & errands" in inline_labels(calls)
     await harness.press(MAREK, "Back to the profile")
@@ -335,20 +335,64 @@ async def test_open_request_limit(harness: Harness, db: AsyncSession, settings) 
     assert "You already have 3 open requests" in joined(calls)
 
 
-async def test_it_did_not_happen_lowers_rank_and_rematches(
+def to(person: Person, calls: list) -> list:
+    return [c for c in calls if getattr(c, "chat_id", None) == person.id]
+
+
+async def test_the_resident_writes_first_and_confirms_only_once_it_is_done(
+    harness: Harness, db: AsyncSession
+) -> None:
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await english_volunteer(db, MAREK, place_id)
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    good_news = to(ZOFIA, await harness.press(MAREK, "I will help"))
+    assert inline_labels(good_news) == ["✉️ Write to the volunteer"], "nothing to confirm yet"
+    await harness.press(ZOFIA, "Write to the volunteer")
+    calls = await harness.send(ZOFIA, "The door code is 12")
+    assert "Zofia writes about your task" in joined(to(MAREK, calls))
+    calls = await harness.send(ZOFIA, "/requests")
+    assert "✉️ Write to the volunteer" in inline_labels(calls)
+    assert "It did not happen" not in inline_labels(calls), "its time has not passed"
+
+    await harness.press(MAREK, "Done")
+    calls = await harness.press(MAREK, "1 h")
+    assert {"❤️ Yes, thank you!", "It did not happen"} <= set(inline_labels(to(ZOFIA, calls)))
+    calls = await harness.press(ZOFIA, "It did not happen")
+    assert "Did the volunteer not come at all?" in joined(calls)
+    calls = await harness.press(ZOFIA, "No, it happened")
+    assert "Did it go well?" in joined(calls)
+    calls = await harness.press(ZOFIA, "Yes, thank you")
+    assert "The resident confirmed and thanks you" in joined(to(MAREK, calls))
+
+
+async def test_it_did_not_happen_after_its_time_lowers_rank_and_rematches(
     harness: Harness, db: AsyncSession
 ) -> None:
     place_id = await add_place(db)
     await sign_up(harness, ZOFIA, "I need help")
     helper = await english_volunteer(db, MAREK, place_id)
-    await ask_for_shopping(harness)
+    await harness.send(ZOFIA, "🙋 I need help")
+    await harness.press(ZOFIA, "Shopping")
+    await harness.send(ZOFIA, "Bread & milk from the shop, please")
+    await harness.press(ZOFIA, "Tomorrow")
+    await harness.press(ZOFIA, "Morning")
+    await harness.press(ZOFIA, "Marymont")
+    await harness.press(ZOFIA, "Skip")
     await harness.press(ZOFIA, "Send the request")
     await harness.press(MAREK, "I will help")
+    stale = await harness.press_data(ZOFIA, "task:noshow?:1:0")
+    assert alerts(stale) == ["This button is no longer active."], "not before its time"
+
+    harness.clock.advance(days=2)
+    calls = await harness.send(ZOFIA, "/requests")
+    assert "It did not happen" in inline_labels(calls)
     calls = await harness.press(ZOFIA, "It did not happen")
+    assert "Did the volunteer not come at all?" in joined(calls)
+    calls = await harness.press(ZOFIA, "Yes, nobody came")
     assert "looking for another neighbour" in joined(calls)
-    assert "says this task did not happen" in joined(
-        [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
-    )
+    assert "says this task did not happen" in joined(to(MAREK, calls))
     profile = await db.get(VolunteerProfile, helper.id)
     await db.refresh(profile)
     assert profile.no_shows == 1

@@ -39,7 +39,7 @@ async def test_full_onboarding_in_polish(harness: Harness, db: AsyncSession, ann
     assert "MAL Żoliborz" in inline_labels(calls)
 
     calls = await harness.press(anna, "MAL Żoliborz")
-    assert "W której części okolicy miejsca MAL Żoliborz" in joined(calls)
+    assert "MAL Żoliborz: na którym osiedlu mieszkasz?" in joined(calls)
     assert inline_labels(calls) == [
         "Marymont",
         "Sady Żoliborskie",

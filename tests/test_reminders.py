@@ -179,7 +179,8 @@ async def test_daily_summary_for_animators(
     [summary] = await outbox_of(db, "summary")
     assert summary.chat_id == animator_chat
     assert (
-        "<b>MAL Żoliborz</b>: nowe prośby 1, czekające 0 (u Ciebie: 0), zrobione 0" in summary.text
+        "<b>MAL Żoliborz</b>: nowe prośby 1, czekające 0 (u Ciebie: 0), zrealizowane 0, "
+        "godziny wolontariatu 0" in summary.text
     )
 
 

@@ -207,9 +207,9 @@ async def test_back_from_writing_other_talents(harness: Harness, db: AsyncSessio
     place_id = await add_place(db)
     await english_volunteer(db, MAREK, place_id)
     await harness.send(MAREK, "🤝 Volunteering")
-    await harness.press(MAREK, "Talents")
+    await harness.press(MAREK, "Skills")
     calls = await harness.press(MAREK, "Something else")
-    assert "Write your other talents" in joined(calls)
+    assert "Write your other skills" in joined(calls)
     calls = await harness.press(MAREK, "⬅️ Back")
     assert "Tap what you can do" in joined(calls)
     assert await step_of(harness, MAREK) is None

@@ -87,7 +87,7 @@ async def cmd_events(message: Message, session: AsyncSession, user: User, clock:
     place = await get_place(session, user.place_id) if user.place_id else None
     if place is None:
         await message.answer(
-            _("First choose your community centre with «📍 My place» to see its events.")
+            _("First choose your community centre with «📍 My centre» to see its events.")
         )
         return
     text, markup = await _agenda_text(session, place, 0, clock)

@@ -40,6 +40,7 @@ from bot.services.requests import (
 )
 from bot.services.statuses import RequestStatus
 from bot.services.talents import PARTS, TALENTS
+from bot.services.tasks import time_has_passed
 from bot.states import Intake, NewRequest
 from bot.views.replies import Reply, drop_buttons, reply_to_callback, reply_to_message
 from bot.views.requests import status, summary
@@ -86,7 +87,7 @@ async def cmd_new_request(message: Message, user: User, state: FSMContext) -> No
     if user.place_id is None:
         await message.answer(
             _(
-                "First choose your community centre with «📍 My place»: "
+                "First choose your community centre with «📍 My centre»: "
                 "requests go to its volunteers."
             )
         )
@@ -381,7 +382,9 @@ async def cb_submit(
     )
 
 
-async def cmd_my_requests(message: Message, session: AsyncSession, user: User) -> None:
+async def cmd_my_requests(
+    message: Message, session: AsyncSession, user: User, clock: Clock
+) -> None:
     requests = await requests_of(session, user.id)
     if not requests:
         await message.answer(_("You have no requests yet. Press «🙋 I need help» to ask."))
@@ -390,7 +393,12 @@ async def cmd_my_requests(message: Message, session: AsyncSession, user: User) -
         cancellable = request.status in (RequestStatus.OPEN, RequestStatus.MATCHED)
         details = await summary(session, request, address=True, requester=True)
         text = details + "\n" + status(request)
-        await message.answer(text, reply_markup=vkb.my_request(request.id, cancellable))
+        matched = request.status == RequestStatus.MATCHED
+        close = request.status == RequestStatus.DONE or (
+            matched and await time_has_passed(session, request, clock())
+        )
+        markup = vkb.my_request(request.id, write=matched, close=close, cancel=cancellable)
+        await message.answer(text, reply_markup=markup)
 
 
 async def cb_cancel_request(

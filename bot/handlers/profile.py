@@ -79,7 +79,9 @@ async def render_summary(reply: Reply, session: AsyncSession, user: User, clock:
         ),
         _("Districts: {districts}").format(districts=escape(", ".join(districts)) or "—"),
         _("Languages: {languages}").format(
-            languages=", ".join(language_name(code, language) for code in sorted(view.languages))
+            languages=", ".join(
+                language_name(code, language, mid_sentence=True) for code in sorted(view.languages)
+            )
         ),
         ngettext(
             "At most {count} task a week", "At most {count} tasks a week", view.max_tasks_per_week

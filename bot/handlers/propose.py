@@ -4,7 +4,7 @@ Submit. Proposals wait for an animator; animators' own events are published at o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from aiogram import F, Router
@@ -15,7 +15,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import Place, User
 from bot.event_notices import announce_published, proposal_to_animators
@@ -41,7 +41,7 @@ from bot.services.events import (
 )
 from bot.services.panel import managed_places
 from bot.services.places import get_place
-from bot.services.when import parse_moment
+from bot.services.when import moment_after, parse_moment, parse_time
 from bot.states import Propose
 from bot.views.events import draft_summary, proposal_status
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
@@ -59,6 +59,12 @@ def build_router() -> Router:
     router.message.register(msg_when, StateFilter(Propose.when), Rule(F.text))
     router.callback_query.register(
         cb_to_be_agreed, StateFilter(Propose.when), DraftCD.filter(F.action == "tba")
+    )
+    router.callback_query.register(
+        cb_day, StateFilter(Propose.when), DraftCD.filter(F.action == "day")
+    )
+    router.callback_query.register(
+        cb_time, StateFilter(Propose.when), DraftCD.filter(F.action == "time")
     )
     router.callback_query.register(
         cb_repeat, StateFilter(Propose.repeat), DraftCD.filter(F.action == "repeat")
@@ -104,7 +110,7 @@ async def _start(message: Message, state: FSMContext, place_id: int, publish: bo
 async def cmd_propose(message: Message, user: User, state: FSMContext) -> None:
     if user.place_id is None:
         await message.answer(
-            _("First choose your community centre with «📍 My place»: ideas go to its animators.")
+            _("First choose your community centre with «📍 My centre»: ideas go to its animators.")
         )
         return
     await _start(message, state, user.place_id, publish=False)
@@ -154,25 +160,72 @@ async def msg_title(message: Message, state: FSMContext) -> None:
     )
 
 
-async def msg_description(message: Message, state: FSMContext) -> None:
+async def msg_description(
+    message: Message, session: AsyncSession, state: FSMContext, clock: Clock
+) -> None:
     text = await typed_text(message, DESCRIPTION_LIMIT)
     if text is None:
         return
     await state.update_data(description=text)
     await state.set_state(Propose.when)
     await message.answer(
-        _(
-            "When? Type the day and time, for example <code>24.12 18:00</code>, "
-            "or press the button."
-        ),
-        reply_markup=ekb.to_be_agreed(),
+        _("When? Choose the day (or type it with the time, like <code>24.12 18:00</code>):"),
+        reply_markup=ekb.event_days(local_today(clock, (await _place(session, state)).timezone)),
     )
+
+
+async def cb_day(callback: CallbackQuery, callback_data: DraftCD, state: FSMContext) -> None:
+    """A day pressed: the hour comes next, as buttons or typed."""
+    await callback.answer()
+    if not 0 <= callback_data.value < ekb.EVENT_DAYS_AHEAD:
+        return
+    await state.update_data(day=callback_data.value)
+    await reply_to_callback(callback)(
+        _("At what time? Choose, or type it like <code>18:30</code>:"), ekb.event_times()
+    )
+
+
+async def cb_time(
+    callback: CallbackQuery,
+    callback_data: DraftCD,
+    session: AsyncSession,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    await callback.answer()
+    minutes = callback_data.value
+    if minutes not in ekb.EVENT_TIMES:
+        return
+    await _set_moment(
+        reply_to_callback(callback), session, state, clock, time(*divmod(minutes, 60))
+    )
+
+
+async def _set_moment(
+    reply: Reply, session: AsyncSession, state: FSMContext, clock: Clock, at: time
+) -> None:
+    place = await _place(session, state)
+    days = (await state.get_data()).get("day")
+    moment = moment_after(int(days), at, clock(), place.timezone) if days is not None else None
+    if moment is None:
+        await reply(
+            _("That time has already passed. Please choose a later day or time:"),
+            ekb.event_days(local_today(clock, place.timezone)),
+        )
+        return
+    await state.update_data(starts_at=moment.isoformat())
+    await state.set_state(Propose.repeat)
+    await reply(_("How often?"), ekb.repeats())
 
 
 async def msg_when(
     message: Message, session: AsyncSession, state: FSMContext, clock: Clock
 ) -> None:
     place = await _place(session, state)
+    typed_time = parse_time(message.text or "")
+    if typed_time is not None and (await state.get_data()).get("day") is not None:
+        await _set_moment(reply_to_message(message), session, state, clock, typed_time)
+        return
     moment = parse_moment(message.text or "", clock(), place.timezone)
     if moment is None:
         await message.answer(

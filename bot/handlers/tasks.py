@@ -49,6 +49,9 @@ def build_router() -> Router:
         cb_confirm, consented, TaskCD.filter(F.action.in_({"confirm", "rate"}))
     )
     router.callback_query.register(cb_no_show, consented, TaskCD.filter(F.action == "noshow"))
+    router.callback_query.register(
+        cb_ask_no_show, consented, TaskCD.filter(F.action.in_({"noshow?", "done?"}))
+    )
     router.callback_query.register(cb_write, consented, TaskCD.filter(F.action == "write"))
     router.message.register(msg_relay, StateFilter(Relay.text), Rule(F.text))
     router.message.register(cmd_tasks, shortcut("tasks"), consented)
@@ -192,6 +195,26 @@ async def cb_no_show(
     await reply_to_callback(callback)(
         _("I am sorry. I am looking for another neighbour to help you."), None
     )
+
+
+async def cb_ask_no_show(
+    callback: CallbackQuery, callback_data: TaskCD, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    """ "It did not happen" asks once more; "No, it happened" brings back the first choice.
+    Only the resident of a task called done, or whose time has passed, gets either."""
+    try:
+        request = await tasks.task_to_close(session, callback_data.request_id, user.id, clock())
+    except RequestNotFound:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    if callback_data.action == "noshow?":
+        text = _("Did the volunteer not come at all? I will tell them, and look for someone else.")
+        markup = vkb.resident_no_show_check(request.id)
+    else:
+        text = _("Good. Did it go well?")
+        markup = vkb.resident_confirm(request.id)
+    await reply_to_callback(callback)(text, markup)
 
 
 async def cb_give_back(

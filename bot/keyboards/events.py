@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
 
 from bot.db.models import Event, InterestGroup, Occurrence, Signup
 from bot.keyboards.builders import cancel_button
@@ -29,6 +32,9 @@ from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.views.events import repeat_text
 
 CAPACITY_CHOICES = (10, 20, 30, 50)
+EVENT_DAYS_AHEAD = 14
+# Minutes after midnight, in the place's zone.
+EVENT_TIMES = tuple(hour * 60 for hour in (9, 10, 11, 12, 15, 16, 17, 18))
 REPEAT_CHOICES = (0, 1, 2)
 NO_LIMIT = 0
 
@@ -42,6 +48,30 @@ def _single(action: str, label: str) -> InlineKeyboardMarkup:
 
 def to_be_agreed() -> InlineKeyboardMarkup:
     return _single("tba", _("🤝 Date to be agreed"))
+
+
+def event_days(today: date) -> InlineKeyboardMarkup:
+    """The next two weeks as buttons ("sob., 5 gru"), so nobody has to type a date format."""
+    language = get_i18n().current_locale
+    builder = InlineGrid()
+    builder.button(text=_("Today"), callback_data=DraftCD(action="day", value=0))
+    builder.button(text=_("Tomorrow"), callback_data=DraftCD(action="day", value=1))
+    for offset in range(2, EVENT_DAYS_AHEAD):
+        label = format_date(today + timedelta(days=offset), format="EEE, d MMM", locale=language)
+        builder.button(text=label, callback_data=DraftCD(action="day", value=offset))
+    builder.button(text=_("🤝 Date to be agreed"), callback_data=DraftCD(action="tba"))
+    cancel_button(builder)
+    return builder.adjust(2, 2, 2, 2, 2, 2, 2, 1).as_markup()
+
+
+def event_times() -> InlineKeyboardMarkup:
+    """Common starting hours; another one can be typed."""
+    builder = InlineGrid()
+    for minutes in EVENT_TIMES:
+        label = f"{minutes // 60:02d}:{minutes % 60:02d}"
+        builder.button(text=label, callback_data=DraftCD(action="time", value=minutes))
+    cancel_button(builder)
+    return builder.adjust(4, 4, 1).as_markup()
 
 
 def at_the_place(place_name: str) -> InlineKeyboardMarkup:

@@ -68,5 +68,7 @@ def long_date(day: date, language: str) -> str:
     return format_date(day, format="EEEE, d MMMM", locale=language)
 
 
-def language_name(code: str, in_language: str) -> str:
-    return (Locale.parse(code).get_display_name(in_language) or code).capitalize()
+def language_name(code: str, in_language: str, *, mid_sentence: bool = False) -> str:
+    """ "Polski" on a button, "polski" inside a sentence (Babel knows English keeps "English")."""
+    name = Locale.parse(code).get_display_name(in_language) or code
+    return name if mid_sentence else name.capitalize()

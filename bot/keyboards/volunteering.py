@@ -217,15 +217,24 @@ def request_summary() -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def my_request(request_id: int, cancellable: bool) -> InlineKeyboardMarkup | None:
-    if not cancellable:
+def my_request(
+    request_id: int, *, write: bool, close: bool, cancel: bool
+) -> InlineKeyboardMarkup | None:
+    """Under a resident's own request: write to the volunteer once someone has accepted;
+    confirm or say it did not happen once it is done or its time has passed."""
+    if not (write or close or cancel):
         return None
     builder = InlineGrid()
-    builder.button(
-        text=_("✖️ Cancel this request"),
-        callback_data=MyRequestCD(action="cancel", request_id=request_id),
-    )
-    return builder.as_markup()
+    if write:
+        _write_to_volunteer(builder, request_id)
+    if close:
+        _confirm_buttons(builder, request_id)
+    if cancel:
+        builder.button(
+            text=_("✖️ Cancel this request"),
+            callback_data=MyRequestCD(action="cancel", request_id=request_id),
+        )
+    return builder.adjust(1).as_markup()
 
 
 def offer(offer_id: int) -> InlineKeyboardMarkup:
@@ -278,13 +287,44 @@ def hours(request_id: int) -> InlineKeyboardMarkup:
     return builder.adjust(len(HOURS_CHOICES), 1).as_markup()
 
 
-def resident_confirm(request_id: int) -> InlineKeyboardMarkup:
+def _write_to_volunteer(builder: InlineGrid, request_id: int) -> None:
+    builder.button(
+        text=_("✉️ Write to the volunteer"),
+        callback_data=TaskCD(action="write", request_id=request_id),
+    )
+
+
+def resident_accepted(request_id: int) -> InlineKeyboardMarkup:
+    """Under the good news: the resident may write first; nothing to confirm yet."""
     builder = InlineGrid()
+    _write_to_volunteer(builder, request_id)
+    return builder.as_markup()
+
+
+def _confirm_buttons(builder: InlineGrid, request_id: int) -> None:
     builder.button(
         text=_("❤️ Yes, thank you!"), callback_data=TaskCD(action="confirm", request_id=request_id)
     )
     builder.button(
-        text=_("It did not happen"), callback_data=TaskCD(action="noshow", request_id=request_id)
+        text=_("It did not happen"), callback_data=TaskCD(action="noshow?", request_id=request_id)
+    )
+
+
+def resident_confirm(request_id: int) -> InlineKeyboardMarkup:
+    """After the volunteer says it is done: confirm, or say it did not happen (asked again)."""
+    builder = InlineGrid()
+    _confirm_buttons(builder, request_id)
+    return builder.adjust(1).as_markup()
+
+
+def resident_no_show_check(request_id: int) -> InlineKeyboardMarkup:
+    """A slip on "did not happen" would give the volunteer a no-show: ask once more."""
+    builder = InlineGrid()
+    builder.button(
+        text=_("Yes, nobody came"), callback_data=TaskCD(action="noshow", request_id=request_id)
+    )
+    builder.button(
+        text=_("⬅️ No, it happened"), callback_data=TaskCD(action="done?", request_id=request_id)
     )
     return builder.adjust(1).as_markup()
 

@@ -11,13 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.services.notifier import Notifier, TaskNews
-from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
+from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching, starts_at
 from bot.services.requests import RequestNotFound, own_request
 from bot.services.statuses import OfferStatus, RequestStatus
 
 HOURS_CHOICES: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.0)
 RATINGS = range(1, 6)
 NO_SHOW_MEMORY = timedelta(days=30)
+# A part of day is a few hours; after that the help should have happened.
+TASK_TIME = timedelta(hours=4)
+# "Any day, I am flexible": after a few days without news the resident may say so.
+ANY_DAY_TIME = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,28 @@ async def confirm_done(
     return request
 
 
+async def time_has_passed(session: AsyncSession, request: HelpRequest, now: datetime) -> bool:
+    """The help was due a while ago: only then may a resident say it did not happen
+    without the volunteer having called it done."""
+    due = await starts_at(session, request)
+    if due is not None:
+        return now >= due + TASK_TIME
+    return request.accepted_at is not None and now >= request.accepted_at + ANY_DAY_TIME
+
+
+async def task_to_close(
+    session: AsyncSession, request_id: int, resident_id: int, now: datetime
+) -> HelpRequest:
+    """The resident's task they may confirm or say did not happen: the volunteer called it
+    done, or its time has passed."""
+    request = await own_request(session, request_id, resident_id)
+    if request.status == RequestStatus.DONE or (
+        request.status == RequestStatus.MATCHED and await time_has_passed(session, request, now)
+    ):
+        return request
+    raise RequestNotFound
+
+
 async def report_no_show(
     session: AsyncSession,
     request_id: int,
@@ -102,9 +128,7 @@ async def report_no_show(
 ) -> MatchingOutcome:
     """It did not happen: the volunteer ranks lower for a while (it is forgiven after
     NO_SHOW_MEMORY, or by an animator), is told, and the request goes back to matching."""
-    request = await own_request(session, request_id, resident_id)
-    if request.status not in (RequestStatus.MATCHED, RequestStatus.DONE):
-        raise RequestNotFound
+    request = await task_to_close(session, request_id, resident_id, now)
     volunteer = await session.get(User, request.volunteer_id) if request.volunteer_id else None
     if volunteer is not None:
         profile = await session.get(VolunteerProfile, volunteer.id)
