@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
 from bot.services.notifier import TaskNews
-from bot.services.offers import MatchingOutcome, Recipient
+from bot.services.offers import EscalationReason, MatchingOutcome, Recipient
 from bot.services.outbox import Notice, queue
 from bot.views.requests import resident_cancelled, summary, volunteer_gave_back, when
 
@@ -70,6 +70,14 @@ async def notify(
     )
 
 
+ESCALATION_HEADINGS: dict[EscalationReason, Callable[[], str]] = {
+    EscalationReason.NOBODY: lambda: _("⚠️ Nobody has taken this request yet. Please find someone:"),
+    EscalationReason.NO_TALENT: lambda: _(
+        "⚠️ Nobody with the skills this needs is free. Please find someone:"
+    ),
+}
+
+
 async def deliver(
     i18n: I18n,
     session: AsyncSession,
@@ -94,7 +102,7 @@ async def deliver(
             continue
         for animator in escalation.animators:
             with i18n.context(), i18n.use_locale(_language(animator, default_language)):
-                text = _("⚠️ Nobody has taken this request yet. Please find someone:") + "\n\n"
+                text = ESCALATION_HEADINGS[escalation.reason]() + "\n\n"
                 text += await summary(session, request, address=False)
                 markup = vkb.candidates(request.id)
             notices.append(

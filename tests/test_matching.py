@@ -23,6 +23,7 @@ from bot.services.matching import (
 )
 from bot.services.offers import (
     AcceptOutcome,
+    EscalationReason,
     MatchingConfig,
     accept_offer,
     advance_matching,
@@ -218,6 +219,34 @@ async def test_nobody_fits_escalates_at_once(db: AsyncSession, place: tuple[int,
     outcome = await send_next_wave(db, req, START, CONFIG)
     assert outcome.offers == []
     assert [e.request_id for e in outcome.escalations] == [req.id]
+    assert outcome.escalations[0].reason == EscalationReason.NOBODY
+
+
+async def test_offers_go_only_to_fitting_talents_or_related_ones(
+    db: AsyncSession, place: tuple[int, int, int]
+) -> None:
+    """A volunteer who listed only pets is never asked to shop; a driver is (related)."""
+    place_id, marymont, _ = place
+    zofia = await resident(db, 1, place_id)
+    await volunteer(db, 10, place_id, talents=("pets",))
+    driver = await volunteer(db, 11, place_id, talents=("transport",))
+    req = await request(db, zofia, district=marymont)
+    outcome = await send_next_wave(db, req, START, CONFIG)
+    assert [o.volunteer.telegram_id for o in outcome.offers] == [driver.telegram_id]
+
+
+async def test_nobody_with_a_fitting_talent_escalates_early_and_says_so(
+    db: AsyncSession, place: tuple[int, int, int]
+) -> None:
+    place_id, marymont, _ = place
+    zofia = await resident(db, 1, place_id)
+    await volunteer(db, 10, place_id, talents=("pets",))
+    await volunteer(db, 11, place_id, talents=("gardening",))
+    req = await request(db, zofia, district=marymont)
+    outcome = await send_next_wave(db, req, START, CONFIG)
+    assert outcome.offers == []
+    assert [e.reason for e in outcome.escalations] == [EscalationReason.NO_TALENT]
+    assert len(await rank_volunteers(db, req, START, limit=10)) == 2, "the animator sees both"
 
 
 async def test_close_to_its_time_escalates(db: AsyncSession, place: tuple[int, int, int]) -> None:

@@ -216,8 +216,11 @@ async def rank_volunteers(
     limit: int,
     only_volunteer: int | None = None,
     include_offered: bool = False,
+    fitting_only: bool = False,
 ) -> list[Candidate]:
-    """The best volunteers for `request`, best first."""
+    """The best volunteers for `request`, best first; with `fitting_only`, only those whose
+    talents (exact or related) or own words fit the task — whom offers go to. The
+    animator's list of candidates shows everyone."""
     shape = _Shape(
         by_district=request.district_id is not None,
         skip_offered=not include_offered and request.id is not None,
@@ -257,7 +260,8 @@ async def rank_volunteers(
             fairness=round(float(row[9]), 2),
             reliability=float(row[10]),
         )
-        candidates.append(Candidate(row[0], row[1], row[2], row[3], int(row[11]), parts))
+        if parts.fits_the_task or not fitting_only:
+            candidates.append(Candidate(row[0], row[1], row[2], row[3], int(row[11]), parts))
     candidates.sort(key=lambda c: (-c.parts.total, c.recent_tasks, c.user_id))
     return candidates[:limit]
 
@@ -277,8 +281,10 @@ async def open_requests_for(
     )
     fitting = []
     for request in requests:
-        found = await rank_volunteers(session, request, now, limit=1, only_volunteer=volunteer.id)
-        if found and found[0].parts.fits_the_task:
+        found = await rank_volunteers(
+            session, request, now, limit=1, only_volunteer=volunteer.id, fitting_only=True
+        )
+        if found:
             fitting.append(request)
             if len(fitting) == limit:
                 break

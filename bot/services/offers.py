@@ -43,11 +43,20 @@ class OfferSent:
     volunteer: Recipient
 
 
+class EscalationReason(StrEnum):
+    """Why the animators are asked: nobody took it (or nobody is left, or it is due soon),
+    or volunteers are free but none has a talent that fits, which the animator is told."""
+
+    NOBODY = "nobody"
+    NO_TALENT = "no_talent"
+
+
 @dataclass(frozen=True)
 class Escalation:
     request_id: int
     animators: list[Recipient]
     not_before: datetime  # animators sleep too: held until quiet hours end
+    reason: EscalationReason = EscalationReason.NOBODY
 
 
 @dataclass
@@ -99,9 +108,13 @@ async def send_next_wave(
     soon = due is not None and due - now <= URGENT_WITHIN
     if not soon and config.quiet.is_quiet(now, await place_timezone(session, request)):
         return MatchingOutcome()  # the first tick after quiet hours sends this wave
-    candidates = await rank_volunteers(session, request, now, limit=config.wave_size)
+    candidates = await rank_volunteers(
+        session, request, now, limit=config.wave_size, fitting_only=True
+    )
     if not candidates:
-        return await escalate(session, request, now, config.quiet)
+        others = await rank_volunteers(session, request, now, limit=1)
+        reason = EscalationReason.NO_TALENT if others else EscalationReason.NOBODY
+        return await escalate(session, request, now, config.quiet, reason)
     request.wave += 1
     inserted = await session.execute(
         insert(Offer).returning(Offer.volunteer_id, Offer.id),
@@ -128,7 +141,11 @@ async def send_next_wave(
 
 
 async def escalate(
-    session: AsyncSession, request: HelpRequest, now: datetime, quiet: QuietHours
+    session: AsyncSession,
+    request: HelpRequest,
+    now: datetime,
+    quiet: QuietHours,
+    reason: EscalationReason = EscalationReason.NOBODY,
 ) -> MatchingOutcome:
     """Hand the request to the place's animators, once: the conditional update is the guard."""
     marked = await session.execute(
@@ -142,7 +159,7 @@ async def escalate(
     animators = await place_animators(session, request.place_id)
     recipients = [Recipient(a.telegram_id, a.language) for a in animators]
     morning = quiet.next_allowed(now, await place_timezone(session, request))
-    return MatchingOutcome(escalations=[Escalation(request.id, recipients, morning)])
+    return MatchingOutcome(escalations=[Escalation(request.id, recipients, morning, reason)])
 
 
 # Built once: whose offer it is, the volunteer's weekly cap and tasks so far, in one query.
