@@ -74,7 +74,7 @@ async def test_places_list_and_details(harness: Harness, db: AsyncSession, admin
     assert "◀️ Wstecz" in inline_labels(calls)
     calls = await harness.press(admin, "Miejsce 9")
     card = joined(calls)
-    assert "0 zarejestrowanych osób, 0 osób animujących" in card
+    assert "0 zarejestrowanych osób, 0 osób w zespole" in card
     assert "start=place-m9" in card
 
 
@@ -97,14 +97,14 @@ async def test_invite_makes_a_newcomer_an_animator(
     await harness.press(basia, "Chcę pomagać")
     await harness.press(basia, "MAL Żoliborz")
     calls = await harness.press(basia, "Marymont")
-    assert "🎉 Animujesz teraz miejsce MAL Żoliborz" in joined(calls)
+    assert "🎉 Jesteś teraz w zespole centrum MAL Żoliborz" in joined(calls)
     menus = [c for c in calls if isinstance(c, SetMyCommands)]
     assert menus, "the animator gets their command menu"
     assert isinstance(menus[0].scope, BotCommandScopeChat)
     assert "myplaces" in [c.command for c in menus[0].commands]
 
     card = joined(await harness.send(basia, "/myplaces"))
-    assert "1 zarejestrowana osoba, 1 osoba animująca" in card
+    assert "1 zarejestrowana osoba, 1 osoba w zespole" in card
 
 
 async def test_invite_works_once(harness: Harness, db: AsyncSession) -> None:
@@ -115,7 +115,8 @@ async def test_invite_works_once(harness: Harness, db: AsyncSession) -> None:
     basia, celina = Person(id=200_001, first_name="Basia"), Person(id=200_002, first_name="Celina")
     await onboard(harness, basia)
     await onboard(harness, celina)
-    assert "Animujesz teraz" in joined(await harness.send(basia, f"/start invite-{invite.token}"))
+    joined_team = joined(await harness.send(basia, f"/start invite-{invite.token}"))
+    assert "Jesteś teraz w zespole" in joined_team
     assert "już nie działa" in joined(await harness.send(celina, f"/start invite-{invite.token}"))
     members = await db.scalars(select(Membership.user_id))
     assert list(members) == [(await stored(db, basia)).id]
@@ -153,4 +154,4 @@ async def test_forged_admin_buttons_are_refused(
 
 async def test_myplaces_for_someone_who_runs_nothing(harness: Harness, anna: Person) -> None:
     await onboard(harness, anna)
-    assert "Nie prowadzisz żadnego miejsca" in joined(await harness.send(anna, "/myplaces"))
+    assert "Nie jesteś w zespole żadnego centrum" in joined(await harness.send(anna, "/myplaces"))

@@ -118,13 +118,13 @@ POLISH = {
     0: "0 zarejestrowanych osób",
 }
 UKRAINIAN = {
-    1: "1 аніматор",
-    3: "3 аніматори",
-    5: "5 аніматорів",
-    11: "11 аніматорів",
-    21: "21 аніматор",
-    22: "22 аніматори",
-    111: "111 аніматорів",
+    1: "1 працівник центру",
+    3: "3 працівники центру",
+    5: "5 працівників центру",
+    11: "11 працівників центру",
+    21: "21 працівник центру",
+    22: "22 працівники центру",
+    111: "111 працівників центру",
 }
 
 
@@ -169,6 +169,7 @@ RETIRED = {
         r"Towarzystwo dla",  # dotrzymywanie towarzystwa
         r"dla urzędu",  # zestawienie dla dzielnicy
         r"godziny pomocy",  # godziny wolontariatu
+        r"osob\w* animując|animujesz",  # zespół centrum
     ],
     "uk": [
         r"має місце",  # "takes place", not "has a seat"
@@ -177,6 +178,7 @@ RETIRED = {
         r"нічого переривати",
         r"тримайте мене в курсі",  # a Russian calque
         r"Моє місце",  # the centre is центр
+        r"анімат",  # a party entertainer: працівники центру
     ],
 }
 
