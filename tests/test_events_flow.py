@@ -431,15 +431,25 @@ async def test_event_tick_reminds_once_and_keeps_regulars_on_new_dates(
     assert mine == 8 + 4, "the four new dates got the regular too"
 
 
+async def _idea_up_to_the_day(harness: Harness) -> list:
+    await harness.send(ZOFIA, "💡 I have an idea")
+    await harness.send(ZOFIA, "Picnic")
+    return await harness.send(ZOFIA, "Games in the yard")
+
+
+async def _idea_after_the_hour(harness: Harness) -> str:
+    await harness.press(ZOFIA, "once")
+    await harness.press(ZOFIA, "At MAL Żoliborz")
+    await harness.send(ZOFIA, "1")
+    return joined(await harness.press(ZOFIA, "No helpers needed"))
+
+
 async def test_an_idea_is_dated_by_buttons_and_the_hour_may_be_typed(
     harness: Harness, db: AsyncSession
 ) -> None:
     await add_place(db)
     await sign_up(harness, ZOFIA, "Just keep me informed")
-    await harness.send(ZOFIA, "💡 I have an idea")
-    await harness.send(ZOFIA, "Picnic")
-    calls = await harness.send(ZOFIA, "Games in the yard")
-    days = inline_labels(calls)
+    days = inline_labels(await _idea_up_to_the_day(harness))
     assert days[:3] == ["Today", "Tomorrow", "Wed, 25 Nov"]
     assert "Sat, 5 Dec" in days, "two weeks ahead"
     await harness.press(ZOFIA, "Today")
@@ -447,20 +457,10 @@ async def test_an_idea_is_dated_by_buttons_and_the_hour_may_be_typed(
     assert "That time has already passed" in joined(calls)
     await harness.press(ZOFIA, "Wed, 25 Nov")
     assert "How often?" in joined(await harness.press(ZOFIA, "18:00"))
-    await harness.press(ZOFIA, "once")
-    await harness.press(ZOFIA, "At MAL Żoliborz")
-    await harness.send(ZOFIA, "1")
-    calls = await harness.press(ZOFIA, "No helpers needed")
-    assert "When: Wed, 25 November, 18:00" in joined(calls)
+    assert "When: Wed, 25 November, 18:00" in await _idea_after_the_hour(harness)
 
     await harness.send(ZOFIA, "/cancel")
-    await harness.send(ZOFIA, "💡 I have an idea")
-    await harness.send(ZOFIA, "Picnic")
-    await harness.send(ZOFIA, "Games in the yard")
+    await _idea_up_to_the_day(harness)
     await harness.press(ZOFIA, "Tomorrow")
     assert "How often?" in joined(await harness.send(ZOFIA, "18:30"))
-    await harness.press(ZOFIA, "once")
-    await harness.press(ZOFIA, "At MAL Żoliborz")
-    await harness.send(ZOFIA, "1")
-    calls = await harness.press(ZOFIA, "No helpers needed")
-    assert "When: Tue, 24 November, 18:30" in joined(calls)
+    assert "When: Tue, 24 November, 18:30" in await _idea_after_the_hour(harness)
