@@ -101,7 +101,7 @@ async def test_request_offer_accept_done_confirm(harness: Harness, db: AsyncSess
     assert "300002" not in to_zofia, "no Telegram id or handle is shown"
 
     calls = await harness.press(MAREK, "I will help")
-    assert alerts(calls) in (["Someone was faster. Thank you for wanting to help!"], [])
+    assert alerts(calls) == ["✅ This task is already yours. Thank you!"], "a double tap"
 
     await harness.press(MAREK, "Done")
     calls = await harness.press(MAREK, "2 h")

@@ -78,6 +78,9 @@ async def cb_accept(
             show_alert=True,
         )
         return
+    if outcome == AcceptOutcome.ALREADY_YOURS:
+        await callback.answer(_("✅ This task is already yours. Thank you!"), show_alert=True)
+        return
     if outcome == AcceptOutcome.TOO_LATE or request is None:
         await callback.answer(
             _("Someone was faster. Thank you for wanting to help!"), show_alert=True

@@ -73,6 +73,7 @@ class MatchingOutcome:
 
 class AcceptOutcome(StrEnum):
     WON = "won"
+    ALREADY_YOURS = "already_yours"
     TOO_LATE = "too_late"
     NOT_YOURS = "not_yours"
     OVER_CAP = "over_cap"
@@ -162,10 +163,14 @@ async def escalate(
     return MatchingOutcome(escalations=[Escalation(request.id, recipients, morning, reason)])
 
 
-# Built once: whose offer it is, the volunteer's weekly cap and tasks so far, in one query.
+# Built once: whose offer it is, who has the task now, the volunteer's weekly cap and
+# tasks so far, in one query.
 _ACCEPT_CHECK = (
     select(
         Offer.request_id,
+        select(HelpRequest.volunteer_id)
+        .where(HelpRequest.id == Offer.request_id)
+        .scalar_subquery(),
         VolunteerProfile.max_tasks_per_week,
         tasks_since(Offer.volunteer_id, bindparam("since")),
     )
@@ -191,7 +196,9 @@ async def accept_offer(
     row = found.first()
     if row is None:
         return AcceptOutcome.NOT_YOURS, None
-    request_id, cap, this_week = row
+    request_id, holder, cap, this_week = row
+    if holder == volunteer_id:
+        return AcceptOutcome.ALREADY_YOURS, None  # a second tap on Accept
     if (this_week or 0) >= (cap or 0):
         return AcceptOutcome.OVER_CAP, None
     claimed = await session.scalars(
