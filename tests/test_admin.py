@@ -44,7 +44,7 @@ async def test_add_place_rejects_bad_values_and_keeps_the_step(
     assert "To za długie (znaki: 101, najwyżej 100)" in joined(await harness.send(admin, "x" * 101))
     await harness.send(admin, "Dom Sąsiedzki Oliwa")
     assert "małych liter" in joined(await harness.send(admin, "Oliwa Dom!"))
-    assert "Inne miejsce ma już" in joined(await harness.send(admin, "zajety"))
+    assert "Inne centrum ma już" in joined(await harness.send(admin, "zajety"))
     assert "Jakie dzielnice" in joined(await harness.send(admin, "oliwa"))
     await harness.press(admin, "Bez dzielnic")
     assert "Nie znam tej strefy" in joined(await harness.send(admin, "Mars/Olympus"))

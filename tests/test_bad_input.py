@@ -33,7 +33,7 @@ async def test_text_where_a_button_is_expected_asks_again(harness: Harness, anna
     await harness.press(anna, "Polski")
     calls = await harness.send(anna, "tak")
     text = joined(calls)
-    assert "Proszę odpowiedzieć jednym z przycisków" in text
+    assert "Odpowiedz jednym z przycisków" in text
     assert "Czy zgadzasz się" in text
     assert "✅ Zgadzam się" in inline_labels(calls)
     assert "Co Cię sprowadza" in joined(await harness.press(anna, "Zgadzam się")), "nothing lost"
@@ -42,7 +42,7 @@ async def test_text_where_a_button_is_expected_asks_again(harness: Harness, anna
 async def test_sticker_during_sign_up(harness: Harness, anna: Person) -> None:
     await harness.send(anna, "/start")
     calls = await harness.send_sticker(anna)
-    assert "Proszę odpowiedzieć jednym z przycisków" in joined(calls)
+    assert "Odpowiedz jednym z przycisków" in joined(calls)
     assert "🇵🇱 Polski" in inline_labels(calls)
 
 
@@ -59,7 +59,7 @@ async def test_very_long_message_outside_any_flow(harness: Harness, anna: Person
 
 async def test_very_long_message_during_sign_up(harness: Harness, anna: Person) -> None:
     await harness.send(anna, "/start")
-    assert "Proszę odpowiedzieć jednym z przycisków" in joined(await harness.send(anna, LONG))
+    assert "Odpowiedz jednym z przycisków" in joined(await harness.send(anna, LONG))
 
 
 async def test_stranger_typing_is_pointed_to_start(harness: Harness, anna: Person) -> None:
@@ -178,9 +178,7 @@ async def test_every_refused_press_is_answered(harness: Harness, anna: Person) -
     harness.monotonic.value += 8
     for _ in range(3):
         calls = await harness.press_data(anna, "nothing")
-        assert alerts(calls) == [
-            "Za dużo wiadomości naraz. Proszę poczekać 2 sekundy i spróbować ponownie."
-        ]
+        assert alerts(calls) == ["Za dużo wiadomości naraz. Poczekaj 2 sekundy i spróbuj ponownie."]
 
 
 async def test_a_crash_is_logged_and_the_user_told(

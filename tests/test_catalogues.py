@@ -170,6 +170,8 @@ RETIRED = {
         r"dla urzędu",  # zestawienie dla dzielnicy
         r"godziny pomocy",  # godziny wolontariatu
         r"osob\w* animując|animujesz",  # zespół centrum
+        r"\b(Dziękujemy|Przepraszamy)\b",  # the bot speaks as "I"
+        r"\bProszę \w+ć\b",  # "ty", not "Proszę + infinitive"
     ],
     "uk": [
         r"має місце",  # "takes place", not "has a seat"

@@ -33,9 +33,9 @@ async def make_animator(db: AsyncSession, harness: Harness, person: Person, plac
 async def test_residents_are_refused(harness: Harness, anna: Person) -> None:
     await onboard(harness, anna)
     calls = await harness.send(anna, "/panel")
-    assert joined(calls) == "Przepraszam, to tylko dla osób animujących to miejsce."
+    assert joined(calls) == "Przepraszam, to tylko dla zespołu tego centrum."
     assert alerts(await harness.press_data(anna, "panel:verify")) == [
-        "Przepraszam, to tylko dla osób animujących to miejsce."
+        "Przepraszam, to tylko dla zespołu tego centrum."
     ]
 
 
