@@ -83,6 +83,7 @@ class Propose(StatesGroup):
     where = State()
     capacity = State()
     roles = State()
+    role_count = State()
     groups = State()
     confirm = State()
 

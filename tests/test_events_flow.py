@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.db.models import (
     Event,
     EventFeedback,
+    EventRole,
     GroupMember,
     InterestGroup,
     Membership,
@@ -464,3 +465,36 @@ async def test_an_idea_is_dated_by_buttons_and_the_hour_may_be_typed(
     await harness.press(ZOFIA, "Tomorrow")
     assert "How often?" in joined(await harness.send(ZOFIA, "18:30"))
     assert "When: Tue, 24 November, 18:30" in await _idea_after_the_hour(harness)
+
+
+async def test_helpers_are_chosen_by_buttons_and_typing_adds_to_them(
+    harness: Harness, db: AsyncSession
+) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await _idea_up_to_the_day(harness)
+    await harness.press(ZOFIA, "🤝 Date to be agreed")
+    await harness.press(ZOFIA, "At MAL Żoliborz")
+    calls = await harness.send(ZOFIA, "10")
+    assert "Choose a role" in joined(calls)
+    assert {"Setting up the room", "Photos", "No helpers needed"} <= set(inline_labels(calls))
+
+    calls = await harness.press(ZOFIA, "Setting up the room")
+    assert "How many people for «Setting up the room»?" in joined(calls)
+    calls = await harness.press(ZOFIA, "3")
+    assert "Helpers needed: Setting up the room ×3" in joined(calls)
+    assert "✅ Setting up the room ×3" in inline_labels(calls)
+    assert "No helpers needed" not in inline_labels(calls), "something is chosen"
+    await harness.press(ZOFIA, "Photos")
+    await harness.send(ZOFIA, "2")  # the count may be typed too
+    await harness.press(ZOFIA, "✅ Setting up the room")
+    await harness.press(ZOFIA, "✖️ Not needed")
+    await harness.press(ZOFIA, "Refreshments")
+    calls = await harness.press(ZOFIA, "⬅️ Back")
+    assert "Helpers needed: Photos ×2" in joined(calls), "Back keeps what was chosen"
+
+    summary = joined(await harness.send(ZOFIA, "music ×1"))
+    assert "Helpers needed: Photos ×2, music ×1" in summary
+    await harness.press(ZOFIA, "Submit")
+    roles = (await db.scalars(select(EventRole.name).where(EventRole.name.is_not(None)))).all()
+    assert sorted(roles) == ["Photos", "music"]

@@ -5,6 +5,7 @@ Submit. Proposals wait for an animator; animators' own events are published at o
 from __future__ import annotations
 
 from datetime import datetime, time
+from html import escape
 from typing import Any
 
 from aiogram import F, Router
@@ -28,6 +29,7 @@ from bot.services.events import (
     DESCRIPTION_LIMIT,
     LOCATION_LIMIT,
     MAX_CAPACITY,
+    MAX_ROLES,
     TITLE_LIMIT,
     EventDraft,
     InvalidCapacity,
@@ -80,6 +82,16 @@ def build_router() -> Router:
     router.message.register(msg_roles, StateFilter(Propose.roles), Rule(F.text))
     router.callback_query.register(
         cb_no_roles, StateFilter(Propose.roles), DraftCD.filter(F.action == "noroles")
+    )
+    router.callback_query.register(
+        cb_role, StateFilter(Propose.roles), DraftCD.filter(F.action == "role")
+    )
+    router.callback_query.register(
+        cb_roles_done, StateFilter(Propose.roles), DraftCD.filter(F.action == "rolesdone")
+    )
+    router.message.register(msg_role_count, StateFilter(Propose.role_count), Rule(F.text))
+    router.callback_query.register(
+        cb_role_count, StateFilter(Propose.role_count), DraftCD.filter(F.action == "count")
     )
     router.callback_query.register(
         cb_toggle_group, StateFilter(Propose.groups), DraftGroupCD.filter()
@@ -307,31 +319,98 @@ async def cb_capacity(callback: CallbackQuery, callback_data: DraftCD, state: FS
     await _ask_roles(reply_to_callback(callback), state)
 
 
+def _chosen_roles(data: dict[str, Any]) -> dict[str, int]:
+    return {name: count for name, count in data.get("roles", [])}
+
+
+async def _keep_roles(state: FSMContext, roles: dict[str, int]) -> None:
+    await state.update_data(roles=[[name, count] for name, count in roles.items()])
+
+
 async def _ask_roles(reply: Reply, state: FSMContext) -> None:
     await state.set_state(Propose.roles)
-    await reply(
-        _(
-            "What help is needed? Type the roles with how many people each, for example "
-            "<code>set-up ×3, cooking ×2</code>."
-        ),
-        ekb.no_helpers(),
+    chosen = _chosen_roles(await state.get_data())
+    text = _(
+        "What help is needed? Choose a role, then how many people. You can also type roles "
+        "with how many people each, for example <code>set-up ×3, cooking ×2</code>."
     )
+    if chosen:
+        listed = ", ".join(f"{escape(name)} ×{count}" for name, count in chosen.items())
+        text += "\n\n" + _("🙋 Helpers needed: {roles}").format(roles=listed)
+    await reply(text, ekb.helper_roles(chosen))
 
 
 async def msg_roles(message: Message, session: AsyncSession, state: FSMContext) -> None:
+    """Typed roles join the ones chosen by buttons (a typed count replaces a chosen one)."""
+    roles = _chosen_roles(await state.get_data())
     try:
-        roles = parse_roles(message.text or "")
+        roles |= {role.name: role.capacity for role in parse_roles(message.text or "")}
+        if len(roles) > MAX_ROLES:
+            raise InvalidRoles
     except InvalidRoles:
         await message.answer(
             _(
                 "I could not read that. Please write up to 8 roles separated by commas, "
                 "each with a number, for example <code>set-up ×3, cooking ×2</code>."
             ),
-            reply_markup=ekb.no_helpers(),
+            reply_markup=ekb.helper_roles(_chosen_roles(await state.get_data())),
         )
         return
-    await state.update_data(roles=[[role.name, role.capacity] for role in roles])
+    await _keep_roles(state, roles)
     await _ask_groups(reply_to_message(message), session, state)
+
+
+async def cb_role(callback: CallbackQuery, callback_data: DraftCD, state: FSMContext) -> None:
+    await callback.answer()
+    if not 0 <= callback_data.value < len(ekb.COMMON_ROLES):
+        return
+    await state.update_data(role_asked=callback_data.value)
+    await _ask_role_count(reply_to_callback(callback), state)
+
+
+async def _ask_role_count(reply: Reply, state: FSMContext) -> None:
+    await state.set_state(Propose.role_count)
+    role = ekb.COMMON_ROLES[int((await state.get_data())["role_asked"])]
+    await reply(
+        _("How many people for «{role}»? Choose or type a number.").format(role=role),
+        ekb.role_counts(),
+    )
+
+
+async def _count_chosen(reply: Reply, state: FSMContext, count: int) -> None:
+    """Set (or with 0 remove) the asked role's count and show the roles again."""
+    data = await state.get_data()
+    roles = _chosen_roles(data)
+    name = str(ekb.COMMON_ROLES[int(data["role_asked"])])
+    roles.pop(name, None)
+    if count and len(roles) < MAX_ROLES:
+        roles[name] = count
+    await _keep_roles(state, roles)
+    await _ask_roles(reply, state)
+
+
+async def msg_role_count(message: Message, state: FSMContext) -> None:
+    try:
+        count = parse_capacity(message.text or "")
+    except InvalidCapacity:
+        await message.answer(
+            _("Please type a number from 1 to {limit}, or choose.").format(limit=MAX_CAPACITY),
+            reply_markup=ekb.role_counts(),
+        )
+        return
+    await _count_chosen(reply_to_message(message), state, count)
+
+
+async def cb_role_count(callback: CallbackQuery, callback_data: DraftCD, state: FSMContext) -> None:
+    await callback.answer()
+    if callback_data.value not in (0, *ekb.ROLE_COUNTS):
+        return
+    await _count_chosen(reply_to_callback(callback), state, callback_data.value)
+
+
+async def cb_roles_done(callback: CallbackQuery, session: AsyncSession, state: FSMContext) -> None:
+    await callback.answer()
+    await _ask_groups(reply_to_callback(callback), session, state)
 
 
 async def cb_no_roles(callback: CallbackQuery, session: AsyncSession, state: FSMContext) -> None:

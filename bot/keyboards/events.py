@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from babel.dates import format_date
 
 from bot.db.models import Event, InterestGroup, Occurrence, Signup
@@ -37,6 +38,16 @@ EVENT_DAYS_AHEAD = 14
 EVENT_TIMES = tuple(hour * 60 for hour in (9, 10, 11, 12, 15, 16, 17, 18))
 REPEAT_CHOICES = (0, 1, 2)
 NO_LIMIT = 0
+# The helpers most events at a centre need, so a role is chosen, not typed.
+COMMON_ROLES = (
+    __("Setting up the room"),
+    __("Welcoming guests"),
+    __("Refreshments"),
+    __("Cleaning up"),
+    __("Games for children"),
+    __("Photos"),
+)
+ROLE_COUNTS = (1, 2, 3, 4, 5, 6)
 
 
 def _single(action: str, label: str) -> InlineKeyboardMarkup:
@@ -78,8 +89,29 @@ def at_the_place(place_name: str) -> InlineKeyboardMarkup:
     return _single("here", _("📍 At {place}").format(place=place_name))
 
 
-def no_helpers() -> InlineKeyboardMarkup:
-    return _single("noroles", _("No helpers needed"))
+def helper_roles(chosen: dict[str, int]) -> InlineKeyboardMarkup:
+    """The common roles (a chosen one shows its count), then "Done" once something is
+    chosen, or "No helpers needed" while nothing is."""
+    builder = InlineGrid()
+    for index, role in enumerate(COMMON_ROLES):
+        name = str(role)
+        label = f"✅ {name} ×{chosen[name]}" if name in chosen else name
+        builder.button(text=label, callback_data=DraftCD(action="role", value=index))
+    if chosen:
+        builder.button(text=_("➡️ Next"), callback_data=DraftCD(action="rolesdone"))
+    else:
+        builder.button(text=_("No helpers needed"), callback_data=DraftCD(action="noroles"))
+    cancel_button(builder)
+    return builder.adjust(2, 2, 2, 1).as_markup()
+
+
+def role_counts() -> InlineKeyboardMarkup:
+    builder = InlineGrid()
+    for count in ROLE_COUNTS:
+        builder.button(text=str(count), callback_data=DraftCD(action="count", value=count))
+    builder.button(text=_("✖️ Not needed"), callback_data=DraftCD(action="count", value=0))
+    cancel_button(builder)
+    return builder.adjust(len(ROLE_COUNTS), 1).as_markup()
 
 
 def repeats() -> InlineKeyboardMarkup:
