@@ -58,7 +58,7 @@ async def test_add_place_rejects_bad_values_and_keeps_the_step(
 async def test_cancel_adding_a_place(harness: Harness, db: AsyncSession, admin: Person) -> None:
     await harness.send(admin, "/addplace")
     await harness.send(admin, "MAL Bemowo")
-    assert "Dodawanie miejsca przerwane" in joined(await harness.send(admin, "/cancel"))
+    assert "Dodawanie centrum przerwane" in joined(await harness.send(admin, "/cancel"))
     assert await db.scalar(select(Place)) is None
 
 

@@ -172,6 +172,10 @@ RETIRED = {
         r"osob\w* animując|animujesz",  # zespół centrum
         r"\b(Dziękujemy|Przepraszamy)\b",  # the bot speaks as "I"
         r"\bProszę \w+ć\b",  # "ty", not "Proszę + infinitive"
+        r"\b(Nie wybrano|Dodano|Usunięto|Zaproponowano|Zweryfikowano|Przerwano|Wypisano)\b",
+        r"\b(zdecydowano|zaplanowano|zmieniono|wyrażono)\b",
+        r"\bTwo(im|jego|je) miejsc",  # the centre is centrum; miejsce is a seat
+        r"(?<!Mam )(?<!Masz )\bpomysł",  # inicjatywa; "💡 Mam pomysł" is the resident's word
     ],
     "uk": [
         r"має місце",  # "takes place", not "has a seat"
@@ -181,6 +185,9 @@ RETIRED = {
         r"тримайте мене в курсі",  # a Russian calque
         r"Моє місце",  # the centre is центр
         r"анімат",  # a party entertainer: працівники центру
+        r"\b(вашому|вашого|ваше|Ваше) місц",  # the centre is центр
+        r"\b(Дякуємо|Перепрошуємо)\b",  # the bot speaks as "I"
+        r"(?<!Маю )(?<!Маєте )\bіде[юяїй]",  # ініціатива
     ],
 }
 

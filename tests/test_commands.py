@@ -66,18 +66,18 @@ async def test_cancel_while_changing_place(
     await onboard(harness, anna)
     await add_place(db)
     await harness.send(anna, "📍 Moje centrum")
-    await harness.press(anna, "Zmień miejsce")
+    await harness.press(anna, "Zmień centrum")
     calls = await harness.send(anna, "/cancel")
-    assert "Zmiana miejsca przerwana" in joined(calls)
+    assert "Zmiana centrum przerwana" in joined(calls)
 
 
 async def test_cancel_button_in_a_list(harness: Harness, db: AsyncSession, anna: Person) -> None:
     await onboard(harness, anna)
     await add_place(db)
     await harness.send(anna, "📍 Moje centrum")
-    await harness.press(anna, "Zmień miejsce")
+    await harness.press(anna, "Zmień centrum")
     calls = await harness.press(anna, "Anuluj")
-    assert "Zmiana miejsca przerwana" in joined(calls)
+    assert "Zmiana centrum przerwana" in joined(calls)
 
 
 async def test_change_language(harness: Harness, db: AsyncSession, anna: Person) -> None:

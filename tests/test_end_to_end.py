@@ -86,7 +86,7 @@ async def test_onboarding_over_http(api: FakeBotApi, tmp_path: Path) -> None:
         )
         await _press(api, "Polski", "przechowuję Twoje imię")
         await _press(api, "Zgadzam się", "Co Cię sprowadza")
-        await _press(api, "Chcę pomagać", "Żadne miejsce nie dołączyło")
+        await _press(api, "Chcę pomagać", "Żadne centrum nie dołączyło")
         await api.wait_for(
             lambda calls: any(
                 "Gotowe, Jadwiga!" in c.params["text"] for c in _sent_to_person(calls)
@@ -185,7 +185,7 @@ async def test_kill_9_in_the_middle_of_a_request_loses_nothing(
     await _say(api, "/start", "Jaki język wolisz?")
     await _press(api, "Polski", "przechowuję Twoje imię")
     await _press(api, "Zgadzam się", "Co Cię sprowadza")
-    await _press(api, "Potrzebuję pomocy", "Które miejsce")
+    await _press(api, "Potrzebuję pomocy", "Które centrum")
     await _press(api, "MAL Żoliborz", "MAL Żoliborz")
     await _press(api, "Marymont", "Gotowe, Jadwiga!")
     await _say(api, "🙋 Potrzebuję pomocy", "W czym")

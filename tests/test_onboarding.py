@@ -88,7 +88,7 @@ async def test_poster_deep_link_preselects_place(
     await harness.press(anna, "Zgadzam się")
     calls = await harness.press(anna, "Potrzebuję pomocy")
     text = joined(calls)
-    assert "Twoje miejsce: CAL Nadodrze." in text
+    assert "Twoje centrum: CAL Nadodrze." in text
     assert "Gotowe" in text
     assert "najbliżej Ciebie" not in text, "the place list is skipped"
 
@@ -101,7 +101,7 @@ async def test_unknown_poster_slug_falls_back_to_the_list(
     await harness.press(anna, "Polski")
     await harness.press(anna, "Zgadzam się")
     calls = await harness.press(anna, "Chcę być na bieżąco")
-    assert "Nie znalazłem miejsca z linku na plakacie." in joined(calls)
+    assert "Nie znalazłem centrum z linku na plakacie." in joined(calls)
     assert "MAL Żoliborz" in inline_labels(calls)
 
 
@@ -112,7 +112,7 @@ async def test_no_places_yet_still_finishes(
     await harness.press(anna, "Polski")
     await harness.press(anna, "Zgadzam się")
     calls = await harness.press(anna, "Potrzebuję pomocy")
-    assert "Żadne miejsce nie dołączyło jeszcze" in joined(calls)
+    assert "Żadne centrum nie dołączyło jeszcze" in joined(calls)
     assert "☰ Więcej" in reply_labels(calls)
 
 
@@ -132,10 +132,10 @@ async def test_known_user_scanning_a_poster_is_asked_first(
     await onboard(harness, anna)
     await add_place(db, name="CAL Nadodrze", slug="cal-nadodrze", districts=())
     calls = await harness.send(anna, "/start place-cal-nadodrze")
-    assert "Ten plakat jest z miejsca CAL Nadodrze" in joined(calls)
+    assert "Ten plakat jest z centrum CAL Nadodrze" in joined(calls)
     assert (await stored(db, anna)).place_id is None, "nothing changes before they choose"
     calls = await harness.press(anna, "Tak, CAL Nadodrze")
-    assert "Twoje miejsce to teraz CAL Nadodrze." in joined(calls)
+    assert "Twoje centrum to teraz CAL Nadodrze." in joined(calls)
     assert (await stored(db, anna)).place_id is not None
 
 
@@ -143,13 +143,13 @@ async def test_change_place_from_menu(harness: Harness, db: AsyncSession, anna: 
     await onboard(harness, anna)
     await add_place(db)
     calls = await harness.send(anna, "📍 Moje centrum")
-    assert "Nie wybrano jeszcze miejsca." in joined(calls)
-    await harness.press(anna, "Zmień miejsce")
+    assert "Nie masz jeszcze wybranego centrum." in joined(calls)
+    await harness.press(anna, "Zmień centrum")
     await harness.press(anna, "MAL Żoliborz")
     calls = await harness.press(anna, "Nie wiem / pomiń")
-    assert "Twoje miejsce to teraz MAL Żoliborz." in joined(calls)
+    assert "Twoje centrum to teraz MAL Żoliborz." in joined(calls)
     calls = await harness.send(anna, "📍 Moje centrum")
-    assert "Twoje miejsce: MAL Żoliborz." in joined(calls)
+    assert "Twoje centrum: MAL Żoliborz." in joined(calls)
 
 
 async def test_forged_district_of_another_place_is_refused(

@@ -229,7 +229,7 @@ async def test_weekly_digest_lists_the_weeks_events_at_the_place(
     await digest_job(i18n, session_factory, FakeClock(monday), settings)
     [digest] = await outbox_of(db, "digest")
     assert digest.chat_id == helper_chat
-    assert "W tym tygodniu w Twoim miejscu" in digest.text
+    assert "W tym tygodniu w Twoim centrum" in digest.text
     assert "Kiermasz &lt;zimowy&gt;" in digest.text
     assert "Wigilia" not in digest.text, "only this week's"
     assert "proszą o pomoc" not in digest.text, "no requests: no request section"

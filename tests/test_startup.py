@@ -54,7 +54,7 @@ async def test_menus_per_language_and_for_staff(
     }
     assert "addplace" in [c.command for c in staff[ADMIN_ID].commands]
     assert [c.command for c in staff[4242].commands][-1] == "myplaces"
-    assert staff[4242].commands[-1].description == "Місця, які ви ведете", (
+    assert staff[4242].commands[-1].description == "Центри, які ви ведете", (
         "in the animator's language"
     )
 
