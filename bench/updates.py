@@ -35,7 +35,6 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.matching import reset_postgres
-from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
@@ -43,8 +42,9 @@ from bot.db.models import HelpRequest, Offer, User
 from bot.db.unit_of_work import unit_of_work
 from bot.i18n import build_i18n
 from bot.keyboards.callbacks import OfferCD
-from bot.memory import settle_after_start
 from bot.middlewares.database import DbSessionMiddleware
+from bot.runtime.app import build_bot, build_dispatcher
+from bot.runtime.memory import settle_after_start
 from bot.services.profiles import WEEKLY_CAPS
 from bot.services.statuses import OfferStatus
 from bot.services.users import get_user

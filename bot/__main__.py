@@ -17,7 +17,7 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
-from bot.logs import configure_logging
+from bot.runtime.logs import configure_logging
 from bot.services.errors import ServiceError
 from bot.services.invites import INVITE_PREFIX, create_invite
 from bot.services.places import create_place, get_place_by_slug, list_places, parse_districts
@@ -124,14 +124,14 @@ async def _db_upgrade(settings: Settings) -> int:
 
 def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "run" and args.webhook:
-        from bot.webhook import run_webhook
+        from bot.runtime.webhook import run_webhook
 
         settings.require_token()
         settings.require_webhook()
         asyncio.run(run_webhook(settings))
         return 0
     if args.command in ("run", "worker"):
-        from bot.app import run_polling, run_worker
+        from bot.runtime.app import run_polling, run_worker
 
         settings.require_token()
         asyncio.run(run_polling(settings) if args.command == "run" else run_worker(settings))

@@ -17,14 +17,14 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_bot, build_dispatcher, build_sender
 from bot.config import Settings
 from bot.db.conversation_storage import DatabaseStorage
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import Base
 from bot.i18n import build_i18n
-from bot.webhook import redis_storage
+from bot.runtime.app import build_bot, build_dispatcher, build_sender
+from bot.runtime.webhook import redis_storage
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.session import RecordingSession
 from tests.harness import (

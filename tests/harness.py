@@ -24,7 +24,7 @@ from aiogram.types import (
     User,
 )
 
-from bot.outbox_sender import OutboxSender, Pacer
+from bot.notify.sender import OutboxSender, Pacer
 from tests.fakes.session import RecordingSession
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
-from bot.delivery import OutboxNotifier
 from bot.i18n import build_i18n
+from bot.notify.delivery import OutboxNotifier
 from bot.services.places import create_place
 from tests.harness import START, Harness, Person
 

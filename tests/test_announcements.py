@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.db.models import Announcement, District, GroupMember, InterestGroup, OutboxMessage
 from bot.db.unit_of_work import unit_of_work
-from bot.jobs import announcement_tick
+from bot.runtime.scheduler import announcement_tick
 from bot.services import outbox
 from bot.services.announcements import Audience, count_audience
 from tests.harness import START, FakeClock, Harness, Person, alerts, drain, joined

@@ -9,9 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
+from bot.runtime.app import build_bot, build_dispatcher
 from tests.fakes.session import RecordingSession
 from tests.harness import (
     START,

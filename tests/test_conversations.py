@@ -11,12 +11,12 @@ from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.db.conversation_storage import DatabaseStorage, forget_old_drafts
 from bot.db.unit_of_work import unit_of_work
 from bot.keyboards import callbacks
 from bot.middlewares.navigation import PARKED
+from bot.runtime.app import build_dispatcher
 from bot.states import TEXT_STEPS, NewRequest
 from tests.conftest import ADMIN_ID
 from tests.harness import FakeClock, Harness, Person, alerts, inline_labels, joined

@@ -21,7 +21,7 @@ from bot.db.models import (
     Signup,
     User,
 )
-from bot.jobs import event_tick
+from bot.runtime.scheduler import event_tick
 from bot.services.statuses import EventStatus
 from tests.harness import START, FakeClock, Harness, Person, alerts, drain, inline_labels, joined
 from tests.helpers import add_place, stored

@@ -11,10 +11,10 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_sender
 from bot.config import Settings
 from bot.db.models import Offer
-from bot.jobs import build_scheduler, matching_tick
+from bot.runtime.app import build_sender
+from bot.runtime.scheduler import build_scheduler, matching_tick
 from bot.services.leases import take_lease
 from bot.services.offers import send_next_wave
 from tests.conftest import TOKEN

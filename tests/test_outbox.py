@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxMessage
 from bot.db.unit_of_work import unit_of_work
-from bot.outbox_sender import HEADROOM, OutboxSender, Pacer
+from bot.notify.sender import HEADROOM, OutboxSender, Pacer
 from bot.services import outbox
 from bot.services.users import register_contact
 from tests.conftest import TOKEN

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import District, Membership, OutboxMessage
-from bot.delivery import deliver
+from bot.notify.delivery import deliver
 from bot.services.offers import MatchingConfig, advance_matching, send_next_wave
 from bot.services.quiet import QuietHours
 from bot.services.talents import MORNING

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db.models import District, HelpRequest, Membership, OutboxMessage, User
-from bot.jobs import build_scheduler, daily_summary_job, digest_job, reminder_tick
+from bot.runtime.scheduler import build_scheduler, daily_summary_job, digest_job, reminder_tick
 from bot.services.events import EventDraft, submit_event
 from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.statuses import RequestStatus

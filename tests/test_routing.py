@@ -12,8 +12,8 @@ from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.runtime.app import build_dispatcher
 
 
 def _routers(router: Router) -> Iterator[Router]:

@@ -12,9 +12,9 @@ from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import publish_all_commands
 from bot.config import Settings
 from bot.db.unit_of_work import unit_of_work
+from bot.runtime.app import publish_all_commands
 from bot.services.invites import create_invite, redeem_invite
 from bot.services.users import give_consent, register_contact
 from tests.conftest import ADMIN_ID, TOKEN

@@ -11,10 +11,10 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.db.conversation_storage import DatabaseStorage
 from bot.db.models import Event, VolunteerProfile
+from bot.runtime.app import build_dispatcher
 from bot.states import NewRequest
 from tests.harness import FakeClock, Harness, alerts, inline_labels, joined
 from tests.helpers import add_place, stored

@@ -10,9 +10,9 @@ from aiogram.utils.i18n import I18n
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import Runtime, build_bot, build_dispatcher
 from bot.config import Settings
-from bot.webhook import SECRET_HEADER, build_web_app
+from bot.runtime.app import Runtime, build_bot, build_dispatcher
+from bot.runtime.webhook import SECRET_HEADER, build_web_app
 from tests.fakes.session import RecordingSession
 
 SECRET = "webhook-test-secret-0123456789"
@@ -54,11 +54,11 @@ async def test_a_body_that_is_not_an_update_gets_400(
     client: tuple[TestClient, RecordingSession], body: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
     test_client, recording = client
-    caplog.set_level(logging.WARNING, logger="bot.webhook")
+    caplog.set_level(logging.WARNING, logger="bot.runtime.webhook")
     response = await test_client.post(PATH, data=body, headers={SECRET_HEADER: SECRET})
     assert response.status == 400
     assert recording.requests == [], "nothing was handled"
-    assert len([r for r in caplog.records if r.name == "bot.webhook"]) == 1
+    assert len([r for r in caplog.records if r.name == "bot.runtime.webhook"]) == 1
 
 
 async def test_a_real_update_is_handled(client: tuple[TestClient, RecordingSession]) -> None:

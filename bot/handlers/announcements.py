@@ -18,7 +18,6 @@ from aiogram.utils.i18n import I18n, get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcasts import start_due
 from bot.clock import Clock
 from bot.db.models import Announcement, Place, User
 from bot.filters import Rule, shortcut
@@ -27,6 +26,7 @@ from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnCD
 from bot.keyboards.grid import InlineGrid
 from bot.keyboards.labels import long_date
+from bot.notify.announcements import start_due
 from bot.services import announcements as ann
 from bot.services.announcements import Audience
 from bot.services.errors import TooLong

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.delivery import deliver, tell_about_task
 from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import EscalationCD, PartCD, WhenCD
+from bot.notify.delivery import deliver, tell_about_task
 from bot.services.escalations import close_request, open_request_at, reschedule
 from bot.services.offers import place_timezone
 from bot.services.panel import managed_places

@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Occurrence, Place, User
-from bot.event_notices import cancellation, promotions
 from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import AttendCD, EventCD, EventsPageCD, RateCD
+from bot.notify.event_notices import cancellation, promotions
 from bot.services import signups
 from bot.services.agenda import Dated, dated, my_upcoming, neighbour_dates, upcoming_at_place
 from bot.services.calendar import ics_for

@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.delivery import deliver
 from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD, RequestCD, WhenCD
+from bot.notify.delivery import deliver
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
 from bot.services.notifier import Notifier
 from bot.services.offers import send_next_wave

@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.delivery import deliver
-from bot.event_notices import stored_summary
 from bot.filters import shortcut
 from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
 from bot.keyboards.grid import InlineGrid
+from bot.notify.delivery import deliver
+from bot.notify.event_notices import stored_summary
 from bot.services import panel, profiles, stats
 from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals

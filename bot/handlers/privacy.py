@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.delivery import deliver
-from bot.event_notices import promotions
 from bot.filters import shortcut
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
 from bot.keyboards.callbacks import ForgetCD, PrivacyAction, PrivacyCD
+from bot.notify.delivery import deliver
+from bot.notify.event_notices import promotions
 from bot.services.notifier import Notifier
 from bot.services.places import timezone_of
 from bot.services.privacy import export_user_data, forget_user

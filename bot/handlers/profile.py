@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.delivery import deliver
 from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import (
@@ -29,6 +28,7 @@ from bot.keyboards.callbacks import (
     TalentCD,
 )
 from bot.keyboards.labels import language_name, long_date, talent
+from bot.notify.delivery import deliver
 from bot.services import profiles
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
 from bot.services.offers import reverse_match

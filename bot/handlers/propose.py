@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import Place, User
-from bot.event_notices import announce_published, proposal_to_animators
 from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftCD, DraftGroupCD
+from bot.notify.event_notices import announce_published, proposal_to_animators
 from bot.services.errors import EmptyValue, PlaceNotFound, TooLong
 from bot.services.events import (
     DESCRIPTION_LIMIT,

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Event, User
-from bot.event_notices import announce_published, decision_to_proposer, stored_summary
 from bot.filters import Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import EditFieldCD, ReviewCD
+from bot.notify.event_notices import announce_published, decision_to_proposer, stored_summary
 from bot.services import events
 from bot.services.events import (
     COMMENT_LIMIT,

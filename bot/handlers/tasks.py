@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.delivery import deliver, send_notice
 from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferCD, TaskCD
+from bot.notify.delivery import deliver, send_notice
 from bot.services import tasks
 from bot.services.notifier import Notifier
 from bot.services.offers import AcceptOutcome, accept_offer, decline_offer, reverse_match

@@ -1,1 +1,2 @@
-"""Per-update plumbing, in the order `bot.app` registers it: session, user, i18n, throttling."""
+"""Per-update plumbing, in the order `bot.runtime.app` registers it: session, user, i18n,
+throttling."""

@@ -1,4 +1,4 @@
-"""Middlewares on the Bot's own calls to Telegram (installed by `bot.app.build_bot`).
+"""Middlewares on the Bot's own calls to Telegram (installed by `bot.runtime.app.build_bot`).
 
 - A question asked in a step is noted with the conversation and carries the way out,
   ⬅️ Back and ✖️ Cancel (`WayOutButton`).

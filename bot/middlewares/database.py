@@ -10,7 +10,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.unit_of_work import unit_of_work
-from bot.delivery import OutboxNotifier
+from bot.notify.delivery import OutboxNotifier
 
 
 class DbSessionMiddleware(BaseMiddleware):

@@ -1,7 +1,7 @@
 """The port through which use cases tell people what happened to a task.
 
 Services decide *that* someone must hear something, inside the use case's transaction;
-the notification layer (`bot.delivery.OutboxNotifier`) decides the words, in each
+the notification layer (`bot.notify.delivery.OutboxNotifier`) decides the words, in each
 person's language, and queues them in the outbox. So a service never imports aiogram,
 and a change and its notices always share one commit. Tests and the CLI can pass any
 object with these methods.

@@ -18,8 +18,6 @@ from bot.services.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import PART_STARTS
 
-URGENT_WITHIN = timedelta(hours=12)
-
 
 @dataclass(frozen=True)
 class MatchingConfig:
@@ -98,7 +96,7 @@ async def send_next_wave(
 ) -> MatchingOutcome:
     """Offer the request to the next best volunteers, or escalate when that is pointless:
     waves used up, nobody left who fits, or too little time before it is due. During quiet
-    hours only requests due within URGENT_WITHIN wake anybody up."""
+    hours a wave goes out only when the request is urgent (`QuietHours.release_at`)."""
     if request.status != RequestStatus.OPEN or request.escalated_at is not None:
         return MatchingOutcome()
     due = await starts_at(session, request)
@@ -106,8 +104,7 @@ async def send_next_wave(
         due is not None and due - now <= config.escalate_before
     ):
         return await escalate(session, request, now, config.quiet)
-    soon = due is not None and due - now <= URGENT_WITHIN
-    if not soon and config.quiet.is_quiet(now, await place_timezone(session, request)):
+    if config.quiet.release_at(now, await place_timezone(session, request), due) > now:
         return MatchingOutcome()  # the first tick after quiet hours sends this wave
     candidates = await rank_volunteers(
         session, request, now, limit=config.wave_size, fitting_only=True
@@ -159,8 +156,9 @@ async def escalate(
         return MatchingOutcome()
     animators = await place_animators(session, request.place_id)
     recipients = [Recipient(a.telegram_id, a.language) for a in animators]
-    morning = quiet.next_allowed(now, await place_timezone(session, request))
-    return MatchingOutcome(escalations=[Escalation(request.id, recipients, morning, reason)])
+    due = await starts_at(session, request)
+    release = quiet.release_at(now, await place_timezone(session, request), due)
+    return MatchingOutcome(escalations=[Escalation(request.id, recipients, release, reason)])
 
 
 # Built once: whose offer it is, who has the task now, the volunteer's weekly cap and

@@ -26,7 +26,6 @@ class ReminderConfig:
     offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
     follow_up_after: timedelta = timedelta(hours=24)
     flexible_follow_up_after: timedelta = timedelta(days=3)
-    urgent_within: timedelta = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class DueReminder:
     volunteer: User
     offset: timedelta | None
     dedupe_key: str
-    urgent: bool
+    starts: datetime | None = None
 
 
 async def due_reminders(
@@ -57,18 +56,17 @@ async def due_reminders(
         key = f"task:{request.id}:{volunteer.id}:{accepted.isoformat()}"
         if start is None:
             if now >= accepted + config.flexible_follow_up_after:
-                due.append(DueReminder(FOLLOW_UP, request, volunteer, None, f"{key}:follow", False))
+                due.append(DueReminder(FOLLOW_UP, request, volunteer, None, f"{key}:follow"))
             continue
         if now >= start + config.follow_up_after:
-            due.append(DueReminder(FOLLOW_UP, request, volunteer, None, f"{key}:follow", False))
+            due.append(DueReminder(FOLLOW_UP, request, volunteer, None, f"{key}:follow"))
             continue
         passed = [o for o in config.offsets if start - o <= now < start and accepted < start - o]
         if passed:
             offset = min(passed)
-            urgent = offset <= config.urgent_within
             hours = int(offset.total_seconds() // 3600)
             due.append(
-                DueReminder(BEFORE, request, volunteer, offset, f"{key}:before:{hours}h", urgent)
+                DueReminder(BEFORE, request, volunteer, offset, f"{key}:before:{hours}h", start)
             )
     if not due:
         return []

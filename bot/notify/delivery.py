@@ -1,6 +1,6 @@
 """Queues what the services decided (offers, escalations, notices to the other side of a
 task) in each recipient's language. Everything goes through the durable outbox; the
-sender in `bot.outbox_sender` delivers it within Telegram's limits."""
+sender in `bot.notify.sender` delivers it within Telegram's limits."""
 
 from __future__ import annotations
 

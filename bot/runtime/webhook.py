@@ -20,7 +20,9 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import (
+from bot.config import Settings
+from bot.middlewares.dedupe import MemoryClaims, RedisClaims, UpdateClaims
+from bot.runtime.app import (
     Runtime,
     background_work,
     build_dispatcher,
@@ -28,8 +30,6 @@ from bot.app import (
     publish_all_commands,
     until_stopped,
 )
-from bot.config import Settings
-from bot.middlewares.dedupe import MemoryClaims, RedisClaims, UpdateClaims
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -30,9 +30,6 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.handlers import get_routers
 from bot.i18n import build_i18n
-from bot.jobs import build_scheduler
-from bot.logs import UpdateContext
-from bot.memory import settle_after_start
 from bot.middlewares.api_calls import CommitBeforeSending, RetryRefusals, WayOutButton
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
@@ -41,7 +38,10 @@ from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.navigation import ConversationContext, NavigationMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
-from bot.outbox_sender import OutboxSender, Pacer
+from bot.notify.sender import OutboxSender, Pacer
+from bot.runtime.logs import UpdateContext
+from bot.runtime.memory import settle_after_start
+from bot.runtime.scheduler import build_scheduler
 from bot.services.invites import animator_chats
 
 log = logging.getLogger(__name__)

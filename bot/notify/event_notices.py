@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Event, Occurrence, Place, User
-from bot.delivery import Compose, Composed, notify
 from bot.keyboards import events as ekb
+from bot.notify.delivery import Compose, Composed, notify
 from bot.services.agenda import Dated, dated
 from bot.services.event_invites import invites_for
 from bot.services.events import EventDraft, RoleDraft, event_group_names, roles_of

@@ -1,0 +1,132 @@
+"""Reminders before a task or an event date, the follow-up after a task and the "how was
+it?" after an event: worded in the recipient's language and queued once each (the
+services decide which are due; the dedupe key keeps a second tick from repeating one)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import Place
+from bot.keyboards import events as ekb
+from bot.keyboards import volunteering as vkb
+from bot.notify.delivery import Composed, notify
+from bot.services.event_followup import Attendee, due_event_reminders, due_feedback
+from bot.services.offers import place_timezone
+from bot.services.outbox import Notice, queue
+from bot.services.reminders import BEFORE, DueReminder, due_reminders
+from bot.views.events import event_heading
+from bot.views.requests import summary
+
+
+def _starts_in(hours: int, *, event: bool) -> str:
+    if event:
+        return ngettext(
+            "⏰ Reminder: this starts in about {hours} hour.",
+            "⏰ Reminder: this starts in about {hours} hours.",
+            hours,
+        ).format(hours=hours)
+    return ngettext(
+        "⏰ Reminder: your task starts in about {hours} hour.",
+        "⏰ Reminder: your task starts in about {hours} hours.",
+        hours,
+    ).format(hours=hours)
+
+
+async def queue_task_reminders(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings
+) -> None:
+    """Each due task reminder, in the volunteer's language, outside quiet hours unless
+    the task is near."""
+    now = clock()
+    for reminder in await due_reminders(session, now, settings.reminders()):
+        await _queue_task_reminder(i18n, session, now, settings, reminder)
+
+
+async def _queue_task_reminder(
+    i18n: I18n, session: AsyncSession, now: datetime, settings: Settings, reminder: DueReminder
+) -> None:
+    request = reminder.request
+    with i18n.context(), i18n.use_locale(reminder.volunteer.language or "pl"):
+        if reminder.kind == BEFORE and reminder.offset is not None:
+            text = _starts_in(round(reminder.offset.total_seconds() / 3600), event=False)
+        else:
+            text = _("Did this task take place? Please press «Done», or tell us what happened.")
+        text += "\n\n" + await summary(session, request, address=True)
+        markup = vkb.volunteer_task(request.id)
+    timezone = await place_timezone(session, request)
+    notice = Notice(
+        reminder.volunteer.telegram_id,
+        text,
+        "reminder",
+        markup.model_dump_json(exclude_none=True),
+        settings.quiet().release_at(now, timezone, reminder.starts),
+        reminder.dedupe_key,
+    )
+    await queue(session, [notice], now=now)
+
+
+async def queue_event_reminders(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings
+) -> None:
+    """Reminders before an event date and the "how was it?" after it."""
+    now = clock()
+    for attendee in await due_event_reminders(session, now, settings.reminders().offsets):
+        await _remind_attendee(i18n, session, clock, settings, attendee)
+    for attendee in await due_feedback(session, now):
+        await _ask_feedback(i18n, session, clock, settings, attendee)
+
+
+async def _remind_attendee(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, attendee: Attendee
+) -> None:
+    place = await session.get(Place, attendee.event.place_id)
+    offset = attendee.offset
+    if place is None or offset is None:
+        return
+
+    async def compose() -> Composed:
+        text = _starts_in(round(offset.total_seconds() / 3600), event=True)
+        heading = event_heading(attendee.event, attendee.occurrence, place)
+        return text + "\n\n" + heading, ekb.calendar_only(attendee.occurrence.id)
+
+    starts = attendee.occurrence.starts_at
+    await notify(
+        i18n,
+        session,
+        clock,
+        attendee.user,
+        compose,
+        kind="reminder",
+        not_before=settings.quiet().release_at(clock(), place.timezone, starts),
+        dedupe_key=attendee.dedupe_key,
+    )
+
+
+async def _ask_feedback(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, attendee: Attendee
+) -> None:
+    place = await session.get(Place, attendee.event.place_id)
+    if place is None:
+        return
+
+    async def compose() -> Composed:
+        text = _("How was it? Tap the stars (five is best); it helps the animators.")
+        heading = event_heading(attendee.event, attendee.occurrence, place)
+        return heading + "\n\n" + text, ekb.ratings(attendee.occurrence.id)
+
+    await notify(
+        i18n,
+        session,
+        clock,
+        attendee.user,
+        compose,
+        kind="feedback",
+        not_before=settings.quiet().release_at(clock(), place.timezone),
+        dedupe_key=attendee.dedupe_key,
+    )

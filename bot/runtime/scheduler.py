@@ -1,0 +1,191 @@
+"""Timed work: when each job runs, and one call per job into `services` or `notify`
+(no message is worded here). The jobs are plain coroutines taking an injected clock, so
+tests run them directly at any moment instead of waiting; APScheduler only decides when
+to call them, and a lease lets one of several processes run each tick."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.conversation_storage import forget_old_drafts
+from bot.db.unit_of_work import unit_of_work
+from bot.notify.announcements import report_progress, start_due
+from bot.notify.delivery import deliver
+from bot.notify.digests import queue_daily_summaries, queue_weekly_digests
+from bot.notify.reminders import queue_event_reminders, queue_task_reminders
+from bot.services.events import ensure_occurrences, published_series
+from bot.services.leases import take_lease
+from bot.services.offers import advance_matching
+from bot.services.signups import sign_up_series_members
+
+PROCESS = uuid.uuid4().hex
+ANNOUNCEMENT_INTERVAL_SECONDS = 5
+
+
+async def _my_turn(
+    session: AsyncSession, job: str, clock: Clock, settings: Settings, holder: str
+) -> bool:
+    """Several processes may tick; the lease lets one of them run this tick."""
+    ttl = timedelta(seconds=settings.matching_interval_seconds * 0.8)
+    return await take_lease(session, job, holder, clock(), ttl)
+
+
+async def matching_tick(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    holder: str = PROCESS,
+) -> None:
+    """Expire unanswered offers, send next waves, escalate what is due."""
+    async with unit_of_work(session_factory) as session:
+        if not await _my_turn(session, "matching", clock, settings, holder):
+            return
+        outcome = await advance_matching(session, clock(), settings.matching())
+        await deliver(i18n, session, clock, outcome, settings.default_language)
+
+
+async def reminder_tick(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    holder: str = PROCESS,
+) -> None:
+    """Queue the task reminders that are due now (each one once, whatever happens)."""
+    async with unit_of_work(session_factory) as session:
+        if await _my_turn(session, "reminders", clock, settings, holder):
+            await queue_task_reminders(i18n, session, clock, settings)
+
+
+async def event_tick(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    holder: str = PROCESS,
+) -> None:
+    """New dates of series (their regulars signed up), reminders before a date and
+    "how was it?" after it. Worked out from the database each tick, each sent once."""
+    now = clock()
+    async with unit_of_work(session_factory) as session:
+        if not await _my_turn(session, "events", clock, settings, holder):
+            return
+        for series in await published_series(session):
+            created = await ensure_occurrences(session, series, now)
+            await sign_up_series_members(session, series.id, created, now)
+        await queue_event_reminders(i18n, session, clock, settings)
+
+
+async def digest_job(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Monday morning: each volunteer sees open requests that fit them (once a week)."""
+    async with unit_of_work(session_factory) as session:
+        await queue_weekly_digests(i18n, session, clock, settings)
+
+
+async def daily_summary_job(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Each morning, animators see the last day at their places (once a day)."""
+    async with unit_of_work(session_factory) as session:
+        await queue_daily_summaries(i18n, session, clock, settings)
+
+
+async def announcement_tick(
+    bot: Bot,
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    holder: str = PROCESS,
+) -> None:
+    """Start scheduled announcements that are due; update progress and reports."""
+    async with unit_of_work(session_factory) as session:
+        if not await _my_turn(session, "announcements", clock, settings, holder):
+            return
+        await start_due(bot, i18n, session, clock)
+        await report_progress(bot, i18n, session, clock)
+
+
+async def conversations_job(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Drafts nobody came back to within a week are removed (the database keeps every
+    conversation, so someone must)."""
+    async with unit_of_work(session_factory) as session:
+        await forget_old_drafts(session, clock())
+
+
+def build_scheduler(
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    bot: Bot | None = None,
+) -> AsyncIOScheduler:
+    """All timed jobs; the announcement job also needs the bot (it edits progress
+    messages), so it runs only where one is given."""
+    scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    common = {
+        "i18n": i18n,
+        "session_factory": session_factory,
+        "clock": clock,
+        "settings": settings,
+    }
+    every_tick = IntervalTrigger(seconds=settings.matching_interval_seconds)
+    jobs = {
+        "matching": (matching_tick, every_tick),
+        "reminders": (reminder_tick, every_tick),
+        "events": (event_tick, every_tick),
+        "digest": (
+            digest_job,
+            CronTrigger(
+                day_of_week=settings.digest_day,
+                hour=settings.digest_time.hour,
+                minute=settings.digest_time.minute,
+                timezone=settings.timezone,
+            ),
+        ),
+        "conversations": (conversations_job, CronTrigger(hour=3, timezone=settings.timezone)),
+        "daily_summary": (
+            daily_summary_job,
+            CronTrigger(
+                hour=settings.summary_time.hour,
+                minute=settings.summary_time.minute,
+                timezone=settings.timezone,
+            ),
+        ),
+    }
+    for job_id, (job, trigger) in jobs.items():
+        scheduler.add_job(job, trigger, kwargs=common, id=job_id, max_instances=1, coalesce=True)
+    if bot is not None:
+        scheduler.add_job(
+            announcement_tick,
+            IntervalTrigger(seconds=ANNOUNCEMENT_INTERVAL_SECONDS),
+            kwargs={**common, "bot": bot},
+            id="announcements",
+            max_instances=1,
+            coalesce=True,
+        )
+    return scheduler
