@@ -25,7 +25,6 @@ from bot.handlers.staff import main_place, staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnCD
 from bot.keyboards.grid import InlineGrid
-from bot.keyboards.labels import long_date
 from bot.notify.announcements import start_due
 from bot.services import announcements as ann
 from bot.services.announcements import Audience
@@ -35,6 +34,7 @@ from bot.services.panel import managed_places
 from bot.services.places import get_place
 from bot.states import Announce
 from bot.views.events import when_text
+from bot.views.labels import long_date
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import staff_only, too_long
 

@@ -26,7 +26,7 @@ from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, T
 from bot.services.notifier import Notifier
 from bot.services.offers import send_next_wave
 from bot.services.panel import managed_places
-from bot.services.places import districts_of, timezone_of
+from bot.services.places import district_name, districts_of, timezone_of
 from bot.services.requests import (
     ADDRESS_LIMIT,
     DESCRIPTION_LIMIT,
@@ -319,7 +319,9 @@ async def _show_summary(
         address=draft.address,
     )
     await state.set_state(NewRequest.confirm)
-    details = await summary(session, preview, address=True, requester=True)
+    details = summary(
+        preview, await district_name(session, preview.district_id), address=True, requester=True
+    )
     text = _("Please check your request:") + "\n\n" + details
     await send(text, reply_markup=vkb.request_summary())
 
@@ -391,7 +393,9 @@ async def cmd_my_requests(
         return
     for request in requests:
         cancellable = request.status in (RequestStatus.OPEN, RequestStatus.MATCHED)
-        details = await summary(session, request, address=True, requester=True)
+        details = summary(
+            request, await district_name(session, request.district_id), address=True, requester=True
+        )
         text = details + "\n" + status(request)
         matched = request.status == RequestStatus.MATCHED
         close = request.status == RequestStatus.DONE or (

@@ -27,7 +27,7 @@ from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
 from bot.services.notifier import Notifier
 from bot.services.offers import MatchingOutcome
-from bot.services.places import get_place
+from bot.services.places import district_name, get_place
 from bot.views.formatting import decimal, duration, month
 from bot.views.replies import drop_buttons
 from bot.views.requests import summary
@@ -109,7 +109,7 @@ async def cb_section(
         requests = await panel.escalated_requests(session, places)
         for request in requests:
             await send(
-                await summary(session, request, address=False),
+                summary(request, await district_name(session, request.district_id), address=False),
                 reply_markup=vkb.candidates(request.id),
             )
         if not requests:

@@ -27,13 +27,13 @@ from bot.keyboards.callbacks import (
     SpokenCD,
     TalentCD,
 )
-from bot.keyboards.labels import language_name, long_date, talent
 from bot.notify.delivery import deliver
 from bot.services import profiles
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
 from bot.services.offers import reverse_match
 from bot.services.places import get_place, timezone_of
 from bot.states import ProfileEdit
+from bot.views.labels import language_name, long_date, talent
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import too_long
 

@@ -23,7 +23,7 @@ from bot.notify.delivery import deliver, send_notice
 from bot.services import tasks
 from bot.services.notifier import Notifier
 from bot.services.offers import AcceptOutcome, accept_offer, decline_offer, reverse_match
-from bot.services.places import timezone_of
+from bot.services.places import district_name, timezone_of
 from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
 from bot.states import Relay
@@ -88,7 +88,7 @@ async def cb_accept(
         await drop_buttons(callback)
         return
     await callback.answer()
-    details = await summary(session, request, address=True)
+    details = summary(request, await district_name(session, request.district_id), address=True)
     await reply_to_callback(callback)(
         _("🤝 Thank you! The task is yours.")
         + "\n\n"
@@ -305,6 +305,8 @@ async def cmd_tasks(
     for request in mine:
         markup = vkb.volunteer_task(request.id) if request.status == RequestStatus.MATCHED else None
         await message.answer(
-            await summary(session, request, address=True) + "\n" + status(request),
+            summary(request, await district_name(session, request.district_id), address=True)
+            + "\n"
+            + status(request),
             reply_markup=markup,
         )

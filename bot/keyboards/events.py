@@ -25,12 +25,12 @@ from bot.keyboards.callbacks import (
     ReviewCD,
 )
 from bot.keyboards.grid import InlineGrid
-from bot.keyboards.labels import attendance_label
 from bot.services.agenda import AgendaPage
 from bot.services.event_followup import RATINGS
 from bot.services.signups import SeatView
 from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.views.events import repeat_text
+from bot.views.labels import attendance_label
 
 CAPACITY_CHOICES = (10, 20, 30, 50)
 EVENT_DAYS_AHEAD = 14

@@ -31,7 +31,11 @@ from bot.keyboards.callbacks import (
     WhenCD,
 )
 from bot.keyboards.grid import InlineGrid
-from bot.keyboards.labels import (
+from bot.services.profiles import WEEKLY_CAPS, ProfileView
+from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
+from bot.services.tasks import HOURS_CHOICES, RATINGS
+from bot.views.formatting import decimal
+from bot.views.labels import (
     PART_LABELS,
     PART_WORDS,
     language_name,
@@ -39,10 +43,6 @@ from bot.keyboards.labels import (
     talent,
     weekday_short,
 )
-from bot.services.profiles import WEEKLY_CAPS, ProfileView
-from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
-from bot.services.tasks import HOURS_CHOICES, RATINGS
-from bot.views.formatting import decimal
 
 CHECK = "✅ "
 ANY = -1

@@ -20,6 +20,7 @@ from bot.keyboards import volunteering as vkb
 from bot.services.notifier import TaskNews
 from bot.services.offers import EscalationReason, MatchingOutcome, Recipient
 from bot.services.outbox import Notice, queue
+from bot.services.places import district_name
 from bot.views.requests import resident_cancelled, summary, volunteer_gave_back, when
 
 
@@ -93,7 +94,9 @@ async def deliver(
             continue
         with i18n.context(), i18n.use_locale(_language(sent.volunteer, default_language)):
             text = _("🙋 A neighbour needs help. Can you do it?") + "\n\n"
-            text += await summary(session, request, address=False)
+            text += summary(
+                request, await district_name(session, request.district_id), address=False
+            )
             markup = vkb.offer(sent.offer_id)
         notices.append(Notice(sent.volunteer.telegram_id, text, "offer", _json(markup)))
     for escalation in outcome.escalations:
@@ -103,7 +106,9 @@ async def deliver(
         for animator in escalation.animators:
             with i18n.context(), i18n.use_locale(_language(animator, default_language)):
                 text = ESCALATION_HEADINGS[escalation.reason]() + "\n\n"
-                text += await summary(session, request, address=False)
+                text += summary(
+                    request, await district_name(session, request.district_id), address=False
+                )
                 markup = vkb.candidates(request.id)
             notices.append(
                 Notice(
@@ -142,7 +147,16 @@ async def tell_about_task(
 
     async def compose() -> Composed:
         requester = person.id == request.requester_id
-        body = text() + "\n\n" + await summary(session, request, address=False, requester=requester)
+        body = (
+            text()
+            + "\n\n"
+            + summary(
+                request,
+                await district_name(session, request.district_id),
+                address=False,
+                requester=requester,
+            )
+        )
         return body, markup() if markup is not None else None
 
     await notify(i18n, session, clock, person, compose, kind="notice")

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.db.models import Place
 from bot.services.digests import DailySummary, Digest, daily_summaries, weekly_digests
 from bot.services.outbox import Notice, queue
+from bot.services.places import district_name
 from bot.views.events import agenda_line
 from bot.views.formatting import decimal
 from bot.views.requests import summary
@@ -38,7 +39,10 @@ async def _digest_text(session: AsyncSession, digest: Digest) -> str:
     parts = []
     if digest.requests:
         parts.append(_("🗓 This week neighbours near you are asking for help:"))
-        parts += [await summary(session, r, address=False) for r in digest.requests]
+        parts += [
+            summary(r, await district_name(session, r.district_id), address=False)
+            for r in digest.requests
+        ]
         parts.append(_("Offers for them come as usual."))
     place = await session.get(Place, digest.volunteer.place_id)
     if digest.events and place is not None:

@@ -4,7 +4,7 @@ list, cancellations, announcements to interest groups, invitations to volunteers
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 
 from aiogram.utils.i18n import I18n
@@ -24,8 +24,6 @@ from bot.services.places import place_animators
 from bot.services.signups import Promotion, upcoming_occurrences
 from bot.views.events import draft_summary, event_heading
 
-URGENT_WITHIN = timedelta(hours=12)
-
 
 async def stored_summary(session: AsyncSession, event: Event, place: Place) -> str:
     """A stored event shown like the proposer's own summary."""
@@ -42,17 +40,10 @@ async def stored_summary(session: AsyncSession, event: Event, place: Place) -> s
     return draft_summary(draft, place, await event_group_names(session, event.id))
 
 
-def _morning(settings: Settings, now: datetime, place: Place) -> datetime:
-    return settings.quiet().next_allowed(now, place.timezone)
-
-
-def _soon_or_morning(
-    settings: Settings, now: datetime, place: Place, starts_at: datetime | None
+def _release_at(
+    settings: Settings, now: datetime, place: Place, starts_at: datetime | None = None
 ) -> datetime:
-    """Right away when the date is close, else not during the night."""
-    if starts_at is not None and starts_at - now <= URGENT_WITHIN:
-        return now
-    return _morning(settings, now, place)
+    return settings.quiet().release_at(now, place.timezone, starts_at)
 
 
 async def proposal_to_animators(
@@ -76,7 +67,7 @@ async def proposal_to_animators(
             animator,
             compose,
             kind="proposal",
-            not_before=_morning(settings, clock(), place),
+            not_before=_release_at(settings, clock(), place),
             dedupe_key=f"proposal:{event.id}:{animator.id}",
         )
 
@@ -120,7 +111,7 @@ async def promotions(
             promotion.user,
             _promotion(item, place),
             kind="promotion",
-            not_before=_soon_or_morning(settings, clock(), place, item.occurrence.starts_at),
+            not_before=_release_at(settings, clock(), place, item.occurrence.starts_at),
             dedupe_key=f"promoted:{item.occurrence.id}:{promotion.user.id}:{clock().isoformat()}",
         )
 
@@ -160,7 +151,7 @@ async def cancellation(
             person,
             compose,
             kind="event_cancelled",
-            not_before=_soon_or_morning(settings, clock(), place, occurrence.starts_at),
+            not_before=_release_at(settings, clock(), place, occurrence.starts_at),
             dedupe_key=f"cancelled:{occurrence.id}:{person.id}",
         )
 
@@ -188,7 +179,7 @@ async def announce_published(
             member,
             announcement,
             kind="event_news",
-            not_before=_morning(settings, clock(), place),
+            not_before=_release_at(settings, clock(), place),
             dedupe_key=f"event_news:{event.id}:{member.id}",
         )
     roles = await roles_of(session, event.id)
@@ -203,7 +194,7 @@ async def announce_published(
             person,
             _invitation(Dated(first, event), place, invite.role.name or "", invite.role.id),
             kind="event_invite",
-            not_before=_morning(settings, clock(), place),
+            not_before=_release_at(settings, clock(), place),
             dedupe_key=f"event_invite:{event.id}:{person.id}",
         )
 

@@ -19,6 +19,7 @@ from bot.notify.delivery import Composed, notify
 from bot.services.event_followup import Attendee, due_event_reminders, due_feedback
 from bot.services.offers import place_timezone
 from bot.services.outbox import Notice, queue
+from bot.services.places import district_name
 from bot.services.reminders import BEFORE, DueReminder, due_reminders
 from bot.views.events import event_heading
 from bot.views.requests import summary
@@ -57,7 +58,9 @@ async def _queue_task_reminder(
             text = _starts_in(round(reminder.offset.total_seconds() / 3600), event=False)
         else:
             text = _("Did this task take place? Please press «Done», or tell us what happened.")
-        text += "\n\n" + await summary(session, request, address=True)
+        text += "\n\n" + summary(
+            request, await district_name(session, request.district_id), address=True
+        )
         markup = vkb.volunteer_task(request.id)
     timezone = await place_timezone(session, request)
     notice = Notice(

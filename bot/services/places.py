@@ -154,6 +154,12 @@ async def district_ref(session: AsyncSession, district_id: int) -> DistrictRef |
     return known[district_id]
 
 
+async def district_name(session: AsyncSession, district_id: int | None) -> str | None:
+    """The name a request's summary shows (None for "the whole area")."""
+    district = await district_ref(session, district_id) if district_id is not None else None
+    return district.name if district is not None else None
+
+
 async def get_place_by_slug(session: AsyncSession, slug: str) -> Place | None:
     return await session.scalar(
         select(Place).where(Place.slug == slug.lower()).options(selectinload(Place.districts))

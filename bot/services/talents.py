@@ -1,6 +1,6 @@
 """Stable codes for talents (and request categories), parts of the day and languages.
 
-Codes are stored; labels are translated in `bot/keyboards/labels.py`.
+Codes are stored; labels are translated in `bot/views/labels.py`.
 """
 
 from __future__ import annotations

@@ -6,12 +6,10 @@ from html import escape
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest
-from bot.keyboards.labels import PART_LABELS, long_date, talent
-from bot.services.places import district_ref
 from bot.services.statuses import RequestStatus
+from bot.views.labels import PART_LABELS, long_date, talent
 
 
 def when(request: HelpRequest) -> str:
@@ -32,18 +30,18 @@ def status(request: HelpRequest) -> str:
     return labels.get(RequestStatus(request.status), request.status)
 
 
-async def summary(
-    session: AsyncSession, request: HelpRequest, *, address: bool, requester: bool = False
+def summary(
+    request: HelpRequest, district: str | None, *, address: bool, requester: bool = False
 ) -> str:
-    """Category, time, district and description; the address only where allowed, and the
-    name and phone of someone registered by an animator only for that animator."""
-    district = await district_ref(session, request.district_id) if request.district_id else None
+    """Category, time, district (its name, read by the caller: views never query) and
+    description; the address only where allowed, and the name and phone of someone
+    registered by an animator only for that animator."""
     lines = [
         f"<b>{talent(request.category)}</b>",
         _("When: {when}").format(when=when(request)),
     ]
     if district is not None:
-        lines.append(_("Where: {district}").format(district=escape(district.name)))
+        lines.append(_("Where: {district}").format(district=escape(district)))
     lines.append(f"«{escape(request.description)}»")
     if address and request.address:
         lines.append(_("Address: {address}").format(address=escape(request.address)))
