@@ -7,7 +7,7 @@
 - A reply that Telegram refuses for a moment (429 with `retry_after`, a 5xx, a network
   hiccup) is tried again within a bounded time per call, instead of turning into
   "something went wrong". The outbox sender has its own pacing and retries, so it
-  sends with `without_retries()`.
+  sends with `bot.notify.sender.without_retries()`.
 - "message is not modified" means the message already looks as asked: it is success.
 """
 
@@ -16,9 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import (
@@ -46,6 +44,7 @@ from bot.db.unit_of_work import commit_before_sending
 from bot.keyboards.builders import with_way_out
 from bot.middlewares.navigation import current_conversation
 from bot.middlewares.step_questions import note
+from bot.notify.sender import retries_allowed
 from bot.states import TEXT_STEPS
 
 if TYPE_CHECKING:
@@ -59,18 +58,6 @@ RETRY_BUDGET_SECONDS = 10.0
 # Backoff after a 5xx or a network error: 0.5, 1, 2, 4, 4 ... seconds.
 FIRST_BACKOFF = 0.5
 LONGEST_BACKOFF = 4.0
-
-_retrying: ContextVar[bool] = ContextVar("sasiad_retrying", default=True)
-
-
-@contextmanager
-def without_retries() -> Iterator[None]:
-    """Calls made inside leave refusals to the caller (the outbox decides itself)."""
-    token = _retrying.set(False)
-    try:
-        yield
-    finally:
-        _retrying.reset(token)
 
 
 def not_modified(error: TelegramBadRequest) -> bool:
@@ -142,7 +129,7 @@ class RetryRefusals(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Any:
-        if not _retrying.get():
+        if not retries_allowed():
             return await make_request(bot, method)
         deadline = self.monotonic() + self.budget
         backoff = FIRST_BACKOFF

@@ -10,7 +10,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from aiogram import Bot
@@ -25,7 +27,6 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.middlewares.api_calls import without_retries
 from bot.services import outbox
 from bot.services.outbox import Claimed, OutboxStatus, Outcome
 
@@ -33,6 +34,24 @@ log = logging.getLogger(__name__)
 
 
 HEADROOM = 0.97
+
+
+_retrying: ContextVar[bool] = ContextVar("sasiad_retrying", default=True)
+
+
+@contextmanager
+def without_retries() -> Iterator[None]:
+    """Calls made inside leave refusals to the caller: the sender paces and retries
+    itself, so the Bot's retry middleware (`bot.middlewares.api_calls`) stands aside."""
+    token = _retrying.set(False)
+    try:
+        yield
+    finally:
+        _retrying.reset(token)
+
+
+def retries_allowed() -> bool:
+    return _retrying.get()
 
 
 class Pacer:

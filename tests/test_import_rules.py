@@ -1,0 +1,102 @@
+"""The layer order of docs/architecture.md, enforced: a module may import only the
+rooms below its own. Read from the source (ast), so no module is executed."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+
+_BASE = {"clock"}
+_DATA = _BASE | {"db"}
+_RULES = _DATA | {"services"}
+_TEXTS = _RULES | {"config", "views"}
+_BUTTONS = _TEXTS | {"keyboards"}
+_TELLING = _BUTTONS | {"i18n", "notify"}
+_UPDATES = _TELLING | {"middlewares", "states"}
+_FEATURES = _UPDATES | {"commands", "filters", "handlers"}
+
+# Each room of bot/ and the rooms it may import from.
+MAY_IMPORT: dict[str, set[str]] = {
+    "clock": set(),
+    "states": set(),
+    "db": _BASE,
+    "services": _DATA,
+    "config": _RULES,
+    "i18n": {"config"},
+    "commands": {"config"},
+    "views": _RULES,
+    "keyboards": _RULES | {"views"},
+    "notify": _BUTTONS,
+    "middlewares": _TELLING | {"states"},
+    "filters": _BUTTONS,
+    "handlers": _FEATURES,
+    "runtime": _FEATURES | {"runtime"},
+    "__main__": _FEATURES | {"runtime"},
+    "__init__": set(),
+}
+
+# Libraries a room must not use: business rules know nothing of Telegram, texts and
+# buttons nothing of SQL. The one exception: the FSM storage in db speaks aiogram's
+# storage interface (it keeps conversations in our database).
+FORBIDDEN = {
+    "services": {"aiogram", "aiohttp"},
+    "views": {"sqlalchemy"},
+    "keyboards": {"sqlalchemy"},
+    "db": {"aiogram"},
+}
+EXCEPTIONS = {("db/conversation_storage.py", "aiogram")}
+
+
+def _room(path: Path) -> str:
+    relative = path.relative_to(BOT)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+    return names
+
+
+def _modules() -> list[Path]:
+    return sorted(BOT.rglob("*.py"))
+
+
+def test_every_room_has_a_rule() -> None:
+    assert {_room(path) for path in _modules()} <= set(MAY_IMPORT)
+
+
+def _violations(path: Path, room: str, relative: str) -> set[str]:
+    wrong = set()
+    for name in _imports(path):
+        parts = name.split(".")
+        if parts[0] == "bot" and len(parts) > 1:
+            if parts[1] != room and parts[1] not in MAY_IMPORT[room]:
+                wrong.add(name)
+        elif parts[0] in FORBIDDEN.get(room, set()) and (relative, parts[0]) not in EXCEPTIONS:
+            wrong.add(name)
+    return wrong
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(BOT)))
+def test_a_module_imports_only_the_rooms_below_its_own(path: Path) -> None:
+    room = _room(path)
+    wrong = _violations(path, room, str(path.relative_to(BOT)))
+    assert not wrong, f"{room} may not import {sorted(wrong)}"
+
+
+def test_the_rule_catches_an_upward_import_and_sql_in_a_view(tmp_path: Path) -> None:
+    view = tmp_path / "view.py"
+    view.write_text(
+        "import sqlalchemy\nfrom bot.keyboards.menus import main_menu\n"
+        "from bot.services.talents import TALENTS\n"
+    )
+    assert _violations(view, "views", "views/view.py") == {"sqlalchemy", "bot.keyboards.menus"}
