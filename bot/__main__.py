@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import system_clock
 from bot.config import ConfigError, Settings
-from bot.db.engine import make_engine, make_session_factory
+from bot.db.engine import make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
+from bot.runtime.database import engine_for
 from bot.runtime.logs import configure_logging
 from bot.services.errors import ServiceError
 from bot.services.invites import INVITE_PREFIX, create_invite
@@ -60,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 @asynccontextmanager
 async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
     """A migrated database for one CLI action, committed when it succeeds."""
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         await upgrade(engine)
         async with unit_of_work(make_session_factory(engine)) as session:

@@ -83,9 +83,11 @@ class Person:
         )
 
 
-def instant_pacer() -> Pacer:
-    """No pacing in handler tests: pacing has tests of its own."""
-    return Pacer(rate=1e9, per_chat=0)
+def instant_pacer(timer: FakeTimer | None = None) -> Pacer:
+    """No pacing in handler tests (pacing has tests of its own), and a pause Telegram
+    asks for passes on a fake timer instead of really waiting."""
+    timer = timer or FakeTimer()
+    return Pacer(rate=1e9, per_chat=0, monotonic=timer.monotonic, sleep=timer.sleep)
 
 
 async def drain(sender: OutboxSender) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import ConfigError, Settings
-from bot.db.engine import make_engine
+from bot.runtime.database import engine_for
 
 CLEAN_ENV = {key: value for key, value in os.environ.items() if not key.startswith("SASIAD_")}
 
@@ -26,6 +26,7 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("token", "variable"),
     [(None, "SASIAD_BOT_TOKEN"), ("not-a-token", "SASIAD_BOT_TOKEN")],
@@ -52,6 +53,7 @@ def test_run_without_a_usable_token_says_what_to_set(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.process
 def test_malformed_admin_ids(tmp_path) -> None:
     result = run_cli("db", "upgrade", SASIAD_ADMIN_IDS="12,abc")
     assert result.returncode == 2
@@ -61,13 +63,21 @@ def test_malformed_admin_ids(tmp_path) -> None:
     )
 
 
-def test_database_pool_size_is_checked_and_used() -> None:
+@pytest.mark.process
+def test_a_pool_size_of_zero_is_refused_in_one_sentence() -> None:
     result = run_cli("db", "upgrade", SASIAD_DATABASE_POOL_SIZE="0")
     assert result.returncode == 2
     assert result.stderr.startswith("SASIAD_DATABASE_POOL_SIZE is not valid")
+
+
+def test_the_pool_size_setting_reaches_the_engine() -> None:
     # Built without connecting: the pool only opens connections when asked for one.
-    engine = make_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none", pool_size=3)
-    assert engine.pool.size() == 3
+    settings = Settings(
+        _env_file=None,
+        database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none",
+        database_pool_size=3,
+    )
+    assert engine_for(settings).pool.size() == 3, "the setting reaches the bot's engine"
 
 
 def test_settings_parse_admin_ids() -> None:

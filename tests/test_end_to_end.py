@@ -9,12 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
 from bot.services.places import create_place
 from tests.fakes.bot_api import BOT_USER, Call, FakeBotApi
 from tests.fakes.process import start_bot, start_process
+
+# These start the real bot process: `pytest -m "not process"` is the fast loop.
+pytestmark = pytest.mark.process
 
 PERSON = {"id": 31337, "is_bot": False, "first_name": "Jadwiga", "language_code": "pl"}
 

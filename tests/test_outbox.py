@@ -25,7 +25,7 @@ from bot.services import outbox
 from bot.services.users import register_contact
 from tests.conftest import TOKEN
 from tests.fakes.session import RecordingSession
-from tests.harness import START, FakeClock, Harness, Person, drain, instant_pacer, joined
+from tests.harness import START, FakeClock, FakeTimer, Harness, Person, drain, instant_pacer, joined
 from tests.helpers import onboard, stored
 
 METHOD = SendMessage(chat_id=1, text="x")
@@ -107,7 +107,8 @@ async def test_429_waits_as_told(db: AsyncSession, session_factory) -> None:
         TelegramRetryAfter(method=METHOD, message="Too Many Requests", retry_after=7)
     ]
     clock = FakeClock(START)
-    sender = sender_for(session_factory, clock, recording)
+    timer = FakeTimer()
+    sender = sender_for(session_factory, clock, recording, instant_pacer(timer))
     await drain(sender)
     assert await statuses(db) == {"pending": 1}
     clock.advance(seconds=6)
@@ -116,6 +117,7 @@ async def test_429_waits_as_told(db: AsyncSession, session_factory) -> None:
     clock.advance(seconds=2)
     await drain(sender)
     assert await statuses(db) == {"sent": 1}
+    assert timer.sleeps == [7], "the sender paused as long as Telegram asked, on the timer"
 
 
 async def test_5xx_backs_off_then_gives_up(db: AsyncSession, session_factory) -> None:

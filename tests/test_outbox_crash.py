@@ -9,11 +9,16 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.services.outbox import Notice, counts, queue
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.process import start_bot
+
+# These start the real bot process: `pytest -m "not process"` is the fast loop.
+pytestmark = pytest.mark.process
 
 MESSAGES = 400
 BATCH = 20

@@ -22,6 +22,9 @@ from tests.fakes.bot_api import BOT_USER, FakeBotApi
 from tests.fakes.process import start_process
 from tests.test_end_to_end import PERSON, _button, _chat_message, _sent_to_person
 
+# These start the real bot process: `pytest -m "not process"` is the fast loop.
+pytestmark = pytest.mark.process
+
 SECRET = "replica-test-secret-0123456789"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 PATH = "/telegram/webhook"

@@ -26,7 +26,7 @@ from bot.clock import Clock, system_clock
 from bot.commands import publish_chat_commands, publish_default_commands
 from bot.config import ConfigError, Settings
 from bot.db.conversation_storage import DatabaseStorage
-from bot.db.engine import make_engine, make_session_factory
+from bot.db.engine import make_session_factory
 from bot.db.migrations import upgrade
 from bot.handlers import get_routers
 from bot.i18n import build_i18n
@@ -39,6 +39,7 @@ from bot.middlewares.navigation import ConversationContext, NavigationMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.notify.sender import OutboxSender, Pacer
+from bot.runtime.database import engine_for
 from bot.runtime.logs import UpdateContext
 from bot.runtime.memory import settle_after_start
 from bot.runtime.scheduler import build_scheduler
@@ -175,7 +176,7 @@ class Runtime:
 async def connected(settings: Settings) -> AsyncIterator[Runtime]:
     """Telegram checked, the database migrated; both closed again on the way out."""
     bot = build_bot(settings)
-    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    engine = engine_for(settings)
     try:
         await check_telegram(bot, settings)
         await upgrade(engine)
