@@ -1,11 +1,14 @@
 """Catalogues: locating, compiling and choosing the user's language.
 
 aiogram's `I18n` refuses a `.po` without its `.mo`, so the app compiles the
-catalogues itself on start; nobody has to remember a build step.
+catalogues itself on start; nobody has to remember a build step. They ship inside the
+package; where it is installed read-only, they are compiled into the user's cache.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
@@ -14,7 +17,7 @@ from babel.messages.pofile import read_po
 
 from bot.config import LANGUAGES, Language
 
-LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 
 
@@ -36,9 +39,32 @@ def compile_catalogues(locales_dir: Path = LOCALES_DIR) -> None:
         tmp_path.replace(mo_path)
 
 
-def build_i18n(default_language: Language, locales_dir: Path = LOCALES_DIR) -> I18n:
-    compile_catalogues(locales_dir)
-    return I18n(path=locales_dir, default_locale=default_language, domain=DOMAIN)
+def user_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "sasiad" / "locales"
+
+
+def compiled_locales(locales_dir: Path = LOCALES_DIR, cache: Path | None = None) -> Path:
+    """The folder whose catalogues are compiled: the shipped one when it can be written
+    (a checkout, a virtualenv), else a copy in the user's cache (a system-wide install)."""
+    try:
+        compile_catalogues(locales_dir)
+        return locales_dir
+    except OSError:
+        cache = cache or user_cache()
+        for lang, po_path in catalogue_paths(locales_dir).items():
+            target = catalogue_paths(cache)[lang]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(po_path, target)
+        compile_catalogues(cache)
+        return cache
+
+
+def build_i18n(
+    default_language: Language, locales_dir: Path = LOCALES_DIR, cache: Path | None = None
+) -> I18n:
+    path = compiled_locales(locales_dir, cache)
+    return I18n(path=path, default_locale=default_language, domain=DOMAIN)
 
 
 def guess_language(language_code: str | None, default: Language) -> Language:

@@ -153,8 +153,21 @@ def test_catalogues_compile_from_scratch(tmp_path: Path) -> None:
     assert i18n.gettext("❓ Help", locale="uk") == "❓ Допомога"
 
 
-def test_locales_dir_is_the_repository_one() -> None:
+def test_catalogues_ship_inside_the_package() -> None:
+    assert LOCALES_DIR == BOT_DIR / "locales"
     assert (LOCALES_DIR / "pl" / "LC_MESSAGES" / "messages.po").exists()
+
+
+def test_catalogues_that_cannot_be_written_are_compiled_in_the_cache(tmp_path: Path) -> None:
+    shipped = tmp_path / "shipped"
+    for lang in LANGUAGES:
+        target = shipped / lang / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        (target / "messages.po").write_bytes(catalogue_paths()[lang].read_bytes())
+        (target / "messages.mo.tmp").mkdir()  # writing the .mo here fails, even as root
+    i18n = build_i18n("pl", shipped, cache=tmp_path / "cache")
+    assert i18n.gettext("❓ Help", locale="uk") == "❓ Допомога"
+    assert (tmp_path / "cache" / "uk" / "LC_MESSAGES" / "messages.mo").exists()
 
 
 # Words the native-speaker review retired (../shared/LANGUAGE-REVIEW.md), so they do not

@@ -24,6 +24,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "clock": set(),
     "states": set(),
     "db": _BASE,
+    "migrations": _DATA | {"config"},
     "services": _DATA,
     "config": _RULES,
     "i18n": {"config"},

@@ -1,6 +1,6 @@
 """Catalogue maintenance for developers: `python tools/i18n.py` re-extracts and merges.
 
-New messages appear in each `locales/<lang>/LC_MESSAGES/messages.po` with an
+New messages appear in each `bot/locales/<lang>/LC_MESSAGES/messages.po` with an
 empty translation; `tests/test_catalogues.py` fails until every one is filled.
 """
 
@@ -15,13 +15,13 @@ KEYWORDS = ["-k", "_", "-k", "__", "-k", "ngettext:1,2", "-k", "lazy_ngettext:1,
 
 
 def main() -> int:
-    pot = ROOT / "locales" / "messages.pot"
+    pot = ROOT / "bot" / "locales" / "messages.pot"
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
     extract = [*pybabel, "extract", *KEYWORDS, "--no-location", "-w", "100", "-o", str(pot)]
     subprocess.run([*extract, str(ROOT / "bot")], check=True)
     update = [*pybabel, "update", "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100"]
     subprocess.run(
-        [*update, "-i", str(pot), "-d", str(ROOT / "locales"), "-D", "messages"], check=True
+        [*update, "-i", str(pot), "-d", str(ROOT / "bot" / "locales"), "-D", "messages"], check=True
     )
     return 0
 

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+# Shipped inside the package, so an installed wheel migrates from any folder.
+ALEMBIC_DIR = Path(__file__).resolve().parents[1] / "migrations"
 LOCK_KEY = 0x5A51AD  # any constant shared by every process of this app
 
 
