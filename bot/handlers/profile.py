@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from html import escape
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n, ngettext
@@ -52,11 +54,8 @@ def build_router() -> Router:
     router.message.register(cmd_pause, Command("pause"), consented)
     router.message.register(cmd_resume, Command("resume"), consented)
     router.callback_query.register(cb_section, consented, ProfileCD.filter())
-    router.callback_query.register(cb_talent, consented, TalentCD.filter())
-    router.callback_query.register(cb_slot, consented, SlotCD.filter())
-    router.callback_query.register(cb_serve, consented, ServeCD.filter())
-    router.callback_query.register(cb_spoken, consented, SpokenCD.filter())
-    router.callback_query.register(cb_cap, consented, CapCD.filter())
+    for button in TOGGLES:
+        router.callback_query.register(cb_toggle, consented, button.filter())
     router.callback_query.register(cb_pause, consented, PauseCD.filter())
     router.message.register(msg_other_talents, StateFilter(ProfileEdit.other_talents), Rule(F.text))
     return router
@@ -178,18 +177,43 @@ async def _ready(
         await callback.message.answer(_("🎉 Thank you! Requests that fit you will come here."))
 
 
-async def _change(
+Change = Callable[[AsyncSession, User, Any], Awaitable[None]]
+
+# Each profile button: the section whose buttons it re-draws, and the change it makes.
+TOGGLES: dict[type[CallbackData], tuple[str, Change]] = {
+    TalentCD: ("talents", lambda s, user, data: profiles.toggle_talent(s, user.id, data.code)),
+    SlotCD: ("slots", lambda s, user, data: profiles.toggle_slot(s, user.id, data.slot)),
+    ServeCD: (
+        "districts",
+        lambda s, user, data: profiles.toggle_district(s, user.id, data.district_id, user.place_id),
+    ),
+    SpokenCD: (
+        "languages",
+        lambda s, user, data: profiles.toggle_language(s, user.id, data.language),
+    ),
+    CapCD: ("cap", lambda s, user, data: profiles.set_weekly_cap(s, user.id, data.cap)),
+}
+
+SECTION_KEYBOARDS = {
+    "talents": vkb.talents,
+    "slots": vkb.slots,
+    "languages": vkb.spoken,
+    "cap": vkb.caps,
+}
+
+
+async def cb_toggle(
     callback: CallbackQuery,
+    callback_data: CallbackData,
     session: AsyncSession,
     user: User,
     clock: Clock,
-    section: str,
-    change: Callable[[], Awaitable[None]],
 ) -> None:
-    """Apply one toggle and re-draw that section's buttons in place."""
+    """Any profile button: apply its one change and re-draw that section's buttons."""
+    section, change = TOGGLES[type(callback_data)]
     await profiles.ensure_profile(session, user, clock())
     try:
-        await change()
+        await change(session, user, callback_data)
     except (ValueError, DistrictNotInPlace):
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
@@ -202,89 +226,6 @@ async def _change(
     await callback.answer()
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=markup)
-
-
-SECTION_KEYBOARDS = {
-    "talents": vkb.talents,
-    "slots": vkb.slots,
-    "languages": vkb.spoken,
-    "cap": vkb.caps,
-}
-
-
-async def cb_talent(
-    callback: CallbackQuery,
-    callback_data: TalentCD,
-    session: AsyncSession,
-    user: User,
-    clock: Clock,
-) -> None:
-    await _change(
-        callback,
-        session,
-        user,
-        clock,
-        "talents",
-        lambda: profiles.toggle_talent(session, user.id, callback_data.code),
-    )
-
-
-async def cb_slot(
-    callback: CallbackQuery, callback_data: SlotCD, session: AsyncSession, user: User, clock: Clock
-) -> None:
-    await _change(
-        callback,
-        session,
-        user,
-        clock,
-        "slots",
-        lambda: profiles.toggle_slot(session, user.id, callback_data.slot),
-    )
-
-
-async def cb_serve(
-    callback: CallbackQuery, callback_data: ServeCD, session: AsyncSession, user: User, clock: Clock
-) -> None:
-    await _change(
-        callback,
-        session,
-        user,
-        clock,
-        "districts",
-        lambda: profiles.toggle_district(
-            session, user.id, callback_data.district_id, user.place_id
-        ),
-    )
-
-
-async def cb_spoken(
-    callback: CallbackQuery,
-    callback_data: SpokenCD,
-    session: AsyncSession,
-    user: User,
-    clock: Clock,
-) -> None:
-    await _change(
-        callback,
-        session,
-        user,
-        clock,
-        "languages",
-        lambda: profiles.toggle_language(session, user.id, callback_data.language),
-    )
-
-
-async def cb_cap(
-    callback: CallbackQuery, callback_data: CapCD, session: AsyncSession, user: User, clock: Clock
-) -> None:
-    await _change(
-        callback,
-        session,
-        user,
-        clock,
-        "cap",
-        lambda: profiles.set_weekly_cap(session, user.id, callback_data.cap),
-    )
 
 
 async def msg_other_talents(
