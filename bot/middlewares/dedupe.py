@@ -7,15 +7,17 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
-from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 # Telegram keeps an undelivered update for 24 hours; after that it cannot come again.
 REMEMBER_SECONDS = 24 * 3600
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis  # only webhook replicas use Redis
 
 
 class UpdateClaims(Protocol):

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
 from bot.db.models import Event, Occurrence, Place
 from bot.services.statuses import EventStatus, OccurrenceStatus
 
@@ -21,6 +18,8 @@ def ics_for(event: Event, occurrence: Occurrence, place: Place, stamp_at: dateti
         raise ValueError("an event without a date has no calendar entry")
     zone = ZoneInfo(place.timezone)
     start = occurrence.starts_at.astimezone(zone)
+    from icalendar import Event as CalendarEvent
+
     entry = CalendarEvent()
     entry.add("uid", f"occurrence-{occurrence.id}@sasiad")
     entry.add("dtstamp", stamp_at)
@@ -33,6 +32,8 @@ def ics_for(event: Event, occurrence: Occurrence, place: Place, stamp_at: dateti
         occurrence.status == OccurrenceStatus.CANCELLED or event.status == EventStatus.CANCELLED
     )
     entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

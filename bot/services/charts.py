@@ -1,14 +1,12 @@
 """The chart under /stats: the last months of requests, tasks done and event
 participants, as a PNG. Matplotlib's object API (no pyplot) keeps it free of global
-state, so charts can be drawn while the bot runs."""
+state, so charts can be drawn while the bot runs. Matplotlib is imported when a chart
+is drawn, not with the bot: it costs most processes memory for a rarely used command."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bot.services.stats import Row
 
@@ -30,6 +28,9 @@ def monthly_chart(rows: list[Row], labels: ChartLabels) -> bytes:
         labels.done: [sum(r.done for r in rows if r.month == m) for m in months],
         labels.participants: [sum(r.participants for r in rows if r.month == m) for m in months],
     }
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8, 4.5), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

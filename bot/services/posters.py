@@ -1,25 +1,31 @@
 """Printable posters: the place's name, an invitation and a QR code that opens the bot
 with the place already chosen. Fonts are DejaVu, shipped with matplotlib, because they
-cover Polish and Ukrainian letters."""
+cover Polish and Ukrainian letters.
+
+Imaging is imported only when a poster is drawn: PIL, qrcode and matplotlib's data would
+otherwise add tens of megabytes to every bot process for a tool animators use rarely."""
 
 from __future__ import annotations
 
 import io
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-import qrcode
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1240, 1754  # A4 at 150 dpi
 MARGIN = 100
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    import matplotlib
+    from PIL import ImageFont
+
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(FONTS / name), size)
+    return ImageFont.truetype(str(fonts / name), size)
 
 
 def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeTypeFont) -> int:
@@ -32,6 +38,9 @@ def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeT
 
 
 def poster_png(place_name: str, invitation: str, link: str, scan_hint: str) -> bytes:
+    import qrcode
+    from PIL import Image, ImageDraw
+
     page = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(page)
     y = _centred(draw, MARGIN, place_name, _font(80, bold=True))
