@@ -237,6 +237,11 @@ async def test_other_people_and_other_places_are_refused(
             calls = await harness.press_data(person, f"ann:{action}:{draft_id}:0")
             assert alerts(calls) == ["Sorry, this is only for the animators of that place."]
     assert "Sorry" in joined(await harness.send(MAREK, "/announcements"))
+    calls = await harness.press_data(EWA, f"ann:lang:{draft_id}:99")
+    assert [type(c).__name__ for c in calls] == ["AnswerCallbackQuery"], "no such language"
+    assert alerts(await harness.press_data(EWA, f"ann:bogus:{draft_id}:0")) == [
+        "This button is no longer active. Please use the menu or send /start."
+    ]
     db.expire_all()
     assert (await db.get(Announcement, draft_id)).status == "draft"
     assert (

@@ -6,7 +6,8 @@ scheduled ones with a cancel button. Every button re-checks the place on the ser
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ from bot.db.models import Announcement, Place, User
 from bot.filters import Rule, shortcut
 from bot.handlers.staff import main_place, staff_places
 from bot.keyboards.builders import LANGUAGE_NAMES
-from bot.keyboards.callbacks import AnnCD
+from bot.keyboards.callbacks import AnnAction, AnnCD
 from bot.keyboards.grid import InlineGrid
 from bot.notify.announcements import start_due
 from bot.services import announcements as ann
@@ -108,40 +109,41 @@ async def _audience_keyboard(
     whole = audience == Audience()
     builder.button(
         text=("✅ " if whole else "") + _("🏠 Whole place"),
-        callback_data=AnnCD(action="all", ann_id=aid),
+        callback_data=AnnCD(action=AnnAction.ALL, ann_id=aid),
     )
     for district in place.districts:
         mark = "✅ " if district.id in audience.districts else "▫️ "
         builder.button(
             text=mark + district.name,
-            callback_data=AnnCD(action="district", ann_id=aid, value=district.id),
+            callback_data=AnnCD(action=AnnAction.DISTRICT, ann_id=aid, value=district.id),
         )
     who = {
         "all": _("👥 Volunteers and residents"),
         "volunteers": _("🤝 Only volunteers"),
         "residents": _("🙋 Only residents"),
     }
-    builder.button(text=who[audience.who], callback_data=AnnCD(action="who", ann_id=aid))
+    builder.button(text=who[audience.who], callback_data=AnnCD(action=AnnAction.WHO, ann_id=aid))
     for group in await groups_of(session, place.id):
         mark = "✅ " if group.id in audience.groups else "▫️ "
         builder.button(
-            text=mark + group.name, callback_data=AnnCD(action="group", ann_id=aid, value=group.id)
+            text=mark + group.name,
+            callback_data=AnnCD(action=AnnAction.GROUP, ann_id=aid, value=group.id),
         )
     language = LANGUAGE_NAMES[audience.language] if audience.language else _("🌐 All languages")
-    builder.button(text=language, callback_data=AnnCD(action="language", ann_id=aid))
+    builder.button(text=language, callback_data=AnnCD(action=AnnAction.LANGUAGE, ann_id=aid))
     builder.button(
-        text=_("🌍 Add a translation"), callback_data=AnnCD(action="translate", ann_id=aid)
+        text=_("🌍 Add a translation"), callback_data=AnnCD(action=AnnAction.TRANSLATE, ann_id=aid)
     )
-    builder.button(text=_("👀 Preview"), callback_data=AnnCD(action="preview", ann_id=aid))
+    builder.button(text=_("👀 Preview"), callback_data=AnnCD(action=AnnAction.PREVIEW, ann_id=aid))
     _cancel(builder, aid)
     return builder.adjust(1).as_markup()
 
 
 def _cancel(builder: InlineGrid, ann_id: int) -> None:
-    builder.button(text=_("✖️ Cancel"), callback_data=AnnCD(action="cancel", ann_id=ann_id))
+    builder.button(text=_("✖️ Cancel"), callback_data=AnnCD(action=AnnAction.CANCEL, ann_id=ann_id))
 
 
-def _back_and_cancel(builder: InlineGrid, action: str, ann_id: int) -> InlineGrid:
+def _back_and_cancel(builder: InlineGrid, action: AnnAction, ann_id: int) -> InlineGrid:
     """⬅️ Back to the screen before (`action` shows it again) and ✖️ Cancel, which drops the
     draft: an announcement's screens keep it in the database, not in a conversation, so
     their way out is their own rather than the conversation's."""
@@ -165,6 +167,25 @@ def _next_in(values: tuple[object, ...], current: object) -> object:
     return values[(values.index(current) + 1) % len(values)]
 
 
+@dataclass(frozen=True)
+class Step:
+    """A press on an announcement that is still a draft and belongs to the presser."""
+
+    callback: CallbackQuery
+    value: int
+    bot: Bot
+    session: AsyncSession
+    state: FSMContext
+    clock: Clock
+    i18n: I18n
+    places: list[int]
+    draft: Announcement
+
+    @property
+    def reply(self) -> Reply:
+        return reply_to_callback(self.callback)
+
+
 async def cb_step(
     callback: CallbackQuery,
     callback_data: AnnCD,
@@ -176,8 +197,9 @@ async def cb_step(
     clock: Clock,
     i18n: I18n,
 ) -> None:
+    """Checks who presses and that the draft can still change, then runs the step."""
     places = await managed_places(session, user, is_admin)
-    if callback_data.action == "unschedule":
+    if callback_data.action == AnnAction.UNSCHEDULE:
         cancelled = await ann.cancel(session, callback_data.ann_id, places)
         await callback.answer(
             _("The announcement is cancelled; nobody will get it.") if cancelled else staff_only(),
@@ -194,52 +216,100 @@ async def cb_step(
         )
         return
     await callback.answer()
-    audience = Audience.from_json(draft.audience)
-    action = callback_data.action
-    reply = reply_to_callback(callback)
-    if action in ("all", "district", "who", "group", "language"):
-        changed = _changed(audience, action, callback_data.value)
-        await ann.set_audience(session, draft, changed)
-        await _show_audience(reply, session, draft)
-    elif action == "audience":
-        if await state.get_state() == Announce.translation.state:
-            await state.clear()
-        await _show_audience(reply, session, draft)
-    elif action == "translate":
-        await _ask_translation_language(reply, draft)
-    elif action == "lang":
-        await state.set_state(Announce.translation)
-        await state.update_data(ann_id=draft.id, language=LANGUAGES[callback_data.value])
-        await reply(
-            _("Send the text in {language}.").format(
-                language=LANGUAGE_NAMES[LANGUAGES[callback_data.value]]
-            ),
-            _back_and_cancel(InlineGrid(), "audience", draft.id).adjust(2).as_markup(),
+    step = Step(callback, callback_data.value, bot, session, state, clock, i18n, places, draft)
+    await STEPS[callback_data.action](step)
+
+
+def _audience_step(action: AnnAction) -> Callable[[Step], Awaitable[None]]:
+    async def change(step: Step) -> None:
+        audience = Audience.from_json(step.draft.audience)
+        await ann.set_audience(step.session, step.draft, _changed(audience, action, step.value))
+        await _show_audience(step.reply, step.session, step.draft)
+
+    return change
+
+
+async def _back_to_audience(step: Step) -> None:
+    if await step.state.get_state() == Announce.translation.state:
+        await step.state.clear()
+    await _show_audience(step.reply, step.session, step.draft)
+
+
+async def _translate(step: Step) -> None:
+    await _ask_translation_language(step.reply, step.draft)
+
+
+async def _translation_language(step: Step) -> None:
+    if not 0 <= step.value < len(LANGUAGES):
+        return
+    language = LANGUAGES[step.value]
+    await step.state.set_state(Announce.translation)
+    await step.state.update_data(ann_id=step.draft.id, language=language)
+    await step.reply(
+        _("Send the text in {language}.").format(language=LANGUAGE_NAMES[language]),
+        _back_and_cancel(InlineGrid(), AnnAction.AUDIENCE, step.draft.id).adjust(2).as_markup(),
+    )
+
+
+async def _preview_step(step: Step) -> None:
+    await _preview(step.callback, step.bot, step.session, step.draft)
+
+
+async def _now(step: Step) -> None:
+    await _launch(step.bot, step.i18n, step.session, step.draft, step.places, step.clock)
+
+
+async def _which_day(step: Step) -> None:
+    await step.reply(_("Which day?"), await _days(step.session, step.draft, step.clock()))
+
+
+async def _day(step: Step) -> None:
+    await step.state.update_data(day=step.value)
+    await step.reply(_("At what time?"), _hours(step.draft.id))
+
+
+async def _hour(step: Step) -> None:
+    await _schedule(
+        step.callback, step.session, step.draft, step.places, step.state, step.clock, step.value
+    )
+
+
+async def _cancel_draft(step: Step) -> None:
+    await ann.cancel(step.session, step.draft.id, step.places)
+    await step.reply(_("Nothing was sent."), None)
+
+
+STEPS: dict[AnnAction, Callable[[Step], Awaitable[None]]] = {
+    **{
+        action: _audience_step(action)
+        for action in (
+            AnnAction.ALL,
+            AnnAction.DISTRICT,
+            AnnAction.WHO,
+            AnnAction.GROUP,
+            AnnAction.LANGUAGE,
         )
-    elif action == "preview":
-        await _preview(callback, bot, session, draft)
-    elif action == "now":
-        await _launch(bot, i18n, session, draft, places, clock)
-    elif action == "schedule":
-        await reply(_("Which day?"), await _days(session, draft, clock()))
-    elif action == "day":
-        await state.update_data(day=callback_data.value)
-        await reply(_("At what time?"), _hours(draft.id))
-    elif action == "hour":
-        await _schedule(callback, session, draft, places, state, clock, callback_data.value)
-    elif action == "cancel":
-        await ann.cancel(session, draft.id, places)
-        await reply(_("Nothing was sent."), None)
+    },
+    AnnAction.AUDIENCE: _back_to_audience,
+    AnnAction.TRANSLATE: _translate,
+    AnnAction.LANG: _translation_language,
+    AnnAction.PREVIEW: _preview_step,
+    AnnAction.NOW: _now,
+    AnnAction.SCHEDULE: _which_day,
+    AnnAction.DAY: _day,
+    AnnAction.HOUR: _hour,
+    AnnAction.CANCEL: _cancel_draft,
+}
 
 
-def _changed(audience: Audience, action: str, value: int) -> Audience:
-    if action == "all":
+def _changed(audience: Audience, action: AnnAction, value: int) -> Audience:
+    if action == AnnAction.ALL:
         return Audience()
-    if action == "district":
+    if action == AnnAction.DISTRICT:
         return audience.toggled_district(value)
-    if action == "group":
+    if action == AnnAction.GROUP:
         return audience.toggled_group(value)
-    if action == "who":
+    if action == AnnAction.WHO:
         return replace(audience, who=str(_next_in(ann.WHO, audience.who)))
     language = _next_in((None, *LANGUAGES), audience.language)
     return replace(audience, language=str(language) if language else None)
@@ -252,7 +322,7 @@ async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:
         if code != draft.language:
             builder.button(
                 text=LANGUAGE_NAMES[code],
-                callback_data=AnnCD(action="lang", ann_id=draft.id, value=index),
+                callback_data=AnnCD(action=AnnAction.LANG, ann_id=draft.id, value=index),
             )
             choices += 1
     _back_and_cancel(builder, "audience", draft.id)
@@ -290,10 +360,15 @@ async def _preview(
         await bot.send_message(chat, draft.text)
     count = await ann.count_audience(session, draft.place_id, Audience.from_json(draft.audience))
     builder = InlineGrid()
-    builder.button(text=_("📨 Send now"), callback_data=AnnCD(action="now", ann_id=draft.id))
-    builder.button(text=_("🕒 Schedule"), callback_data=AnnCD(action="schedule", ann_id=draft.id))
     builder.button(
-        text=_("👥 Change the audience"), callback_data=AnnCD(action="audience", ann_id=draft.id)
+        text=_("📨 Send now"), callback_data=AnnCD(action=AnnAction.NOW, ann_id=draft.id)
+    )
+    builder.button(
+        text=_("🕒 Schedule"), callback_data=AnnCD(action=AnnAction.SCHEDULE, ann_id=draft.id)
+    )
+    builder.button(
+        text=_("👥 Change the audience"),
+        callback_data=AnnCD(action=AnnAction.AUDIENCE, ann_id=draft.id),
     )
     _cancel(builder, draft.id)
     await bot.send_message(
@@ -328,18 +403,19 @@ async def _days(session: AsyncSession, draft: Announcement, now: datetime) -> In
     for offset in range(DAYS_AHEAD):
         builder.button(
             text=names.get(offset) or long_date(today + timedelta(days=offset), language),
-            callback_data=AnnCD(action="day", ann_id=draft.id, value=offset),
+            callback_data=AnnCD(action=AnnAction.DAY, ann_id=draft.id, value=offset),
         )
-    return _back_and_cancel(builder, "preview", draft.id).adjust(2, 2, 2, 1, 2).as_markup()
+    return _back_and_cancel(builder, AnnAction.PREVIEW, draft.id).adjust(2, 2, 2, 1, 2).as_markup()
 
 
 def _hours(ann_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for hour in HOURS:
         builder.button(
-            text=f"{hour:02d}:00", callback_data=AnnCD(action="hour", ann_id=ann_id, value=hour)
+            text=f"{hour:02d}:00",
+            callback_data=AnnCD(action=AnnAction.HOUR, ann_id=ann_id, value=hour),
         )
-    return _back_and_cancel(builder, "schedule", ann_id).adjust(3, 3, 2).as_markup()
+    return _back_and_cancel(builder, AnnAction.SCHEDULE, ann_id).adjust(3, 3, 2).as_markup()
 
 
 async def _schedule(
@@ -387,7 +463,7 @@ async def cmd_scheduled(
         place = await get_place(session, item.place_id)
         builder = InlineGrid()
         builder.button(
-            text=_("🚫 Cancel it"), callback_data=AnnCD(action="unschedule", ann_id=item.id)
+            text=_("🚫 Cancel it"), callback_data=AnnCD(action=AnnAction.UNSCHEDULE, ann_id=item.id)
         )
         when = when_text(item.send_at, place.timezone if place else "Europe/Warsaw")
         await message.answer(f"🕒 {when}\n\n{item.text}", reply_markup=builder.as_markup())

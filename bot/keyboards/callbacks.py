@@ -223,11 +223,31 @@ class GroupCD(CallbackData, prefix="grp"):
     group_id: DbInt
 
 
+class AnnAction(StrEnum):
+    """The steps of composing an announcement; a forged action fails to unpack."""
+
+    ALL = "all"
+    DISTRICT = "district"
+    WHO = "who"
+    GROUP = "group"
+    LANGUAGE = "language"
+    AUDIENCE = "audience"
+    TRANSLATE = "translate"
+    LANG = "lang"
+    PREVIEW = "preview"
+    NOW = "now"
+    SCHEDULE = "schedule"
+    DAY = "day"
+    HOUR = "hour"
+    CANCEL = "cancel"
+    UNSCHEDULE = "unschedule"
+
+
 class AnnCD(CallbackData, prefix="ann"):
     """A step of composing an announcement; `value` is a district, group, language index,
     day offset or hour, depending on `action`."""
 
-    action: str
+    action: AnnAction
     ann_id: DbInt
     value: DbInt = 0
 
