@@ -80,56 +80,42 @@ async def queue_event_reminders(
     """Reminders before an event date and the "how was it?" after it."""
     now = clock()
     for attendee in await due_event_reminders(session, now, settings.reminders().offsets):
-        await _remind_attendee(i18n, session, clock, settings, attendee)
+        await _tell_attendee(i18n, session, clock, settings, attendee, "reminder")
     for attendee in await due_feedback(session, now):
-        await _ask_feedback(i18n, session, clock, settings, attendee)
+        await _tell_attendee(i18n, session, clock, settings, attendee, "feedback")
 
 
-async def _remind_attendee(
-    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, attendee: Attendee
+async def _tell_attendee(
+    i18n: I18n,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    attendee: Attendee,
+    kind: str,
 ) -> None:
+    """A "reminder" before the date (urgent when it is near) or the "feedback" question
+    after it (never at night), under the event's heading."""
     place = await session.get(Place, attendee.event.place_id)
-    offset = attendee.offset
-    if place is None or offset is None:
+    if place is None or (kind == "reminder" and attendee.offset is None):
         return
+    occurrence = attendee.occurrence
 
     async def compose() -> Composed:
-        text = _starts_in(round(offset.total_seconds() / 3600), event=True)
-        heading = event_heading(attendee.event, attendee.occurrence, place)
-        return text + "\n\n" + heading, ekb.calendar_only(attendee.occurrence.id)
-
-    starts = attendee.occurrence.starts_at
-    await notify(
-        i18n,
-        session,
-        clock,
-        attendee.user,
-        compose,
-        kind="reminder",
-        not_before=settings.quiet().release_at(clock(), place.timezone, starts),
-        dedupe_key=attendee.dedupe_key,
-    )
-
-
-async def _ask_feedback(
-    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, attendee: Attendee
-) -> None:
-    place = await session.get(Place, attendee.event.place_id)
-    if place is None:
-        return
-
-    async def compose() -> Composed:
+        heading = event_heading(attendee.event, occurrence, place)
+        if kind == "reminder" and attendee.offset is not None:
+            text = _starts_in(round(attendee.offset.total_seconds() / 3600), event=True)
+            return text + "\n\n" + heading, ekb.calendar_only(occurrence.id)
         text = _("How was it? Tap the stars (five is best); it helps the animators.")
-        heading = event_heading(attendee.event, attendee.occurrence, place)
-        return heading + "\n\n" + text, ekb.ratings(attendee.occurrence.id)
+        return heading + "\n\n" + text, ekb.ratings(occurrence.id)
 
+    due = occurrence.starts_at if kind == "reminder" else None
     await notify(
         i18n,
         session,
         clock,
         attendee.user,
         compose,
-        kind="feedback",
-        not_before=settings.quiet().release_at(clock(), place.timezone),
+        kind=kind,
+        not_before=settings.quiet().release_at(clock(), place.timezone, due),
         dedupe_key=attendee.dedupe_key,
     )

@@ -6,6 +6,7 @@ to call them, and a lease lets one of several processes run each tick."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiogram import Bot
@@ -87,26 +88,29 @@ async def event_tick(
         await queue_event_reminders(i18n, session, clock, settings)
 
 
-async def digest_job(
-    i18n: I18n,
-    session_factory: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
-) -> None:
-    """Monday morning: each volunteer sees open requests that fit them (once a week)."""
-    async with unit_of_work(session_factory) as session:
-        await queue_weekly_digests(i18n, session, clock, settings)
+Work = Callable[[I18n, AsyncSession, Clock, Settings], Awaitable[None]]
 
 
-async def daily_summary_job(
-    i18n: I18n,
-    session_factory: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
-) -> None:
-    """Each morning, animators see the last day at their places (once a day)."""
-    async with unit_of_work(session_factory) as session:
-        await queue_daily_summaries(i18n, session, clock, settings)
+def in_one_unit(work: Work) -> Callable[..., Awaitable[None]]:
+    """A job that does `work` in one unit of work (one commit, or none if it fails)."""
+
+    async def job(
+        i18n: I18n,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        async with unit_of_work(session_factory) as session:
+            await work(i18n, session, clock, settings)
+
+    job.__doc__ = work.__doc__
+    return job
+
+
+# Monday morning: each volunteer sees open requests that fit them (once a week).
+digest_job = in_one_unit(queue_weekly_digests)
+# Each morning, animators see the last day at their places (once a day).
+daily_summary_job = in_one_unit(queue_daily_summaries)
 
 
 async def announcement_tick(
