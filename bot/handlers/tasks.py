@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.db.models import User
 from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import volunteering as vkb
-from bot.keyboards.callbacks import OfferCD, TaskCD
+from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
 from bot.notify.delivery import deliver, send_notice
 from bot.services import tasks
 from bot.services.notifier import Notifier
@@ -38,21 +38,31 @@ RELAY_LIMIT = 1000
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.callback_query.register(cb_accept, consented, OfferCD.filter(F.action == "accept"))
-    router.callback_query.register(cb_decline, consented, OfferCD.filter(F.action == "decline"))
-    router.callback_query.register(cb_done, consented, TaskCD.filter(F.action == "done"))
-    router.callback_query.register(cb_hours, consented, TaskCD.filter(F.action == "hours"))
     router.callback_query.register(
-        cb_give_back, consented, TaskCD.filter(F.action.in_({"handback", "notmet"}))
+        cb_accept, consented, OfferCD.filter(F.action == OfferAction.ACCEPT)
     )
     router.callback_query.register(
-        cb_confirm, consented, TaskCD.filter(F.action.in_({"confirm", "rate"}))
+        cb_decline, consented, OfferCD.filter(F.action == OfferAction.DECLINE)
     )
-    router.callback_query.register(cb_no_show, consented, TaskCD.filter(F.action == "noshow"))
+    router.callback_query.register(cb_done, consented, TaskCD.filter(F.action == TaskAction.DONE))
+    router.callback_query.register(cb_hours, consented, TaskCD.filter(F.action == TaskAction.HOURS))
     router.callback_query.register(
-        cb_ask_no_show, consented, TaskCD.filter(F.action.in_({"noshow?", "done?"}))
+        cb_give_back,
+        consented,
+        TaskCD.filter(F.action.in_({TaskAction.HAND_BACK, TaskAction.NOT_MET})),
     )
-    router.callback_query.register(cb_write, consented, TaskCD.filter(F.action == "write"))
+    router.callback_query.register(
+        cb_confirm, consented, TaskCD.filter(F.action.in_({TaskAction.CONFIRM, TaskAction.RATE}))
+    )
+    router.callback_query.register(
+        cb_no_show, consented, TaskCD.filter(F.action == TaskAction.NO_SHOW)
+    )
+    router.callback_query.register(
+        cb_ask_no_show,
+        consented,
+        TaskCD.filter(F.action.in_({TaskAction.ASK_NO_SHOW, TaskAction.ASK_DONE})),
+    )
+    router.callback_query.register(cb_write, consented, TaskCD.filter(F.action == TaskAction.WRITE))
     router.message.register(msg_relay, StateFilter(Relay.text), Rule(F.text))
     router.message.register(cmd_tasks, shortcut("tasks"), consented)
     return router
@@ -159,7 +169,7 @@ async def cb_confirm(
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    rating = callback_data.value if callback_data.action == "rate" else None
+    rating = callback_data.value if callback_data.action == TaskAction.RATE else None
     try:
         request = await tasks.confirm_done(
             session, callback_data.request_id, user.id, clock(), rating, notifier
@@ -211,7 +221,7 @@ async def cb_ask_no_show(
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
     await callback.answer()
-    if callback_data.action == "noshow?":
+    if callback_data.action == TaskAction.ASK_NO_SHOW:
         text = _("Did the volunteer not come at all? I will tell them, and look for someone else.")
         markup = vkb.resident_no_show_check(request.id)
     else:
@@ -231,7 +241,7 @@ async def cb_give_back(
     notifier: Notifier,
 ) -> None:
     """The volunteer returns the task: they cannot do it, or nobody was there."""
-    not_met = callback_data.action == "notmet"
+    not_met = callback_data.action == TaskAction.NOT_MET
     give_back = tasks.report_not_met if not_met else tasks.hand_back
     try:
         outcome = await give_back(

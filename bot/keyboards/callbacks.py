@@ -139,13 +139,33 @@ class MyRequestCD(CallbackData, prefix="myreq"):
     request_id: DbInt
 
 
+class OfferAction(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
 class OfferCD(CallbackData, prefix="offer"):
-    action: str
+    action: OfferAction
     offer_id: DbInt
 
 
+class TaskAction(StrEnum):
+    """What a volunteer or resident does with a matched task; "?" asks once more."""
+
+    WRITE = "write"
+    DONE = "done"
+    HOURS = "hours"
+    HAND_BACK = "handback"
+    NOT_MET = "notmet"
+    CONFIRM = "confirm"
+    RATE = "rate"
+    ASK_NO_SHOW = "noshow?"
+    NO_SHOW = "noshow"
+    ASK_DONE = "done?"
+
+
 class TaskCD(CallbackData, prefix="task"):
-    action: str
+    action: TaskAction
     request_id: DbInt
     value: DbInt = 0
 

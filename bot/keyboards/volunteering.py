@@ -18,6 +18,7 @@ from bot.keyboards.callbacks import (
     DistrictCD,
     EscalationCD,
     MyRequestCD,
+    OfferAction,
     OfferCD,
     PartCD,
     PauseCD,
@@ -27,6 +28,7 @@ from bot.keyboards.callbacks import (
     SlotCD,
     SpokenCD,
     TalentCD,
+    TaskAction,
     TaskCD,
     WhenCD,
 )
@@ -240,17 +242,20 @@ def my_request(
 def offer(offer_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(
-        text=_("✅ I will help"), callback_data=OfferCD(action="accept", offer_id=offer_id)
+        text=_("✅ I will help"),
+        callback_data=OfferCD(action=OfferAction.ACCEPT, offer_id=offer_id),
     )
     builder.button(
-        text=_("Not this time"), callback_data=OfferCD(action="decline", offer_id=offer_id)
+        text=_("Not this time"),
+        callback_data=OfferCD(action=OfferAction.DECLINE, offer_id=offer_id),
     )
     return builder.adjust(1).as_markup()
 
 
 def _write(builder: InlineGrid, request_id: int) -> None:
     builder.button(
-        text=_("✉️ Write a message"), callback_data=TaskCD(action="write", request_id=request_id)
+        text=_("✉️ Write a message"),
+        callback_data=TaskCD(action=TaskAction.WRITE, request_id=request_id),
     )
 
 
@@ -262,15 +267,17 @@ def reply_to(request_id: int) -> InlineKeyboardMarkup:
 
 def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
-    builder.button(text=_("✅ Done"), callback_data=TaskCD(action="done", request_id=request_id))
+    builder.button(
+        text=_("✅ Done"), callback_data=TaskCD(action=TaskAction.DONE, request_id=request_id)
+    )
     _write(builder, request_id)
     builder.button(
         text=_("↩️ I cannot do it after all"),
-        callback_data=TaskCD(action="handback", request_id=request_id),
+        callback_data=TaskCD(action=TaskAction.HAND_BACK, request_id=request_id),
     )
     builder.button(
         text=_("🚪 I came, nobody was there"),
-        callback_data=TaskCD(action="notmet", request_id=request_id),
+        callback_data=TaskCD(action=TaskAction.NOT_MET, request_id=request_id),
     )
     return builder.adjust(1).as_markup()
 
@@ -281,7 +288,9 @@ def hours(request_id: int) -> InlineKeyboardMarkup:
         label = _("{hours} h").format(hours=decimal(value))
         builder.button(
             text=label,
-            callback_data=TaskCD(action="hours", request_id=request_id, value=int(value * 2)),
+            callback_data=TaskCD(
+                action=TaskAction.HOURS, request_id=request_id, value=int(value * 2)
+            ),
         )
     cancel_button(builder)
     return builder.adjust(len(HOURS_CHOICES), 1).as_markup()
@@ -290,7 +299,7 @@ def hours(request_id: int) -> InlineKeyboardMarkup:
 def _write_to_volunteer(builder: InlineGrid, request_id: int) -> None:
     builder.button(
         text=_("✉️ Write to the volunteer"),
-        callback_data=TaskCD(action="write", request_id=request_id),
+        callback_data=TaskCD(action=TaskAction.WRITE, request_id=request_id),
     )
 
 
@@ -303,10 +312,12 @@ def resident_accepted(request_id: int) -> InlineKeyboardMarkup:
 
 def _confirm_buttons(builder: InlineGrid, request_id: int) -> None:
     builder.button(
-        text=_("❤️ Yes, thank you!"), callback_data=TaskCD(action="confirm", request_id=request_id)
+        text=_("❤️ Yes, thank you!"),
+        callback_data=TaskCD(action=TaskAction.CONFIRM, request_id=request_id),
     )
     builder.button(
-        text=_("It did not happen"), callback_data=TaskCD(action="noshow?", request_id=request_id)
+        text=_("It did not happen"),
+        callback_data=TaskCD(action=TaskAction.ASK_NO_SHOW, request_id=request_id),
     )
 
 
@@ -321,10 +332,12 @@ def resident_no_show_check(request_id: int) -> InlineKeyboardMarkup:
     """A slip on "did not happen" would give the volunteer a no-show: ask once more."""
     builder = InlineGrid()
     builder.button(
-        text=_("Yes, nobody came"), callback_data=TaskCD(action="noshow", request_id=request_id)
+        text=_("Yes, nobody came"),
+        callback_data=TaskCD(action=TaskAction.NO_SHOW, request_id=request_id),
     )
     builder.button(
-        text=_("⬅️ No, it happened"), callback_data=TaskCD(action="done?", request_id=request_id)
+        text=_("⬅️ No, it happened"),
+        callback_data=TaskCD(action=TaskAction.ASK_DONE, request_id=request_id),
     )
     return builder.adjust(1).as_markup()
 
@@ -334,7 +347,7 @@ def ratings(request_id: int) -> InlineKeyboardMarkup:
     for stars in RATINGS:
         builder.button(
             text="⭐" * stars,
-            callback_data=TaskCD(action="rate", request_id=request_id, value=stars),
+            callback_data=TaskCD(action=TaskAction.RATE, request_id=request_id, value=stars),
         )
     cancel_button(builder)
     return builder.adjust(len(RATINGS), 1).as_markup()
