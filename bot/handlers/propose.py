@@ -22,7 +22,7 @@ from bot.db.models import Place, User
 from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
-from bot.keyboards.callbacks import DraftCD, DraftGroupCD
+from bot.keyboards.callbacks import DraftAction, DraftCD, DraftGroupCD
 from bot.notify.event_notices import announce_published, proposal_to_animators
 from bot.services.errors import EmptyValue, PlaceNotFound, TooLong
 from bot.services.events import (
@@ -60,50 +60,54 @@ def build_router() -> Router:
     router.message.register(msg_description, StateFilter(Propose.description), Rule(F.text))
     router.message.register(msg_when, StateFilter(Propose.when), Rule(F.text))
     router.callback_query.register(
-        cb_to_be_agreed, StateFilter(Propose.when), DraftCD.filter(F.action == "tba")
+        cb_to_be_agreed, StateFilter(Propose.when), DraftCD.filter(F.action == DraftAction.TBA)
     )
     router.callback_query.register(
-        cb_day, StateFilter(Propose.when), DraftCD.filter(F.action == "day")
+        cb_day, StateFilter(Propose.when), DraftCD.filter(F.action == DraftAction.DAY)
     )
     router.callback_query.register(
-        cb_time, StateFilter(Propose.when), DraftCD.filter(F.action == "time")
+        cb_time, StateFilter(Propose.when), DraftCD.filter(F.action == DraftAction.TIME)
     )
     router.callback_query.register(
-        cb_repeat, StateFilter(Propose.repeat), DraftCD.filter(F.action == "repeat")
+        cb_repeat, StateFilter(Propose.repeat), DraftCD.filter(F.action == DraftAction.REPEAT)
     )
     router.message.register(msg_where, StateFilter(Propose.where), Rule(F.text))
     router.callback_query.register(
-        cb_here, StateFilter(Propose.where), DraftCD.filter(F.action == "here")
+        cb_here, StateFilter(Propose.where), DraftCD.filter(F.action == DraftAction.HERE)
     )
     router.message.register(msg_capacity, StateFilter(Propose.capacity), Rule(F.text))
     router.callback_query.register(
-        cb_capacity, StateFilter(Propose.capacity), DraftCD.filter(F.action == "capacity")
+        cb_capacity, StateFilter(Propose.capacity), DraftCD.filter(F.action == DraftAction.CAPACITY)
     )
     router.message.register(msg_roles, StateFilter(Propose.roles), Rule(F.text))
     router.callback_query.register(
-        cb_no_roles, StateFilter(Propose.roles), DraftCD.filter(F.action == "noroles")
+        cb_no_roles, StateFilter(Propose.roles), DraftCD.filter(F.action == DraftAction.NO_ROLES)
     )
     router.callback_query.register(
-        cb_role, StateFilter(Propose.roles), DraftCD.filter(F.action == "role")
+        cb_role, StateFilter(Propose.roles), DraftCD.filter(F.action == DraftAction.ROLE)
     )
     router.callback_query.register(
-        cb_roles_done, StateFilter(Propose.roles), DraftCD.filter(F.action == "rolesdone")
+        cb_roles_done,
+        StateFilter(Propose.roles),
+        DraftCD.filter(F.action == DraftAction.ROLES_DONE),
     )
     router.message.register(msg_role_count, StateFilter(Propose.role_count), Rule(F.text))
     router.callback_query.register(
-        cb_role_count, StateFilter(Propose.role_count), DraftCD.filter(F.action == "count")
+        cb_role_count,
+        StateFilter(Propose.role_count),
+        DraftCD.filter(F.action == DraftAction.COUNT),
     )
     router.callback_query.register(
         cb_toggle_group, StateFilter(Propose.groups), DraftGroupCD.filter()
     )
     router.callback_query.register(
-        cb_groups_done, StateFilter(Propose.groups), DraftCD.filter(F.action == "groups")
+        cb_groups_done, StateFilter(Propose.groups), DraftCD.filter(F.action == DraftAction.GROUPS)
     )
     router.callback_query.register(
-        cb_edit, StateFilter(Propose.confirm), DraftCD.filter(F.action == "edit")
+        cb_edit, StateFilter(Propose.confirm), DraftCD.filter(F.action == DraftAction.EDIT)
     )
     router.callback_query.register(
-        cb_submit, StateFilter(Propose.confirm), DraftCD.filter(F.action == "submit")
+        cb_submit, StateFilter(Propose.confirm), DraftCD.filter(F.action == DraftAction.SUBMIT)
     )
     return router
 

@@ -193,11 +193,29 @@ class VetCD(CallbackData, prefix="vet"):
     user_id: DbInt
 
 
-class DraftCD(CallbackData, prefix="draft"):
-    """A button while proposing an event: "to be agreed", "at the place", a capacity,
-    a repeat, "no helpers", "groups done", submit, edit."""
+class DraftAction(StrEnum):
+    """The buttons of proposing an event, in the order of its steps."""
 
-    action: str
+    TBA = "tba"
+    DAY = "day"
+    TIME = "time"
+    REPEAT = "repeat"
+    HERE = "here"
+    CAPACITY = "capacity"
+    ROLE = "role"
+    COUNT = "count"
+    ROLES_DONE = "rolesdone"
+    NO_ROLES = "noroles"
+    GROUPS = "groups"
+    EDIT = "edit"
+    SUBMIT = "submit"
+
+
+class DraftCD(CallbackData, prefix="draft"):
+    """A button while proposing an event: a day, an hour, "to be agreed", "at the place",
+    a capacity, a repeat, a helper role and its count, "groups done", submit, edit."""
+
+    action: DraftAction
     value: DbInt = 0
 
 

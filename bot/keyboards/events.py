@@ -16,6 +16,7 @@ from bot.keyboards.builders import cancel_button
 from bot.keyboards.callbacks import (
     AttendCD,
     CancelCD,
+    DraftAction,
     DraftCD,
     DraftGroupCD,
     EditFieldCD,
@@ -50,7 +51,7 @@ COMMON_ROLES = (
 ROLE_COUNTS = (1, 2, 3, 4, 5, 6)
 
 
-def _single(action: str, label: str) -> InlineKeyboardMarkup:
+def _single(action: DraftAction, label: str) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(text=label, callback_data=DraftCD(action=action))
     cancel_button(builder)
@@ -58,19 +59,19 @@ def _single(action: str, label: str) -> InlineKeyboardMarkup:
 
 
 def to_be_agreed() -> InlineKeyboardMarkup:
-    return _single("tba", _("🤝 Date to be agreed"))
+    return _single(DraftAction.TBA, _("🤝 Date to be agreed"))
 
 
 def event_days(today: date) -> InlineKeyboardMarkup:
     """The next two weeks as buttons ("sob., 5 gru"), so nobody has to type a date format."""
     language = get_i18n().current_locale
     builder = InlineGrid()
-    builder.button(text=_("Today"), callback_data=DraftCD(action="day", value=0))
-    builder.button(text=_("Tomorrow"), callback_data=DraftCD(action="day", value=1))
+    builder.button(text=_("Today"), callback_data=DraftCD(action=DraftAction.DAY, value=0))
+    builder.button(text=_("Tomorrow"), callback_data=DraftCD(action=DraftAction.DAY, value=1))
     for offset in range(2, EVENT_DAYS_AHEAD):
         label = format_date(today + timedelta(days=offset), format="EEE, d MMM", locale=language)
-        builder.button(text=label, callback_data=DraftCD(action="day", value=offset))
-    builder.button(text=_("🤝 Date to be agreed"), callback_data=DraftCD(action="tba"))
+        builder.button(text=label, callback_data=DraftCD(action=DraftAction.DAY, value=offset))
+    builder.button(text=_("🤝 Date to be agreed"), callback_data=DraftCD(action=DraftAction.TBA))
     cancel_button(builder)
     return builder.adjust(2, 2, 2, 2, 2, 2, 2, 1).as_markup()
 
@@ -80,13 +81,13 @@ def event_times() -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for minutes in EVENT_TIMES:
         label = f"{minutes // 60:02d}:{minutes % 60:02d}"
-        builder.button(text=label, callback_data=DraftCD(action="time", value=minutes))
+        builder.button(text=label, callback_data=DraftCD(action=DraftAction.TIME, value=minutes))
     cancel_button(builder)
     return builder.adjust(4, 4, 1).as_markup()
 
 
 def at_the_place(place_name: str) -> InlineKeyboardMarkup:
-    return _single("here", _("📍 At {place}").format(place=place_name))
+    return _single(DraftAction.HERE, _("📍 At {place}").format(place=place_name))
 
 
 def helper_roles(chosen: dict[str, int]) -> InlineKeyboardMarkup:
@@ -96,11 +97,13 @@ def helper_roles(chosen: dict[str, int]) -> InlineKeyboardMarkup:
     for index, role in enumerate(COMMON_ROLES):
         name = str(role)
         label = f"✅ {name} ×{chosen[name]}" if name in chosen else name
-        builder.button(text=label, callback_data=DraftCD(action="role", value=index))
+        builder.button(text=label, callback_data=DraftCD(action=DraftAction.ROLE, value=index))
     if chosen:
-        builder.button(text=_("➡️ Next"), callback_data=DraftCD(action="rolesdone"))
+        builder.button(text=_("➡️ Next"), callback_data=DraftCD(action=DraftAction.ROLES_DONE))
     else:
-        builder.button(text=_("No helpers needed"), callback_data=DraftCD(action="noroles"))
+        builder.button(
+            text=_("No helpers needed"), callback_data=DraftCD(action=DraftAction.NO_ROLES)
+        )
     cancel_button(builder)
     return builder.adjust(2, 2, 2, 1).as_markup()
 
@@ -108,8 +111,10 @@ def helper_roles(chosen: dict[str, int]) -> InlineKeyboardMarkup:
 def role_counts() -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for count in ROLE_COUNTS:
-        builder.button(text=str(count), callback_data=DraftCD(action="count", value=count))
-    builder.button(text=_("✖️ Not needed"), callback_data=DraftCD(action="count", value=0))
+        builder.button(
+            text=str(count), callback_data=DraftCD(action=DraftAction.COUNT, value=count)
+        )
+    builder.button(text=_("✖️ Not needed"), callback_data=DraftCD(action=DraftAction.COUNT, value=0))
     cancel_button(builder)
     return builder.adjust(len(ROLE_COUNTS), 1).as_markup()
 
@@ -117,7 +122,9 @@ def role_counts() -> InlineKeyboardMarkup:
 def repeats() -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for weeks in REPEAT_CHOICES:
-        builder.button(text=repeat_text(weeks), callback_data=DraftCD(action="repeat", value=weeks))
+        builder.button(
+            text=repeat_text(weeks), callback_data=DraftCD(action=DraftAction.REPEAT, value=weeks)
+        )
     cancel_button(builder)
     return builder.adjust(1).as_markup()
 
@@ -125,8 +132,12 @@ def repeats() -> InlineKeyboardMarkup:
 def capacities() -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for count in CAPACITY_CHOICES:
-        builder.button(text=str(count), callback_data=DraftCD(action="capacity", value=count))
-    builder.button(text=_("No limit"), callback_data=DraftCD(action="capacity", value=NO_LIMIT))
+        builder.button(
+            text=str(count), callback_data=DraftCD(action=DraftAction.CAPACITY, value=count)
+        )
+    builder.button(
+        text=_("No limit"), callback_data=DraftCD(action=DraftAction.CAPACITY, value=NO_LIMIT)
+    )
     cancel_button(builder)
     return builder.adjust(len(CAPACITY_CHOICES), 1, 1).as_markup()
 
@@ -136,14 +147,14 @@ def draft_groups(groups: Sequence[InterestGroup], chosen: set[int]) -> InlineKey
     for group in groups:
         mark = "✅ " if group.id in chosen else ""
         builder.button(text=f"{mark}{group.name}", callback_data=DraftGroupCD(group_id=group.id))
-    builder.button(text=_("➡️ Next"), callback_data=DraftCD(action="groups"))
+    builder.button(text=_("➡️ Next"), callback_data=DraftCD(action=DraftAction.GROUPS))
     return builder.adjust(1).as_markup()
 
 
 def draft_confirm() -> InlineKeyboardMarkup:
     builder = InlineGrid()
-    builder.button(text=_("📨 Submit"), callback_data=DraftCD(action="submit"))
-    builder.button(text=_("✏️ Edit"), callback_data=DraftCD(action="edit"))
+    builder.button(text=_("📨 Submit"), callback_data=DraftCD(action=DraftAction.SUBMIT))
+    builder.button(text=_("✏️ Edit"), callback_data=DraftCD(action=DraftAction.EDIT))
     cancel_button(builder)
     return builder.adjust(1).as_markup()
 
