@@ -3,6 +3,8 @@ them through the Dispatcher."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.filters.callback_data import CallbackData
@@ -204,16 +206,20 @@ async def test_21_quick_grid_taps_all_land_with_the_default_flood_settings(
     assert sum(label.startswith("✅") for label in inline_labels(calls)) == 21
 
 
-def _callback_classes() -> list[type[CallbackData]]:
-    """Every class with a number in it."""
+def _classes(having: Callable[[type[CallbackData]], bool]) -> list[type[CallbackData]]:
     return [
         value
         for value in vars(callbacks).values()
         if isinstance(value, type)
         and issubclass(value, CallbackData)
         and value is not CallbackData
-        and any(field.annotation is int for field in value.model_fields.values())
+        and having(value)
     ]
+
+
+def _callback_classes() -> list[type[CallbackData]]:
+    """Every class with a number in it."""
+    return _classes(lambda kind: any(f.annotation is int for f in kind.model_fields.values()))
 
 
 @pytest.mark.parametrize("kind", _callback_classes(), ids=lambda kind: kind.__prefix__)
@@ -283,3 +289,25 @@ async def test_back_walks_the_request_one_step_at_a_time(
     for label in ("Any day", "Any time", "Marymont", "Skip"):
         calls = await harness.press(ZOFIA, label)
     assert "«Milk, not bread»" in joined(calls)
+
+
+def _action_classes() -> list[type[CallbackData]]:
+    return _classes(lambda kind: "action" in kind.model_fields)
+
+
+def test_every_button_action_is_typed() -> None:
+    """No CallbackData carries a free-text action: each names its actions in a StrEnum."""
+    untyped = [k.__name__ for k in _action_classes() if k.model_fields["action"].annotation is str]
+    assert len(_action_classes()) >= 13
+    assert not untyped
+
+
+@pytest.mark.parametrize("kind", _action_classes(), ids=lambda kind: kind.__prefix__)
+async def test_a_forged_action_in_any_button_is_refused_politely(
+    harness: Harness, db: AsyncSession, kind: type[CallbackData]
+) -> None:
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    others = ["1"] * (len(kind.model_fields) - 1)
+    calls = await harness.press_data(ZOFIA, ":".join([kind.__prefix__, "bogus", *others]))
+    assert alerts(calls) == ["This button is no longer active. Please use the menu or send /start."]

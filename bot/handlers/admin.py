@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.db.models import User
 from bot.filters import IsAdmin, Rule, shortcut
 from bot.keyboards import builders as kb
-from bot.keyboards.callbacks import NewPlaceCD, PlaceCD, PlacePageCD, PlacePurpose
+from bot.keyboards.callbacks import NewPlaceAction, NewPlaceCD, PlaceCD, PlacePageCD, PlacePurpose
 from bot.services.errors import (
     EmptyValue,
     InvalidSlug,
@@ -49,7 +49,6 @@ from bot.views.texts import place_card, too_long, typed_text
 ADMIN_COMMANDS = ("addplace", "places", "invite")
 STAFF_PURPOSES = {PlacePurpose.INVITE, PlacePurpose.DETAILS}
 PLACES_PER_PAGE = 8
-USE_SLUG, NO_DISTRICTS, DEFAULT_TZ, SAVE = "slug", "nodistricts", "tz", "save"
 
 
 def build_router() -> Router:
@@ -59,7 +58,10 @@ def build_router() -> Router:
     router.message.register(msg_place_name, StateFilter(AddPlace.name), Rule(F.text), admin)
     router.message.register(msg_place_slug, StateFilter(AddPlace.slug), Rule(F.text), admin)
     router.callback_query.register(
-        cb_use_slug, StateFilter(AddPlace.slug), NewPlaceCD.filter(F.action == USE_SLUG), admin
+        cb_use_slug,
+        StateFilter(AddPlace.slug),
+        NewPlaceCD.filter(F.action == NewPlaceAction.USE_SLUG),
+        admin,
     )
     router.message.register(
         msg_place_districts, StateFilter(AddPlace.districts), Rule(F.text), admin
@@ -67,18 +69,21 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_no_districts,
         StateFilter(AddPlace.districts),
-        NewPlaceCD.filter(F.action == NO_DISTRICTS),
+        NewPlaceCD.filter(F.action == NewPlaceAction.NO_DISTRICTS),
         admin,
     )
     router.message.register(msg_place_timezone, StateFilter(AddPlace.timezone), Rule(F.text), admin)
     router.callback_query.register(
         cb_default_timezone,
         StateFilter(AddPlace.timezone),
-        NewPlaceCD.filter(F.action == DEFAULT_TZ),
+        NewPlaceCD.filter(F.action == NewPlaceAction.DEFAULT_TZ),
         admin,
     )
     router.callback_query.register(
-        cb_save_place, StateFilter(AddPlace.confirm), NewPlaceCD.filter(F.action == SAVE), admin
+        cb_save_place,
+        StateFilter(AddPlace.confirm),
+        NewPlaceCD.filter(F.action == NewPlaceAction.SAVE),
+        admin,
     )
     router.message.register(cmd_places, shortcut("places"), admin)
     router.message.register(cmd_invite, shortcut("invite"), admin)
@@ -139,7 +144,7 @@ async def msg_place_name(message: Message, state: FSMContext) -> None:
     slug = suggest_slug(name)
     await state.update_data(name=name, suggested_slug=slug)
     await state.set_state(AddPlace.slug)
-    options = [(_("Use: {slug}").format(slug=slug), USE_SLUG)] if slug else []
+    options = [(_("Use: {slug}").format(slug=slug), NewPlaceAction.USE_SLUG)] if slug else []
     await message.answer(
         _(
             "A short link name for posters and QR codes: small letters, digits and hyphens. "
@@ -164,7 +169,7 @@ async def _take_slug(reply: Message, slug: str, session: AsyncSession, state: FS
             "Which districts or estates does the place serve? Write them separated by commas "
             "(for example: Sady Żoliborskie, Marymont), or press «No districts»."
         ),
-        reply_markup=kb.new_place_step((_("No districts"), NO_DISTRICTS)),
+        reply_markup=kb.new_place_step((_("No districts"), NewPlaceAction.NO_DISTRICTS)),
     )
 
 
@@ -187,7 +192,7 @@ async def _take_districts(
         _("Which time zone is the place in? Most places use {timezone}.").format(
             timezone=settings.timezone
         ),
-        reply_markup=kb.new_place_step((settings.timezone, DEFAULT_TZ)),
+        reply_markup=kb.new_place_step((settings.timezone, NewPlaceAction.DEFAULT_TZ)),
     )
 
 
@@ -223,7 +228,7 @@ async def _take_timezone(reply: Message, timezone: str, state: FSMContext) -> No
             districts=escape(", ".join(data["districts"])) or _("none"),
             timezone=timezone,
         ),
-        reply_markup=kb.new_place_step((_("💾 Save"), SAVE)),
+        reply_markup=kb.new_place_step((_("💾 Save"), NewPlaceAction.SAVE)),
     )
 
 

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
-from bot.keyboards.callbacks import EscalationCD, PartCD, WhenCD
+from bot.keyboards.callbacks import EscalationAction, EscalationCD, PartCD, WhenCD
 from bot.notify.delivery import deliver, tell_about_task
 from bot.services.escalations import close_request, open_request_at, reschedule
 from bot.services.offers import place_timezone
@@ -35,7 +35,10 @@ CLOSING_LIMIT = 1000
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(cb_rework, EscalationCD.filter(F.action.in_({"date", "close"})))
+    router.callback_query.register(
+        cb_rework,
+        EscalationCD.filter(F.action.in_({EscalationAction.DATE, EscalationAction.CLOSE})),
+    )
     router.callback_query.register(cb_day, StateFilter(Rework.day), WhenCD.filter())
     router.callback_query.register(cb_part, StateFilter(Rework.part), PartCD.filter())
     router.message.register(msg_closing, StateFilter(Rework.closing), Rule(F.text))
@@ -79,7 +82,7 @@ async def cb_rework(
     await callback.answer()
     await state.clear()
     await state.update_data(request_id=request.id)
-    if callback_data.action == "date":
+    if callback_data.action == EscalationAction.DATE:
         await state.set_state(Rework.day)
         text = _("Which new day should I ask the volunteers about?")
         markup = vkb.days(local_today(clock, await place_timezone(session, request)))

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.db.models import Occurrence, Place, User
 from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import events as ekb
-from bot.keyboards.callbacks import AttendCD, EventCD, EventsPageCD, RateCD
+from bot.keyboards.callbacks import AttendCD, EventAction, EventCD, EventsPageCD, RateCD
 from bot.notify.event_notices import cancellation, promotions
 from bot.services import signups
 from bot.services.agenda import Dated, dated, my_upcoming, neighbour_dates, upcoming_at_place
@@ -42,7 +42,7 @@ from bot.views.events import agenda_line, event_card, places_text, when_text
 from bot.views.replies import edit_or_send, reply_to_callback
 from bot.views.texts import staff_only, typed_text
 
-STAFF_ACTIONS = {"people", "cancel", "cancelall"}
+STAFF_ACTIONS = {EventAction.PEOPLE, EventAction.CANCEL, EventAction.CANCEL_ALL}
 
 
 def build_router() -> Router:
@@ -195,21 +195,21 @@ async def cb_event(
     if await _visible(session, occurrence_id) is None:
         await callback.answer(_("This event is no longer available."), show_alert=True)
         return
-    if action == "join":
+    if action == EventAction.JOIN:
         result = await signups.sign_up(
             session, occurrence_id, callback_data.role_id, user.id, clock()
         )
         await callback.answer(_signup_answer(result), show_alert=True)
-    elif action == "series":
+    elif action == EventAction.SERIES:
         await _join_series(callback, callback_data, session, user, clock)
-    elif action == "leave":
+    elif action == EventAction.LEAVE:
         cancelled, moved_up = await signups.cancel_signup(session, occurrence_id, user.id, clock())
         await promotions(i18n, session, clock, settings, moved_up)
         await callback.answer(
             _("Your sign-up is cancelled.") if cancelled else _("You were not signed up."),
             show_alert=True,
         )
-    elif action == "unseries":
+    elif action == EventAction.UNSERIES:
         occurrence = await session.get(Occurrence, occurrence_id)
         event_id = occurrence.event_id if occurrence else 0
         moved_up = await signups.leave_series(session, event_id, user.id, clock())
@@ -217,7 +217,7 @@ async def cb_event(
         await callback.answer(
             _("You are no longer signed up for the coming dates."), show_alert=True
         )
-    elif action == "ics":
+    elif action == EventAction.ICS:
         await _send_calendar(callback, bot, session, clock, occurrence_id)
         return
     else:
@@ -290,12 +290,12 @@ async def cb_staff(
         await callback.answer(staff_only(), show_alert=True)
         return
     item, place = found
-    if callback_data.action == "people":
+    if callback_data.action == EventAction.PEOPLE:
         await callback.answer()
         await _show_participants(callback, session, occurrence_id, item, place)
         return
     people = [person for _signup, person in await signups.participants(session, occurrence_id)]
-    if callback_data.action == "cancel":
+    if callback_data.action == EventAction.CANCEL:
         cancelled = await cancel_occurrence(session, occurrence_id, clock())
         if cancelled is not None:
             await cancellation(i18n, session, clock, settings, item.event, cancelled, people)

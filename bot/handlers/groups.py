@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.db.models import User
 from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
-from bot.keyboards.callbacks import GroupCD
+from bot.keyboards.callbacks import GroupAction, GroupCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.events import groups_of
 from bot.services.groups import (
@@ -38,10 +38,14 @@ def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_groups, shortcut("groups"), consented)
-    router.callback_query.register(cb_toggle, consented, GroupCD.filter(F.action == "toggle"))
+    router.callback_query.register(
+        cb_toggle, consented, GroupCD.filter(F.action == GroupAction.TOGGLE)
+    )
     router.message.register(cmd_manage, shortcut("managegroups"), consented)
-    router.callback_query.register(cb_add, consented, GroupCD.filter(F.action == "add"))
-    router.callback_query.register(cb_remove, consented, GroupCD.filter(F.action == "remove"))
+    router.callback_query.register(cb_add, consented, GroupCD.filter(F.action == GroupAction.ADD))
+    router.callback_query.register(
+        cb_remove, consented, GroupCD.filter(F.action == GroupAction.REMOVE)
+    )
     router.message.register(msg_name, StateFilter(NewGroup.name), Rule(F.text))
     return router
 
@@ -56,7 +60,8 @@ async def _show_mine(reply: Reply, session: AsyncSession, user: User) -> None:
     for group in groups:
         mark = "✅ " if group.id in mine else "▫️ "
         builder.button(
-            text=mark + group.name, callback_data=GroupCD(action="toggle", group_id=group.id)
+            text=mark + group.name,
+            callback_data=GroupCD(action=GroupAction.TOGGLE, group_id=group.id),
         )
     await reply(
         _("Interest groups at your place. Tap to join or leave; members hear about new events."),
@@ -84,9 +89,12 @@ def _manage_keyboard(groups: list) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for group in groups:
         builder.button(
-            text=f"🗑 {group.name}", callback_data=GroupCD(action="remove", group_id=group.id)
+            text=f"🗑 {group.name}",
+            callback_data=GroupCD(action=GroupAction.REMOVE, group_id=group.id),
         )
-    builder.button(text=_("➕ Add a group"), callback_data=GroupCD(action="add", group_id=0))
+    builder.button(
+        text=_("➕ Add a group"), callback_data=GroupCD(action=GroupAction.ADD, group_id=0)
+    )
     return builder.adjust(1).as_markup()
 
 

@@ -20,7 +20,16 @@ from bot.db.models import HelpRequest, User
 from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
 from bot.keyboards import volunteering as vkb
-from bot.keyboards.callbacks import CategoryCD, DistrictCD, MyRequestCD, PartCD, RequestCD, WhenCD
+from bot.keyboards.callbacks import (
+    CategoryCD,
+    DistrictCD,
+    MyRequestAction,
+    MyRequestCD,
+    PartCD,
+    RequestAction,
+    RequestCD,
+    WhenCD,
+)
 from bot.notify.delivery import deliver
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
 from bot.services.notifier import Notifier
@@ -65,20 +74,24 @@ def build_router() -> Router:
     )
     router.message.register(msg_address, StateFilter(NewRequest.address), Rule(F.text))
     router.callback_query.register(
-        cb_no_address, StateFilter(NewRequest.address), RequestCD.filter(F.action == "noaddress")
+        cb_no_address,
+        StateFilter(NewRequest.address),
+        RequestCD.filter(F.action == RequestAction.NO_ADDRESS),
     )
     router.callback_query.register(
-        cb_edit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "edit")
+        cb_edit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == RequestAction.EDIT)
     )
     router.callback_query.register(
-        cb_submit, StateFilter(NewRequest.confirm), RequestCD.filter(F.action == "submit")
+        cb_submit,
+        StateFilter(NewRequest.confirm),
+        RequestCD.filter(F.action == RequestAction.SUBMIT),
     )
     router.message.register(cmd_intake, shortcut("intake"))
     router.message.register(msg_intake_name, StateFilter(Intake.name), Rule(F.text))
     router.message.register(msg_intake_phone, StateFilter(Intake.phone), Rule(F.text))
     router.message.register(cmd_my_requests, shortcut("requests"), consented)
     router.callback_query.register(
-        cb_cancel_request, consented, MyRequestCD.filter(F.action == "cancel")
+        cb_cancel_request, consented, MyRequestCD.filter(F.action == MyRequestAction.CANCEL)
     )
     return router
 

@@ -18,7 +18,7 @@ from bot.filters import shortcut
 from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
-from bot.keyboards.callbacks import OfferToCD, PanelCD, VetCD
+from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD
 from bot.keyboards.grid import InlineGrid
 from bot.notify.delivery import deliver
 from bot.notify.event_notices import stored_summary
@@ -43,7 +43,9 @@ def build_router() -> Router:
     router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV))
     router.callback_query.register(cb_section, PanelCD.filter(F.section != CSV))
     router.callback_query.register(cb_offer_to, OfferToCD.filter())
-    router.callback_query.register(cb_vet, VetCD.filter(F.action.in_({"verify", "clear"})))
+    router.callback_query.register(
+        cb_vet, VetCD.filter(F.action.in_({VetAction.VERIFY, VetAction.CLEAR}))
+    )
     return router
 
 
@@ -130,7 +132,7 @@ async def cb_section(
             await send(
                 escape(volunteer.first_name or "?"),
                 reply_markup=_one_button(
-                    _("✅ Verify"), VetCD(action="verify", user_id=volunteer.id)
+                    _("✅ Verify"), VetCD(action=VetAction.VERIFY, user_id=volunteer.id)
                 ),
             )
         if not volunteers:
@@ -141,7 +143,7 @@ async def cb_section(
             await send(
                 escape(volunteer.first_name or "?"),
                 reply_markup=_one_button(
-                    _("🔁 Clear the record"), VetCD(action="clear", user_id=volunteer.id)
+                    _("🔁 Clear the record"), VetCD(action=VetAction.CLEAR, user_id=volunteer.id)
                 ),
             )
         if not volunteers:
@@ -192,7 +194,7 @@ async def cb_vet(
     if volunteer is None:
         await callback.answer(staff_only(), show_alert=True)
         return
-    if callback_data.action == "verify":
+    if callback_data.action == VetAction.VERIFY:
         await profiles.set_verified(session, volunteer.id, clock(), notifier)
         done = _("Verified.")
     else:

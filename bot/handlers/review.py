@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.db.models import Event, User
 from bot.filters import Rule
 from bot.keyboards import events as ekb
-from bot.keyboards.callbacks import EditFieldCD, ReviewCD
+from bot.keyboards.callbacks import EditFieldCD, ReviewAction, ReviewCD
 from bot.notify.event_notices import announce_published, decision_to_proposer, stored_summary
 from bot.services import events
 from bot.services.events import (
@@ -86,7 +86,7 @@ async def cb_review(
         await callback.answer(_("This idea was already decided."), show_alert=True)
         return
     await callback.answer()
-    if callback_data.action == "approve":
+    if callback_data.action == ReviewAction.APPROVE:
         if not await events.approve(session, event.id, user, clock()):
             await reply_to_callback(callback)(_("This idea was already decided."), None)
             return
@@ -96,7 +96,7 @@ async def cb_review(
         await reply_to_callback(callback)(
             _("✅ Approved and published: «{title}».").format(title=escape(event.title)), None
         )
-    elif callback_data.action == "reject":
+    elif callback_data.action == ReviewAction.REJECT:
         await state.set_state(Review.comment)
         await state.update_data(event_id=event.id)
         await reply_to_callback(callback)(

@@ -16,6 +16,7 @@ from bot.keyboards.callbacks import (
     ForgetCD,
     IntentCD,
     LanguageCD,
+    NewPlaceAction,
     NewPlaceCD,
     PlaceCD,
     PlacePageCD,
@@ -160,7 +161,7 @@ def forget_confirm() -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def new_place_step(*options: tuple[str, str]) -> InlineKeyboardMarkup:
+def new_place_step(*options: tuple[str, NewPlaceAction]) -> InlineKeyboardMarkup:
     """Shortcut buttons for one step of adding a place, then Cancel."""
     builder = InlineGrid()
     for text, action in options:

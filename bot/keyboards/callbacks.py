@@ -61,8 +61,17 @@ class PrivacyCD(CallbackData, prefix="privacy"):
     action: PrivacyAction
 
 
+class NewPlaceAction(StrEnum):
+    """The suggested answers while an admin adds a place."""
+
+    USE_SLUG = "slug"
+    NO_DISTRICTS = "nodistricts"
+    DEFAULT_TZ = "tz"
+    SAVE = "save"
+
+
 class NewPlaceCD(CallbackData, prefix="newplace"):
-    action: str
+    action: NewPlaceAction
 
 
 class CancelCD(CallbackData, prefix="cancel"):
@@ -130,12 +139,26 @@ class PartCD(CallbackData, prefix="part"):
     part: DbInt
 
 
+class RequestAction(StrEnum):
+    """The buttons of a help request being written."""
+
+    NO_ADDRESS = "noaddress"
+    EDIT = "edit"
+    SUBMIT = "submit"
+
+
 class RequestCD(CallbackData, prefix="req"):
-    action: str
+    action: RequestAction
+
+
+class MyRequestAction(StrEnum):
+    """What a resident does with a request of theirs."""
+
+    CANCEL = "cancel"
 
 
 class MyRequestCD(CallbackData, prefix="myreq"):
-    action: str
+    action: MyRequestAction
     request_id: DbInt
 
 
@@ -188,8 +211,15 @@ class OfferToCD(CallbackData, prefix="offerto"):
     user_id: DbInt
 
 
+class VetAction(StrEnum):
+    """Verifying a volunteer, or clearing their no-show record."""
+
+    VERIFY = "verify"
+    CLEAR = "clear"
+
+
 class VetCD(CallbackData, prefix="vet"):
-    action: str
+    action: VetAction
     user_id: DbInt
 
 
@@ -223,10 +253,24 @@ class DraftGroupCD(CallbackData, prefix="dgrp"):
     group_id: DbInt
 
 
+class EventAction(StrEnum):
+    """What a press on an event card does; people and the cancels are for staff."""
+
+    OPEN = "open"
+    JOIN = "join"
+    LEAVE = "leave"
+    UNSERIES = "unseries"
+    ICS = "ics"
+    PEOPLE = "people"
+    CANCEL = "cancel"
+    CANCEL_ALL = "cancelall"
+    SERIES = "series"
+
+
 class EventCD(CallbackData, prefix="ev"):
     """Everything about one date of an event; `role_id` 0 when no role is meant."""
 
-    action: str
+    action: EventAction
     occurrence_id: DbInt
     role_id: DbInt = 0
 
@@ -235,8 +279,16 @@ class EventsPageCD(CallbackData, prefix="evpage"):
     page: DbInt
 
 
+class ReviewAction(StrEnum):
+    """An animator's decision on a proposed initiative."""
+
+    APPROVE = "approve"
+    EDIT = "edit"
+    REJECT = "reject"
+
+
 class ReviewCD(CallbackData, prefix="review"):
-    action: str
+    action: ReviewAction
     event_id: DbInt
 
 
@@ -256,8 +308,16 @@ class RateCD(CallbackData, prefix="rate"):
     rating: DbInt
 
 
+class GroupAction(StrEnum):
+    """Joining or leaving an interest group; adding or removing one (staff)."""
+
+    TOGGLE = "toggle"
+    ADD = "add"
+    REMOVE = "remove"
+
+
 class GroupCD(CallbackData, prefix="grp"):
-    action: str
+    action: GroupAction
     group_id: DbInt
 
 
@@ -297,8 +357,15 @@ class PosterCD(CallbackData, prefix="poster"):
     language: str = ""
 
 
+class EscalationAction(StrEnum):
+    """What an animator does with an escalated request."""
+
+    DATE = "date"
+    CLOSE = "close"
+
+
 class EscalationCD(CallbackData, prefix="esc"):
     """An animator's action on a request nobody took: "date" or "close"."""
 
-    action: str
+    action: EscalationAction
     request_id: DbInt

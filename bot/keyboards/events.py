@@ -20,9 +20,11 @@ from bot.keyboards.callbacks import (
     DraftCD,
     DraftGroupCD,
     EditFieldCD,
+    EventAction,
     EventCD,
     EventsPageCD,
     RateCD,
+    ReviewAction,
     ReviewCD,
 )
 from bot.keyboards.grid import InlineGrid
@@ -162,10 +164,14 @@ def draft_confirm() -> InlineKeyboardMarkup:
 def review(event_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(
-        text=_("✅ Approve"), callback_data=ReviewCD(action="approve", event_id=event_id)
+        text=_("✅ Approve"), callback_data=ReviewCD(action=ReviewAction.APPROVE, event_id=event_id)
     )
-    builder.button(text=_("✏️ Edit"), callback_data=ReviewCD(action="edit", event_id=event_id))
-    builder.button(text=_("❌ Reject"), callback_data=ReviewCD(action="reject", event_id=event_id))
+    builder.button(
+        text=_("✏️ Edit"), callback_data=ReviewCD(action=ReviewAction.EDIT, event_id=event_id)
+    )
+    builder.button(
+        text=_("❌ Reject"), callback_data=ReviewCD(action=ReviewAction.REJECT, event_id=event_id)
+    )
     return builder.adjust(1).as_markup()
 
 
@@ -188,7 +194,7 @@ def agenda(page: AgendaPage) -> InlineKeyboardMarkup:
     for number, item in enumerate(page.items, start=page.page * 5 + 1):
         builder.button(
             text=f"{number}. {item.event.title}",
-            callback_data=EventCD(action="open", occurrence_id=item.occurrence.id),
+            callback_data=EventCD(action=EventAction.OPEN, occurrence_id=item.occurrence.id),
         )
     widths = [1] * len(page.items)
     nav = 0
@@ -207,7 +213,8 @@ def open_buttons(items: Sequence[tuple[Occurrence, Event]]) -> InlineKeyboardMar
     builder = InlineGrid()
     for occurrence, event in items:
         builder.button(
-            text=event.title, callback_data=EventCD(action="open", occurrence_id=occurrence.id)
+            text=event.title,
+            callback_data=EventCD(action=EventAction.OPEN, occurrence_id=occurrence.id),
         )
     return builder.adjust(1).as_markup()
 
@@ -238,7 +245,9 @@ def event_card(
         for seat in seats:
             builder.button(
                 text=_join_label(seat),
-                callback_data=EventCD(action="join", occurrence_id=oid, role_id=seat.role.id),
+                callback_data=EventCD(
+                    action=EventAction.JOIN, occurrence_id=oid, role_id=seat.role.id
+                ),
             )
         if event.repeat_weeks and not series_member:
             participants = next((s for s in seats if s.role.name is None), None)
@@ -246,7 +255,7 @@ def event_card(
                 builder.button(
                     text=_("🔁 Sign up for every date"),
                     callback_data=EventCD(
-                        action="series", occurrence_id=oid, role_id=participants.role.id
+                        action=EventAction.SERIES, occurrence_id=oid, role_id=participants.role.id
                     ),
                 )
     if live and mine is not None:
@@ -255,38 +264,44 @@ def event_card(
             if mine.status == SignupStatus.CONFIRMED
             else _("❌ Leave the waiting list")
         )
-        builder.button(text=label, callback_data=EventCD(action="leave", occurrence_id=oid))
+        builder.button(
+            text=label, callback_data=EventCD(action=EventAction.LEAVE, occurrence_id=oid)
+        )
     if live and series_member:
         builder.button(
             text=_("❌ Stop coming to every date"),
-            callback_data=EventCD(action="unseries", occurrence_id=oid),
+            callback_data=EventCD(action=EventAction.UNSERIES, occurrence_id=oid),
         )
     if occurrence.starts_at is not None:
         builder.button(
-            text=_("📅 Add to my calendar"), callback_data=EventCD(action="ics", occurrence_id=oid)
+            text=_("📅 Add to my calendar"),
+            callback_data=EventCD(action=EventAction.ICS, occurrence_id=oid),
         )
     earlier, later = neighbours
     if earlier is not None:
         builder.button(
-            text=_("◀️ Earlier date"), callback_data=EventCD(action="open", occurrence_id=earlier)
+            text=_("◀️ Earlier date"),
+            callback_data=EventCD(action=EventAction.OPEN, occurrence_id=earlier),
         )
     if later is not None:
         builder.button(
-            text=_("Later date ▶️"), callback_data=EventCD(action="open", occurrence_id=later)
+            text=_("Later date ▶️"),
+            callback_data=EventCD(action=EventAction.OPEN, occurrence_id=later),
         )
     if staff:
         builder.button(
-            text=_("👥 Participants"), callback_data=EventCD(action="people", occurrence_id=oid)
+            text=_("👥 Participants"),
+            callback_data=EventCD(action=EventAction.PEOPLE, occurrence_id=oid),
         )
         if live:
             builder.button(
                 text=_("🚫 Cancel this date"),
-                callback_data=EventCD(action="cancel", occurrence_id=oid),
+                callback_data=EventCD(action=EventAction.CANCEL, occurrence_id=oid),
             )
             if event.repeat_weeks:
                 builder.button(
                     text=_("🚫 Cancel the whole series"),
-                    callback_data=EventCD(action="cancelall", occurrence_id=oid),
+                    callback_data=EventCD(action=EventAction.CANCEL_ALL, occurrence_id=oid),
                 )
     return builder.adjust(1).as_markup()
 
@@ -294,10 +309,11 @@ def event_card(
 def _calendar_and_details(builder: InlineGrid, occurrence_id: int) -> None:
     builder.button(
         text=_("📅 Add to my calendar"),
-        callback_data=EventCD(action="ics", occurrence_id=occurrence_id),
+        callback_data=EventCD(action=EventAction.ICS, occurrence_id=occurrence_id),
     )
     builder.button(
-        text=_("ℹ️ Details"), callback_data=EventCD(action="open", occurrence_id=occurrence_id)
+        text=_("ℹ️ Details"),
+        callback_data=EventCD(action=EventAction.OPEN, occurrence_id=occurrence_id),
     )
 
 
@@ -313,7 +329,9 @@ def invitation(occurrence_id: int, role_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(
         text=_("🙋 I will help"),
-        callback_data=EventCD(action="join", occurrence_id=occurrence_id, role_id=role_id),
+        callback_data=EventCD(
+            action=EventAction.JOIN, occurrence_id=occurrence_id, role_id=role_id
+        ),
     )
     _calendar_and_details(builder, occurrence_id)
     return builder.adjust(1).as_markup()

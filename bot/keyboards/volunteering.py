@@ -16,13 +16,16 @@ from bot.keyboards.callbacks import (
     CapCD,
     CategoryCD,
     DistrictCD,
+    EscalationAction,
     EscalationCD,
+    MyRequestAction,
     MyRequestCD,
     OfferAction,
     OfferCD,
     PartCD,
     PauseCD,
     ProfileCD,
+    RequestAction,
     RequestCD,
     ServeCD,
     SlotCD,
@@ -205,7 +208,8 @@ def request_districts(districts: Iterable[District], home: int | None) -> Inline
 def skip_address() -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(
-        text=_("Skip: the volunteer will ask"), callback_data=RequestCD(action="noaddress")
+        text=_("Skip: the volunteer will ask"),
+        callback_data=RequestCD(action=RequestAction.NO_ADDRESS),
     )
     cancel_button(builder)
     return builder.adjust(1).as_markup()
@@ -213,8 +217,10 @@ def skip_address() -> InlineKeyboardMarkup:
 
 def request_summary() -> InlineKeyboardMarkup:
     builder = InlineGrid()
-    builder.button(text=_("📨 Send the request"), callback_data=RequestCD(action="submit"))
-    builder.button(text=_("✏️ Change it"), callback_data=RequestCD(action="edit"))
+    builder.button(
+        text=_("📨 Send the request"), callback_data=RequestCD(action=RequestAction.SUBMIT)
+    )
+    builder.button(text=_("✏️ Change it"), callback_data=RequestCD(action=RequestAction.EDIT))
     cancel_button(builder)
     return builder.adjust(1).as_markup()
 
@@ -234,7 +240,7 @@ def my_request(
     if cancel:
         builder.button(
             text=_("✖️ Cancel this request"),
-            callback_data=MyRequestCD(action="cancel", request_id=request_id),
+            callback_data=MyRequestCD(action=MyRequestAction.CANCEL, request_id=request_id),
         )
     return builder.adjust(1).as_markup()
 
@@ -360,10 +366,10 @@ def candidates(request_id: int) -> InlineKeyboardMarkup:
     )
     builder.button(
         text=_("📅 Change the date"),
-        callback_data=EscalationCD(action="date", request_id=request_id),
+        callback_data=EscalationCD(action=EscalationAction.DATE, request_id=request_id),
     )
     builder.button(
         text=_("✖️ Close with a message"),
-        callback_data=EscalationCD(action="close", request_id=request_id),
+        callback_data=EscalationCD(action=EscalationAction.CLOSE, request_id=request_id),
     )
     return builder.adjust(1).as_markup()
