@@ -31,10 +31,9 @@ from bot.keyboards.callbacks import (
     WhenCD,
 )
 from bot.notify.delivery import deliver
+from bot.services.asking import NotStaffThere, ask_for_help
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
 from bot.services.notifier import Notifier
-from bot.services.offers import send_next_wave
-from bot.services.panel import managed_places
 from bot.services.places import district_name, districts_of, timezone_of
 from bot.services.requests import (
     ADDRESS_LIMIT,
@@ -45,7 +44,6 @@ from bot.services.requests import (
     TooManyOpenRequests,
     cancel_request,
     requests_of,
-    submit_request,
 )
 from bot.services.statuses import RequestStatus
 from bot.services.talents import PARTS, TALENTS
@@ -358,19 +356,21 @@ async def cb_submit(
     await callback.answer()
     draft = await _draft(session, user, state, clock, settings)
     behalf = _behalf(await state.get_data())
-    if behalf is not None and behalf.place_id not in await managed_places(session, user, is_admin):
-        await state.clear()
-        await callback.message.answer(staff_only())
-        return
+    await state.clear()
     try:
-        request = await submit_request(
+        asked = await ask_for_help(
             session,
             user,
             draft,
             now=clock(),
+            config=settings.matching(),
             max_open=settings.max_open_requests,
+            is_admin=is_admin,
             on_behalf=behalf,
         )
+    except NotStaffThere:
+        await callback.message.answer(staff_only())
+        return
     except TooManyOpenRequests as limit:
         await reply_to_callback(callback)(
             _(
@@ -379,15 +379,11 @@ async def cb_submit(
             ).format(limit=limit.limit),
             None,
         )
-        await state.clear()
         return
     except (DistrictNotInPlace, PlaceNotFound, TooLong, EmptyValue, ValueError):
-        await state.clear()
         await reply_to_callback(callback)(_("That did not work. Please try again."), None)
         return
-    await state.clear()
-    outcome = await send_next_wave(session, request, clock(), settings.matching())
-    await deliver(i18n, session, clock, outcome, settings.default_language)
+    await deliver(i18n, session, clock, asked.outcome, settings.default_language)
     await reply_to_callback(callback)(
         _(
             "📨 Sent! I am looking for a neighbour who can help, "

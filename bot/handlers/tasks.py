@@ -22,7 +22,7 @@ from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
 from bot.notify.delivery import deliver, send_notice
 from bot.services import tasks
 from bot.services.notifier import Notifier
-from bot.services.offers import AcceptOutcome, accept_offer, decline_offer, reverse_match
+from bot.services.offers import AcceptOutcome, accept_offer, decline_offer
 from bot.services.places import district_name, timezone_of
 from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
@@ -144,13 +144,18 @@ async def cb_hours(
     notifier: Notifier,
 ) -> None:
     try:
-        request = await tasks.mark_done(
-            session, callback_data.request_id, user.id, callback_data.value / 2, clock(), notifier
+        request, freed = await tasks.finish_task(
+            session,
+            callback_data.request_id,
+            user,
+            callback_data.value / 2,
+            clock(),
+            settings.matching(),
+            notifier,
         )
     except (RequestNotFound, ValueError):
         await callback.answer(_("This button is no longer active."), show_alert=True)
         return
-    freed = await reverse_match(session, user, clock(), settings.matching())
     await deliver(i18n, session, clock, freed, settings.default_language)
     await callback.answer()
     await reply_to_callback(callback)(

@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.services.notifier import Notifier, TaskNews
-from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching, starts_at
+from bot.services.offers import (
+    MatchingConfig,
+    MatchingOutcome,
+    restart_matching,
+    reverse_match,
+    starts_at,
+)
 from bot.services.requests import RequestNotFound, own_request
 from bot.services.statuses import OfferStatus, RequestStatus
 
@@ -66,6 +72,21 @@ async def mark_done(
     actor = people.volunteer.first_name or "" if people.volunteer is not None else ""
     await notifier.task_news(TaskNews.DONE, request, people.resident, actor=actor)
     return request
+
+
+async def finish_task(
+    session: AsyncSession,
+    request_id: int,
+    volunteer: User,
+    hours: float,
+    now: datetime,
+    config: MatchingConfig,
+    notifier: Notifier,
+) -> tuple[HelpRequest, MatchingOutcome]:
+    """The volunteer reports the task done with its hours; being free again, they are
+    offered the open requests that fit them now (the caller queues those offers)."""
+    request = await mark_done(session, request_id, volunteer.id, hours, now, notifier)
+    return request, await reverse_match(session, volunteer, now, config)
 
 
 async def confirm_done(

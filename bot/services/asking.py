@@ -1,0 +1,49 @@
+"""A resident (or an animator for someone without Telegram) asks for help: the request
+is stored and its first wave of offers goes out, in one use case, so the handler only
+parses, calls this and renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HelpRequest, User
+from bot.services.errors import ServiceError
+from bot.services.offers import MatchingConfig, MatchingOutcome, send_next_wave
+from bot.services.panel import managed_places
+from bot.services.requests import OnBehalf, RequestDraft, submit_request
+
+
+class NotStaffThere(ServiceError):
+    """Registering for someone else at a place the person does not run."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    request: HelpRequest
+    outcome: MatchingOutcome
+
+
+async def ask_for_help(
+    session: AsyncSession,
+    user: User,
+    draft: RequestDraft,
+    *,
+    now: datetime,
+    config: MatchingConfig,
+    max_open: int,
+    is_admin: bool,
+    on_behalf: OnBehalf | None = None,
+) -> Asked:
+    """Store the request (checked again) and offer it to the first volunteers who fit;
+    the caller queues the outcome's offers in the same unit of work."""
+    if on_behalf is not None and on_behalf.place_id not in await managed_places(
+        session, user, is_admin
+    ):
+        raise NotStaffThere
+    request = await submit_request(
+        session, user, draft, now=now, max_open=max_open, on_behalf=on_behalf
+    )
+    return Asked(request, await send_next_wave(session, request, now, config))
