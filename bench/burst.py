@@ -31,10 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiogram.types import Update
 
-from bench.updates import TOKEN, ApiStub, as_received
-from bot.config import Settings
-from bot.db.engine import make_engine, make_session_factory
-from bot.db.migrations import upgrade
+from bench.updates import ApiStub, as_received, bench_database
 from bot.db.unit_of_work import unit_of_work
 from bot.i18n import build_i18n
 from bot.runtime.app import build_bot, build_dispatcher
@@ -65,16 +62,7 @@ def tap(person: Person, update_id: int) -> dict[str, Any]:
 
 
 async def setup(url: str) -> tuple[Any, Any, list[dict[str, Any]], Any]:
-    engine = make_engine(url)
-    await upgrade(engine)
-    factory = make_session_factory(engine)
-    settings = Settings(
-        _env_file=None,
-        bot_token=TOKEN,
-        database_url=url,
-        flood_max_updates=100_000,
-        flood_max_presses=100_000,
-    )
+    engine, factory, settings = await bench_database(url)
     async with unit_of_work(factory) as db:
         place_id = await add_place(db)
         author = await resident(db, 999, place_id)

@@ -32,7 +32,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Message, Update
 from aiogram.types import User as TelegramUser
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.matching import reset_postgres
 from bot.config import Settings
@@ -144,11 +144,11 @@ def busy_seconds(spans: list[tuple[float, float]]) -> float:
     return busy
 
 
-async def measure_bot(url: str, lanes: int) -> tuple[list[tuple[float, float]], list[list[Raw]]]:
-    """When each update entered and left the Dispatcher, and the updates by lane."""
+async def bench_database(url: str) -> tuple[AsyncEngine, Any, Settings]:
+    """A migrated database and settings without flood limits (one bench person stands for
+    many people), shared by the benches that drive the real Dispatcher."""
     engine = make_engine(url)
     await upgrade(engine)
-    factory = make_session_factory(engine)
     settings = Settings(
         _env_file=None,
         bot_token=TOKEN,
@@ -157,6 +157,12 @@ async def measure_bot(url: str, lanes: int) -> tuple[list[tuple[float, float]], 
         flood_max_presses=100_000,
         max_open_requests=100,
     )
+    return engine, make_session_factory(engine), settings
+
+
+async def measure_bot(url: str, lanes: int) -> tuple[list[tuple[float, float]], list[list[Raw]]]:
+    """When each update entered and left the Dispatcher, and the updates by lane."""
+    engine, factory, settings = await bench_database(url)
     clock = FakeClock(START)
     session = ApiStub()
     bot = build_bot(settings, session)  # with the call middlewares, as `sasiad run` has them
