@@ -47,7 +47,9 @@ TEXT_LIMITS = {"title": TITLE_LIMIT, "description": DESCRIPTION_LIMIT, "location
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(cb_review, ReviewCD.filter())
+    router.callback_query.register(cb_approve, ReviewCD.filter(F.action == ReviewAction.APPROVE))
+    router.callback_query.register(cb_reject, ReviewCD.filter(F.action == ReviewAction.REJECT))
+    router.callback_query.register(cb_edit, ReviewCD.filter(F.action == ReviewAction.EDIT))
     router.callback_query.register(cb_edit_field, EditFieldCD.filter())
     router.message.register(msg_value, StateFilter(Review.value), Rule(F.text))
     router.message.register(msg_comment, StateFilter(Review.comment), Rule(F.text))
@@ -67,48 +69,79 @@ async def _pending_event_of_mine(
     return event
 
 
-async def cb_review(
+async def _decidable(
+    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool, event_id: int
+) -> Event | None:
+    """The proposal when this person may still decide it; otherwise the press is answered."""
+    event = await _pending_event_of_mine(session, user, is_admin, event_id)
+    if event is None or user is None:
+        await callback.answer(staff_only(), show_alert=True)
+        return None
+    if event.status != EventStatus.PENDING:
+        await callback.answer(_("This idea was already decided."), show_alert=True)
+        return None
+    await callback.answer()
+    return event
+
+
+async def cb_approve(
+    callback: CallbackQuery,
+    callback_data: ReviewCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    event = await _decidable(callback, session, user, is_admin, callback_data.event_id)
+    if event is None or user is None:
+        return
+    if not await events.approve(session, event.id, user, clock()):
+        await reply_to_callback(callback)(_("This idea was already decided."), None)
+        return
+    event = await events.get_event(session, event.id)
+    await decision_to_proposer(i18n, session, clock, event)
+    await announce_published(i18n, session, clock, settings, event)
+    await reply_to_callback(callback)(
+        _("✅ Approved and published: «{title}».").format(title=escape(event.title)), None
+    )
+
+
+async def cb_reject(
     callback: CallbackQuery,
     callback_data: ReviewCD,
     session: AsyncSession,
     user: User | None,
     is_admin: bool,
     state: FSMContext,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
 ) -> None:
-    event = await _pending_event_of_mine(session, user, is_admin, callback_data.event_id)
-    if event is None or user is None:
-        await callback.answer(staff_only(), show_alert=True)
+    event = await _decidable(callback, session, user, is_admin, callback_data.event_id)
+    if event is None:
         return
-    if event.status != EventStatus.PENDING:
-        await callback.answer(_("This idea was already decided."), show_alert=True)
+    await state.set_state(Review.comment)
+    await state.update_data(event_id=event.id)
+    await reply_to_callback(callback)(
+        _(
+            "Why not? Your words go to the person who proposed it (at most {limit} characters)."
+        ).format(limit=COMMENT_LIMIT),
+        None,
+    )
+
+
+async def cb_edit(
+    callback: CallbackQuery,
+    callback_data: ReviewCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+) -> None:
+    event = await _decidable(callback, session, user, is_admin, callback_data.event_id)
+    if event is None:
         return
-    await callback.answer()
-    if callback_data.action == ReviewAction.APPROVE:
-        if not await events.approve(session, event.id, user, clock()):
-            await reply_to_callback(callback)(_("This idea was already decided."), None)
-            return
-        event = await events.get_event(session, event.id)
-        await decision_to_proposer(i18n, session, clock, event)
-        await announce_published(i18n, session, clock, settings, event)
-        await reply_to_callback(callback)(
-            _("✅ Approved and published: «{title}».").format(title=escape(event.title)), None
-        )
-    elif callback_data.action == ReviewAction.REJECT:
-        await state.set_state(Review.comment)
-        await state.update_data(event_id=event.id)
-        await reply_to_callback(callback)(
-            _(
-                "Why not? Your words go to the person who proposed it (at most {limit} characters)."
-            ).format(limit=COMMENT_LIMIT),
-            None,
-        )
-    else:
-        await reply_to_callback(callback)(
-            _("What would you like to change?"), ekb.edit_fields(event.id)
-        )
+    await reply_to_callback(callback)(
+        _("What would you like to change?"), ekb.edit_fields(event.id)
+    )
 
 
 async def cb_edit_field(
