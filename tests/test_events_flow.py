@@ -486,6 +486,9 @@ async def test_helpers_are_chosen_by_buttons_and_typing_adds_to_them(
     assert "✅ Setting up the room ×3" in inline_labels(calls)
     assert "No helpers needed" not in inline_labels(calls), "something is chosen"
     await harness.press(ZOFIA, "Photos")
+    calls = await harness.send(ZOFIA, "lots")
+    assert "Please type a number from 1 to" in joined(calls)
+    assert "✖️ Not needed" in inline_labels(calls), "the choices come again"
     await harness.send(ZOFIA, "2")  # the count may be typed too
     await harness.press(ZOFIA, "✅ Setting up the room")
     await harness.press(ZOFIA, "✖️ Not needed")

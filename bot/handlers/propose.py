@@ -11,7 +11,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -302,14 +302,21 @@ async def _ask_capacity(reply: Reply, state: FSMContext) -> None:
     await reply(_("How many participants at most? Type a number or choose."), ekb.capacities())
 
 
-async def msg_capacity(message: Message, state: FSMContext) -> None:
+async def _typed_count(message: Message, choices: InlineKeyboardMarkup) -> int | None:
+    """A typed number of people, or None after saying what is expected (with the choices)."""
     try:
-        capacity = parse_capacity(message.text or "")
+        return parse_capacity(message.text or "")
     except InvalidCapacity:
         await message.answer(
             _("Please type a number from 1 to {limit}, or choose.").format(limit=MAX_CAPACITY),
-            reply_markup=ekb.capacities(),
+            reply_markup=choices,
         )
+        return None
+
+
+async def msg_capacity(message: Message, state: FSMContext) -> None:
+    capacity = await _typed_count(message, ekb.capacities())
+    if capacity is None:
         return
     await state.update_data(capacity=capacity)
     await _ask_roles(reply_to_message(message), state)
@@ -394,13 +401,8 @@ async def _count_chosen(reply: Reply, state: FSMContext, count: int) -> None:
 
 
 async def msg_role_count(message: Message, state: FSMContext) -> None:
-    try:
-        count = parse_capacity(message.text or "")
-    except InvalidCapacity:
-        await message.answer(
-            _("Please type a number from 1 to {limit}, or choose.").format(limit=MAX_CAPACITY),
-            reply_markup=ekb.role_counts(),
-        )
+    count = await _typed_count(message, ekb.role_counts())
+    if count is None:
         return
     await _count_chosen(reply_to_message(message), state, count)
 
