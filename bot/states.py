@@ -148,6 +148,7 @@ TEXT_STEPS: frozenset[str] = frozenset(
         Propose.where,
         Propose.capacity,
         Propose.roles,
+        Propose.role_count,
         Review.value,
         Review.comment,
         Feedback.comment,

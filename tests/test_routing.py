@@ -9,11 +9,14 @@ from collections.abc import Iterator
 
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import CallableObject
+from aiogram.filters import StateFilter
+from aiogram.fsm.state import State
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.runtime.app import build_dispatcher
+from bot.states import TEXT_STEPS
 
 
 def _routers(router: Router) -> Iterator[Router]:
@@ -43,3 +46,20 @@ def test_no_filter_or_handler_runs_in_a_thread(
 ) -> None:
     dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
     assert _threaded(dp) == []
+
+
+def test_every_step_that_reads_typed_text_is_a_text_step(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession], i18n: I18n
+) -> None:
+    """A step with a message handler takes typed text, so the navigation rule (a menu tap
+    is never the answer) and the ✖️ Cancel button must know it: it is in TEXT_STEPS."""
+    dp = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
+    reading = set()
+    for router in _routers(dp):
+        for handler in router.message.handlers:
+            for each in handler.filters or []:
+                if isinstance(each.callback, StateFilter):
+                    # A whole group (a "use the buttons" hint) reads no answer.
+                    reading |= {s.state for s in each.callback.states if isinstance(s, State)}
+    assert len(reading) >= 20
+    assert reading - TEXT_STEPS == set()
