@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import contextlib
 from html import escape
+from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n, ngettext
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import Occurrence, Place, User
+from bot.db.models import Place, User
 from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import AttendCD, EventAction, EventCD, EventsPageCD, RateCD
@@ -45,14 +46,61 @@ from bot.views.texts import staff_only, typed_text
 STAFF_ACTIONS = {EventAction.PEOPLE, EventAction.CANCEL, EventAction.CANCEL_ALL}
 
 
+class VisibleEvent(Filter):
+    """Passes when the pressed date is public (published or cancelled) and hands the
+    handler `item` and `place`; a proposal is not public before approval."""
+
+    async def __call__(
+        self, callback: CallbackQuery, callback_data: EventCD, session: AsyncSession
+    ) -> bool | dict[str, Any]:
+        found = await _visible(session, callback_data.occurrence_id)
+        return False if found is None else {"item": found[0], "place": found[1]}
+
+
+class StaffOfEvent(VisibleEvent):
+    """As `VisibleEvent`, and the presser runs the event's place (or is an admin)."""
+
+    async def __call__(  # type: ignore[override]
+        self,
+        callback: CallbackQuery,
+        callback_data: EventCD,
+        session: AsyncSession,
+        user: User,
+        is_admin: bool = False,
+    ) -> bool | dict[str, Any]:
+        found = await super().__call__(callback, callback_data, session)
+        if not found or not await _is_staff(session, user, is_admin, found["place"].id):
+            return False
+        return found
+
+
+def _on(action: EventAction) -> Filter:
+    return EventCD.filter(F.action == action)
+
+
 def build_router() -> Router:
+    """One handler per press. Staff presses first (anyone else is told it is for staff),
+    then the public ones; a press on a date that is no longer public is told so."""
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_events, shortcut("events"), consented)
     router.message.register(cmd_my_events, shortcut("myevents"), consented)
     router.callback_query.register(cb_page, consented, EventsPageCD.filter())
-    router.callback_query.register(cb_staff, consented, EventCD.filter(F.action.in_(STAFF_ACTIONS)))
-    router.callback_query.register(cb_event, consented, EventCD.filter())
+    staff = StaffOfEvent()
+    router.callback_query.register(cb_people, consented, _on(EventAction.PEOPLE), staff)
+    router.callback_query.register(cb_cancel_date, consented, _on(EventAction.CANCEL), staff)
+    router.callback_query.register(cb_cancel_all, consented, _on(EventAction.CANCEL_ALL), staff)
+    router.callback_query.register(
+        cb_not_staff, consented, EventCD.filter(F.action.in_(STAFF_ACTIONS))
+    )
+    visible = VisibleEvent()
+    router.callback_query.register(cb_open, consented, _on(EventAction.OPEN), visible)
+    router.callback_query.register(cb_join, consented, _on(EventAction.JOIN), visible)
+    router.callback_query.register(cb_series, consented, _on(EventAction.SERIES), visible)
+    router.callback_query.register(cb_leave, consented, _on(EventAction.LEAVE), visible)
+    router.callback_query.register(cb_unseries, consented, _on(EventAction.UNSERIES), visible)
+    router.callback_query.register(cb_calendar, consented, _on(EventAction.ICS), visible)
+    router.callback_query.register(cb_gone, consented, EventCD.filter())
     router.callback_query.register(cb_attend, consented, AttendCD.filter())
     router.callback_query.register(cb_rate, consented, RateCD.filter())
     router.message.register(msg_comment, StateFilter(Feedback.comment), Rule(F.text))
@@ -179,66 +227,60 @@ def _signup_answer(result: signups.SignupResult) -> str:
     return _("Sorry, signing up for this date has closed.")
 
 
-async def cb_event(
+async def cb_gone(callback: CallbackQuery) -> None:
+    await callback.answer(_("This event is no longer available."), show_alert=True)
+
+
+async def cb_not_staff(callback: CallbackQuery) -> None:
+    await callback.answer(staff_only(), show_alert=True)
+
+
+async def cb_open(
     callback: CallbackQuery,
     callback_data: EventCD,
-    bot: Bot,
     session: AsyncSession,
     user: User,
     is_admin: bool,
     clock: Clock,
-    i18n: I18n,
-    settings: Settings,
 ) -> None:
-    occurrence_id = callback_data.occurrence_id
-    action = callback_data.action
-    if await _visible(session, occurrence_id) is None:
-        await callback.answer(_("This event is no longer available."), show_alert=True)
-        return
-    if action == EventAction.JOIN:
-        result = await signups.sign_up(
-            session, occurrence_id, callback_data.role_id, user.id, clock()
-        )
-        await callback.answer(_signup_answer(result), show_alert=True)
-    elif action == EventAction.SERIES:
-        await _join_series(callback, callback_data, session, user, clock)
-    elif action == EventAction.LEAVE:
-        cancelled, moved_up = await signups.cancel_signup(session, occurrence_id, user.id, clock())
-        await promotions(i18n, session, clock, settings, moved_up)
-        await callback.answer(
-            _("Your sign-up is cancelled.") if cancelled else _("You were not signed up."),
-            show_alert=True,
-        )
-    elif action == EventAction.UNSERIES:
-        occurrence = await session.get(Occurrence, occurrence_id)
-        event_id = occurrence.event_id if occurrence else 0
-        moved_up = await signups.leave_series(session, event_id, user.id, clock())
-        await promotions(i18n, session, clock, settings, moved_up)
-        await callback.answer(
-            _("You are no longer signed up for the coming dates."), show_alert=True
-        )
-    elif action == EventAction.ICS:
-        await _send_calendar(callback, bot, session, clock, occurrence_id)
-        return
-    else:
-        await callback.answer()
-    await _render(callback, session, user, is_admin, clock, occurrence_id)
+    await callback.answer()
+    await _render(callback, session, user, is_admin, clock, callback_data.occurrence_id)
 
 
-async def _join_series(
+async def cb_join(
     callback: CallbackQuery,
     callback_data: EventCD,
     session: AsyncSession,
     user: User,
+    is_admin: bool,
     clock: Clock,
 ) -> None:
-    found = await dated(session, callback_data.occurrence_id)
-    if found is None or not found[0].event.repeat_weeks:
+    occurrence_id = callback_data.occurrence_id
+    result = await signups.sign_up(session, occurrence_id, callback_data.role_id, user.id, clock())
+    await callback.answer(_signup_answer(result), show_alert=True)
+    await _render(callback, session, user, is_admin, clock, occurrence_id)
+
+
+async def cb_series(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    item: Dated,
+) -> None:
+    if item.event.repeat_weeks:
+        results = await signups.join_series(
+            session, item.event.id, callback_data.role_id, user.id, clock()
+        )
+        await callback.answer(_series_answer(results), show_alert=True)
+    else:
         await callback.answer()
-        return
-    results = await signups.join_series(
-        session, found[0].event.id, callback_data.role_id, user.id, clock()
-    )
+    await _render(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+
+
+def _series_answer(results: list[signups.SignupResult]) -> str:
     confirmed = sum(r.outcome == SignupOutcome.CONFIRMED for r in results)
     waiting = sum(r.outcome == SignupOutcome.WAITING for r in results)
     text = ngettext(
@@ -252,29 +294,10 @@ async def _join_series(
             "On the waiting list for {count} dates.",
             waiting,
         ).format(count=waiting)
-    await callback.answer(text, show_alert=True)
+    return text
 
 
-async def _send_calendar(
-    callback: CallbackQuery, bot: Bot, session: AsyncSession, clock: Clock, occurrence_id: int
-) -> None:
-    found = await dated(session, occurrence_id)
-    if found is None or found[0].occurrence.starts_at is None:
-        await callback.answer(_("This event has no date yet."), show_alert=True)
-        return
-    await callback.answer()
-    item, place = found
-    data = ics_for(item.event, item.occurrence, place, clock())
-    await bot.send_document(
-        callback.from_user.id,
-        BufferedInputFile(data, filename=f"event-{occurrence_id}.ics"),
-        caption=_("Open the file to add «{title}» to your calendar.").format(
-            title=escape(item.event.title)
-        ),
-    )
-
-
-async def cb_staff(
+async def cb_leave(
     callback: CallbackQuery,
     callback_data: EventCD,
     session: AsyncSession,
@@ -285,28 +308,119 @@ async def cb_staff(
     settings: Settings,
 ) -> None:
     occurrence_id = callback_data.occurrence_id
-    found = await _visible(session, occurrence_id)
-    if found is None or not await _is_staff(session, user, is_admin, found[1].id):
-        await callback.answer(staff_only(), show_alert=True)
+    cancelled, moved_up = await signups.cancel_signup(session, occurrence_id, user.id, clock())
+    await promotions(i18n, session, clock, settings, moved_up)
+    await callback.answer(
+        _("Your sign-up is cancelled.") if cancelled else _("You were not signed up."),
+        show_alert=True,
+    )
+    await _render(callback, session, user, is_admin, clock, occurrence_id)
+
+
+async def cb_unseries(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+    item: Dated,
+) -> None:
+    moved_up = await signups.leave_series(session, item.event.id, user.id, clock())
+    await promotions(i18n, session, clock, settings, moved_up)
+    await callback.answer(_("You are no longer signed up for the coming dates."), show_alert=True)
+    await _render(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+
+
+async def cb_calendar(
+    callback: CallbackQuery, bot: Bot, clock: Clock, item: Dated, place: Place
+) -> None:
+    if item.occurrence.starts_at is None:
+        await callback.answer(_("This event has no date yet."), show_alert=True)
         return
-    item, place = found
-    if callback_data.action == EventAction.PEOPLE:
-        await callback.answer()
-        await _show_participants(callback, session, occurrence_id, item, place)
-        return
-    people = [person for _signup, person in await signups.participants(session, occurrence_id)]
-    if callback_data.action == EventAction.CANCEL:
-        cancelled = await cancel_occurrence(session, occurrence_id, clock())
-        if cancelled is not None:
-            await cancellation(i18n, session, clock, settings, item.event, cancelled, people)
-    else:
-        for cancelled_id in await cancel_series(session, item.event.id, clock()):
-            again = await dated(session, cancelled_id)
-            if again is not None:
-                attending = [p for _s, p in await signups.participants(session, cancelled_id)]
-                await cancellation(
-                    i18n, session, clock, settings, item.event, again[0].occurrence, attending
-                )
+    await callback.answer()
+    data = ics_for(item.event, item.occurrence, place, clock())
+    await bot.send_document(
+        callback.from_user.id,
+        BufferedInputFile(data, filename=f"event-{item.occurrence.id}.ics"),
+        caption=_("Open the file to add «{title}» to your calendar.").format(
+            title=escape(item.event.title)
+        ),
+    )
+
+
+async def cb_people(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    session: AsyncSession,
+    item: Dated,
+    place: Place,
+) -> None:
+    await callback.answer()
+    await _show_participants(callback, session, callback_data.occurrence_id, item, place)
+
+
+async def cb_cancel_date(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+    item: Dated,
+) -> None:
+    cancelled = await cancel_occurrence(session, callback_data.occurrence_id, clock())
+    if cancelled is not None:
+        await _tell_cancelled(session, clock, i18n, settings, item, [cancelled.id])
+    await _cancelled(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+
+
+async def cb_cancel_all(
+    callback: CallbackQuery,
+    callback_data: EventCD,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+    item: Dated,
+) -> None:
+    coming = await cancel_series(session, item.event.id, clock())
+    await _tell_cancelled(session, clock, i18n, settings, item, coming)
+    await _cancelled(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+
+
+async def _tell_cancelled(
+    session: AsyncSession,
+    clock: Clock,
+    i18n: I18n,
+    settings: Settings,
+    item: Dated,
+    occurrence_ids: list[int],
+) -> None:
+    """Everyone who had a place or waited on each cancelled date hears about it."""
+    for cancelled_id in occurrence_ids:
+        again = await dated(session, cancelled_id)
+        if again is not None:
+            attending = [p for _s, p in await signups.participants(session, cancelled_id)]
+            await cancellation(
+                i18n, session, clock, settings, item.event, again[0].occurrence, attending
+            )
+
+
+async def _cancelled(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    is_admin: bool,
+    clock: Clock,
+    occurrence_id: int,
+) -> None:
     await callback.answer(_("Cancelled. Everyone who signed up is told."), show_alert=True)
     await _render(callback, session, user, is_admin, clock, occurrence_id)
 
