@@ -79,8 +79,9 @@ async def test_verify_and_clear_no_show(harness: Harness, db: AsyncSession) -> N
     await harness.send(EWA, "/panel")
     calls = await harness.press(EWA, "Volunteers to verify")
     assert "Marek" in joined(calls)
-    calls = await harness.press(EWA, "✅ Verify")
-    assert alerts(calls) == ["Verified."]
+    await harness.press(EWA, "✅ Verify")
+    calls = await harness.press(EWA, "12 months")
+    assert alerts(calls) == ["Verified until 23 November 2027."]
     assert "An animator has verified you" in joined(
         [c for c in calls if getattr(c, "chat_id", None) == MAREK.id]
     )

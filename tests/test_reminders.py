@@ -193,6 +193,7 @@ def test_scheduler_has_all_timed_jobs(settings: Settings, i18n: I18n, session_fa
         "digest",
         "daily_summary",
         "conversations",
+        "verifications",
     }
     digest = scheduler.get_job("digest")
     assert str(digest.trigger) == "cron[day_of_week='mon', hour='9', minute='0']"

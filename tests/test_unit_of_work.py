@@ -240,8 +240,9 @@ async def test_verify(harness: Harness, db: AsyncSession, fault: Fault, crashes:
 
     await harness.send(EWA, "/panel")
     await harness.press(EWA, "Volunteers to verify")
+    await harness.press(EWA, "✅ Verify")
     before, inside, after = await crash_then_retry(
-        harness, db, fault, verified_and_told, lambda: harness.press(EWA, "✅ Verify")
+        harness, db, fault, verified_and_told, lambda: harness.press(EWA, "Until revoked")
     )
     assert before == (False, 0)
     assert inside == after == (True, 1)

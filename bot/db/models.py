@@ -143,6 +143,10 @@ class VolunteerProfile(Base):
     paused: Mapped[bool] = mapped_column(default=False)
     paused_until: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
+    # When the verification lapses; None while verified means "until revoked".
+    verified_until: Mapped[datetime | None]
+    # Which lapse notice went out for the current verification ("soon", "lapsed").
+    verification_notice: Mapped[str | None] = mapped_column(String(8))
     no_show_until: Mapped[datetime | None]
     no_shows: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]

@@ -23,6 +23,7 @@ from bot.services.invites import is_animator
 from bot.services.users import set_language
 from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
 from bot.views.replies import drop_buttons, edit_or_send
+from bot.views.texts import stale_button
 
 
 def build_router() -> Router:
@@ -107,7 +108,7 @@ async def cb_back(callback: CallbackQuery, callback_data: BackCD, state: FSMCont
     given so far is kept. A second tap on the same Back is answered and does nothing."""
     question = await step_back(state, callback_data.depth)
     if question is None:
-        await callback.answer(_("This button is no longer active."))
+        await callback.answer(stale_button())
         return
     await callback.answer()
     await edit_or_send(callback, question.text or "", question.keyboard())
@@ -145,7 +146,7 @@ async def cb_language(
     is_admin: bool,
 ) -> None:
     if callback_data.code not in LANGUAGES:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await callback.answer()
     await set_language(session, user, callback_data.code)

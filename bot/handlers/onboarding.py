@@ -51,7 +51,7 @@ from bot.views.replies import (
     reply_to_message,
     reply_to_message_in,
 )
-from bot.views.texts import privacy_short
+from bot.views.texts import privacy_short, stale_button
 
 PLACE_PREFIX = "place-"
 PLACES_PER_PAGE = 8
@@ -231,7 +231,7 @@ async def cb_onboarding_language(
     callback: CallbackQuery, callback_data: LanguageCD, state: FSMContext, i18n: I18n
 ) -> None:
     if callback_data.code not in LANGUAGES:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await state.update_data({FSM_LANGUAGE_KEY: callback_data.code})
     await state.set_state(Onboarding.consent)

@@ -18,20 +18,20 @@ from bot.filters import shortcut
 from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
-from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD
+from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD, VetHoldCD
 from bot.keyboards.grid import InlineGrid
 from bot.notify.delivery import deliver
 from bot.notify.event_notices import stored_summary
-from bot.services import panel, profiles, stats
+from bot.services import panel, profiles, stats, verification
 from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
 from bot.services.notifier import Notifier
 from bot.services.offers import MatchingOutcome
-from bot.services.places import district_name, get_place
-from bot.views.formatting import decimal, duration, month
-from bot.views.replies import drop_buttons
+from bot.services.places import district_name, get_place, user_timezone
+from bot.views.formatting import decimal, duration, long_date, month
+from bot.views.replies import drop_buttons, edit_or_send
 from bot.views.requests import summary
-from bot.views.texts import staff_only
+from bot.views.texts import staff_only, stale_button
 
 WAITING, VERIFY, NO_SHOWS, IDEAS, CSV = "waiting", "verify", "noshows", "ideas", "csv"
 
@@ -40,12 +40,12 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_panel, shortcut("panel"))
     router.message.register(cmd_stats, shortcut("stats"))
-    router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV))
-    router.callback_query.register(cb_section, PanelCD.filter(F.section != CSV))
+    for section, handler in SECTIONS.items():
+        router.callback_query.register(handler, PanelCD.filter(F.section == section))
     router.callback_query.register(cb_offer_to, OfferToCD.filter())
-    router.callback_query.register(
-        cb_vet, VetCD.filter(F.action.in_({VetAction.VERIFY, VetAction.CLEAR}))
-    )
+    router.callback_query.register(cb_verify, VetCD.filter(F.action == VetAction.VERIFY))
+    router.callback_query.register(cb_hold, VetHoldCD.filter())
+    router.callback_query.register(cb_clear, VetCD.filter(F.action == VetAction.CLEAR))
     return router
 
 
@@ -56,7 +56,7 @@ async def cmd_panel(
     if not places:
         return
     waiting = len(await panel.escalated_requests(session, places))
-    to_verify = len(await panel.volunteers_to_verify(session, places))
+    to_verify = len(await verification.to_verify(session, places, clock(), panel.LIST_LIMIT))
     no_shows = len(await panel.volunteers_with_no_show(session, places, clock()))
     ideas = len(await pending_proposals(session, places))
     builder = InlineGrid()
@@ -94,60 +94,103 @@ def _one_button(text: str, data: VetCD) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def cb_section(
+async def _listed(
+    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
+) -> list[int]:
+    """The places whose lists the presser may see (answered with the refusal if none)."""
+    places = await staff_places(callback, session, user, is_admin)
+    if places:
+        await callback.answer()
+    return places
+
+
+async def cb_waiting(
+    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
+) -> None:
+    places = await _listed(callback, session, user, is_admin)
+    if not places:
+        return
+    requests = await panel.escalated_requests(session, places)
+    for request in requests:
+        await callback.message.answer(
+            summary(request, await district_name(session, request.district_id), address=False),
+            reply_markup=vkb.candidates(request.id),
+        )
+    if not requests:
+        await callback.message.answer(_("Nothing is waiting for you. 🌿"))
+
+
+async def cb_ideas(
+    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
+) -> None:
+    places = await _listed(callback, session, user, is_admin)
+    if not places:
+        return
+    ideas = await pending_proposals(session, places)
+    for idea in ideas:
+        place = await get_place(session, idea.place_id)
+        if place is not None:
+            await callback.message.answer(
+                await stored_summary(session, idea, place), reply_markup=ekb.review(idea.id)
+            )
+    if not ideas:
+        await callback.message.answer(_("No ideas are waiting for you."))
+
+
+def _standing_text(standing: verification.Standing, timezone: str) -> str:
+    name = escape(standing.volunteer.first_name or "?")
+    if standing.until is None:
+        return _("{name} · not verified yet").format(name=name)
+    day = long_date(standing.until, timezone)
+    if standing.lapsed:
+        return _("{name} · the verification lapsed on {day}").format(name=name, day=day)
+    return _("{name} · the verification lapses on {day}").format(name=name, day=day)
+
+
+async def cb_to_verify(
     callback: CallbackQuery,
-    callback_data: PanelCD,
     session: AsyncSession,
     user: User | None,
     is_admin: bool,
     clock: Clock,
 ) -> None:
-    places = await staff_places(callback, session, user, is_admin)
+    places = await _listed(callback, session, user, is_admin)
     if not places:
         return
-    await callback.answer()
-    send = callback.message.answer
-    if callback_data.section == WAITING:
-        requests = await panel.escalated_requests(session, places)
-        for request in requests:
-            await send(
-                summary(request, await district_name(session, request.district_id), address=False),
-                reply_markup=vkb.candidates(request.id),
-            )
-        if not requests:
-            await send(_("Nothing is waiting for you. 🌿"))
-    elif callback_data.section == IDEAS:
-        ideas = await pending_proposals(session, places)
-        for idea in ideas:
-            place = await get_place(session, idea.place_id)
-            if place is not None:
-                await send(
-                    await stored_summary(session, idea, place), reply_markup=ekb.review(idea.id)
-                )
-        if not ideas:
-            await send(_("No ideas are waiting for you."))
-    elif callback_data.section == VERIFY:
-        volunteers = await panel.volunteers_to_verify(session, places)
-        for volunteer in volunteers:
-            await send(
-                escape(volunteer.first_name or "?"),
-                reply_markup=_one_button(
-                    _("✅ Verify"), VetCD(action=VetAction.VERIFY, user_id=volunteer.id)
-                ),
-            )
-        if not volunteers:
-            await send(_("Nobody is waiting for verification."))
-    else:
-        volunteers = await panel.volunteers_with_no_show(session, places, clock())
-        for volunteer in volunteers:
-            await send(
-                escape(volunteer.first_name or "?"),
-                reply_markup=_one_button(
-                    _("🔁 Clear the record"), VetCD(action=VetAction.CLEAR, user_id=volunteer.id)
-                ),
-            )
-        if not volunteers:
-            await send(_("No volunteer has a no-show record."))
+    standings = await verification.to_verify(session, places, clock(), panel.LIST_LIMIT)
+    for standing in standings:
+        timezone = await user_timezone(session, standing.volunteer)
+        label = _("✅ Verify") if standing.until is None else _("🔁 Renew")
+        await callback.message.answer(
+            _standing_text(standing, timezone),
+            reply_markup=_one_button(
+                label, VetCD(action=VetAction.VERIFY, user_id=standing.volunteer.id)
+            ),
+        )
+    if not standings:
+        await callback.message.answer(_("Nobody is waiting for verification."))
+
+
+async def cb_no_shows(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+) -> None:
+    places = await _listed(callback, session, user, is_admin)
+    if not places:
+        return
+    volunteers = await panel.volunteers_with_no_show(session, places, clock())
+    for volunteer in volunteers:
+        await callback.message.answer(
+            escape(volunteer.first_name or "?"),
+            reply_markup=_one_button(
+                _("🔁 Clear the record"), VetCD(action=VetAction.CLEAR, user_id=volunteer.id)
+            ),
+        )
+    if not volunteers:
+        await callback.message.answer(_("No volunteer has a no-show record."))
 
 
 async def cb_offer_to(
@@ -180,27 +223,76 @@ async def cb_offer_to(
     )
 
 
-async def cb_vet(
+async def _volunteer_of_mine(
+    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool, user_id: int
+) -> User | None:
+    """The volunteer, if they belong to a place the presser runs; else the refusal."""
+    places = await panel.managed_places(session, user, is_admin)
+    volunteer = await panel.volunteer_at(session, user_id, places)
+    if volunteer is None:
+        await callback.answer(staff_only(), show_alert=True)
+    return volunteer
+
+
+async def cb_verify(
     callback: CallbackQuery,
     callback_data: VetCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+) -> None:
+    """How long the verification holds is the animator's choice, asked on the same message."""
+    volunteer = await _volunteer_of_mine(callback, session, user, is_admin, callback_data.user_id)
+    if volunteer is None:
+        return
+    await callback.answer()
+    await edit_or_send(
+        callback,
+        _("How long does the verification of {name} hold?").format(
+            name=escape(volunteer.first_name or "?")
+        ),
+        vkb.verification_lengths(volunteer.id),
+    )
+
+
+async def cb_hold(
+    callback: CallbackQuery,
+    callback_data: VetHoldCD,
     session: AsyncSession,
     user: User | None,
     is_admin: bool,
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    places = await panel.managed_places(session, user, is_admin)
-    volunteer = await panel.volunteer_at(session, callback_data.user_id, places)
+    volunteer = await _volunteer_of_mine(callback, session, user, is_admin, callback_data.user_id)
     if volunteer is None:
-        await callback.answer(staff_only(), show_alert=True)
         return
-    if callback_data.action == VetAction.VERIFY:
-        await profiles.set_verified(session, volunteer.id, clock(), notifier)
-        done = _("Verified.")
+    months = callback_data.months
+    if months != verification.UNTIL_REVOKED and months not in verification.HOLD_MONTHS:
+        await callback.answer(stale_button(), show_alert=True)
+        return
+    until = await verification.verify(session, volunteer.id, clock(), months, notifier)
+    if until is None:
+        done = _("Verified until revoked.")
     else:
-        await profiles.clear_no_show(session, volunteer.id)
-        done = _("Record cleared.")
+        day = long_date(until, await user_timezone(session, volunteer))
+        done = _("Verified until {day}.").format(day=day)
     await callback.answer(done, show_alert=True)
+    await drop_buttons(callback)
+
+
+async def cb_clear(
+    callback: CallbackQuery,
+    callback_data: VetCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+) -> None:
+    volunteer = await _volunteer_of_mine(callback, session, user, is_admin, callback_data.user_id)
+    if volunteer is None:
+        return
+    await profiles.clear_no_show(session, volunteer.id)
+    await callback.answer(_("Record cleared."), show_alert=True)
     await drop_buttons(callback)
 
 
@@ -276,3 +368,12 @@ async def cb_csv(
             "No personal data."
         ),
     )
+
+
+SECTIONS = {
+    WAITING: cb_waiting,
+    IDEAS: cb_ideas,
+    VERIFY: cb_to_verify,
+    NO_SHOWS: cb_no_shows,
+    CSV: cb_csv,
+}

@@ -13,6 +13,7 @@ from bot.keyboards.callbacks import SettingCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.users import set_preference
 from bot.views.replies import reply_to_callback
+from bot.views.texts import stale_button
 
 
 def build_router() -> Router:
@@ -60,7 +61,7 @@ async def cb_setting(
     try:
         await set_preference(session, user, callback_data.name, callback_data.on)
     except ValueError:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await callback.answer()
     await reply_to_callback(callback)(*_view(user))

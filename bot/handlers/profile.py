@@ -37,7 +37,7 @@ from bot.services.places import get_place, timezone_of
 from bot.states import ProfileEdit
 from bot.views.labels import language_name, long_date, talent
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
-from bot.views.texts import too_long
+from bot.views.texts import stale_button, too_long
 
 MISSING = {
     "talents": lambda: _("talents"),
@@ -215,7 +215,7 @@ async def cb_toggle(
     try:
         await change(session, user, callback_data)
     except (ValueError, DistrictNotInPlace):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     view = await profiles.ensure_profile(session, user, clock())
     if section == "districts":

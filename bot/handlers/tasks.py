@@ -30,7 +30,7 @@ from bot.states import Relay
 from bot.views.formatting import decimal
 from bot.views.replies import drop_buttons, reply_to_callback
 from bot.views.requests import status, summary
-from bot.views.texts import typed_text
+from bot.views.texts import stale_button, typed_text
 
 RELAY_LIMIT = 1000
 
@@ -154,7 +154,7 @@ async def cb_hours(
             notifier,
         )
     except (RequestNotFound, ValueError):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await deliver(i18n, session, clock, freed, settings.default_language)
     await callback.answer()
@@ -180,7 +180,7 @@ async def cb_confirm(
             session, callback_data.request_id, user.id, clock(), rating, notifier
         )
     except (RequestNotFound, ValueError):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await callback.answer()
     if rating is not None:
@@ -206,7 +206,7 @@ async def cb_no_show(
             session, callback_data.request_id, user.id, clock(), settings.matching(), notifier
         )
     except RequestNotFound:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await deliver(i18n, session, clock, outcome, settings.default_language)
     await callback.answer()
@@ -223,7 +223,7 @@ async def cb_ask_no_show(
     try:
         request = await tasks.task_to_close(session, callback_data.request_id, user.id, clock())
     except RequestNotFound:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await callback.answer()
     if callback_data.action == TaskAction.ASK_NO_SHOW:
@@ -253,7 +253,7 @@ async def cb_give_back(
             session, callback_data.request_id, user.id, clock(), settings.matching(), notifier
         )
     except RequestNotFound:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await callback.answer(stale_button(), show_alert=True)
         return
     await deliver(i18n, session, clock, outcome, settings.default_language)
     await callback.answer()

@@ -223,6 +223,13 @@ class VetCD(CallbackData, prefix="vet"):
     user_id: DbInt
 
 
+class VetHoldCD(CallbackData, prefix="vethold"):
+    """Verify the volunteer for `months` (0: until revoked)."""
+
+    user_id: DbInt
+    months: DbInt
+
+
 class DraftAction(StrEnum):
     """The buttons of proposing an event, in the order of its steps."""
 

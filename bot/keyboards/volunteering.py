@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import District
@@ -33,12 +33,14 @@ from bot.keyboards.callbacks import (
     TalentCD,
     TaskAction,
     TaskCD,
+    VetHoldCD,
     WhenCD,
 )
 from bot.keyboards.grid import InlineGrid
 from bot.services.profiles import WEEKLY_CAPS, ProfileView
 from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
 from bot.services.tasks import HOURS_CHOICES, RATINGS
+from bot.services.verification import HOLD_MONTHS, UNTIL_REVOKED
 from bot.views.formatting import decimal
 from bot.views.labels import (
     PART_LABELS,
@@ -373,3 +375,17 @@ def candidates(request_id: int) -> InlineKeyboardMarkup:
         callback_data=EscalationCD(action=EscalationAction.CLOSE, request_id=request_id),
     )
     return builder.adjust(1).as_markup()
+
+
+def verification_lengths(user_id: int) -> InlineKeyboardMarkup:
+    """6, 12 or 24 months, or until the animator revokes it."""
+    builder = InlineGrid()
+    for months in HOLD_MONTHS:
+        builder.button(
+            text=ngettext("{count} month", "{count} months", months).format(count=months),
+            callback_data=VetHoldCD(user_id=user_id, months=months),
+        )
+    builder.button(
+        text=_("Until revoked"), callback_data=VetHoldCD(user_id=user_id, months=UNTIL_REVOKED)
+    )
+    return builder.adjust(len(HOLD_MONTHS), 1).as_markup()

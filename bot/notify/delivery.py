@@ -20,7 +20,8 @@ from bot.keyboards import volunteering as vkb
 from bot.services.notifier import TaskNews
 from bot.services.offers import EscalationReason, MatchingOutcome, Recipient
 from bot.services.outbox import Notice, queue
-from bot.services.places import district_name
+from bot.services.places import district_name, user_timezone
+from bot.views.formatting import long_date
 from bot.views.requests import resident_cancelled, summary, volunteer_gave_back, when
 
 
@@ -212,9 +213,15 @@ class OutboxNotifier:
         text = partial(words, name, request)  # worded later, in the person's language
         await tell_about_task(self.i18n, self.session, self.clock, person, text, request, markup)
 
-    async def verified(self, volunteer: User) -> None:
+    async def verified(self, volunteer: User, until: datetime | None) -> None:
+        timezone = await user_timezone(self.session, volunteer)
+
         async def compose() -> Composed:
             text = _("✅ An animator has verified you: you can now be asked for help at home too.")
+            if until is not None:
+                text += " " + _("The verification holds until {day}.").format(
+                    day=long_date(until, timezone)
+                )
             return text, None
 
         await notify(self.i18n, self.session, self.clock, volunteer, compose, kind="notice")

@@ -24,6 +24,7 @@ from bot.notify.announcements import report_progress, start_due
 from bot.notify.delivery import deliver
 from bot.notify.digests import queue_daily_summaries, queue_weekly_digests
 from bot.notify.reminders import queue_event_reminders, queue_task_reminders
+from bot.notify.verifications import queue_lapse_notices
 from bot.services.events import ensure_occurrences, published_series
 from bot.services.leases import take_lease
 from bot.services.offers import advance_matching
@@ -111,6 +112,8 @@ def in_one_unit(work: Work) -> Callable[..., Awaitable[None]]:
 digest_job = in_one_unit(queue_weekly_digests)
 # Each morning, animators see the last day at their places (once a day).
 daily_summary_job = in_one_unit(queue_daily_summaries)
+# Each morning: verifications lapsing within a month, or lapsed (each notice once).
+verification_job = in_one_unit(queue_lapse_notices)
 
 
 async def announcement_tick(
@@ -172,6 +175,7 @@ def build_scheduler(
             ),
         ),
         "conversations": (conversations_job, CronTrigger(hour=3, timezone=settings.timezone)),
+        "verifications": (verification_job, CronTrigger(hour=9, timezone=settings.timezone)),
         "daily_summary": (
             daily_summary_job,
             CronTrigger(

@@ -24,6 +24,7 @@ from bot.db.models import (
 )
 from bot.services.statuses import RequestStatus
 from bot.services.talents import RELATED, request_slots
+from bot.services.verification import task_day_end, verified_through
 
 W_TALENT = 40.0
 W_RELATED = 15.0
@@ -173,7 +174,7 @@ def _ranking_query(shape: _Shape) -> Select[Any]:
     if shape.skip_requester:
         filters.append(volunteer != bindparam("requester_id"))
     if shape.verified_only:
-        filters.append(profile.verified_at.is_not(None))
+        filters.append(verified_through(profile, bindparam("task_day_end")))
     if shape.one_volunteer:
         filters.append(volunteer == bindparam("only_volunteer"))
 
@@ -245,6 +246,7 @@ async def rank_volunteers(
             "request_id": request.id,
             "requester_id": request.requester_id,
             "only_volunteer": only_volunteer,
+            "task_day_end": task_day_end(request.day, now),
         },
     )
     wanted = _stems(request.description)

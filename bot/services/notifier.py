@@ -9,6 +9,7 @@ object with these methods.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -32,5 +33,5 @@ class Notifier(Protocol):
         """Tell `person` (nobody when None) about `request`; `actor` is the first name of
         whoever caused it, where the words name them."""
 
-    async def verified(self, volunteer: User) -> None:
-        """An animator verified the volunteer."""
+    async def verified(self, volunteer: User, until: datetime | None) -> None:
+        """An animator verified the volunteer, until that moment (None: until revoked)."""

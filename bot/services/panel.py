@@ -44,21 +44,6 @@ async def escalated_requests(session: AsyncSession, place_ids: list[int]) -> lis
     return list(result)
 
 
-async def volunteers_to_verify(session: AsyncSession, place_ids: list[int]) -> list[User]:
-    result = await session.scalars(
-        select(User)
-        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(
-            User.place_id.in_(place_ids),
-            VolunteerProfile.completed_at.is_not(None),
-            VolunteerProfile.verified_at.is_(None),
-        )
-        .order_by(VolunteerProfile.completed_at)
-        .limit(LIST_LIMIT)
-    )
-    return list(result)
-
-
 async def volunteers_with_no_show(
     session: AsyncSession, place_ids: list[int], now: datetime
 ) -> list[User]:

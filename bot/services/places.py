@@ -209,3 +209,9 @@ async def place_animators(session: AsyncSession, place_id: int) -> list[User]:
         .order_by(User.id)
     )
     return list(result)
+
+
+async def user_timezone(session: AsyncSession, user: User) -> str:
+    """The zone of the person's centre, for the dates they read (Warsaw without one)."""
+    place = await session.get(Place, user.place_id) if user.place_id else None
+    return place.timezone if place else "Europe/Warsaw"

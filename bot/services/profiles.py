@@ -20,7 +20,6 @@ from bot.db.models import (
     VolunteerTalent,
 )
 from bot.services.errors import DistrictNotInPlace, EmptyValue, ServiceError
-from bot.services.notifier import Notifier
 from bot.services.talents import SLOTS, SPOKEN_LANGUAGES, TALENTS
 from bot.services.text import clean_text
 from bot.services.when import parse_day
@@ -202,19 +201,6 @@ async def resume(session: AsyncSession, user_id: int) -> None:
     profile = await _existing(session, user_id)
     profile.paused = False
     profile.paused_until = None
-    await session.flush()
-
-
-async def set_verified(
-    session: AsyncSession, user_id: int, now: datetime | None, notifier: Notifier
-) -> None:
-    """An animator vouches for a volunteer (or withdraws it with None); a volunteer who
-    is verified is told."""
-    profile = await _existing(session, user_id)
-    profile.verified_at = now
-    volunteer = await session.get(User, user_id)
-    if now is not None and volunteer is not None:
-        await notifier.verified(volunteer)
     await session.flush()
 
 

@@ -78,3 +78,9 @@ def duration(minutes: float) -> str:
     if rest or not hours:
         parts.append(format_unit(rest, "duration-minute", length="short", locale=language))
     return " ".join(parts)
+
+
+def long_date(moment: datetime, timezone: str) -> str:
+    """A day with its year, as on a document: "5 grudnia 2026", "5 December 2026"."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return format_date(local, format="d MMMM y", locale=_language())

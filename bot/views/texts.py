@@ -85,3 +85,8 @@ async def typed_text(message: Message, limit: int) -> str | None:
 
 def staff_only() -> str:
     return _("Sorry, this is only for the animators of that place.")
+
+
+def stale_button() -> str:
+    """The answer to a press on a button whose question is settled or never existed."""
+    return _("This button is no longer active.")
