@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--slug", required=True, help="link name for posters, e.g. mal-zoliborz")
     add.add_argument("--districts", default="", help='comma-separated, e.g. "Marymont, Sady"')
     add.add_argument("--timezone", default=None, help="default: SASIAD_TIMEZONE")
+    add.add_argument("--organisation", default=None, help="who runs it, as printed on certificates")
 
     invite = commands.add_parser("invite", help="create a one-time animator invite link")
     invite.add_argument("--place", required=True, help="the place's link name (slug)")
@@ -74,7 +75,7 @@ async def _places_list(settings: Settings) -> int:
     async with _session(settings) as session:
         page = await list_places(session, page=0, per_page=10_000)
     for place in page.places:
-        print(f"{place.slug}\t{place.name}\t{place.timezone}")
+        print(f"{place.slug}\t{place.name}\t{place.timezone}\t{place.organisation or ''}")
     if not page.places:
         print("No places yet. Add one with: sasiad places add --name ... --slug ...")
     return 0
@@ -89,6 +90,7 @@ async def _places_add(settings: Settings, args: argparse.Namespace) -> int:
             districts=parse_districts(args.districts),
             timezone=args.timezone or settings.timezone,
             now=system_clock(),
+            organisation=args.organisation,
         )
     print(f"Added {place.name} ({place.slug}), {len(place.districts)} district(s).")
     return 0

@@ -26,6 +26,7 @@ RESIDENT_COMMANDS: list[tuple[str, LazyProxy]] = [
     ("requests", __("Your requests")),
     ("profile", __("Your volunteer profile")),
     ("tasks", __("Tasks you took on")),
+    ("certificate", __("A certificate of your volunteering")),
     ("events", __("What is coming up at your place")),
     ("myevents", __("Events you signed up for")),
     ("propose", __("Propose an idea")),
@@ -52,6 +53,7 @@ ANIMATOR_COMMANDS = [
     ("stats", __("Statistics and CSV")),
     ("poster", __("A poster with a QR code")),
     ("myplaces", __("Places you run")),
+    ("certificates", __("Certificates issued at your centres")),
 ]
 ADMIN_COMMANDS = [
     *ANIMATOR_COMMANDS,

@@ -103,14 +103,33 @@ def test_places_and_invite_from_the_command_line(
                 "mal-zoliborz",
                 "--districts",
                 "Marymont, Sady",
+                "--organisation",
+                "Stowarzyszenie Sąsiedzkie",
             ]
         )
         == 0
     )
     assert "Added MAL Żoliborz (mal-zoliborz), 2 district(s)." in capsys.readouterr().out
     assert main(["places", "list"]) == 0
-    assert "mal-zoliborz\tMAL Żoliborz\tEurope/Warsaw" in capsys.readouterr().out
+    assert (
+        "mal-zoliborz\tMAL Żoliborz\tEurope/Warsaw\tStowarzyszenie Sąsiedzkie\n"
+        in capsys.readouterr().out
+    ), "the organisation, as printed on certificates"
     assert main(["places", "add", "--name", "Again", "--slug", "mal-zoliborz"]) == 2
     assert main(["invite", "--place", "mal-zoliborz", "--bot-username", "@sasiad_bot"]) == 0
     assert capsys.readouterr().out.startswith("https://t.me/sasiad_bot?start=invite-")
     assert main(["invite", "--place", "nope"]) == 2
+
+
+def test_printing_and_charting_load_only_when_used() -> None:
+    """The bot's start imports every handler; PDF, imaging and charting (tens of MB) load
+    only when a certificate, poster or chart is made (#18's memory budget)."""
+    script = (
+        "import sys; import bot.__main__, bot.runtime.app, bot.handlers; "
+        "heavy = {'fpdf', 'PIL', 'qrcode', 'matplotlib', 'icalendar'} & set(sys.modules); "
+        "print(sorted(heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

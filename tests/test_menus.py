@@ -45,6 +45,7 @@ TEAM = {
     "✍️ Request for someone": "What is their name?",
     "🖼 Poster with a QR code": "poster",
     "🏠 Centres I run": "MAL Żoliborz",
+    "📄 Certificates issued": "No certificates have been issued",
 }
 ADMIN_TOOLS = {
     "🏢 All centres": "All centres. Choose one",

@@ -53,8 +53,8 @@ async def test_menus_per_language_and_for_staff(
         m.scope.chat_id: m for m in menus(recording) if isinstance(m.scope, BotCommandScopeChat)
     }
     assert "addplace" in [c.command for c in staff[ADMIN_ID].commands]
-    assert [c.command for c in staff[4242].commands][-1] == "myplaces"
-    assert staff[4242].commands[-1].description == "Центри, які ви ведете", (
+    assert [c.command for c in staff[4242].commands][-1] == "certificates"
+    assert staff[4242].commands[-1].description == "Довідки, видані у ваших центрах", (
         "in the animator's language"
     )
 

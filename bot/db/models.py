@@ -46,6 +46,8 @@ class Place(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64))
+    # The NGO or city unit that runs the centre, as printed on certificates.
+    organisation: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
     districts: Mapped[list[District]] = relationship(
@@ -486,3 +488,22 @@ class Conversation(Base):
     state: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[str] = mapped_column(Text, default="{}")
     updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Certificate(Base):
+    """A certificate of volunteering (art. 44 of the Polish volunteering act) as issued:
+    the figures are kept as printed, so a check shows what the paper says. `code` is
+    the unguessable part of the QR link."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    volunteer_name: Mapped[str] = mapped_column(String(64))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    hours: Mapped[float]
+    issued_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

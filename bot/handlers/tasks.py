@@ -312,11 +312,13 @@ async def cmd_tasks(
     mine = await tasks.tasks_of(session, user.id)
     timezone = await timezone_of(session, user.place_id, settings.timezone)
     hours = await tasks.hours_this_month(session, user.id, clock(), timezone)
-    await message.answer(
-        _("Hours given this month: {hours}").format(hours=decimal(hours))
-        if mine
-        else _("You have no tasks yet. Requests that fit you will come here.")
-    )
+    if mine:
+        await message.answer(
+            _("Hours given this month: {hours}").format(hours=decimal(hours)),
+            reply_markup=vkb.certificate_button(),
+        )
+    else:
+        await message.answer(_("You have no tasks yet. Requests that fit you will come here."))
     for request in mine:
         markup = vkb.volunteer_task(request.id) if request.status == RequestStatus.MATCHED else None
         await message.answer(

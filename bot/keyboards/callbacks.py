@@ -6,6 +6,8 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from bot.services.certificates import Period
+
 # Every number in callback data is an id, a page or a small value that the database
 # stores as a 32-bit INTEGER on PostgreSQL. A forged press with a larger number fails
 # to unpack, so its filter does not match and the stale-button answer is given,
@@ -376,3 +378,18 @@ class EscalationCD(CallbackData, prefix="esc"):
 
     action: EscalationAction
     request_id: DbInt
+
+
+class CertAskCD(CallbackData, prefix="certask"):
+    """Ask which period a certificate should cover."""
+
+
+class CertCD(CallbackData, prefix="cert"):
+    """A certificate for `period` (a `certificates.Period` value) at `place_id` (0: ask)."""
+
+    period: Period
+    place_id: DbInt = 0
+
+
+class CertRevokeCD(CallbackData, prefix="certrevoke"):
+    certificate_id: DbInt

@@ -49,6 +49,7 @@ MENU_MANAGE_GROUPS = __("🛠 Edit groups")
 MENU_INTAKE = __("✍️ Request for someone")
 MENU_POSTER = __("🖼 Poster with a QR code")
 MENU_MY_PLACES = __("🏠 Centres I run")
+MENU_CERTIFICATES = __("📄 Certificates issued")
 MENU_PLACES = __("🏢 All centres")
 MENU_ADD_PLACE = __("➕ Add a centre")
 MENU_INVITE = __("✉️ Invite to a team")
@@ -78,6 +79,7 @@ SHORTCUTS: dict[str, LazyProxy] = {
     "intake": MENU_INTAKE,
     "poster": MENU_POSTER,
     "myplaces": MENU_MY_PLACES,
+    "certificates": MENU_CERTIFICATES,
     "places": MENU_PLACES,
     "addplace": MENU_ADD_PLACE,
     "invite": MENU_INVITE,
@@ -96,7 +98,8 @@ _STAFF = (
     (MENU_ANNOUNCE, MENU_SCHEDULED),
     (MENU_NEW_EVENT, MENU_MANAGE_GROUPS),
     (MENU_INTAKE, MENU_POSTER),
-    (MENU_MY_PLACES, MENU_MAIN),
+    (MENU_MY_PLACES, MENU_CERTIFICATES),
+    (MENU_MAIN,),
 )
 _ADMIN = ((MENU_PLACES, MENU_ADD_PLACE, MENU_INVITE),)
 

@@ -15,6 +15,7 @@ from bot.keyboards.callbacks import (
     CandidatesCD,
     CapCD,
     CategoryCD,
+    CertAskCD,
     DistrictCD,
     EscalationAction,
     EscalationCD,
@@ -389,3 +390,10 @@ def verification_lengths(user_id: int) -> InlineKeyboardMarkup:
         text=_("Until revoked"), callback_data=VetHoldCD(user_id=user_id, months=UNTIL_REVOKED)
     )
     return builder.adjust(len(HOLD_MONTHS), 1).as_markup()
+
+
+def certificate_button() -> InlineKeyboardMarkup:
+    """Opens the choice of period for a certificate."""
+    builder = InlineGrid()
+    builder.button(text=_("📄 Certificate"), callback_data=CertAskCD())
+    return builder.as_markup()

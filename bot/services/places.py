@@ -16,6 +16,7 @@ from bot.db.models import District, Membership, Place, User
 from bot.services.errors import InvalidSlug, SlugTaken, TooManyDistricts, UnknownTimezone
 from bot.services.text import clean_text
 
+ORGANISATION_LIMIT = 200
 NAME_LIMIT = 100
 DISTRICT_LIMIT = 64
 MAX_DISTRICTS = 60
@@ -90,10 +91,13 @@ async def create_place(
     districts: list[str],
     timezone: str,
     now: datetime,
+    organisation: str | None = None,
 ) -> Place:
-    """Add a place; every value is validated again here, whatever the caller checked."""
+    """Add a place; every value is validated again here, whatever the caller checked.
+    `organisation` (the NGO or city unit running it) is printed on certificates."""
     place = Place(
         name=clean_text(name, limit=NAME_LIMIT),
+        organisation=clean_text(organisation, limit=ORGANISATION_LIMIT) if organisation else None,
         slug=validate_slug(slug),
         timezone=validate_timezone(timezone),
         created_at=now,
@@ -213,5 +217,4 @@ async def place_animators(session: AsyncSession, place_id: int) -> list[User]:
 
 async def user_timezone(session: AsyncSession, user: User) -> str:
     """The zone of the person's centre, for the dates they read (Warsaw without one)."""
-    place = await session.get(Place, user.place_id) if user.place_id else None
-    return place.timezone if place else "Europe/Warsaw"
+    return await timezone_of(session, user.place_id, "Europe/Warsaw")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import textwrap
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from bot.services.printing import font_path, qr_image
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -20,12 +21,9 @@ MARGIN = 100
 
 
 def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
-    import matplotlib
     from PIL import ImageFont
 
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(fonts / name), size)
+    return ImageFont.truetype(str(font_path(bold=bold)), size)
 
 
 def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeTypeFont) -> int:
@@ -38,16 +36,13 @@ def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeT
 
 
 def poster_png(place_name: str, invitation: str, link: str, scan_hint: str) -> bytes:
-    import qrcode
     from PIL import Image, ImageDraw
 
     page = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(page)
     y = _centred(draw, MARGIN, place_name, _font(80, bold=True))
     y = _centred(draw, y + 40, invitation, _font(48))
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=20, border=2)
-    code.add_data(link)
-    image = code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
+    image = qr_image(link)
     size = min(800, HEIGHT - y - 300)
     image = image.resize((size, size), Image.NEAREST)
     page.paste(image, ((WIDTH - size) // 2, y + 60))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
@@ -59,9 +59,13 @@ def local_datetime(moment: datetime, timezone: str, language: str | None = None)
 
 
 def month(moment: datetime, timezone: str) -> str:
+    """The month and year of a moment in the place's zone: "grudzień 2026"."""
+    return calendar_month(moment.astimezone(ZoneInfo(timezone)).date())
+
+
+def calendar_month(day: date) -> str:
     """The month and year, standing alone: "grudzień 2026", "December 2026"."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return format_date(local, format="LLLL y", locale=_language())
+    return format_date(day, format="LLLL y", locale=_language())
 
 
 def duration(minutes: float) -> str:
@@ -81,6 +85,10 @@ def duration(minutes: float) -> str:
 
 
 def long_date(moment: datetime, timezone: str) -> str:
+    """The day of a moment in the place's zone, with its year: "5 grudnia 2026"."""
+    return calendar_day(moment.astimezone(ZoneInfo(timezone)).date())
+
+
+def calendar_day(day: date) -> str:
     """A day with its year, as on a document: "5 grudnia 2026", "5 December 2026"."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return format_date(local, format="d MMMM y", locale=_language())
+    return format_date(day, format="d MMMM y", locale=_language())

@@ -60,6 +60,13 @@ def talent(code: str) -> str:
     return str(TALENT_LABELS.get(code, code))
 
 
+def talent_words(code: str) -> str:
+    """The talent without its emoji, for print (document fonts have no emoji)."""
+    label = talent(code)
+    first, _space, rest = label.partition(" ")
+    return rest if rest and not any(ch.isalnum() for ch in first) else label
+
+
 def weekday_short(weekday: int, language: str) -> str:
     return get_day_names("abbreviated", locale=language)[weekday]
 

@@ -1,0 +1,241 @@
+"""Certificates of volunteering: a volunteer asks for one (period, then centre if they
+worked at several) and gets a PDF; anyone who scans its QR code (`/start cert-<code>`)
+sees whether it is genuine; the centre's animators list and revoke theirs."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import Certificate, Place, User
+from bot.filters import HasConsented, shortcut
+from bot.handlers.staff import staff_places
+from bot.keyboards.callbacks import CertAskCD, CertCD, CertRevokeCD
+from bot.keyboards.grid import InlineGrid
+from bot.services import certificates
+from bot.services.certificate_pdf import CertificateText, certificate_pdf
+from bot.services.certificates import CERT_PREFIX, Period, Work
+from bot.services.panel import LIST_LIMIT
+from bot.views.formatting import calendar_day, calendar_month, decimal, long_date
+from bot.views.labels import talent_words
+from bot.views.replies import deep_link, drop_buttons, edit_or_send
+from bot.views.texts import stale_button
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(
+        cmd_check, CommandStart(deep_link=True, magic=F.args.startswith(CERT_PREFIX))
+    )
+    router.message.register(cmd_certificate, Command("certificate"), HasConsented())
+    router.callback_query.register(cb_ask, CertAskCD.filter(), HasConsented())
+    router.callback_query.register(cb_period, CertCD.filter(F.place_id == 0), HasConsented())
+    router.callback_query.register(cb_issue, CertCD.filter(), HasConsented())
+    router.message.register(cmd_certificates, shortcut("certificates"))
+    router.callback_query.register(cb_revoke, CertRevokeCD.filter())
+    return router
+
+
+def periods() -> InlineKeyboardMarkup:
+    builder = InlineGrid()
+    for period, label in (
+        (Period.THIS_YEAR, _("This year")),
+        (Period.LAST_YEAR, _("Last year")),
+        (Period.ALL, _("All my volunteering")),
+    ):
+        builder.button(text=label, callback_data=CertCD(period=period))
+    return builder.adjust(1).as_markup()
+
+
+def _which_period() -> str:
+    return _(
+        "📄 A certificate of volunteering states the hours you gave and the kinds of "
+        "help, for a school, an employer or an office. Which period?"
+    )
+
+
+async def cmd_certificate(message: Message) -> None:
+    await message.answer(_which_period(), reply_markup=periods())
+
+
+async def cb_ask(callback: CallbackQuery) -> None:
+    await callback.answer()
+    await callback.message.answer(_which_period(), reply_markup=periods())
+
+
+async def cb_period(
+    callback: CallbackQuery, callback_data: CertCD, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    """One centre: the certificate comes at once; several: the volunteer chooses."""
+    places = await certificates.places_worked(session, user.id, callback_data.period, clock())
+    if not places:
+        await callback.answer(
+            _("You have no finished tasks in this period yet, so there is nothing to certify."),
+            show_alert=True,
+        )
+        return
+    if len(places) == 1:
+        await _issue(callback, session, user, clock, places[0], callback_data.period)
+        return
+    await callback.answer()
+    builder = InlineGrid()
+    for place in places:
+        builder.button(
+            text=place.name, callback_data=CertCD(period=callback_data.period, place_id=place.id)
+        )
+    await edit_or_send(
+        callback, _("You volunteered at several centres. Which one?"), builder.adjust(1).as_markup()
+    )
+
+
+async def cb_issue(
+    callback: CallbackQuery, callback_data: CertCD, session: AsyncSession, user: User, clock: Clock
+) -> None:
+    places = await certificates.places_worked(session, user.id, callback_data.period, clock())
+    place = next((p for p in places if p.id == callback_data.place_id), None)
+    if place is None:
+        await callback.answer(stale_button(), show_alert=True)
+        return
+    await _issue(callback, session, user, clock, place, callback_data.period)
+
+
+async def _issue(
+    callback: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+    place: Place,
+    period: Period,
+) -> None:
+    work = await certificates.work_at(session, user.id, place, period, clock())
+    if work is None:
+        await callback.answer(stale_button(), show_alert=True)
+        return
+    await callback.answer()
+    certificate = await certificates.issue(session, user, place, work, clock())
+    link = await deep_link(callback.bot, CERT_PREFIX + certificate.code)
+    pdf = certificate_pdf(_wording(certificate, place, work, link, user.language or "pl"))
+    await callback.bot.send_document(
+        callback.from_user.id,
+        BufferedInputFile(pdf, filename=f"zaswiadczenie-{certificate.issued_at:%Y%m%d}.pdf"),
+        caption=_(
+            "📄 Your certificate for {place}: {hours} h. Anyone can check it with the QR code."
+        ).format(hours=decimal(work.hours), place=escape(place.name)),
+    )
+    await drop_buttons(callback)
+
+
+def _wording(
+    certificate: Certificate, place: Place, work: Work, link: str, language: str
+) -> CertificateText:
+    """Every line in the current language; names are printed as given, not escaped (a PDF
+    is not HTML)."""
+    issuer = place.name if not place.organisation else f"{place.organisation}\n{place.name}"
+    return CertificateText(
+        title=_("Certificate of volunteering"),
+        issuer=issuer,
+        statement=_(
+            "This certifies that {name} volunteered with {place} from {start} to {end}, "
+            "helping neighbours through the Sąsiad programme."
+        ).format(
+            name=certificate.volunteer_name,
+            place=place.name,
+            start=calendar_day(work.start),
+            end=calendar_day(work.end),
+        ),
+        months_heading=(_("Month"), _("Hours")),
+        months=[(calendar_month(first), decimal(hours)) for first, hours in work.months],
+        total=_("Hours in total: {hours}").format(hours=decimal(work.hours)),
+        kinds=_("Kinds of help: {kinds}").format(
+            kinds=", ".join(talent_words(k) for k in work.kinds)
+        ),
+        legal_basis=_(
+            "Issued under art. 44 of the Act of 24 April 2003 on public benefit activity and "
+            "volunteering."
+        ),
+        issued=_("Issued on {day}.").format(day=long_date(certificate.issued_at, place.timezone)),
+        check=_("Check that this certificate is genuine: scan the code or open the link."),
+        link=link,
+        language=language,
+    )
+
+
+async def cmd_check(message: Message, command: CommandObject, session: AsyncSession) -> None:
+    """Anyone, joined or not, may check a certificate; they see only what it states."""
+    code = (command.args or "").removeprefix(CERT_PREFIX)
+    found = await certificates.by_code(session, code)
+    if found is None:
+        await message.answer(
+            _("I do not know this certificate. Please check that the whole code was scanned.")
+        )
+        return
+    certificate, place = found
+    details = _(
+        "Volunteer: {name}\nCentre: {place}\nPeriod: {start} – {end}\nHours: {hours}\n"
+        "Issued on {issued}."
+    ).format(
+        name=escape(certificate.volunteer_name),
+        place=escape(place.name),
+        start=calendar_day(certificate.period_start),
+        end=calendar_day(certificate.period_end),
+        hours=decimal(certificate.hours),
+        issued=long_date(certificate.issued_at, place.timezone),
+    )
+    if certificate.revoked_at is not None:
+        heading = _(
+            "⛔ This certificate was revoked by the centre on {day}. It is not valid."
+        ).format(day=long_date(certificate.revoked_at, place.timezone))
+    else:
+        heading = _("✅ This certificate is genuine.")
+    await message.answer(heading + "\n" + details)
+
+
+async def cmd_certificates(
+    message: Message, session: AsyncSession, user: User | None, is_admin: bool, bot: Bot
+) -> None:
+    places = await staff_places(message, session, user, is_admin)
+    if not places:
+        return
+    issued = await certificates.of_places(session, places, LIST_LIMIT)
+    if not issued:
+        await message.answer(_("No certificates have been issued at your centres yet."))
+        return
+    for certificate in issued:
+        line = _("{name} · {hours} h · {start} – {end}").format(
+            name=escape(certificate.volunteer_name),
+            hours=decimal(certificate.hours),
+            start=calendar_day(certificate.period_start),
+            end=calendar_day(certificate.period_end),
+        )
+        if certificate.revoked_at is not None:
+            await message.answer(line + "\n" + _("⛔ Revoked"))
+            continue
+        builder = InlineGrid()
+        builder.button(
+            text=_("⛔ Revoke"), callback_data=CertRevokeCD(certificate_id=certificate.id)
+        )
+        await message.answer(line, reply_markup=builder.as_markup())
+
+
+async def cb_revoke(
+    callback: CallbackQuery,
+    callback_data: CertRevokeCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+) -> None:
+    places = await staff_places(callback, session, user, is_admin)
+    if not places:
+        return
+    if not await certificates.revoke(session, callback_data.certificate_id, places, clock()):
+        await callback.answer(stale_button(), show_alert=True)
+        return
+    await callback.answer(_("Revoked: a check now says it is not valid."), show_alert=True)
+    await drop_buttons(callback)

@@ -1,0 +1,178 @@
+"""Certificates of volunteering (zaświadczenie, art. 44 of the Polish act on public
+benefit and volunteering): what a volunteer did at one centre over a period, issued on
+request, checkable by anyone through its code, revocable by the centre's animators.
+
+Only the volunteer's own work is counted — finished tasks with their hours and kinds of
+help — never the residents helped. Codes carry 128 random bits, so cannot be guessed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Certificate, HelpRequest, Place, User
+from bot.services.statuses import RequestStatus
+
+CERT_PREFIX = "cert-"
+CODE_BYTES = 16
+FINISHED = (RequestStatus.DONE, RequestStatus.CLOSED)
+
+
+class Period(StrEnum):
+    THIS_YEAR = "this"
+    LAST_YEAR = "last"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the certificate states: hours per month (first day of the month → hours),
+    the kinds of help (talent codes, most hours first) and the period covered."""
+
+    start: date
+    end: date
+    months: list[tuple[date, float]]
+    kinds: list[str]
+    hours: float
+
+
+def _bounds(period: Period, today: date) -> tuple[date | None, date]:
+    if period == Period.THIS_YEAR:
+        return date(today.year, 1, 1), today
+    if period == Period.LAST_YEAR:
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    return None, today
+
+
+async def _finished(session: AsyncSession, user_id: int) -> list[tuple[HelpRequest, Place]]:
+    rows = await session.execute(
+        select(HelpRequest, Place)
+        .join(Place, Place.id == HelpRequest.place_id)
+        .where(
+            HelpRequest.volunteer_id == user_id,
+            HelpRequest.status.in_(FINISHED),
+            HelpRequest.done_at.is_not(None),
+        )
+        .order_by(HelpRequest.done_at)
+    )
+    return [(request, place) for request, place in rows]
+
+
+def _local_day(moment: datetime | None, place: Place) -> date:
+    assert moment is not None
+    return moment.astimezone(ZoneInfo(place.timezone)).date()
+
+
+def _in_period(
+    done: list[tuple[HelpRequest, Place]], period: Period, now: datetime
+) -> list[tuple[HelpRequest, Place]]:
+    kept = []
+    for request, place in done:
+        start, end = _bounds(period, now.astimezone(ZoneInfo(place.timezone)).date())
+        day = _local_day(request.done_at, place)
+        if (start is None or day >= start) and day <= end:
+            kept.append((request, place))
+    return kept
+
+
+async def places_worked(
+    session: AsyncSession, user_id: int, period: Period, now: datetime
+) -> list[Place]:
+    """The centres where the volunteer finished a task in the period, by name."""
+    places = {
+        place.id: place for _r, place in _in_period(await _finished(session, user_id), period, now)
+    }
+    return sorted(places.values(), key=lambda place: place.name)
+
+
+async def work_at(
+    session: AsyncSession, user_id: int, place: Place, period: Period, now: datetime
+) -> Work | None:
+    """The volunteer's work at `place` in the period; None when there is none."""
+    done = [
+        request
+        for request, at in _in_period(await _finished(session, user_id), period, now)
+        if at.id == place.id
+    ]
+    if not done:
+        return None
+    months: dict[date, float] = {}
+    kinds: dict[str, float] = {}
+    for request in done:
+        month = _local_day(request.done_at, place).replace(day=1)
+        months[month] = months.get(month, 0.0) + (request.hours or 0.0)
+        kinds[request.category] = kinds.get(request.category, 0.0) + (request.hours or 0.0)
+    today = now.astimezone(ZoneInfo(place.timezone)).date()
+    start, end = _bounds(period, today)
+    return Work(
+        start=start or _local_day(done[0].done_at, place),
+        end=end,
+        months=sorted(months.items()),
+        kinds=sorted(kinds, key=lambda kind: (-kinds[kind], kind)),
+        hours=round(sum(months.values()), 2),
+    )
+
+
+async def issue(
+    session: AsyncSession, volunteer: User, place: Place, work: Work, now: datetime
+) -> Certificate:
+    """Record the certificate as it will be printed; the caller renders it."""
+    certificate = Certificate(
+        code=secrets.token_urlsafe(CODE_BYTES),
+        user_id=volunteer.id,
+        place_id=place.id,
+        volunteer_name=volunteer.first_name or "?",
+        period_start=work.start,
+        period_end=work.end,
+        hours=work.hours,
+        issued_at=now,
+    )
+    session.add(certificate)
+    await session.flush()
+    return certificate
+
+
+async def by_code(session: AsyncSession, code: str) -> tuple[Certificate, Place] | None:
+    row = (
+        await session.execute(
+            select(Certificate, Place)
+            .join(Place, Place.id == Certificate.place_id)
+            .where(Certificate.code == code)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def of_places(session: AsyncSession, place_ids: list[int], limit: int) -> list[Certificate]:
+    """The newest certificates issued at these centres."""
+    result = await session.scalars(
+        select(Certificate)
+        .where(Certificate.place_id.in_(place_ids))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def revoke(
+    session: AsyncSession, certificate_id: int, place_ids: list[int], now: datetime
+) -> bool:
+    """Revoke a certificate of one of these centres; False if not theirs or already."""
+    revoked = await session.execute(
+        update(Certificate)
+        .where(
+            Certificate.id == certificate_id,
+            Certificate.place_id.in_(place_ids),
+            Certificate.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    await session.flush()
+    return bool(revoked.rowcount)
