@@ -6,6 +6,7 @@ checked on the server (state of the date, the role, who presses)."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -46,32 +47,80 @@ from bot.views.texts import staff_only, typed_text
 STAFF_ACTIONS = {EventAction.PEOPLE, EventAction.CANCEL, EventAction.CANCEL_ALL}
 
 
+@dataclass(frozen=True)
+class EventPress:
+    """What every press on an event card works with, loaded once by its filter."""
+
+    session: AsyncSession
+    user: User
+    is_admin: bool
+    clock: Clock
+    i18n: I18n
+    settings: Settings
+    item: Dated
+    place: Place
+    role_id: int
+
+    @property
+    def occurrence_id(self) -> int:
+        return self.item.occurrence.id
+
+    async def promote(self, moved_up: list[signups.Promotion]) -> None:
+        """Tell those who moved up from the waiting list."""
+        await promotions(self.i18n, self.session, self.clock, self.settings, moved_up)
+
+    async def render(self, callback: CallbackQuery) -> None:
+        """The card again, as it stands after the press."""
+        await _render(
+            callback, self.session, self.user, self.is_admin, self.clock, self.occurrence_id
+        )
+
+    async def alert_and_render(self, callback: CallbackQuery, text: str) -> None:
+        await callback.answer(text, show_alert=True)
+        await self.render(callback)
+
+
 class VisibleEvent(Filter):
     """Passes when the pressed date is public (published or cancelled) and hands the
-    handler `item` and `place`; a proposal is not public before approval."""
+    handler an `EventPress`; a proposal is not public before approval."""
+
+    staff_only = False
 
     async def __call__(
-        self, callback: CallbackQuery, callback_data: EventCD, session: AsyncSession
-    ) -> bool | dict[str, Any]:
-        found = await _visible(session, callback_data.occurrence_id)
-        return False if found is None else {"item": found[0], "place": found[1]}
-
-
-class StaffOfEvent(VisibleEvent):
-    """As `VisibleEvent`, and the presser runs the event's place (or is an admin)."""
-
-    async def __call__(  # type: ignore[override]
         self,
         callback: CallbackQuery,
         callback_data: EventCD,
         session: AsyncSession,
         user: User,
+        clock: Clock,
+        i18n: I18n,
+        settings: Settings,
         is_admin: bool = False,
     ) -> bool | dict[str, Any]:
-        found = await super().__call__(callback, callback_data, session)
-        if not found or not await _is_staff(session, user, is_admin, found["place"].id):
+        found = await _visible(session, callback_data.occurrence_id)
+        if found is None:
             return False
-        return found
+        item, place = found
+        if self.staff_only and not await _is_staff(session, user, is_admin, place.id):
+            return False
+        press = EventPress(
+            session,
+            user,
+            is_admin,
+            clock,
+            i18n,
+            settings,
+            item,
+            place,
+            callback_data.role_id,
+        )
+        return {"press": press}
+
+
+class StaffOfEvent(VisibleEvent):
+    """As `VisibleEvent`, and the presser runs the event's place (or is an admin)."""
+
+    staff_only = True
 
 
 def _on(action: EventAction) -> Filter:
@@ -235,49 +284,26 @@ async def cb_not_staff(callback: CallbackQuery) -> None:
     await callback.answer(staff_only(), show_alert=True)
 
 
-async def cb_open(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-) -> None:
+async def cb_open(callback: CallbackQuery, press: EventPress) -> None:
     await callback.answer()
-    await _render(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+    await press.render(callback)
 
 
-async def cb_join(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-) -> None:
-    occurrence_id = callback_data.occurrence_id
-    result = await signups.sign_up(session, occurrence_id, callback_data.role_id, user.id, clock())
-    await callback.answer(_signup_answer(result), show_alert=True)
-    await _render(callback, session, user, is_admin, clock, occurrence_id)
+async def cb_join(callback: CallbackQuery, press: EventPress) -> None:
+    result = await signups.sign_up(
+        press.session, press.occurrence_id, press.role_id, press.user.id, press.clock()
+    )
+    await press.alert_and_render(callback, _signup_answer(result))
 
 
-async def cb_series(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-    item: Dated,
-) -> None:
-    if item.event.repeat_weeks:
-        results = await signups.join_series(
-            session, item.event.id, callback_data.role_id, user.id, clock()
-        )
-        await callback.answer(_series_answer(results), show_alert=True)
-    else:
-        await callback.answer()
-    await _render(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+async def cb_series(callback: CallbackQuery, press: EventPress) -> None:
+    if not press.item.event.repeat_weeks:
+        await cb_open(callback, press)
+        return
+    results = await signups.join_series(
+        press.session, press.item.event.id, press.role_id, press.user.id, press.clock()
+    )
+    await press.alert_and_render(callback, _series_answer(results))
 
 
 def _series_answer(results: list[signups.SignupResult]) -> str:
@@ -297,51 +323,31 @@ def _series_answer(results: list[signups.SignupResult]) -> str:
     return text
 
 
-async def cb_leave(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-) -> None:
-    occurrence_id = callback_data.occurrence_id
-    cancelled, moved_up = await signups.cancel_signup(session, occurrence_id, user.id, clock())
-    await promotions(i18n, session, clock, settings, moved_up)
-    await callback.answer(
-        _("Your sign-up is cancelled.") if cancelled else _("You were not signed up."),
-        show_alert=True,
+async def cb_leave(callback: CallbackQuery, press: EventPress) -> None:
+    cancelled, moved_up = await signups.cancel_signup(
+        press.session, press.occurrence_id, press.user.id, press.clock()
     )
-    await _render(callback, session, user, is_admin, clock, occurrence_id)
+    await press.promote(moved_up)
+    await press.alert_and_render(
+        callback, _("Your sign-up is cancelled.") if cancelled else _("You were not signed up.")
+    )
 
 
-async def cb_unseries(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-    item: Dated,
-) -> None:
-    moved_up = await signups.leave_series(session, item.event.id, user.id, clock())
-    await promotions(i18n, session, clock, settings, moved_up)
-    await callback.answer(_("You are no longer signed up for the coming dates."), show_alert=True)
-    await _render(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+async def cb_unseries(callback: CallbackQuery, press: EventPress) -> None:
+    moved_up = await signups.leave_series(
+        press.session, press.item.event.id, press.user.id, press.clock()
+    )
+    await press.promote(moved_up)
+    await press.alert_and_render(callback, _("You are no longer signed up for the coming dates."))
 
 
-async def cb_calendar(
-    callback: CallbackQuery, bot: Bot, clock: Clock, item: Dated, place: Place
-) -> None:
+async def cb_calendar(callback: CallbackQuery, press: EventPress, bot: Bot) -> None:
+    item = press.item
     if item.occurrence.starts_at is None:
         await callback.answer(_("This event has no date yet."), show_alert=True)
         return
     await callback.answer()
-    data = ics_for(item.event, item.occurrence, place, clock())
+    data = ics_for(item.event, item.occurrence, press.place, press.clock())
     await bot.send_document(
         callback.from_user.id,
         BufferedInputFile(data, filename=f"event-{item.occurrence.id}.ics"),
@@ -351,78 +357,41 @@ async def cb_calendar(
     )
 
 
-async def cb_people(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    item: Dated,
-    place: Place,
-) -> None:
+async def cb_people(callback: CallbackQuery, press: EventPress) -> None:
     await callback.answer()
-    await _show_participants(callback, session, callback_data.occurrence_id, item, place)
+    await _show_participants(callback, press.session, press.occurrence_id, press.item, press.place)
 
 
-async def cb_cancel_date(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-    item: Dated,
-) -> None:
-    cancelled = await cancel_occurrence(session, callback_data.occurrence_id, clock())
-    if cancelled is not None:
-        await _tell_cancelled(session, clock, i18n, settings, item, [cancelled.id])
-    await _cancelled(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+async def cb_cancel_date(callback: CallbackQuery, press: EventPress) -> None:
+    cancelled = await cancel_occurrence(press.session, press.occurrence_id, press.clock())
+    await _tell_cancelled(callback, press, [cancelled.id] if cancelled is not None else [])
 
 
-async def cb_cancel_all(
-    callback: CallbackQuery,
-    callback_data: EventCD,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-    item: Dated,
-) -> None:
-    coming = await cancel_series(session, item.event.id, clock())
-    await _tell_cancelled(session, clock, i18n, settings, item, coming)
-    await _cancelled(callback, session, user, is_admin, clock, callback_data.occurrence_id)
+async def cb_cancel_all(callback: CallbackQuery, press: EventPress) -> None:
+    await _tell_cancelled(
+        callback, press, await cancel_series(press.session, press.item.event.id, press.clock())
+    )
 
 
 async def _tell_cancelled(
-    session: AsyncSession,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-    item: Dated,
-    occurrence_ids: list[int],
+    callback: CallbackQuery, press: EventPress, occurrence_ids: list[int]
 ) -> None:
     """Everyone who had a place or waited on each cancelled date hears about it."""
+    session = press.session
     for cancelled_id in occurrence_ids:
         again = await dated(session, cancelled_id)
         if again is not None:
             attending = [p for _s, p in await signups.participants(session, cancelled_id)]
             await cancellation(
-                i18n, session, clock, settings, item.event, again[0].occurrence, attending
+                press.i18n,
+                session,
+                press.clock,
+                press.settings,
+                press.item.event,
+                again[0].occurrence,
+                attending,
             )
-
-
-async def _cancelled(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    user: User,
-    is_admin: bool,
-    clock: Clock,
-    occurrence_id: int,
-) -> None:
-    await callback.answer(_("Cancelled. Everyone who signed up is told."), show_alert=True)
-    await _render(callback, session, user, is_admin, clock, occurrence_id)
+    await press.alert_and_render(callback, _("Cancelled. Everyone who signed up is told."))
 
 
 async def _show_participants(
