@@ -17,6 +17,7 @@ from bot.db.engine import DEFAULT_SERVER_POOL
 from bot.services.offers import MatchingConfig
 from bot.services.quiet import QuietHours
 from bot.services.reminders import ReminderConfig
+from bot.services.turning_up import ConfirmConfig
 
 Language = Literal["pl", "en", "uk"]
 LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk")
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
     quiet_end: time = time(8)
     reminder_hours_before: Annotated[tuple[float, ...], NoDecode] = (24.0, 2.0)
     follow_up_hours_after: float = Field(default=24.0, gt=0)
+    # Confirm or release: the volunteer is asked this long before a task whether they
+    # still come; without an answer within the minutes, standbys are asked.
+    confirm_hours_before: float = Field(default=24.0, gt=0)
+    confirm_within_minutes: int = Field(default=180, gt=0)
     digest_day: str = "mon"
     digest_time: time = time(9)
     summary_time: time = time(8)
@@ -122,6 +127,13 @@ class Settings(BaseSettings):
         return ReminderConfig(
             offsets=tuple(timedelta(hours=h) for h in self.reminder_hours_before),
             follow_up_after=timedelta(hours=self.follow_up_hours_after),
+            replaced_by_confirmation=timedelta(hours=self.confirm_hours_before),
+        )
+
+    def confirmations(self) -> ConfirmConfig:
+        return ConfirmConfig(
+            before=timedelta(hours=self.confirm_hours_before),
+            within=timedelta(minutes=self.confirm_within_minutes),
         )
 
     def require_webhook(self) -> tuple[str, str]:

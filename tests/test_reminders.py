@@ -52,42 +52,43 @@ async def reminders(db: AsyncSession) -> list[OutboxMessage]:
     )
 
 
-async def test_a_day_before_then_two_hours_before_each_once(
+async def test_the_day_before_asks_if_coming_then_two_hours_before_reminds(
     task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
 ) -> None:
+    """The "are you still coming?" question stands in for the 24-hour reminder."""
     await tick(START - timedelta(hours=25), i18n, session_factory, settings)
-    assert await reminders(db) == []
+    assert await outbox_of(db, "confirm") == []
     await tick(START - timedelta(hours=24), i18n, session_factory, settings)
     await tick(START - timedelta(hours=23), i18n, session_factory, settings)
-    [day_before] = await reminders(db)
-    assert "za około 24 godziny" in day_before.text
+    [day_before] = await outbox_of(db, "confirm")
+    assert day_before.text.startswith("Czy przyjdziesz, jak było umówione — środa, 25 listopada")
     assert "ul. Krasińskiego" in day_before.text, "the volunteer has the address"
+    assert await reminders(db) == [], "no second message at the same moment"
     await tick(START - timedelta(hours=2), i18n, session_factory, settings)
     await tick(START - timedelta(hours=1), i18n, session_factory, settings)
-    queued = await reminders(db)
-    assert len(queued) == 2
-    assert "za około 2 godziny" in queued[1].text
+    [two_hours] = await reminders(db)
+    assert "za około 2 godziny" in two_hours.text
 
 
-async def test_the_day_before_reminder_waits_out_the_night(
+async def test_the_day_before_question_waits_out_the_night(
     task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
 ) -> None:
     """Due since 12:00, but the bot was down until 23:30: it goes out at 08:00, not now."""
     late = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
     await tick(late, i18n, session_factory, settings)
-    [queued] = await reminders(db)
+    [queued] = await outbox_of(db, "confirm")
     assert queued.due_at == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 
 
-async def test_a_moved_task_moves_its_reminder(
+async def test_a_moved_task_moves_its_question(
     task: HelpRequest, db: AsyncSession, i18n: I18n, session_factory, settings: Settings
 ) -> None:
     task.day = TASK_DAY + timedelta(days=1)
     await db.commit()
     await tick(START - timedelta(hours=24), i18n, session_factory, settings)
-    assert await reminders(db) == [], "the old time means nothing now"
+    assert await outbox_of(db, "confirm") == [], "the old time means nothing now"
     await tick(START, i18n, session_factory, settings)
-    assert len(await reminders(db)) == 1
+    assert len(await outbox_of(db, "confirm")) == 1
 
 
 async def test_a_cancelled_task_has_no_reminders(

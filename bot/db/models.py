@@ -220,6 +220,11 @@ class HelpRequest(Base):
     accepted_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
+    # Confirm or release: when the volunteer was asked whether they still come, when
+    # they said yes, and when standbys were asked because no answer came.
+    coming_asked_at: Mapped[datetime | None]
+    coming_at: Mapped[datetime | None]
+    standby_at: Mapped[datetime | None]
     hours: Mapped[float | None]
     rating: Mapped[int | None]
     escalated_at: Mapped[datetime | None]

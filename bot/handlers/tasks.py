@@ -20,7 +20,7 @@ from bot.filters import HasConsented, Rule, shortcut
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
 from bot.notify.delivery import deliver, send_notice
-from bot.services import tasks
+from bot.services import tasks, turning_up
 from bot.services.notifier import Notifier
 from bot.services.offers import AcceptOutcome, accept_offer, decline_offer
 from bot.services.places import district_name, timezone_of
@@ -46,6 +46,9 @@ def build_router() -> Router:
     )
     router.callback_query.register(cb_done, consented, TaskCD.filter(F.action == TaskAction.DONE))
     router.callback_query.register(cb_hours, consented, TaskCD.filter(F.action == TaskAction.HOURS))
+    router.callback_query.register(
+        cb_coming, consented, TaskCD.filter(F.action == TaskAction.COMING)
+    )
     router.callback_query.register(
         cb_give_back,
         consented,
@@ -233,6 +236,22 @@ async def cb_ask_no_show(
         text = _("Good. Did it go well?")
         markup = vkb.resident_confirm(request.id)
     await reply_to_callback(callback)(text, markup)
+
+
+async def cb_coming(
+    callback: CallbackQuery,
+    callback_data: TaskCD,
+    session: AsyncSession,
+    user: User,
+    clock: Clock,
+) -> None:
+    """ "Yes, I'll be there": the task is settled; standbys asked meanwhile are not needed."""
+    if not await turning_up.confirm_coming(session, callback_data.request_id, user.id, clock()):
+        await callback.answer(_("This task is no longer yours."), show_alert=True)
+        await drop_buttons(callback)
+        return
+    await callback.answer(_("Thank you! The neighbour is counting on you."), show_alert=True)
+    await drop_buttons(callback)
 
 
 async def cb_give_back(

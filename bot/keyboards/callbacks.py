@@ -187,6 +187,7 @@ class TaskAction(StrEnum):
     ASK_NO_SHOW = "noshow?"
     NO_SHOW = "noshow"
     ASK_DONE = "done?"
+    COMING = "coming"
 
 
 class TaskCD(CallbackData, prefix="task"):

@@ -291,6 +291,20 @@ def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
+def still_coming(request_id: int) -> InlineKeyboardMarkup:
+    """The two answers to "are you still coming?"; "I can't" is the hand-back."""
+    builder = InlineGrid()
+    builder.button(
+        text=_("✅ Yes, I'll be there"),
+        callback_data=TaskCD(action=TaskAction.COMING, request_id=request_id),
+    )
+    builder.button(
+        text=_("🙁 I can't after all"),
+        callback_data=TaskCD(action=TaskAction.HAND_BACK, request_id=request_id),
+    )
+    return builder.adjust(1).as_markup()
+
+
 def hours(request_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for value in HOURS_CHOICES:

@@ -94,7 +94,12 @@ async def deliver(
         if request is None:
             continue
         with i18n.context(), i18n.use_locale(_language(sent.volunteer, default_language)):
-            text = _("🙋 A neighbour needs help. Can you do it?") + "\n\n"
+            heading = (
+                _("🙋 A neighbour may not make it. Could you step in?")
+                if request.standby_at is not None
+                else _("🙋 A neighbour needs help. Can you do it?")
+            )
+            text = heading + "\n\n"
             text += summary(
                 request, await district_name(session, request.district_id), address=False
             )
@@ -185,6 +190,9 @@ NEWS_TEXT: dict[TaskNews, Callable[[str, HelpRequest], str]] = {
         "if you no longer need help, cancel the request in /requests."
     ),
     TaskNews.CANCELLED: lambda _actor, _request: resident_cancelled(),
+    TaskNews.RELEASED: lambda _actor, _request: _(
+        "Thank you! Another neighbour has stepped in for this task, so you need not come. 🌿"
+    ),
 }
 # What the resident can do under each piece of news: write first once someone accepts;
 # confirm (or say it did not happen) only once the volunteer says it is done.

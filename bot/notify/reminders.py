@@ -15,14 +15,15 @@ from bot.config import Settings
 from bot.db.models import Place
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
-from bot.notify.delivery import Composed, notify
+from bot.notify.delivery import Composed, deliver, notify
 from bot.services.event_followup import Attendee, due_event_reminders, due_feedback
 from bot.services.offers import place_timezone
 from bot.services.outbox import Notice, queue
 from bot.services.places import district_name
 from bot.services.reminders import BEFORE, DueReminder, due_reminders
+from bot.services.turning_up import Question, ask_standbys, due_questions
 from bot.views.events import event_heading
-from bot.views.requests import summary
+from bot.views.requests import summary, when
 
 
 def _starts_in(hours: int, *, event: bool) -> str:
@@ -119,3 +120,36 @@ async def _tell_attendee(
         not_before=settings.quiet().release_at(clock(), place.timezone, due),
         dedupe_key=attendee.dedupe_key,
     )
+
+
+async def queue_confirmations(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings
+) -> None:
+    """Confirm or release: "are you still coming?" where it is due, and a standby wave
+    where it went unanswered (`services/turning_up.py`)."""
+    now = clock()
+    for question in await due_questions(session, now, settings.confirmations()):
+        await _ask_if_coming(i18n, session, now, settings, question)
+    outcome = await ask_standbys(session, now, settings.confirmations(), settings.matching())
+    await deliver(i18n, session, clock, outcome, settings.default_language)
+
+
+async def _ask_if_coming(
+    i18n: I18n, session: AsyncSession, now: datetime, settings: Settings, question: Question
+) -> None:
+    request, volunteer = question.request, question.volunteer
+    with i18n.context(), i18n.use_locale(volunteer.language or "pl"):
+        text = _("Are you still coming on {when}?").format(when=when(request)) + "\n\n"
+        text += summary(request, await district_name(session, request.district_id), address=True)
+        markup = vkb.still_coming(request.id)
+    timezone = await place_timezone(session, request)
+    accepted = request.accepted_at or request.created_at
+    notice = Notice(
+        volunteer.telegram_id,
+        text,
+        "confirm",
+        markup.model_dump_json(exclude_none=True),
+        settings.quiet().release_at(now, timezone, question.starts),
+        f"coming:{request.id}:{volunteer.id}:{accepted.isoformat()}",
+    )
+    await queue(session, [notice], now=now)

@@ -23,7 +23,11 @@ from bot.db.unit_of_work import unit_of_work
 from bot.notify.announcements import report_progress, start_due
 from bot.notify.delivery import deliver
 from bot.notify.digests import queue_daily_summaries, queue_weekly_digests
-from bot.notify.reminders import queue_event_reminders, queue_task_reminders
+from bot.notify.reminders import (
+    queue_confirmations,
+    queue_event_reminders,
+    queue_task_reminders,
+)
 from bot.notify.verifications import queue_lapse_notices
 from bot.services.events import ensure_occurrences, published_series
 from bot.services.leases import take_lease
@@ -64,10 +68,12 @@ async def reminder_tick(
     settings: Settings,
     holder: str = PROCESS,
 ) -> None:
-    """Queue the task reminders that are due now (each one once, whatever happens)."""
+    """Queue the task reminders and "are you still coming?" questions due now, and the
+    standby waves of questions left unanswered (each once, whatever happens)."""
     async with unit_of_work(session_factory) as session:
         if await _my_turn(session, "reminders", clock, settings, holder):
             await queue_task_reminders(i18n, session, clock, settings)
+            await queue_confirmations(i18n, session, clock, settings)
 
 
 async def event_tick(

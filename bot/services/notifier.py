@@ -24,6 +24,7 @@ class TaskNews(StrEnum):
     HANDED_BACK = "handed_back"  # to the resident: the volunteer cannot come after all
     NOT_MET = "not_met"  # to the resident: the volunteer came, nobody was there
     CANCELLED = "cancelled"  # to the volunteer: the resident cancelled
+    RELEASED = "released"  # to the volunteer who did not confirm: a standby stepped in
 
 
 class Notifier(Protocol):

@@ -7,11 +7,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
-from bot.services.matching import CAP_WINDOW, open_requests_for, rank_volunteers, tasks_since
+from bot.services.matching import (
+    CAP_WINDOW,
+    Candidate,
+    open_requests_for,
+    rank_volunteers,
+    tasks_since,
+)
 from bot.services.notifier import Notifier, TaskNews
 from bot.services.places import place_animators
 from bot.services.quiet import NIGHTS, QuietHours
@@ -113,6 +119,17 @@ async def send_next_wave(
         others = await rank_volunteers(session, request, now, limit=1)
         reason = EscalationReason.NO_TALENT if others else EscalationReason.NOBODY
         return await escalate(session, request, now, config.quiet, reason)
+    return await offer_wave(session, request, candidates, now, config)
+
+
+async def offer_wave(
+    session: AsyncSession,
+    request: HelpRequest,
+    candidates: list[Candidate],
+    now: datetime,
+    config: MatchingConfig,
+) -> MatchingOutcome:
+    """One wave of offers of `request` to `candidates`, each to be queued by the caller."""
     request.wave += 1
     inserted = await session.execute(
         insert(Offer).returning(Offer.volunteer_id, Offer.id),
@@ -199,10 +216,25 @@ async def accept_offer(
         return AcceptOutcome.ALREADY_YOURS, None  # a second tap on Accept
     if (this_week or 0) >= (cap or 0):
         return AcceptOutcome.OVER_CAP, None
+    # Open, or held by a volunteer who did not confirm while standbys were asked: a
+    # standby who steps in takes the task over (services/turning_up.py).
+    claimable = or_(
+        HelpRequest.status == RequestStatus.OPEN,
+        and_(
+            HelpRequest.status == RequestStatus.MATCHED,
+            HelpRequest.standby_at.is_not(None),
+            HelpRequest.coming_at.is_(None),
+        ),
+    )
     claimed = await session.scalars(
         update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN)
-        .values(status=RequestStatus.MATCHED, volunteer_id=volunteer_id, accepted_at=now)
+        .where(HelpRequest.id == request_id, claimable)
+        .values(
+            status=RequestStatus.MATCHED,
+            volunteer_id=volunteer_id,
+            accepted_at=now,
+            coming_at=case((HelpRequest.standby_at.is_not(None), now), else_=None),
+        )
         .returning(HelpRequest),
         execution_options={"populate_existing": True},
     )
@@ -210,6 +242,8 @@ async def accept_offer(
     if request is None:
         await session.flush()
         return AcceptOutcome.TOO_LATE, None
+    if holder is not None:
+        await release_unconfirmed(session, request_id, holder, notifier)
     accepted = Offer.id == offer_id
     await session.execute(
         update(Offer)
@@ -297,6 +331,7 @@ async def restart_matching(
     request.done_at = None
     request.wave = 0
     request.escalated_at = None
+    request.coming_asked_at = request.coming_at = request.standby_at = None
     await session.flush()
     return await send_next_wave(session, request, now, config)
 
@@ -321,3 +356,19 @@ async def reverse_match(
         outcome.offers.append(OfferSent(offer.id, request.id, recipient))
     await session.flush()
     return outcome
+
+
+async def release_unconfirmed(
+    session: AsyncSession, request_id: int, holder: int, notifier: Notifier
+) -> None:
+    """A standby took over from a volunteer who never confirmed: their offer is handed
+    back (not a no-show) and they are thanked and told they need not come."""
+    await session.execute(
+        update(Offer)
+        .where(Offer.request_id == request_id, Offer.volunteer_id == holder)
+        .values(status=OfferStatus.HANDED_BACK)
+    )
+    request = await session.get(HelpRequest, request_id)
+    previous = await session.get(User, holder)
+    if request is not None:
+        await notifier.task_news(TaskNews.RELEASED, request, previous)

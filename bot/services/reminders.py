@@ -26,6 +26,8 @@ class ReminderConfig:
     offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
     follow_up_after: timedelta = timedelta(hours=24)
     flexible_follow_up_after: timedelta = timedelta(days=3)
+    # The "are you still coming?" question stands in for the reminder at its moment.
+    replaced_by_confirmation: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ async def due_reminders(
         if now >= start + config.follow_up_after:
             due.append(DueReminder(FOLLOW_UP, request, volunteer, None, f"{key}:follow"))
             continue
-        passed = [o for o in config.offsets if start - o <= now < start and accepted < start - o]
+        passed = [
+            o
+            for o in config.offsets
+            if start - o <= now < start
+            and accepted < start - o
+            and o != config.replaced_by_confirmation
+        ]
         if passed:
             offset = min(passed)
             hours = int(offset.total_seconds() // 3600)
