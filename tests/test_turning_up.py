@@ -18,9 +18,10 @@ from bot.runtime.scheduler import reminder_tick
 from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import AFTERNOON
-from tests.harness import FakeClock, Harness, Person, alerts
+from tests.harness import FakeClock, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place, notifier
 from tests.test_help_flow import MAREK, english_volunteer
+from tests.test_panel import EWA, make_animator
 from tests.volunteers import request, resident
 
 ZOFIA_CHAT = 1
@@ -164,3 +165,21 @@ async def test_no_question_for_a_task_accepted_after_the_moment(
     await ticks.at(late + timedelta(minutes=1))
     await ticks.at(START - timedelta(hours=3))
     assert await sent(db, MAREK.id, "confirm") == [], "they have just said yes"
+
+
+async def test_the_animator_sees_who_has_not_confirmed(
+    task: int, harness: Harness, db: AsyncSession, ticks: Ticks
+) -> None:
+    place_id = await db.scalar(select(HelpRequest.place_id).where(HelpRequest.id == task))
+    await make_animator(db, harness, EWA, place_id)
+    calls = await harness.send(EWA, "/panel")
+    assert "❔ Not confirmed yet: 0" in inline_labels(calls)
+    await ticks.at(ASKED)
+    harness.clock.now = ASKED + timedelta(hours=1)
+    await harness.send(EWA, "/panel")
+    calls = await harness.press(EWA, "❔ Not confirmed yet: 1")
+    assert "❔ Marek has not confirmed yet:" in joined(calls)
+    await harness.press_data(MAREK, f"task:coming:{task}:0")
+    await harness.send(EWA, "/panel")
+    calls = await harness.press(EWA, "❔ Not confirmed yet: 0")
+    assert "Every volunteer asked has confirmed." in joined(calls)

@@ -22,7 +22,7 @@ from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD, VetHol
 from bot.keyboards.grid import InlineGrid
 from bot.notify.delivery import deliver
 from bot.notify.event_notices import stored_summary
-from bot.services import panel, profiles, stats, verification
+from bot.services import panel, profiles, stats, turning_up, verification
 from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
 from bot.services.notifier import Notifier
@@ -34,6 +34,7 @@ from bot.views.requests import summary
 from bot.views.texts import staff_only, stale_button
 
 WAITING, VERIFY, NO_SHOWS, IDEAS, CSV = "waiting", "verify", "noshows", "ideas", "csv"
+UNCONFIRMED = "unconfirmed"
 
 
 def build_router() -> Router:
@@ -59,10 +60,15 @@ async def cmd_panel(
     to_verify = len(await verification.to_verify(session, places, clock(), panel.LIST_LIMIT))
     no_shows = len(await panel.volunteers_with_no_show(session, places, clock()))
     ideas = len(await pending_proposals(session, places))
+    unsure = len(await turning_up.unconfirmed(session, places, panel.LIST_LIMIT))
     builder = InlineGrid()
     builder.button(
         text=_("⚠️ Requests waiting for you: {count}").format(count=waiting),
         callback_data=PanelCD(section=WAITING),
+    )
+    builder.button(
+        text=_("❔ Not confirmed yet: {count}").format(count=unsure),
+        callback_data=PanelCD(section=UNCONFIRMED),
     )
     builder.button(
         text=_("✅ Volunteers to verify: {count}").format(count=to_verify),
@@ -135,6 +141,24 @@ async def cb_ideas(
             )
     if not ideas:
         await callback.message.answer(_("No ideas are waiting for you."))
+
+
+async def cb_unconfirmed(
+    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
+) -> None:
+    """Tasks whose volunteer has not said "yes, I'll be there" yet (confirm or release)."""
+    places = await _listed(callback, session, user, is_admin)
+    if not places:
+        return
+    unsure = await turning_up.unconfirmed(session, places, panel.LIST_LIMIT)
+    for request, volunteer in unsure:
+        await callback.message.answer(
+            _("❔ {name} has not confirmed yet:").format(name=escape(volunteer.first_name or "?"))
+            + "\n"
+            + summary(request, await district_name(session, request.district_id), address=False)
+        )
+    if not unsure:
+        await callback.message.answer(_("Every volunteer asked has confirmed."))
 
 
 def _standing_text(standing: verification.Standing, timezone: str) -> str:
@@ -375,5 +399,6 @@ SECTIONS = {
     IDEAS: cb_ideas,
     VERIFY: cb_to_verify,
     NO_SHOWS: cb_no_shows,
+    UNCONFIRMED: cb_unconfirmed,
     CSV: cb_csv,
 }

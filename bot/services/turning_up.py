@@ -120,3 +120,23 @@ async def ask_standbys(
             outcome.extend(await offer_wave(session, request, candidates, now, matching))
     await session.flush()
     return outcome
+
+
+async def unconfirmed(
+    session: AsyncSession, place_ids: list[int], limit: int
+) -> list[tuple[HelpRequest, User]]:
+    """Tasks at these centres whose volunteer was asked and has not said yes yet, with
+    the volunteer: the animator may want to call them."""
+    rows = await session.execute(
+        select(HelpRequest, User)
+        .join(User, User.id == HelpRequest.volunteer_id)
+        .where(
+            HelpRequest.place_id.in_(place_ids),
+            HelpRequest.status == RequestStatus.MATCHED,
+            HelpRequest.coming_asked_at.is_not(None),
+            HelpRequest.coming_at.is_(None),
+        )
+        .order_by(HelpRequest.day, HelpRequest.part, HelpRequest.id)
+        .limit(limit)
+    )
+    return [(request, volunteer) for request, volunteer in rows]
