@@ -3,12 +3,16 @@ on the server against those places: callback data can be forged."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from html import escape
 
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n.lazy_proxy import LazyProxy
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -41,8 +45,8 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_panel, shortcut("panel"))
     router.message.register(cmd_stats, shortcut("stats"))
-    for section, handler in SECTIONS.items():
-        router.callback_query.register(handler, PanelCD.filter(F.section == section))
+    router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV))
+    router.callback_query.register(cb_section, PanelCD.filter(F.section.in_(set(SECTIONS))))
     router.callback_query.register(cb_offer_to, OfferToCD.filter())
     router.callback_query.register(cb_verify, VetCD.filter(F.action == VetAction.VERIFY))
     router.callback_query.register(cb_hold, VetHoldCD.filter())
@@ -100,65 +104,39 @@ def _one_button(text: str, data: VetCD) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def _listed(
-    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
-) -> list[int]:
-    """The places whose lists the presser may see (answered with the refusal if none)."""
-    places = await staff_places(callback, session, user, is_admin)
-    if places:
-        await callback.answer()
-    return places
+Line = tuple[str, InlineKeyboardMarkup | None]
 
 
-async def cb_waiting(
-    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
-) -> None:
-    places = await _listed(callback, session, user, is_admin)
-    if not places:
-        return
-    requests = await panel.escalated_requests(session, places)
-    for request in requests:
-        await callback.message.answer(
+async def _waiting_lines(session: AsyncSession, places: list[int], now: datetime) -> list[Line]:
+    return [
+        (
             summary(request, await district_name(session, request.district_id), address=False),
-            reply_markup=vkb.candidates(request.id),
+            vkb.candidates(request.id),
         )
-    if not requests:
-        await callback.message.answer(_("Nothing is waiting for you. 🌿"))
+        for request in await panel.escalated_requests(session, places)
+    ]
 
 
-async def cb_ideas(
-    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
-) -> None:
-    places = await _listed(callback, session, user, is_admin)
-    if not places:
-        return
-    ideas = await pending_proposals(session, places)
-    for idea in ideas:
+async def _idea_lines(session: AsyncSession, places: list[int], now: datetime) -> list[Line]:
+    lines = []
+    for idea in await pending_proposals(session, places):
         place = await get_place(session, idea.place_id)
         if place is not None:
-            await callback.message.answer(
-                await stored_summary(session, idea, place), reply_markup=ekb.review(idea.id)
-            )
-    if not ideas:
-        await callback.message.answer(_("No ideas are waiting for you."))
+            lines.append((await stored_summary(session, idea, place), ekb.review(idea.id)))
+    return lines
 
 
-async def cb_unconfirmed(
-    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
-) -> None:
+async def _unconfirmed_lines(session: AsyncSession, places: list[int], now: datetime) -> list[Line]:
     """Tasks whose volunteer has not said "yes, I'll be there" yet (confirm or release)."""
-    places = await _listed(callback, session, user, is_admin)
-    if not places:
-        return
-    unsure = await turning_up.unconfirmed(session, places, panel.LIST_LIMIT)
-    for request, volunteer in unsure:
-        await callback.message.answer(
+    return [
+        (
             _("❔ {name} has not confirmed yet:").format(name=escape(volunteer.first_name or "?"))
             + "\n"
-            + summary(request, await district_name(session, request.district_id), address=False)
+            + summary(request, await district_name(session, request.district_id), address=False),
+            None,
         )
-    if not unsure:
-        await callback.message.answer(_("Every volunteer asked has confirmed."))
+        for request, volunteer in await turning_up.unconfirmed(session, places, panel.LIST_LIMIT)
+    ]
 
 
 def _standing_text(standing: verification.Standing, timezone: str) -> str:
@@ -171,50 +149,59 @@ def _standing_text(standing: verification.Standing, timezone: str) -> str:
     return _("{name} · the verification lapses on {day}").format(name=name, day=day)
 
 
-async def cb_to_verify(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
-    clock: Clock,
-) -> None:
-    places = await _listed(callback, session, user, is_admin)
-    if not places:
-        return
-    standings = await verification.to_verify(session, places, clock(), panel.LIST_LIMIT)
-    for standing in standings:
+async def _verify_lines(session: AsyncSession, places: list[int], now: datetime) -> list[Line]:
+    lines = []
+    for standing in await verification.to_verify(session, places, now, panel.LIST_LIMIT):
         timezone = await user_timezone(session, standing.volunteer)
         label = _("✅ Verify") if standing.until is None else _("🔁 Renew")
-        await callback.message.answer(
-            _standing_text(standing, timezone),
-            reply_markup=_one_button(
-                label, VetCD(action=VetAction.VERIFY, user_id=standing.volunteer.id)
-            ),
-        )
-    if not standings:
-        await callback.message.answer(_("Nobody is waiting for verification."))
+        verify = VetCD(action=VetAction.VERIFY, user_id=standing.volunteer.id)
+        lines.append((_standing_text(standing, timezone), _one_button(label, verify)))
+    return lines
 
 
-async def cb_no_shows(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
-    clock: Clock,
-) -> None:
-    places = await _listed(callback, session, user, is_admin)
-    if not places:
-        return
-    volunteers = await panel.volunteers_with_no_show(session, places, clock())
-    for volunteer in volunteers:
-        await callback.message.answer(
+async def _no_show_lines(session: AsyncSession, places: list[int], now: datetime) -> list[Line]:
+    return [
+        (
             escape(volunteer.first_name or "?"),
-            reply_markup=_one_button(
+            _one_button(
                 _("🔁 Clear the record"), VetCD(action=VetAction.CLEAR, user_id=volunteer.id)
             ),
         )
-    if not volunteers:
-        await callback.message.answer(_("No volunteer has a no-show record."))
+        for volunteer in await panel.volunteers_with_no_show(session, places, now)
+    ]
+
+
+# Each list of the panel: what it shows, one message a line, and what it says when empty.
+SECTIONS: dict[
+    str, tuple[Callable[[AsyncSession, list[int], datetime], Awaitable[list[Line]]], LazyProxy]
+] = {
+    WAITING: (_waiting_lines, __("Nothing is waiting for you. 🌿")),
+    IDEAS: (_idea_lines, __("No ideas are waiting for you.")),
+    UNCONFIRMED: (_unconfirmed_lines, __("Every volunteer asked has confirmed.")),
+    VERIFY: (_verify_lines, __("Nobody is waiting for verification.")),
+    NO_SHOWS: (_no_show_lines, __("No volunteer has a no-show record.")),
+}
+
+
+async def cb_section(
+    callback: CallbackQuery,
+    callback_data: PanelCD,
+    session: AsyncSession,
+    user: User | None,
+    is_admin: bool,
+    clock: Clock,
+) -> None:
+    """One list of the panel, for the places the presser runs (checked again here)."""
+    places = await staff_places(callback, session, user, is_admin)
+    if not places:
+        return
+    await callback.answer()
+    lines_of, empty = SECTIONS[callback_data.section]
+    lines = await lines_of(session, places, clock())
+    for text, markup in lines:
+        await callback.message.answer(text, reply_markup=markup)
+    if not lines:
+        await callback.message.answer(str(empty))
 
 
 async def cb_offer_to(
@@ -392,13 +379,3 @@ async def cb_csv(
             "No personal data."
         ),
     )
-
-
-SECTIONS = {
-    WAITING: cb_waiting,
-    IDEAS: cb_ideas,
-    VERIFY: cb_to_verify,
-    NO_SHOWS: cb_no_shows,
-    UNCONFIRMED: cb_unconfirmed,
-    CSV: cb_csv,
-}
