@@ -25,7 +25,7 @@ from bot.keyboards.callbacks import (
     PrivacyCD,
     ResumeCD,
 )
-from bot.keyboards.grid import InlineGrid
+from bot.keyboards.grid import InlineGrid, column
 from bot.services.places import PlacePage
 from bot.services.users import Intent
 
@@ -85,12 +85,10 @@ def consent() -> InlineKeyboardMarkup:
 
 
 def my_data() -> InlineKeyboardMarkup:
-    builder = InlineGrid()
-    builder.button(
-        text=_("📦 Download my data"), callback_data=PrivacyCD(action=PrivacyAction.EXPORT)
+    return column(
+        (_("📦 Download my data"), PrivacyCD(action=PrivacyAction.EXPORT)),
+        (_("🗑 Delete my data"), PrivacyCD(action=PrivacyAction.FORGET)),
     )
-    builder.button(text=_("🗑 Delete my data"), callback_data=PrivacyCD(action=PrivacyAction.FORGET))
-    return builder.adjust(1).as_markup()
 
 
 def intents() -> InlineKeyboardMarkup:

@@ -43,3 +43,11 @@ class InlineGrid:
             rows.append(self._buttons[start : start + width])
             start += width
         return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def column(*buttons: tuple[str, CallbackData]) -> InlineKeyboardMarkup:
+    """One button a row, top to bottom: the usual keyboard of a question."""
+    grid = InlineGrid()
+    for text, data in buttons:
+        grid.button(text=text, callback_data=data)
+    return grid.adjust(1).as_markup()

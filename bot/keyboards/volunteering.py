@@ -37,7 +37,7 @@ from bot.keyboards.callbacks import (
     VetHoldCD,
     WhenCD,
 )
-from bot.keyboards.grid import InlineGrid
+from bot.keyboards.grid import InlineGrid, column
 from bot.services.profiles import WEEKLY_CAPS, ProfileView
 from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
 from bot.services.tasks import HOURS_CHOICES, RATINGS
@@ -249,16 +249,10 @@ def my_request(
 
 
 def offer(offer_id: int) -> InlineKeyboardMarkup:
-    builder = InlineGrid()
-    builder.button(
-        text=_("✅ I will help"),
-        callback_data=OfferCD(action=OfferAction.ACCEPT, offer_id=offer_id),
+    return column(
+        (_("✅ I will help"), OfferCD(action=OfferAction.ACCEPT, offer_id=offer_id)),
+        (_("Not this time"), OfferCD(action=OfferAction.DECLINE, offer_id=offer_id)),
     )
-    builder.button(
-        text=_("Not this time"),
-        callback_data=OfferCD(action=OfferAction.DECLINE, offer_id=offer_id),
-    )
-    return builder.adjust(1).as_markup()
 
 
 def _write(builder: InlineGrid, request_id: int) -> None:
@@ -293,16 +287,10 @@ def volunteer_task(request_id: int) -> InlineKeyboardMarkup:
 
 def still_coming(request_id: int) -> InlineKeyboardMarkup:
     """The two answers to "are you still coming?"; "I can't" is the hand-back."""
-    builder = InlineGrid()
-    builder.button(
-        text=_("✅ Yes, I'll be there"),
-        callback_data=TaskCD(action=TaskAction.COMING, request_id=request_id),
+    return column(
+        (_("✅ Yes, I'll be there"), TaskCD(action=TaskAction.COMING, request_id=request_id)),
+        (_("🙁 I can't after all"), TaskCD(action=TaskAction.HAND_BACK, request_id=request_id)),
     )
-    builder.button(
-        text=_("🙁 I can't after all"),
-        callback_data=TaskCD(action=TaskAction.HAND_BACK, request_id=request_id),
-    )
-    return builder.adjust(1).as_markup()
 
 
 def hours(request_id: int) -> InlineKeyboardMarkup:
@@ -353,16 +341,10 @@ def resident_confirm(request_id: int) -> InlineKeyboardMarkup:
 
 def resident_no_show_check(request_id: int) -> InlineKeyboardMarkup:
     """A slip on "did not happen" would give the volunteer a no-show: ask once more."""
-    builder = InlineGrid()
-    builder.button(
-        text=_("Yes, nobody came"),
-        callback_data=TaskCD(action=TaskAction.NO_SHOW, request_id=request_id),
+    return column(
+        (_("Yes, nobody came"), TaskCD(action=TaskAction.NO_SHOW, request_id=request_id)),
+        (_("⬅️ No, it happened"), TaskCD(action=TaskAction.ASK_DONE, request_id=request_id)),
     )
-    builder.button(
-        text=_("⬅️ No, it happened"),
-        callback_data=TaskCD(action=TaskAction.ASK_DONE, request_id=request_id),
-    )
-    return builder.adjust(1).as_markup()
 
 
 def ratings(request_id: int) -> InlineKeyboardMarkup:
@@ -377,19 +359,17 @@ def ratings(request_id: int) -> InlineKeyboardMarkup:
 
 
 def candidates(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineGrid()
-    builder.button(
-        text=_("👥 Who could help, and why"), callback_data=CandidatesCD(request_id=request_id)
+    return column(
+        (_("👥 Who could help, and why"), CandidatesCD(request_id=request_id)),
+        (
+            _("📅 Change the date"),
+            EscalationCD(action=EscalationAction.DATE, request_id=request_id),
+        ),
+        (
+            _("✖️ Close with a message"),
+            EscalationCD(action=EscalationAction.CLOSE, request_id=request_id),
+        ),
     )
-    builder.button(
-        text=_("📅 Change the date"),
-        callback_data=EscalationCD(action=EscalationAction.DATE, request_id=request_id),
-    )
-    builder.button(
-        text=_("✖️ Close with a message"),
-        callback_data=EscalationCD(action=EscalationAction.CLOSE, request_id=request_id),
-    )
-    return builder.adjust(1).as_markup()
 
 
 def verification_lengths(user_id: int) -> InlineKeyboardMarkup:
