@@ -86,6 +86,7 @@ def test_settings_parse_admin_ids() -> None:
         Settings(_env_file=None).require_token()
 
 
+@pytest.mark.usefixtures("engine")  # on PostgreSQL: the tables emptied of earlier tests
 def test_places_and_invite_from_the_command_line(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
