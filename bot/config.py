@@ -134,6 +134,7 @@ class Settings(BaseSettings):
         return ConfirmConfig(
             before=timedelta(hours=self.confirm_hours_before),
             within=timedelta(minutes=self.confirm_within_minutes),
+            quiet=self.quiet(),
         )
 
     def require_webhook(self) -> tuple[str, str]:

@@ -183,3 +183,20 @@ async def test_the_animator_sees_who_has_not_confirmed(
     await harness.send(EWA, "/panel")
     calls = await harness.press(EWA, "❔ Not confirmed yet: 0")
     assert "Every volunteer asked has confirmed." in joined(calls)
+
+
+async def test_a_question_held_overnight_gives_its_three_hours_from_the_morning(
+    task: int, db: AsyncSession, ticks: Ticks
+) -> None:
+    """The bot was down until 23:30: the question waits for 08:00, and nobody is asked to
+    stand in during the night before the volunteer could even read it."""
+    late = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+    await ticks.at(late)
+    [due_at] = await db.scalars(select(OutboxMessage.due_at).where(OutboxMessage.kind == "confirm"))
+    assert due_at == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+    await ticks.at(late + timedelta(hours=4))
+    assert await sent(db, JOLA.id, "offer") == [], "three hours after the night tick: asleep"
+    await ticks.at(datetime(2026, 11, 25, 8, 59, tzinfo=UTC))
+    assert await sent(db, JOLA.id, "offer") == [], "within the morning's answer time"
+    await ticks.at(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    assert len(await sent(db, JOLA.id, "offer")) == 1, "two hours before: standby asked"

@@ -129,27 +129,26 @@ async def queue_confirmations(
     where it went unanswered (`services/turning_up.py`)."""
     now = clock()
     for question in await due_questions(session, now, settings.confirmations()):
-        await _ask_if_coming(i18n, session, now, settings, question)
+        await _ask_if_coming(i18n, session, now, question)
     outcome = await ask_standbys(session, now, settings.confirmations(), settings.matching())
     await deliver(i18n, session, clock, outcome, settings.default_language)
 
 
 async def _ask_if_coming(
-    i18n: I18n, session: AsyncSession, now: datetime, settings: Settings, question: Question
+    i18n: I18n, session: AsyncSession, now: datetime, question: Question
 ) -> None:
     request, volunteer = question.request, question.volunteer
     with i18n.context(), i18n.use_locale(volunteer.language or "pl"):
         text = _("Are you still coming on {when}?").format(when=when(request)) + "\n\n"
         text += summary(request, await district_name(session, request.district_id), address=True)
         markup = vkb.still_coming(request.id)
-    timezone = await place_timezone(session, request)
     accepted = request.accepted_at or request.created_at
     notice = Notice(
         volunteer.telegram_id,
         text,
         "confirm",
         markup.model_dump_json(exclude_none=True),
-        settings.quiet().release_at(now, timezone, question.starts),
+        question.asked_at,
         f"coming:{request.id}:{volunteer.id}:{accepted.isoformat()}",
     )
     await queue(session, [notice], now=now)

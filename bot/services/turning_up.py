@@ -13,12 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User
 from bot.services.matching import rank_volunteers
-from bot.services.offers import MatchingConfig, MatchingOutcome, offer_wave, starts_at
+from bot.services.offers import (
+    MatchingConfig,
+    MatchingOutcome,
+    offer_wave,
+    place_timezone,
+    starts_at,
+)
+from bot.services.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
 
 LATEST_STANDBY_BEFORE = timedelta(hours=2)
@@ -28,46 +35,60 @@ LATEST_STANDBY_BEFORE = timedelta(hours=2)
 class ConfirmConfig:
     before: timedelta = timedelta(hours=24)
     within: timedelta = timedelta(minutes=180)
+    quiet: QuietHours = NIGHTS
 
 
 @dataclass(frozen=True)
 class Question:
-    """ "Are you still coming?" for `volunteer`, about `request` starting at `starts`."""
+    """ "Are you still coming?" for `volunteer`, about `request` starting at `starts`,
+    to go out at `asked_at` (later than now in quiet hours)."""
 
     request: HelpRequest
     volunteer: User
     starts: datetime
+    asked_at: datetime
 
 
-async def _unsettled(session: AsyncSession) -> list[tuple[HelpRequest, User]]:
-    rows = await session.execute(
+# A task whose volunteer has not said "yes, I'll be there" (yet).
+UNSETTLED = (HelpRequest.status == RequestStatus.MATCHED, HelpRequest.coming_at.is_(None))
+
+
+def _with_volunteer(*conditions: ColumnElement[bool]) -> Select[tuple[HelpRequest, User]]:
+    return (
         select(HelpRequest, User)
         .join(User, User.id == HelpRequest.volunteer_id)
-        .where(
-            HelpRequest.status == RequestStatus.MATCHED,
-            HelpRequest.day.is_not(None),
-            HelpRequest.coming_at.is_(None),
-        )
+        .where(*UNSETTLED, *conditions)
     )
-    return [(request, volunteer) for request, volunteer in rows]
+
+
+async def _dated(
+    session: AsyncSession, *conditions: ColumnElement[bool]
+) -> list[tuple[HelpRequest, User, datetime]]:
+    """Unsettled tasks with a date, their volunteer and when they start."""
+    rows = await session.execute(_with_volunteer(HelpRequest.day.is_not(None), *conditions))
+    found = []
+    for request, volunteer in rows:
+        start = await starts_at(session, request)
+        if start is not None:
+            found.append((request, volunteer, start))
+    return found
 
 
 async def due_questions(
     session: AsyncSession, now: datetime, config: ConfirmConfig
 ) -> list[Question]:
-    """Questions to ask now, each marked asked in the same transaction (so once)."""
+    """Questions to ask now, each marked asked in the same transaction (so once). In
+    quiet hours a question waits for the morning (unless the task is near), and the
+    time to answer counts from when it goes out."""
     due = []
-    for request, volunteer in await _unsettled(session):
-        if request.coming_asked_at is not None:
-            continue
-        start = await starts_at(session, request)
+    for request, volunteer, start in await _dated(session, HelpRequest.coming_asked_at.is_(None)):
         accepted = request.accepted_at or request.created_at
-        if start is None or not (start - config.before <= now < start):
-            continue
-        if accepted >= start - config.before:
-            continue  # accepted after the moment: they have just said yes
-        request.coming_asked_at = now
-        due.append(Question(request, volunteer, start))
+        moment = start - config.before
+        if not moment <= now < start or accepted >= moment:
+            continue  # not yet, too late, or accepted after the moment: they just said yes
+        tz = await place_timezone(session, request)
+        request.coming_asked_at = config.quiet.release_at(now, tz, start)
+        due.append(Question(request, volunteer, start, request.coming_asked_at))
     await session.flush()
     return due
 
@@ -101,16 +122,16 @@ async def confirm_coming(
 async def ask_standbys(
     session: AsyncSession, now: datetime, config: ConfirmConfig, matching: MatchingConfig
 ) -> MatchingOutcome:
-    """For each question left unanswered past its time, one wave of standby offers."""
+    """For each question left unanswered past its time, one wave of standby offers
+    (outside quiet hours unless the task is near, like any wave)."""
     outcome = MatchingOutcome()
-    for request, _volunteer in await _unsettled(session):
-        if request.coming_asked_at is None or request.standby_at is not None:
-            continue
-        start = await starts_at(session, request)
-        if start is None or now >= start:
-            continue
+    waiting = (HelpRequest.coming_asked_at.is_not(None), HelpRequest.standby_at.is_(None))
+    for request, _volunteer, start in await _dated(session, *waiting):
+        assert request.coming_asked_at is not None
         deadline = min(request.coming_asked_at + config.within, start - LATEST_STANDBY_BEFORE)
-        if now < deadline:
+        if not deadline <= now < start:
+            continue
+        if config.quiet.release_at(now, await place_timezone(session, request), start) > now:
             continue
         request.standby_at = now
         candidates = await rank_volunteers(
@@ -128,13 +149,8 @@ async def unconfirmed(
     """Tasks at these centres whose volunteer was asked and has not said yes yet, with
     the volunteer: the animator may want to call them."""
     rows = await session.execute(
-        select(HelpRequest, User)
-        .join(User, User.id == HelpRequest.volunteer_id)
-        .where(
-            HelpRequest.place_id.in_(place_ids),
-            HelpRequest.status == RequestStatus.MATCHED,
-            HelpRequest.coming_asked_at.is_not(None),
-            HelpRequest.coming_at.is_(None),
+        _with_volunteer(
+            HelpRequest.place_id.in_(place_ids), HelpRequest.coming_asked_at.is_not(None)
         )
         .order_by(HelpRequest.day, HelpRequest.part, HelpRequest.id)
         .limit(limit)
