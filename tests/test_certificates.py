@@ -33,6 +33,7 @@ async def finished_task(
     if zofia is None:
         zofia = await resident(db, 9_999, place_id)
     task = await request(db, zofia, category=category)
+    task.place_id = place_id
     task.volunteer_id = volunteer.id
     task.status = RequestStatus.CLOSED
     task.hours = hours
@@ -149,3 +150,18 @@ async def test_the_centre_revokes_and_the_check_says_so(harness: Harness, db: As
     assert joined(calls).startswith("⛔ To zaświadczenie zostało unieważnione")
     await db.refresh(certificate)
     assert certificate.revoked_at is not None
+
+
+async def test_a_volunteer_of_two_centres_chooses_one(harness: Harness, db: AsyncSession) -> None:
+    place_id = await add_place(db)
+    other = await add_place(db, name="CAL Nadodrze", slug="cal", districts=())
+    volunteer = await english_volunteer(db, MAREK, place_id)
+    await finished_task(db, volunteer, place_id, category="shopping", hours=2, days_ago=3)
+    await finished_task(db, volunteer, other, category="shopping", hours=1.5, days_ago=4)
+    await harness.send(MAREK, "/certificate")
+    calls = await harness.press(MAREK, "This year")
+    assert inline_labels(calls) == ["CAL Nadodrze", "MAL Żoliborz"]
+    calls = await harness.press(MAREK, "CAL Nadodrze")
+    text, _links = pdf_of(calls)
+    assert "Marek volunteered with CAL Nadodrze" in text
+    assert "Hours in total: 1.5" in text, "only the chosen centre's hours"

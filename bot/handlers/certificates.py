@@ -73,19 +73,19 @@ async def cb_period(
     callback: CallbackQuery, callback_data: CertCD, session: AsyncSession, user: User, clock: Clock
 ) -> None:
     """One centre: the certificate comes at once; several: the volunteer chooses."""
-    places = await certificates.places_worked(session, user.id, callback_data.period, clock())
-    if not places:
+    works = await certificates.work_by_place(session, user.id, callback_data.period, clock())
+    if not works:
         await callback.answer(
             _("You have no finished tasks in this period yet, so there is nothing to certify."),
             show_alert=True,
         )
         return
-    if len(places) == 1:
-        await _issue(callback, session, user, clock, places[0], callback_data.period)
+    if len(works) == 1:
+        await _issue(callback, session, user, clock, *works[0])
         return
     await callback.answer()
     builder = InlineGrid()
-    for place in places:
+    for place, _work in works:
         builder.button(
             text=place.name, callback_data=CertCD(period=callback_data.period, place_id=place.id)
         )
@@ -97,12 +97,12 @@ async def cb_period(
 async def cb_issue(
     callback: CallbackQuery, callback_data: CertCD, session: AsyncSession, user: User, clock: Clock
 ) -> None:
-    places = await certificates.places_worked(session, user.id, callback_data.period, clock())
-    place = next((p for p in places if p.id == callback_data.place_id), None)
-    if place is None:
+    works = await certificates.work_by_place(session, user.id, callback_data.period, clock())
+    chosen = next((found for found in works if found[0].id == callback_data.place_id), None)
+    if chosen is None:
         await callback.answer(stale_button(), show_alert=True)
         return
-    await _issue(callback, session, user, clock, place, callback_data.period)
+    await _issue(callback, session, user, clock, *chosen)
 
 
 async def _issue(
@@ -111,12 +111,8 @@ async def _issue(
     user: User,
     clock: Clock,
     place: Place,
-    period: Period,
+    work: Work,
 ) -> None:
-    work = await certificates.work_at(session, user.id, place, period, clock())
-    if work is None:
-        await callback.answer(stale_button(), show_alert=True)
-        return
     await callback.answer()
     certificate = await certificates.issue(session, user, place, work, clock())
     link = await deep_link(callback.bot, CERT_PREFIX + certificate.code)

@@ -82,35 +82,30 @@ def _in_period(
     return kept
 
 
-async def places_worked(
+async def work_by_place(
     session: AsyncSession, user_id: int, period: Period, now: datetime
-) -> list[Place]:
-    """The centres where the volunteer finished a task in the period, by name."""
-    places = {
-        place.id: place for _r, place in _in_period(await _finished(session, user_id), period, now)
-    }
-    return sorted(places.values(), key=lambda place: place.name)
+) -> list[tuple[Place, Work]]:
+    """The volunteer's work in the period at each centre where they finished a task,
+    centres by name."""
+    done_at: dict[int, list[HelpRequest]] = {}
+    places: dict[int, Place] = {}
+    for request, place in _in_period(await _finished(session, user_id), period, now):
+        done_at.setdefault(place.id, []).append(request)
+        places[place.id] = place
+    return sorted(
+        ((place, _work(place, done_at[place.id], period, now)) for place in places.values()),
+        key=lambda found: found[0].name,
+    )
 
 
-async def work_at(
-    session: AsyncSession, user_id: int, place: Place, period: Period, now: datetime
-) -> Work | None:
-    """The volunteer's work at `place` in the period; None when there is none."""
-    done = [
-        request
-        for request, at in _in_period(await _finished(session, user_id), period, now)
-        if at.id == place.id
-    ]
-    if not done:
-        return None
+def _work(place: Place, done: list[HelpRequest], period: Period, now: datetime) -> Work:
     months: dict[date, float] = {}
     kinds: dict[str, float] = {}
     for request in done:
         month = _local_day(request.done_at, place).replace(day=1)
         months[month] = months.get(month, 0.0) + (request.hours or 0.0)
         kinds[request.category] = kinds.get(request.category, 0.0) + (request.hours or 0.0)
-    today = now.astimezone(ZoneInfo(place.timezone)).date()
-    start, end = _bounds(period, today)
+    start, end = _bounds(period, now.astimezone(ZoneInfo(place.timezone)).date())
     return Work(
         start=start or _local_day(done[0].done_at, place),
         end=end,
