@@ -20,7 +20,7 @@ from bot.keyboards import volunteering as vkb
 from bot.services.notifier import TaskNews
 from bot.services.offers import EscalationReason, MatchingOutcome, Recipient
 from bot.services.outbox import Notice, queue
-from bot.services.places import district_name, user_timezone
+from bot.services.places import district_name, place_animators, user_timezone
 from bot.views.formatting import long_date
 from bot.views.requests import resident_cancelled, summary, volunteer_gave_back, when
 
@@ -70,6 +70,32 @@ async def notify(
         not_before=not_before,
         dedupe_key=dedupe_key,
     )
+
+
+async def notify_animators(
+    i18n: I18n,
+    session: AsyncSession,
+    clock: Clock,
+    place_id: int,
+    compose: Compose,
+    *,
+    kind: str,
+    dedupe_prefix: str,
+    not_before: datetime | None = None,
+) -> None:
+    """The same news to every animator of the place, each in their language and once
+    (the dedupe key is `dedupe_prefix` and the animator)."""
+    for animator in await place_animators(session, place_id):
+        await notify(
+            i18n,
+            session,
+            clock,
+            animator,
+            compose,
+            kind=kind,
+            not_before=not_before,
+            dedupe_key=f"{dedupe_prefix}:{animator.id}",
+        )
 
 
 ESCALATION_HEADINGS: dict[EscalationReason, Callable[[], str]] = {

@@ -15,12 +15,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Event, Occurrence, Place, User
 from bot.keyboards import events as ekb
-from bot.notify.delivery import Compose, Composed, notify
+from bot.notify.delivery import Compose, Composed, notify, notify_animators
 from bot.services.agenda import Dated, dated
 from bot.services.event_invites import invites_for
 from bot.services.events import EventDraft, RoleDraft, event_group_names, roles_of
 from bot.services.groups import members_for_event
-from bot.services.places import place_animators
 from bot.services.signups import Promotion, upcoming_occurrences
 from bot.views.events import draft_summary, event_heading
 
@@ -59,17 +58,16 @@ async def proposal_to_animators(
         text = _("💡 A new idea from {name} waits for your decision:").format(name=name)
         return text + "\n\n" + await stored_summary(session, event, place), ekb.review(event.id)
 
-    for animator in await place_animators(session, event.place_id):
-        await notify(
-            i18n,
-            session,
-            clock,
-            animator,
-            compose,
-            kind="proposal",
-            not_before=_release_at(settings, clock(), place),
-            dedupe_key=f"proposal:{event.id}:{animator.id}",
-        )
+    await notify_animators(
+        i18n,
+        session,
+        clock,
+        event.place_id,
+        compose,
+        kind="proposal",
+        dedupe_prefix=f"proposal:{event.id}",
+        not_before=_release_at(settings, clock(), place),
+    )
 
 
 async def decision_to_proposer(

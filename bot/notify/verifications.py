@@ -14,8 +14,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.keyboards.callbacks import VetAction, VetCD
 from bot.keyboards.grid import InlineGrid
-from bot.notify.delivery import Composed, notify
-from bot.services.places import place_animators, user_timezone
+from bot.notify.delivery import Composed, notify, notify_animators
+from bot.services.places import user_timezone
 from bot.services.verification import Lapse, due_lapse_notices
 from bot.views.formatting import long_date, reading_at
 
@@ -70,13 +70,12 @@ async def _remind_animators(i18n: I18n, session: AsyncSession, clock: Clock, lap
         )
         return text, builder.as_markup()
 
-    for animator in await place_animators(session, volunteer.place_id):
-        await notify(
-            i18n,
-            session,
-            clock,
-            animator,
-            compose,
-            kind="verification",
-            dedupe_key=f"verify-soon:{volunteer.id}:{animator.id}:{lapse.until:%Y%m%d}",
-        )
+    await notify_animators(
+        i18n,
+        session,
+        clock,
+        volunteer.place_id,
+        compose,
+        kind="verification",
+        dedupe_prefix=f"verify-soon:{volunteer.id}:{lapse.until:%Y%m%d}",
+    )
