@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # still come; without an answer within the minutes, standbys are asked.
     confirm_hours_before: float = Field(default=24.0, gt=0)
     confirm_within_minutes: int = Field(default=180, gt=0)
+    # A place given up late and offered to volunteers: the animators hear of it if it is
+    # still free this many hours after the invitations went out.
+    freed_place_wait_hours: float = Field(default=3.0, gt=0)
     digest_day: str = "mon"
     digest_time: time = time(9)
     summary_time: time = time(8)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.services.offers import advance_matching
+from bot.services.stats import month_totals, stats_table
 from bot.services.statuses import RequestStatus
 from tests.harness import Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place
@@ -400,6 +401,8 @@ async def test_it_did_not_happen_after_its_time_lowers_rank_and_rematches(
     request = await db.scalar(select(HelpRequest))
     await db.refresh(request)
     assert request.status == RequestStatus.OPEN
+    totals = month_totals(await stats_table(db, [place_id]), "2026-11")
+    assert (totals.confirmed, totals.released, totals.no_shows) == (0, 0, 1)
 
 
 async def test_sensitive_request_with_only_unverified_volunteers(

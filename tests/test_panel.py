@@ -164,6 +164,8 @@ async def test_stats_and_csv_without_personal_data(harness: Harness, db: AsyncSe
     assert "This month (November 2026)" in text
     assert "Requests: 1\nMatched: 1\nDone: 1\nHours given: 2" in text
     assert "Median time to a match: 30 min" in text
+    assert "Said they are coming: 0\nHanded back: 0\nDid not come: 0" in text
+    assert "Attendance marked: 0 came, 0 did not come" in text
     assert "Volunteers who helped: 1\nNew volunteers: 1\nEvents: 0\nParticipants: 0" in text
     chart = next(c for c in calls if type(c).__name__ == "SendPhoto")
     with Image.open(io.BytesIO(chart.photo.data)) as image:
@@ -182,13 +184,19 @@ async def test_stats_and_csv_without_personal_data(harness: Harness, db: AsyncSe
             "done",
             "median_minutes_to_match",
             "hours",
+            "confirmed_coming",
+            "released",
+            "no_shows",
             "active_volunteers",
             "new_volunteers",
             "events",
             "participants",
+            "came",
+            "did_not_come",
         ],
-        ["MAL Żoliborz", "", "2026-11", "0", "0", "0", "", "0", "0", "1", "0", "0"],
-        ["MAL Żoliborz", "Marymont", "2026-11", "1", "1", "1", "30.0", "2", "1", "0", "0", "0"],
+        # requests…hours, confirmed/released/no-shows, volunteers, events/participants/attendance
+        [*("MAL Żoliborz", "", "2026-11", "0", "0", "0", "", "0"), *"000", *"01", *"0000"],
+        [*("MAL Żoliborz", "Marymont", "2026-11", "1", "1", "1", "30.0"), *"2000", *"10", *"0000"],
     ]
     raw = document.document.data.decode("utf-8-sig")
     assert "Zofia" not in raw

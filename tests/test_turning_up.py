@@ -13,7 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.db.models import District, HelpRequest, Offer, OutboxMessage, User, VolunteerProfile
+from bot.db.models import (
+    District,
+    HelpRequest,
+    Offer,
+    OutboxMessage,
+    Place,
+    User,
+    VolunteerProfile,
+)
 from bot.runtime.scheduler import reminder_tick
 from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.statuses import OfferStatus, RequestStatus
@@ -133,6 +141,11 @@ async def test_silence_asks_a_standby_who_takes_it_over(
     )
     calls = await harness.press_data(MAREK, f"task:coming:{task}:0")
     assert alerts(calls) == ["This task is no longer yours."]
+
+    await make_animator(db, harness, EWA, await db.scalar(select(Place.id)))
+    stats = joined(await harness.send(EWA, "/stats"))
+    assert "This month (November 2026)" in stats
+    assert "Said they are coming: 1\nHanded back: 1\nDid not come: 0" in stats
 
 
 async def test_a_late_yes_keeps_the_task_and_the_standby_is_thanked(

@@ -512,3 +512,22 @@ class Certificate(Base):
     hours: Mapped[float]
     issued_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class FreedPlace(Base):
+    """A place at a dated occurrence that someone gave up shortly before it, with nobody
+    waiting to take it: volunteers are invited once (`invited_at`), and the animators are
+    told if it is still free a few hours later (`settled_at` ends the story either way).
+    `places` counts how many of this role came free while it was open."""
+
+    __tablename__ = "freed_places"
+    __table_args__ = (UniqueConstraint("occurrence_id", "role_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
+    role_id: Mapped[int] = mapped_column(ForeignKey("event_roles.id", ondelete="CASCADE"))
+    places: Mapped[int] = mapped_column(default=1)
+    freed_at: Mapped[datetime]
+    invited_at: Mapped[datetime | None]
+    settled_at: Mapped[datetime | None] = mapped_column(index=True)
+    outcome: Mapped[str | None] = mapped_column(String(12))

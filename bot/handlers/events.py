@@ -427,13 +427,18 @@ async def cb_attend(
     session: AsyncSession,
     user: User,
     is_admin: bool,
+    clock: Clock,
 ) -> None:
     found = await _visible(session, callback_data.occurrence_id)
     if found is None or not await _is_staff(session, user, is_admin, found[1].id):
         await callback.answer(staff_only(), show_alert=True)
         return
     marked = await signups.set_attendance(
-        session, callback_data.occurrence_id, callback_data.signup_id, callback_data.attended
+        session,
+        callback_data.occurrence_id,
+        callback_data.signup_id,
+        callback_data.attended,
+        clock(),
     )
     if not marked:
         await callback.answer(_("This person no longer has a place."), show_alert=True)

@@ -342,6 +342,10 @@ async def cmd_stats(
         )
         + "\n"
         + _(
+            "Said they are coming: {confirmed}\nHanded back: {released}\nDid not come: {no_shows}"
+        ).format(confirmed=total.confirmed, released=total.released, no_shows=total.no_shows)
+        + "\n"
+        + _(
             "Volunteers who helped: {active}\nNew volunteers: {new}\n"
             "Events: {events}\nParticipants: {participants}"
         ).format(
@@ -349,6 +353,10 @@ async def cmd_stats(
             new=total.new_volunteers,
             events=total.events,
             participants=total.participants,
+        )
+        + "\n"
+        + _("Attendance marked: {came} came, {absent} did not come").format(
+            came=total.came, absent=total.did_not_come
         ),
         reply_markup=builder.as_markup(),
     )

@@ -325,10 +325,11 @@ def calendar_only(occurrence_id: int) -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def invitation(occurrence_id: int, role_id: int) -> InlineKeyboardMarkup:
+def invitation(occurrence_id: int, role_id: int, helper: bool = True) -> InlineKeyboardMarkup:
+    """Under an invitation to a helper's role, or (not `helper`) to a participant's place."""
     builder = InlineGrid()
     builder.button(
-        text=_("🙋 I will help"),
+        text=_("🙋 I will help") if helper else _("✅ I will come"),
         callback_data=EventCD(
             action=EventAction.JOIN, occurrence_id=occurrence_id, role_id=role_id
         ),

@@ -23,6 +23,7 @@ from bot.db.unit_of_work import unit_of_work
 from bot.notify.announcements import report_progress, start_due
 from bot.notify.delivery import deliver
 from bot.notify.digests import queue_daily_summaries, queue_weekly_digests
+from bot.notify.freed_places import queue_freed_places
 from bot.notify.reminders import (
     queue_confirmations,
     queue_event_reminders,
@@ -83,8 +84,9 @@ async def event_tick(
     settings: Settings,
     holder: str = PROCESS,
 ) -> None:
-    """New dates of series (their regulars signed up), reminders before a date and
-    "how was it?" after it. Worked out from the database each tick, each sent once."""
+    """New dates of series (their regulars signed up), reminders before a date, "how was
+    it?" after it, and invitations to places given up late. Worked out from the database
+    each tick, each sent once."""
     now = clock()
     async with unit_of_work(session_factory) as session:
         if not await _my_turn(session, "events", clock, settings, holder):
@@ -93,6 +95,7 @@ async def event_tick(
             created = await ensure_occurrences(session, series, now)
             await sign_up_series_members(session, series.id, created, now)
         await queue_event_reminders(i18n, session, clock, settings)
+        await queue_freed_places(i18n, session, clock, settings)
 
 
 Work = Callable[[I18n, AsyncSession, Clock, Settings], Awaitable[None]]

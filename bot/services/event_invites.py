@@ -43,6 +43,22 @@ def _as_need(event: Event, occurrence: Occurrence, role: EventRole, place: Place
     )
 
 
+async def fitting_volunteers(
+    session: AsyncSession,
+    event: Event,
+    occurrence: Occurrence,
+    role: EventRole,
+    place: Place,
+    now: datetime,
+    *,
+    limit: int,
+) -> list[Candidate]:
+    """Up to `limit` volunteers whose talents fit a helper role, best first."""
+    need = _as_need(event, occurrence, role, place)
+    candidates = await rank_volunteers(session, need, now, limit=limit)
+    return [candidate for candidate in candidates if candidate.parts.fits_the_task]
+
+
 async def invites_for(
     session: AsyncSession,
     event: Event,
@@ -59,12 +75,11 @@ async def invites_for(
         if role.name is None:
             continue
         wanted = (role.capacity or 1) * INVITES_PER_PLACE
-        need = _as_need(event, occurrence, role, place)
-        candidates = await rank_volunteers(session, need, now, limit=wanted + len(invited))
-        for candidate in candidates:
-            if candidate.parts.fits_the_task and candidate.user_id not in invited:
-                invited.add(candidate.user_id)
-                invites.append(RoleInvite(role, candidate))
-                if sum(1 for i in invites if i.role.id == role.id) == wanted:
-                    break
+        fitting = await fitting_volunteers(
+            session, event, occurrence, role, place, now, limit=wanted + len(invited)
+        )
+        fresh = [candidate for candidate in fitting if candidate.user_id not in invited]
+        for candidate in fresh[:wanted]:
+            invited.add(candidate.user_id)
+            invites.append(RoleInvite(role, candidate))
     return invites

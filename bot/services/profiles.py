@@ -210,7 +210,26 @@ async def clear_no_show(session: AsyncSession, user_id: int) -> None:
     await session.flush()
 
 
+async def record_no_show(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """A volunteer did not come (to a task or an event date): they rank lower until the
+    record is forgiven after `NO_SHOW_MEMORY`, or by an animator. Someone without a
+    volunteer profile has no record to keep."""
+    profile = await session.get(VolunteerProfile, user_id)
+    if profile is not None:
+        profile.no_shows += 1
+        profile.no_show_until = now + NO_SHOW_MEMORY
+
+
+async def withdraw_no_show(session: AsyncSession, user_id: int) -> None:
+    """The record was a mistake (an animator corrected a mark): it no longer counts."""
+    profile = await session.get(VolunteerProfile, user_id)
+    if profile is not None and profile.no_shows > 0:
+        profile.no_shows -= 1
+        profile.no_show_until = None
+
+
 MAX_PAUSE = timedelta(days=366)
+NO_SHOW_MEMORY = timedelta(days=30)
 
 
 def pause_end(text: str, now: datetime, timezone: str) -> datetime | None:

@@ -18,6 +18,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, EventRole, Occurrence, Seat, SeriesMember, Signup, User
+from bot.services.freed_places import note_freed
+from bot.services.profiles import record_no_show, withdraw_no_show
 from bot.services.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus, SignupStatus
 
 
@@ -156,13 +158,15 @@ async def cancel_signup(
     session: AsyncSession, occurrence_id: int, user_id: int, now: datetime
 ) -> tuple[bool, list[Promotion]]:
     """Leave an occurrence. A freed place goes to the first person waiting for that role,
-    in the same transaction; returns whether anything was cancelled and who moved up."""
+    in the same transaction (with nobody waiting, a late one is noted for a wave of
+    invitations); returns whether anything was cancelled and who moved up."""
     role_id = await session.scalar(
         select(Signup.role_id).where(
             Signup.occurrence_id == occurrence_id, Signup.user_id == user_id
         )
     )
-    if role_id is None or await open_occurrence(session, occurrence_id, now) is None:
+    found = await open_occurrence(session, occurrence_id, now) if role_id is not None else None
+    if found is None:
         return False, []
     if not await _lock(session, occurrence_id):
         await session.flush()
@@ -181,11 +185,13 @@ async def cancel_signup(
     if was_confirmed:
         promoted = await _promote_first(session, occurrence_id, signup.role_id, now)
         if promoted is None:
-            await session.execute(
+            capacity = await session.scalar(
                 update(Seat)
                 .where(Seat.occurrence_id == occurrence_id, Seat.role_id == signup.role_id)
                 .values(taken=Seat.taken - 1)
+                .returning(Seat.capacity)
             )
+            await note_freed(session, found[0], signup.role_id, capacity, now)
         else:
             promotions.append(promoted)
     await session.flush()
@@ -330,16 +336,27 @@ async def participants(session: AsyncSession, occurrence_id: int) -> list[tuple[
 
 
 async def set_attendance(
-    session: AsyncSession, occurrence_id: int, signup_id: int, attended: bool
+    session: AsyncSession, occurrence_id: int, signup_id: int, attended: bool, now: datetime
 ) -> bool:
-    marked = await session.execute(
-        update(Signup)
+    """The animator's mark of who came. "Did not come" feeds the same forgiving no-show
+    record as a task; changing the mark back withdraws it. False when the person no
+    longer has a place."""
+    signup = await session.scalar(
+        select(Signup)
         .where(
             Signup.id == signup_id,
             Signup.occurrence_id == occurrence_id,
             Signup.status == SignupStatus.CONFIRMED,
         )
-        .values(attended=attended)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
+    if signup is None:
+        return False
+    if attended is False and signup.attended is not False:
+        await record_no_show(session, signup.user_id, now)
+    elif attended is not False and signup.attended is False:
+        await withdraw_no_show(session, signup.user_id)
+    signup.attended = attended
     await session.flush()
-    return marked.rowcount == 1
+    return True

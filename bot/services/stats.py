@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -17,12 +17,19 @@ from bot.db.models import (
     Event,
     HelpRequest,
     Occurrence,
+    Offer,
     Place,
     Signup,
     User,
     VolunteerProfile,
 )
-from bot.services.statuses import EventStatus, OccurrenceStatus, RequestStatus, SignupStatus
+from bot.services.statuses import (
+    EventStatus,
+    OccurrenceStatus,
+    OfferStatus,
+    RequestStatus,
+    SignupStatus,
+)
 
 FINISHED = (RequestStatus.DONE, RequestStatus.CLOSED)
 CSV_COLUMNS = (
@@ -34,10 +41,15 @@ CSV_COLUMNS = (
     "done",
     "median_minutes_to_match",
     "hours",
+    "confirmed_coming",
+    "released",
+    "no_shows",
     "active_volunteers",
     "new_volunteers",
     "events",
     "participants",
+    "came",
+    "did_not_come",
 )
 
 
@@ -51,10 +63,18 @@ class Row:
     done: int = 0
     hours: float = 0.0
     minutes_to_match: list[float] = field(default_factory=list)
+    # Turning up: volunteers who said "yes, I'll be there", handed a task back (or were
+    # replaced by a standby), or did not come.
+    confirmed: int = 0
+    released: int = 0
+    no_shows: int = 0
     active: set[int] = field(default_factory=set)
     new_volunteers: int = 0
     events: int = 0
     participants: int = 0
+    # Attendance as the animators marked it.
+    came: int = 0
+    did_not_come: int = 0
 
     @property
     def median_minutes(self) -> float | None:
@@ -80,16 +100,34 @@ async def stats_table(session: AsyncSession, place_ids: list[int]) -> list[Row]:
     return [table[key] for key in sorted(table, key=lambda k: (k[2], k[0], k[1]))]
 
 
+def _offers_with(status: OfferStatus) -> ScalarSelect[int]:
+    return (
+        select(func.count(Offer.id))
+        .where(Offer.request_id == HelpRequest.id, Offer.status == status)
+        .scalar_subquery()
+    )
+
+
 async def _requests(session: AsyncSession, place_ids: list[int], table: Table) -> None:
     rows = await session.execute(
-        select(HelpRequest, Place.name, Place.timezone, District.name)
+        select(
+            HelpRequest,
+            Place.name,
+            Place.timezone,
+            District.name,
+            _offers_with(OfferStatus.HANDED_BACK),
+            _offers_with(OfferStatus.NO_SHOW),
+        )
         .join(Place, Place.id == HelpRequest.place_id)
         .outerjoin(District, District.id == HelpRequest.district_id)
         .where(HelpRequest.place_id.in_(place_ids))
     )
-    for request, place, timezone, district in rows:
+    for request, place, timezone, district, released, no_shows in rows:
         row = _row(table, place, district, local_month(request.created_at, timezone))
         row.requests += 1
+        row.confirmed += request.coming_at is not None
+        row.released += released
+        row.no_shows += no_shows
         if request.accepted_at is not None:
             row.matched += 1
             row.minutes_to_match.append(
@@ -117,13 +155,15 @@ async def _new_volunteers(session: AsyncSession, place_ids: list[int], table: Ta
 
 
 async def _events(session: AsyncSession, place_ids: list[int], table: Table) -> None:
-    confirmed = (
-        select(func.count(Signup.id))
-        .where(Signup.occurrence_id == Occurrence.id, Signup.status == SignupStatus.CONFIRMED)
-        .scalar_subquery()
-    )
     rows = await session.execute(
-        select(Occurrence.starts_at, Place.name, Place.timezone, confirmed)
+        select(
+            Occurrence.starts_at,
+            Place.name,
+            Place.timezone,
+            _confirmed_signups(),
+            _confirmed_signups(Signup.attended.is_(True)),
+            _confirmed_signups(Signup.attended.is_(False)),
+        )
         .join(Event, Event.id == Occurrence.event_id)
         .join(Place, Place.id == Event.place_id)
         .where(
@@ -133,10 +173,24 @@ async def _events(session: AsyncSession, place_ids: list[int], table: Table) -> 
             Occurrence.starts_at.is_not(None),
         )
     )
-    for starts_at, place, timezone, people in rows:
+    for starts_at, place, timezone, people, came, did_not_come in rows:
         row = _row(table, place, None, local_month(starts_at, timezone))
         row.events += 1
         row.participants += people
+        row.came += came
+        row.did_not_come += did_not_come
+
+
+def _confirmed_signups(*marked: ColumnElement[bool]) -> ScalarSelect[int]:
+    return (
+        select(func.count(Signup.id))
+        .where(
+            Signup.occurrence_id == Occurrence.id,
+            Signup.status == SignupStatus.CONFIRMED,
+            *marked,
+        )
+        .scalar_subquery()
+    )
 
 
 def month_totals(rows: list[Row], month: str) -> Row:
@@ -152,6 +206,11 @@ def month_totals(rows: list[Row], month: str) -> Row:
             total.new_volunteers += row.new_volunteers
             total.events += row.events
             total.participants += row.participants
+            total.confirmed += row.confirmed
+            total.released += row.released
+            total.no_shows += row.no_shows
+            total.came += row.came
+            total.did_not_come += row.did_not_come
     return total
 
 
@@ -175,10 +234,15 @@ def to_csv(rows: list[Row]) -> bytes:
                 row.done,
                 "" if row.median_minutes is None else row.median_minutes,
                 f"{row.hours:g}",
+                row.confirmed,
+                row.released,
+                row.no_shows,
                 len(row.active),
                 row.new_volunteers,
                 row.events,
                 row.participants,
+                row.came,
+                row.did_not_come,
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

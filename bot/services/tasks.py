@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
+from bot.db.models import HelpRequest, Offer, User
 from bot.services.notifier import Notifier, TaskNews
 from bot.services.offers import (
     MatchingConfig,
@@ -18,12 +18,12 @@ from bot.services.offers import (
     reverse_match,
     starts_at,
 )
+from bot.services.profiles import record_no_show
 from bot.services.requests import RequestNotFound, own_request
 from bot.services.statuses import OfferStatus, RequestStatus
 
 HOURS_CHOICES: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.0)
 RATINGS = range(1, 6)
-NO_SHOW_MEMORY = timedelta(days=30)
 # A part of day is a few hours; after that the help should have happened.
 TASK_TIME = timedelta(hours=4)
 # "Any day, I am flexible": after a few days without news the resident may say so.
@@ -148,14 +148,11 @@ async def report_no_show(
     notifier: Notifier,
 ) -> MatchingOutcome:
     """It did not happen: the volunteer ranks lower for a while (it is forgiven after
-    NO_SHOW_MEMORY, or by an animator), is told, and the request goes back to matching."""
+    a while, or by an animator), is told, and the request goes back to matching."""
     request = await task_to_close(session, request_id, resident_id, now)
     volunteer = await session.get(User, request.volunteer_id) if request.volunteer_id else None
     if volunteer is not None:
-        profile = await session.get(VolunteerProfile, volunteer.id)
-        if profile is not None:
-            profile.no_shows += 1
-            profile.no_show_until = now + NO_SHOW_MEMORY
+        await record_no_show(session, volunteer.id, now)
         await _mark_offer(session, request.id, volunteer.id, OfferStatus.NO_SHOW)
     await notifier.task_news(TaskNews.NO_SHOW, request, volunteer)
     return await restart_matching(session, request, now, config)
