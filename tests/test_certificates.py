@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import zxingcpp
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Certificate, Place, User
@@ -134,7 +134,10 @@ async def test_the_centre_revokes_and_the_check_says_so(harness: Harness, db: As
     volunteer = await english_volunteer(db, MAREK, place_id)
     await finished_task(db, volunteer, place_id, category="shopping", hours=2, days_ago=3)
     await harness.send(MAREK, "/certificate")
-    await harness.press(MAREK, "This year")
+    first = pdf_of(await harness.press(MAREK, "This year"))[1]
+    again = pdf_of(await harness.press(MAREK, "This year"))[1]
+    assert again == first, "a double tap gives the same paper and code"
+    assert await db.scalar(select(func.count(Certificate.id))) == 1
     certificate = await db.scalar(select(Certificate))
 
     calls = await harness.press_data(OLGA, f"certrevoke:{certificate.id}")
@@ -150,6 +153,8 @@ async def test_the_centre_revokes_and_the_check_says_so(harness: Harness, db: As
     assert joined(calls).startswith("⛔ To zaświadczenie zostało unieważnione")
     await db.refresh(certificate)
     assert certificate.revoked_at is not None
+    renewed = pdf_of(await harness.press(MAREK, "This year"))[1]
+    assert renewed != first, "after a revocation, a new certificate with a new code"
 
 
 async def test_a_volunteer_of_two_centres_chooses_one(harness: Harness, db: AsyncSession) -> None:

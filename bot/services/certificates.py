@@ -118,12 +118,32 @@ def _work(place: Place, done: list[HelpRequest], period: Period, now: datetime) 
 async def issue(
     session: AsyncSession, volunteer: User, place: Place, work: Work, now: datetime
 ) -> Certificate:
-    """Record the certificate as it will be printed; the caller renders it."""
+    """Record the certificate as it will be printed; the caller renders it. Asking again
+    for the same figures (a double tap, or a lost file) gives the same paper and code
+    back: the volunteer's row is written first, so two presses at once run one after
+    the other and the second finds the first."""
+    await session.execute(
+        update(User).where(User.id == volunteer.id).values(first_name=User.first_name)
+    )
+    name = volunteer.first_name or "?"
+    same = await session.scalar(
+        select(Certificate).where(
+            Certificate.user_id == volunteer.id,
+            Certificate.place_id == place.id,
+            Certificate.volunteer_name == name,
+            Certificate.period_start == work.start,
+            Certificate.period_end == work.end,
+            Certificate.hours == work.hours,
+            Certificate.revoked_at.is_(None),
+        )
+    )
+    if same is not None:
+        return same
     certificate = Certificate(
         code=secrets.token_urlsafe(CODE_BYTES),
         user_id=volunteer.id,
         place_id=place.id,
-        volunteer_name=volunteer.first_name or "?",
+        volunteer_name=name,
         period_start=work.start,
         period_end=work.end,
         hours=work.hours,
