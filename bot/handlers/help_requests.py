@@ -49,7 +49,13 @@ from bot.services.statuses import RequestStatus
 from bot.services.talents import PARTS, TALENTS
 from bot.services.tasks import time_has_passed
 from bot.states import Intake, NewRequest
-from bot.views.replies import Reply, drop_buttons, reply_to_callback, reply_to_message
+from bot.views.replies import (
+    Reply,
+    drop_buttons,
+    reply_to_callback,
+    reply_to_message,
+    reply_to_message_in,
+)
 from bot.views.requests import status, summary
 from bot.views.texts import staff_only, typed_text
 
@@ -175,19 +181,28 @@ async def _ask_description(reply: Reply, state: FSMContext) -> None:
     )
 
 
-async def msg_description(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    state: FSMContext,
-    clock: Clock,
-    settings: Settings,
-) -> None:
-    text = await typed_text(message, DESCRIPTION_LIMIT)
-    if text is None:
-        return
-    await state.update_data(description=text)
-    await _ask_day(reply_to_message(message), session, user, state, clock, settings)
+Step = Callable[[Reply, AsyncSession, User, FSMContext, Clock, Settings], Awaitable[None]]
+
+
+def _typed_step(key: str, limit: int, then: Step) -> Callable[..., Awaitable[None]]:
+    """A step that keeps the typed text under `key` (or says what is wrong with it and
+    stays), then goes on to `then`."""
+
+    async def on_text(
+        message: Message,
+        session: AsyncSession,
+        user: User,
+        state: FSMContext,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        text = await typed_text(message, limit)
+        if text is None:
+            return
+        await state.update_data({key: text})
+        await then(reply_to_message(message), session, user, state, clock, settings)
+
+    return on_text
 
 
 async def _ask_day(
@@ -262,21 +277,6 @@ async def _ask_address(reply: Reply, state: FSMContext) -> None:
     )
 
 
-async def msg_address(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    state: FSMContext,
-    clock: Clock,
-    settings: Settings,
-) -> None:
-    text = await typed_text(message, ADDRESS_LIMIT)
-    if text is None:
-        return
-    await state.update_data(address=text)
-    await _show_summary(message.answer, session, user, state, clock, settings)
-
-
 async def cb_no_address(
     callback: CallbackQuery,
     session: AsyncSession,
@@ -288,7 +288,9 @@ async def cb_no_address(
     await callback.answer()
     await state.update_data(address=None)
     await drop_buttons(callback)
-    await _show_summary(callback.message.answer, session, user, state, clock, settings)
+    await _show_summary(
+        reply_to_message_in(callback.bot, user.telegram_id), session, user, state, clock, settings
+    )
 
 
 async def _draft(
@@ -310,7 +312,7 @@ async def _draft(
 
 
 async def _show_summary(
-    send: Callable[..., Awaitable[object]],
+    reply: Reply,
     session: AsyncSession,
     user: User,
     state: FSMContext,
@@ -334,7 +336,11 @@ async def _show_summary(
         preview, await district_name(session, preview.district_id), address=True, requester=True
     )
     text = _("Please check your request:") + "\n\n" + details
-    await send(text, reply_markup=vkb.request_summary())
+    await reply(text, vkb.request_summary())
+
+
+msg_description = _typed_step("description", DESCRIPTION_LIMIT, _ask_day)
+msg_address = _typed_step("address", ADDRESS_LIMIT, _show_summary)
 
 
 async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:

@@ -65,27 +65,16 @@ async def cmd_panel(
     no_shows = len(await panel.volunteers_with_no_show(session, places, clock()))
     ideas = len(await pending_proposals(session, places))
     unsure = len(await turning_up.unconfirmed(session, places, panel.LIST_LIMIT))
+    counts = (
+        (_("⚠️ Requests waiting for you: {count}"), waiting, WAITING),
+        (_("❔ Not confirmed yet: {count}"), unsure, UNCONFIRMED),
+        (_("✅ Volunteers to verify: {count}"), to_verify, VERIFY),
+        (_("🔁 No-show records: {count}"), no_shows, NO_SHOWS),
+        (_("💡 Ideas waiting for you: {count}"), ideas, IDEAS),
+    )
     builder = InlineGrid()
-    builder.button(
-        text=_("⚠️ Requests waiting for you: {count}").format(count=waiting),
-        callback_data=PanelCD(section=WAITING),
-    )
-    builder.button(
-        text=_("❔ Not confirmed yet: {count}").format(count=unsure),
-        callback_data=PanelCD(section=UNCONFIRMED),
-    )
-    builder.button(
-        text=_("✅ Volunteers to verify: {count}").format(count=to_verify),
-        callback_data=PanelCD(section=VERIFY),
-    )
-    builder.button(
-        text=_("🔁 No-show records: {count}").format(count=no_shows),
-        callback_data=PanelCD(section=NO_SHOWS),
-    )
-    builder.button(
-        text=_("💡 Ideas waiting for you: {count}").format(count=ideas),
-        callback_data=PanelCD(section=IDEAS),
-    )
+    for label, count, section in counts:
+        builder.button(text=label.format(count=count), callback_data=PanelCD(section=section))
     text = (
         _("🧭 <b>Animator panel</b>")
         + "\n"

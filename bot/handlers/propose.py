@@ -51,63 +51,48 @@ from bot.views.texts import staff_only, typed_text
 
 
 def build_router() -> Router:
+    """Each step of the draft is a state: typed text there, or a press of its buttons."""
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_propose, shortcut("propose"), consented)
     router.message.register(cmd_new_event, shortcut("newevent"), consented)
     router.message.register(cmd_my_ideas, shortcut("myideas"), consented)
-    router.message.register(msg_title, StateFilter(Propose.title), Rule(F.text))
-    router.message.register(msg_description, StateFilter(Propose.description), Rule(F.text))
-    router.message.register(msg_when, StateFilter(Propose.when), Rule(F.text))
-    router.callback_query.register(
-        cb_to_be_agreed, StateFilter(Propose.when), DraftCD.filter(F.action == DraftAction.TBA)
+    typed = (
+        (msg_title, Propose.title),
+        (msg_description, Propose.description),
+        (msg_when, Propose.when),
+        (msg_where, Propose.where),
+        (msg_capacity, Propose.capacity),
+        (msg_roles, Propose.roles),
+        (msg_role_count, Propose.role_count),
     )
-    router.callback_query.register(
-        cb_day, StateFilter(Propose.when), DraftCD.filter(F.action == DraftAction.DAY)
-    )
-    router.callback_query.register(
-        cb_time, StateFilter(Propose.when), DraftCD.filter(F.action == DraftAction.TIME)
-    )
-    router.callback_query.register(
-        cb_repeat, StateFilter(Propose.repeat), DraftCD.filter(F.action == DraftAction.REPEAT)
-    )
-    router.message.register(msg_where, StateFilter(Propose.where), Rule(F.text))
-    router.callback_query.register(
-        cb_here, StateFilter(Propose.where), DraftCD.filter(F.action == DraftAction.HERE)
-    )
-    router.message.register(msg_capacity, StateFilter(Propose.capacity), Rule(F.text))
-    router.callback_query.register(
-        cb_capacity, StateFilter(Propose.capacity), DraftCD.filter(F.action == DraftAction.CAPACITY)
-    )
-    router.message.register(msg_roles, StateFilter(Propose.roles), Rule(F.text))
-    router.callback_query.register(
-        cb_no_roles, StateFilter(Propose.roles), DraftCD.filter(F.action == DraftAction.NO_ROLES)
-    )
-    router.callback_query.register(
-        cb_role, StateFilter(Propose.roles), DraftCD.filter(F.action == DraftAction.ROLE)
-    )
-    router.callback_query.register(
-        cb_roles_done,
-        StateFilter(Propose.roles),
-        DraftCD.filter(F.action == DraftAction.ROLES_DONE),
-    )
-    router.message.register(msg_role_count, StateFilter(Propose.role_count), Rule(F.text))
-    router.callback_query.register(
-        cb_role_count,
-        StateFilter(Propose.role_count),
-        DraftCD.filter(F.action == DraftAction.COUNT),
-    )
+    for on_text, step in typed:
+        router.message.register(on_text, StateFilter(step), Rule(F.text))
+    pressed = {
+        Propose.when: {
+            DraftAction.TBA: cb_to_be_agreed,
+            DraftAction.DAY: cb_day,
+            DraftAction.TIME: cb_time,
+        },
+        Propose.repeat: {DraftAction.REPEAT: cb_repeat},
+        Propose.where: {DraftAction.HERE: cb_here},
+        Propose.capacity: {DraftAction.CAPACITY: cb_capacity},
+        Propose.roles: {
+            DraftAction.NO_ROLES: cb_no_roles,
+            DraftAction.ROLE: cb_role,
+            DraftAction.ROLES_DONE: cb_roles_done,
+        },
+        Propose.role_count: {DraftAction.COUNT: cb_role_count},
+        Propose.groups: {DraftAction.GROUPS: cb_groups_done},
+        Propose.confirm: {DraftAction.EDIT: cb_edit, DraftAction.SUBMIT: cb_submit},
+    }
+    for step, handlers in pressed.items():
+        for action, on_press in handlers.items():
+            router.callback_query.register(
+                on_press, StateFilter(step), DraftCD.filter(F.action == action)
+            )
     router.callback_query.register(
         cb_toggle_group, StateFilter(Propose.groups), DraftGroupCD.filter()
-    )
-    router.callback_query.register(
-        cb_groups_done, StateFilter(Propose.groups), DraftCD.filter(F.action == DraftAction.GROUPS)
-    )
-    router.callback_query.register(
-        cb_edit, StateFilter(Propose.confirm), DraftCD.filter(F.action == DraftAction.EDIT)
-    )
-    router.callback_query.register(
-        cb_submit, StateFilter(Propose.confirm), DraftCD.filter(F.action == DraftAction.SUBMIT)
     )
     return router
 

@@ -3,10 +3,14 @@ back, messages through the bot, and /tasks."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from html import escape
+from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -22,7 +26,13 @@ from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
 from bot.notify.delivery import deliver, send_notice
 from bot.services import tasks, turning_up
 from bot.services.notifier import Notifier
-from bot.services.offers import AcceptOutcome, accept_offer, decline_offer
+from bot.services.offers import (
+    AcceptOutcome,
+    MatchingConfig,
+    MatchingOutcome,
+    accept_offer,
+    decline_offer,
+)
 from bot.services.places import district_name, timezone_of
 from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
@@ -35,6 +45,74 @@ from bot.views.texts import stale_button, typed_text
 RELAY_LIMIT = 1000
 
 
+TaskService = Callable[
+    [AsyncSession, int, int, datetime, MatchingConfig, Notifier], Awaitable[MatchingOutcome]
+]
+
+
+@dataclass(frozen=True)
+class TaskPress:
+    """What every press on a task works with, handed over by `OnTask`."""
+
+    session: AsyncSession
+    user: User
+    clock: Clock
+    i18n: I18n
+    settings: Settings
+    notifier: Notifier
+    data: TaskCD
+
+    @property
+    def request_id(self) -> int:
+        return self.data.request_id
+
+    def run(self, service: TaskService) -> Callable[[], Awaitable[MatchingOutcome]]:
+        """A service that ends a task for this presser and may restart matching."""
+        return lambda: service(
+            self.session,
+            self.request_id,
+            self.user.id,
+            self.clock(),
+            self.settings.matching(),
+            self.notifier,
+        )
+
+    async def rematch(
+        self,
+        callback: CallbackQuery,
+        run: Callable[[], Awaitable[MatchingOutcome]],
+        thanks: Callable[[], str],
+    ) -> None:
+        """Run the service, queue the offers it starts, and thank the presser; a task
+        that is not theirs (any more) gets the stale-button answer."""
+        try:
+            outcome = await run()
+        except (RequestNotFound, ValueError):
+            await callback.answer(stale_button(), show_alert=True)
+            return
+        await deliver(self.i18n, self.session, self.clock, outcome, self.settings.default_language)
+        await callback.answer()
+        await reply_to_callback(callback)(thanks(), None)
+
+
+class Pressing(Filter):
+    """Hands a task press's handler a `TaskPress` (each service checks on the server
+    that the task is the presser's)."""
+
+    async def __call__(
+        self,
+        callback: CallbackQuery,
+        callback_data: TaskCD,
+        session: AsyncSession,
+        user: User,
+        clock: Clock,
+        i18n: I18n,
+        settings: Settings,
+        notifier: Notifier,
+    ) -> dict[str, Any]:
+        return {"press": TaskPress(session, user, clock, i18n, settings, notifier, callback_data)}
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
@@ -44,27 +122,20 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_decline, consented, OfferCD.filter(F.action == OfferAction.DECLINE)
     )
-    router.callback_query.register(cb_done, consented, TaskCD.filter(F.action == TaskAction.DONE))
-    router.callback_query.register(cb_hours, consented, TaskCD.filter(F.action == TaskAction.HOURS))
-    router.callback_query.register(
-        cb_coming, consented, TaskCD.filter(F.action == TaskAction.COMING)
-    )
-    router.callback_query.register(
-        cb_give_back,
-        consented,
-        TaskCD.filter(F.action.in_({TaskAction.HAND_BACK, TaskAction.NOT_MET})),
-    )
-    router.callback_query.register(
-        cb_confirm, consented, TaskCD.filter(F.action.in_({TaskAction.CONFIRM, TaskAction.RATE}))
-    )
-    router.callback_query.register(
-        cb_no_show, consented, TaskCD.filter(F.action == TaskAction.NO_SHOW)
-    )
-    router.callback_query.register(
-        cb_ask_no_show,
-        consented,
-        TaskCD.filter(F.action.in_({TaskAction.ASK_NO_SHOW, TaskAction.ASK_DONE})),
-    )
+    presses: dict[Callable[..., Awaitable[None]], set[TaskAction]] = {
+        cb_done: {TaskAction.DONE},
+        cb_hours: {TaskAction.HOURS},
+        cb_coming: {TaskAction.COMING},
+        cb_give_back: {TaskAction.HAND_BACK, TaskAction.NOT_MET},
+        cb_confirm: {TaskAction.CONFIRM, TaskAction.RATE},
+        cb_no_show: {TaskAction.NO_SHOW},
+        cb_ask_no_show: {TaskAction.ASK_NO_SHOW, TaskAction.ASK_DONE},
+    }
+    pressing = Pressing()
+    for handler, actions in presses.items():
+        router.callback_query.register(
+            handler, consented, TaskCD.filter(F.action.in_(actions)), pressing
+        )
     router.callback_query.register(cb_write, consented, TaskCD.filter(F.action == TaskAction.WRITE))
     router.message.register(msg_relay, StateFilter(Relay.text), Rule(F.text))
     router.message.register(cmd_tasks, shortcut("tasks"), consented)
@@ -129,58 +200,42 @@ async def cb_decline(
     await reply_to_callback(callback)(_("Thank you for answering. Maybe next time!"), None)
 
 
-async def cb_done(callback: CallbackQuery, callback_data: TaskCD) -> None:
+async def cb_done(callback: CallbackQuery, press: TaskPress) -> None:
     await callback.answer()
     await reply_to_callback(callback)(
-        _("Thank you! How long did it take?"), vkb.hours(callback_data.request_id)
+        _("Thank you! How long did it take?"), vkb.hours(press.request_id)
     )
 
 
-async def cb_hours(
-    callback: CallbackQuery,
-    callback_data: TaskCD,
-    session: AsyncSession,
-    user: User,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-    notifier: Notifier,
-) -> None:
-    try:
-        request, freed = await tasks.finish_task(
-            session,
-            callback_data.request_id,
-            user,
-            callback_data.value / 2,
-            clock(),
-            settings.matching(),
-            notifier,
+async def cb_hours(callback: CallbackQuery, press: TaskPress) -> None:
+    hours = press.data.value / 2
+
+    async def finish() -> MatchingOutcome:
+        _request, freed = await tasks.finish_task(
+            press.session,
+            press.request_id,
+            press.user,
+            hours,
+            press.clock(),
+            press.settings.matching(),
+            press.notifier,
         )
-    except (RequestNotFound, ValueError):
-        await callback.answer(stale_button(), show_alert=True)
-        return
-    await deliver(i18n, session, clock, freed, settings.default_language)
-    await callback.answer()
-    await reply_to_callback(callback)(
-        _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
-            hours=decimal(request.hours)
+        return freed
+
+    await press.rematch(
+        callback,
+        finish,
+        lambda: _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
+            hours=decimal(hours)
         ),
-        None,
     )
 
 
-async def cb_confirm(
-    callback: CallbackQuery,
-    callback_data: TaskCD,
-    session: AsyncSession,
-    user: User,
-    clock: Clock,
-    notifier: Notifier,
-) -> None:
-    rating = callback_data.value if callback_data.action == TaskAction.RATE else None
+async def cb_confirm(callback: CallbackQuery, press: TaskPress) -> None:
+    rating = press.data.value if press.data.action == TaskAction.RATE else None
     try:
         request = await tasks.confirm_done(
-            session, callback_data.request_id, user.id, clock(), rating, notifier
+            press.session, press.request_id, press.user.id, press.clock(), rating, press.notifier
         )
     except (RequestNotFound, ValueError):
         await callback.answer(stale_button(), show_alert=True)
@@ -194,42 +249,26 @@ async def cb_confirm(
     )
 
 
-async def cb_no_show(
-    callback: CallbackQuery,
-    callback_data: TaskCD,
-    session: AsyncSession,
-    user: User,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-    notifier: Notifier,
-) -> None:
+async def cb_no_show(callback: CallbackQuery, press: TaskPress) -> None:
+    await press.rematch(
+        callback,
+        press.run(tasks.report_no_show),
+        lambda: _("I am sorry. I am looking for another neighbour to help you."),
+    )
+
+
+async def cb_ask_no_show(callback: CallbackQuery, press: TaskPress) -> None:
+    """ "It did not happen" asks once more; "No, it happened" brings back the first choice.
+    Only the resident of a task called done, or whose time has passed, gets either."""
     try:
-        outcome = await tasks.report_no_show(
-            session, callback_data.request_id, user.id, clock(), settings.matching(), notifier
+        request = await tasks.task_to_close(
+            press.session, press.request_id, press.user.id, press.clock()
         )
     except RequestNotFound:
         await callback.answer(stale_button(), show_alert=True)
         return
-    await deliver(i18n, session, clock, outcome, settings.default_language)
     await callback.answer()
-    await reply_to_callback(callback)(
-        _("I am sorry. I am looking for another neighbour to help you."), None
-    )
-
-
-async def cb_ask_no_show(
-    callback: CallbackQuery, callback_data: TaskCD, session: AsyncSession, user: User, clock: Clock
-) -> None:
-    """ "It did not happen" asks once more; "No, it happened" brings back the first choice.
-    Only the resident of a task called done, or whose time has passed, gets either."""
-    try:
-        request = await tasks.task_to_close(session, callback_data.request_id, user.id, clock())
-    except RequestNotFound:
-        await callback.answer(stale_button(), show_alert=True)
-        return
-    await callback.answer()
-    if callback_data.action == TaskAction.ASK_NO_SHOW:
+    if press.data.action == TaskAction.ASK_NO_SHOW:
         text = _("Did the volunteer not come at all? I will tell them, and look for someone else.")
         markup = vkb.resident_no_show_check(request.id)
     else:
@@ -238,46 +277,24 @@ async def cb_ask_no_show(
     await reply_to_callback(callback)(text, markup)
 
 
-async def cb_coming(
-    callback: CallbackQuery,
-    callback_data: TaskCD,
-    session: AsyncSession,
-    user: User,
-    clock: Clock,
-) -> None:
+async def cb_coming(callback: CallbackQuery, press: TaskPress) -> None:
     """ "Yes, I'll be there": the task is settled; standbys asked meanwhile are not needed."""
-    if not await turning_up.confirm_coming(session, callback_data.request_id, user.id, clock()):
+    if await turning_up.confirm_coming(
+        press.session, press.request_id, press.user.id, press.clock()
+    ):
+        await callback.answer(_("Thank you! The neighbour is counting on you."), show_alert=True)
+    else:
         await callback.answer(_("This task is no longer yours."), show_alert=True)
-        await drop_buttons(callback)
-        return
-    await callback.answer(_("Thank you! The neighbour is counting on you."), show_alert=True)
     await drop_buttons(callback)
 
 
-async def cb_give_back(
-    callback: CallbackQuery,
-    callback_data: TaskCD,
-    session: AsyncSession,
-    user: User,
-    clock: Clock,
-    i18n: I18n,
-    settings: Settings,
-    notifier: Notifier,
-) -> None:
+async def cb_give_back(callback: CallbackQuery, press: TaskPress) -> None:
     """The volunteer returns the task: they cannot do it, or nobody was there."""
-    not_met = callback_data.action == TaskAction.NOT_MET
-    give_back = tasks.report_not_met if not_met else tasks.hand_back
-    try:
-        outcome = await give_back(
-            session, callback_data.request_id, user.id, clock(), settings.matching(), notifier
-        )
-    except RequestNotFound:
-        await callback.answer(stale_button(), show_alert=True)
-        return
-    await deliver(i18n, session, clock, outcome, settings.default_language)
-    await callback.answer()
-    await reply_to_callback(callback)(
-        _("Thank you for letting us know. I will find someone else."), None
+    not_met = press.data.action == TaskAction.NOT_MET
+    await press.rematch(
+        callback,
+        press.run(tasks.report_not_met if not_met else tasks.hand_back),
+        lambda: _("Thank you for letting us know. I will find someone else."),
     )
 
 

@@ -47,82 +47,65 @@ async def _my_turn(
     return await take_lease(session, job, holder, clock(), ttl)
 
 
-async def matching_tick(
-    i18n: I18n,
-    session_factory: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
-    holder: str = PROCESS,
-) -> None:
-    """Expire unanswered offers, send next waves, escalate what is due."""
-    async with unit_of_work(session_factory) as session:
-        if not await _my_turn(session, "matching", clock, settings, holder):
-            return
-        outcome = await advance_matching(session, clock(), settings.matching())
-        await deliver(i18n, session, clock, outcome, settings.default_language)
-
-
-async def reminder_tick(
-    i18n: I18n,
-    session_factory: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
-    holder: str = PROCESS,
-) -> None:
-    """Queue the task reminders and "are you still coming?" questions due now, and the
-    standby waves of questions left unanswered (each once, whatever happens)."""
-    async with unit_of_work(session_factory) as session:
-        if await _my_turn(session, "reminders", clock, settings, holder):
-            await queue_task_reminders(i18n, session, clock, settings)
-            await queue_confirmations(i18n, session, clock, settings)
-
-
-async def event_tick(
-    i18n: I18n,
-    session_factory: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
-    holder: str = PROCESS,
-) -> None:
-    """New dates of series (their regulars signed up), reminders before a date, "how was
-    it?" after it, and invitations to places given up late. Worked out from the database
-    each tick, each sent once."""
-    now = clock()
-    async with unit_of_work(session_factory) as session:
-        if not await _my_turn(session, "events", clock, settings, holder):
-            return
-        for series in await published_series(session):
-            created = await ensure_occurrences(session, series, now)
-            await sign_up_series_members(session, series.id, created, now)
-        await queue_event_reminders(i18n, session, clock, settings)
-        await queue_freed_places(i18n, session, clock, settings)
-
-
 Work = Callable[[I18n, AsyncSession, Clock, Settings], Awaitable[None]]
 
 
-def in_one_unit(work: Work) -> Callable[..., Awaitable[None]]:
-    """A job that does `work` in one unit of work (one commit, or none if it fails)."""
+def job_of(work: Work, lease: str | None = None) -> Callable[..., Awaitable[None]]:
+    """A job that does `work` in one unit of work (one commit, or none if it fails).
+    With a `lease`, several processes may run it at once and only the one holding the
+    lease does the work that tick."""
 
     async def job(
         i18n: I18n,
         session_factory: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: Settings,
+        holder: str = PROCESS,
     ) -> None:
         async with unit_of_work(session_factory) as session:
-            await work(i18n, session, clock, settings)
+            if lease is None or await _my_turn(session, lease, clock, settings, holder):
+                await work(i18n, session, clock, settings)
 
     job.__doc__ = work.__doc__
     return job
 
 
+async def _advance_matching(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings
+) -> None:
+    """Expire unanswered offers, send next waves, escalate what is due."""
+    outcome = await advance_matching(session, clock(), settings.matching())
+    await deliver(i18n, session, clock, outcome, settings.default_language)
+
+
+async def _remind(i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings) -> None:
+    """Queue the task reminders and "are you still coming?" questions due now, and the
+    standby waves of questions left unanswered (each once, whatever happens)."""
+    await queue_task_reminders(i18n, session, clock, settings)
+    await queue_confirmations(i18n, session, clock, settings)
+
+
+async def _events(i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings) -> None:
+    """New dates of series (their regulars signed up), reminders before a date, "how was
+    it?" after it, and invitations to places given up late. Worked out from the database
+    each tick, each sent once."""
+    now = clock()
+    for series in await published_series(session):
+        created = await ensure_occurrences(session, series, now)
+        await sign_up_series_members(session, series.id, created, now)
+    await queue_event_reminders(i18n, session, clock, settings)
+    await queue_freed_places(i18n, session, clock, settings)
+
+
+matching_tick = job_of(_advance_matching, lease="matching")
+reminder_tick = job_of(_remind, lease="reminders")
+event_tick = job_of(_events, lease="events")
 # Monday morning: each volunteer sees open requests that fit them (once a week).
-digest_job = in_one_unit(queue_weekly_digests)
+digest_job = job_of(queue_weekly_digests)
 # Each morning, animators see the last day at their places (once a day).
-daily_summary_job = in_one_unit(queue_daily_summaries)
+daily_summary_job = job_of(queue_daily_summaries)
 # Each morning: verifications lapsing within a month, or lapsed (each notice once).
-verification_job = in_one_unit(queue_lapse_notices)
+verification_job = job_of(queue_lapse_notices)
 
 
 async def announcement_tick(
