@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from aiogram.utils.i18n import I18n
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -66,6 +67,27 @@ class Jobs:
         self.harness.clock.advance(seconds=(moment - self.harness.clock()).total_seconds())
 
 
+@pytest.fixture
+def jobs(
+    harness: Harness,
+    i18n: I18n,
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> Jobs:
+    return Jobs(harness, i18n, session_factory, settings)
+
+
+async def cooks(harness: Harness, db: AsyncSession, *others: Person) -> None:
+    """Ewa's centre with three cooks (and `others`, who do IT help) and Soup day."""
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    for person in (IGOR, LENA, OSKAR):
+        await english_volunteer(db, person, place_id, talents=("cooking",))
+    for person in others:
+        await english_volunteer(db, person, place_id, talents=("it_help",))
+    await soup_day(harness)
+
+
 async def soup_day(harness: Harness, participants: str = "20", helpers: str = "cooking") -> list:
     """Ewa publishes Soup day on Thursday noon; fitting volunteers are invited."""
     await harness.send(EWA, "/newevent")
@@ -92,20 +114,10 @@ async def invited(db: AsyncSession, person: Person) -> int:
 
 
 async def test_a_helper_who_drops_out_the_day_before_is_replaced_by_the_first_who_taps(
-    harness: Harness,
-    db: AsyncSession,
-    session_factory: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    i18n: I18n,
+    harness: Harness, db: AsyncSession, jobs: Jobs
 ) -> None:
-    place_id = await add_place(db)
-    await make_animator(db, harness, EWA, place_id)
-    for person in (IGOR, LENA, OSKAR):
-        await english_volunteer(db, person, place_id, talents=("cooking",))
-    await english_volunteer(db, MAREK, place_id, talents=("it_help",))
-    await soup_day(harness)
+    await cooks(harness, db, MAREK)
     await harness.press(IGOR, "I will help")
-    jobs = Jobs(harness, i18n, session_factory, settings)
 
     jobs.at(DAY_BEFORE)
     await harness.send(IGOR, "/myevents")
@@ -138,11 +150,7 @@ async def test_a_helper_who_drops_out_the_day_before_is_replaced_by_the_first_wh
 
 
 async def test_a_participant_place_goes_to_the_groups_and_then_to_the_animators(
-    harness: Harness,
-    db: AsyncSession,
-    session_factory: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    i18n: I18n,
+    harness: Harness, db: AsyncSession, jobs: Jobs
 ) -> None:
     place_id = await add_place(db)
     await make_animator(db, harness, EWA, place_id)
@@ -162,7 +170,6 @@ async def test_a_participant_place_goes_to_the_groups_and_then_to_the_animators(
     await harness.send(ZOFIA, "/events")
     await harness.press(ZOFIA, "Soup day")
     await harness.press(ZOFIA, "✅ Sign up")
-    jobs = Jobs(harness, i18n, session_factory, settings)
 
     jobs.at(DAY_BEFORE)
     await harness.send(ZOFIA, "/myevents")
@@ -189,20 +196,11 @@ async def test_a_participant_place_goes_to_the_groups_and_then_to_the_animators(
 
 
 async def test_a_place_given_up_earlier_or_taken_from_the_waiting_list_invites_nobody(
-    harness: Harness,
-    db: AsyncSession,
-    session_factory: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    i18n: I18n,
+    harness: Harness, db: AsyncSession, jobs: Jobs
 ) -> None:
-    place_id = await add_place(db)
-    await make_animator(db, harness, EWA, place_id)
-    for person in (IGOR, LENA, OSKAR):
-        await english_volunteer(db, person, place_id, talents=("cooking",))
-    await soup_day(harness)
+    await cooks(harness, db)
     await harness.press(IGOR, "I will help")
     await harness.press(LENA, "I will help")
-    jobs = Jobs(harness, i18n, session_factory, settings)
 
     jobs.at(DAY_BEFORE - timedelta(hours=4))  # 25 hours before
     await harness.send(IGOR, "/myevents")
