@@ -134,7 +134,7 @@ async def test_broadcast_with_html_looking_text_preview_send_and_report(
         assert escaped in joined([c for c in calls if getattr(c, "chat_id", None) == person.id])
     assert "Sending to 4 people" in joined(calls)
     before = len(harness.session.requests)
-    await announcement_tick(harness.bot, i18n, session_factory, harness.clock, settings)
+    await announcement_tick(harness.bot)(i18n, session_factory, harness.clock, settings)
     edits = [c for c in harness.session.requests[before:] if isinstance(c, EditMessageText)]
     assert edits[-1].text == ("📣 Delivery report: delivered 3, failed 0, blocked the bot 1.")
     db.expire_all()
@@ -187,7 +187,7 @@ async def test_scheduled_announcement_can_be_cancelled(
     assert alerts(calls) == ["The announcement is cancelled; nobody will get it."]
     assert "No announcements are scheduled." in joined(await harness.send(EWA, "/announcements"))
     later = FakeClock(START + timedelta(days=2))
-    await announcement_tick(harness.bot, i18n, session_factory, later, settings)
+    await announcement_tick(harness.bot)(i18n, session_factory, later, settings)
     await drain(harness.sender)
     assert (
         await db.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "announcement"))
@@ -214,8 +214,8 @@ async def test_scheduled_announcement_goes_out_when_due(
     await harness.press(EWA, "Tomorrow")
     await harness.press(EWA, "18:00")
     due = FakeClock(START + timedelta(days=1, hours=8))
-    await announcement_tick(harness.bot, i18n, session_factory, due, settings)
-    await announcement_tick(harness.bot, i18n, session_factory, due, settings, holder="again")
+    await announcement_tick(harness.bot)(i18n, session_factory, due, settings)
+    await announcement_tick(harness.bot)(i18n, session_factory, due, settings, holder="again")
     rows = list(await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "announcement")))
     assert sorted(r.chat_id for r in rows) == sorted([EWA.id, MAREK.id])
 
@@ -282,6 +282,6 @@ async def test_a_sender_dying_mid_announcement_leaves_an_exact_report(
     assert sorted(c.chat_id for c in letters) == sorted({c.chat_id for c in letters})
     assert len(letters) == 4
     before = len(harness.session.requests)
-    await announcement_tick(harness.bot, i18n, session_factory, harness.clock, settings)
+    await announcement_tick(harness.bot)(i18n, session_factory, harness.clock, settings)
     edits = [c for c in harness.session.requests[before:] if isinstance(c, EditMessageText)]
     assert edits[-1].text == "📣 Delivery report: delivered 4, failed 0, blocked the bot 0."

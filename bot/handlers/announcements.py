@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import Announcement, Place, User
 from bot.filters import Rule, shortcut
-from bot.handlers.staff import main_place, staff_places
+from bot.handlers.staff import main_place
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnAction, AnnCD
 from bot.keyboards.grid import InlineGrid
+from bot.middlewares.staff import STAFF
 from bot.notify.announcements import start_due
 from bot.services import announcements as ann
 from bot.services.announcements import Audience
@@ -47,7 +48,7 @@ DAYS_AHEAD = 7
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_announce, shortcut("announce"))
-    router.message.register(cmd_scheduled, shortcut("announcements"))
+    router.message.register(cmd_scheduled, shortcut("announcements"), flags=STAFF)
     router.message.register(msg_content, StateFilter(Announce.text), Rule(F.text | F.photo))
     router.message.register(msg_translation, StateFilter(Announce.translation), Rule(F.text))
     router.callback_query.register(cb_step, AnnCD.filter())
@@ -449,12 +450,7 @@ async def _schedule(
     )
 
 
-async def cmd_scheduled(
-    message: Message, session: AsyncSession, user: User | None, is_admin: bool
-) -> None:
-    places = await staff_places(message, session, user, is_admin)
-    if not places:
-        return
+async def cmd_scheduled(message: Message, session: AsyncSession, places: list[int]) -> None:
     waiting = await ann.scheduled_at(session, places)
     if not waiting:
         await message.answer(_("No announcements are scheduled."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import Certificate, Place, User
 from bot.filters import HasConsented, shortcut
-from bot.handlers.staff import staff_places
 from bot.keyboards.callbacks import CertAskCD, CertCD, CertRevokeCD
 from bot.keyboards.grid import InlineGrid
+from bot.middlewares.staff import STAFF
 from bot.services import certificates
 from bot.services.certificate_pdf import CertificateText, certificate_pdf
 from bot.services.certificates import CERT_PREFIX, Period, Work
@@ -37,8 +37,8 @@ def build_router() -> Router:
     router.callback_query.register(cb_ask, CertAskCD.filter(), HasConsented())
     router.callback_query.register(cb_period, CertCD.filter(F.place_id == 0), HasConsented())
     router.callback_query.register(cb_issue, CertCD.filter(), HasConsented())
-    router.message.register(cmd_certificates, shortcut("certificates"))
-    router.callback_query.register(cb_revoke, CertRevokeCD.filter())
+    router.message.register(cmd_certificates, shortcut("certificates"), flags=STAFF)
+    router.callback_query.register(cb_revoke, CertRevokeCD.filter(), flags=STAFF)
     return router
 
 
@@ -192,12 +192,7 @@ async def cmd_check(message: Message, command: CommandObject, session: AsyncSess
     await message.answer(heading + "\n" + details)
 
 
-async def cmd_certificates(
-    message: Message, session: AsyncSession, user: User | None, is_admin: bool, bot: Bot
-) -> None:
-    places = await staff_places(message, session, user, is_admin)
-    if not places:
-        return
+async def cmd_certificates(message: Message, session: AsyncSession, places: list[int]) -> None:
     issued = await certificates.of_places(session, places, LIST_LIMIT)
     if not issued:
         await message.answer(_("No certificates have been issued at your centres yet."))
@@ -223,13 +218,9 @@ async def cb_revoke(
     callback: CallbackQuery,
     callback_data: CertRevokeCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     clock: Clock,
 ) -> None:
-    places = await staff_places(callback, session, user, is_admin)
-    if not places:
-        return
     if not await certificates.revoke(session, callback_data.certificate_id, places, clock()):
         await callback.answer(stale_button(), show_alert=True)
         return

@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
 from bot.config import Settings
-from bot.db.models import HelpRequest, User
+from bot.db.models import HelpRequest
 from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import EscalationAction, EscalationCD, PartCD, WhenCD
+from bot.middlewares.staff import STAFF
 from bot.notify.delivery import deliver, tell_about_task
 from bot.services.escalations import close_request, open_request_at, reschedule
 from bot.services.offers import place_timezone
-from bot.services.panel import managed_places
 from bot.services.talents import PARTS
 from bot.services.tasks import task_people
 from bot.states import Rework
@@ -34,28 +34,27 @@ CLOSING_LIMIT = 1000
 
 
 def build_router() -> Router:
+    """Everything here is for the animators of the request's place (`flags=STAFF`)."""
     router = Router(name=__name__)
     router.callback_query.register(
         cb_rework,
         EscalationCD.filter(F.action.in_({EscalationAction.DATE, EscalationAction.CLOSE})),
+        flags=STAFF,
     )
-    router.callback_query.register(cb_day, StateFilter(Rework.day), WhenCD.filter())
-    router.callback_query.register(cb_part, StateFilter(Rework.part), PartCD.filter())
-    router.message.register(msg_closing, StateFilter(Rework.closing), Rule(F.text))
+    router.callback_query.register(cb_day, StateFilter(Rework.day), WhenCD.filter(), flags=STAFF)
+    router.callback_query.register(cb_part, StateFilter(Rework.part), PartCD.filter(), flags=STAFF)
+    router.message.register(msg_closing, StateFilter(Rework.closing), Rule(F.text), flags=STAFF)
     return router
 
 
-async def _request(
-    session: AsyncSession, request_id: int, user: User | None, is_admin: bool
-) -> HelpRequest | None:
-    return await open_request_at(session, request_id, await managed_places(session, user, is_admin))
+async def _request(session: AsyncSession, request_id: int, places: list[int]) -> HelpRequest | None:
+    return await open_request_at(session, request_id, places)
 
 
 async def _checked(
-    callback: CallbackQuery, session: AsyncSession, request_id: int, user: User | None, admin: bool
+    callback: CallbackQuery, session: AsyncSession, request_id: int, places: list[int]
 ) -> HelpRequest | None:
     """The open request, or None after telling the animator why not."""
-    places = await managed_places(session, user, admin)
     request = await open_request_at(session, request_id, places)
     if request is None:
         known = await session.get(HelpRequest, request_id)
@@ -70,13 +69,12 @@ async def cb_rework(
     callback: CallbackQuery,
     callback_data: EscalationCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
 ) -> None:
     """Start either change: a new date (day, then part of day) or closing (a message)."""
-    request = await _checked(callback, session, callback_data.request_id, user, is_admin)
+    request = await _checked(callback, session, callback_data.request_id, places)
     if request is None:
         return
     await callback.answer()
@@ -111,8 +109,7 @@ async def cb_part(
     callback: CallbackQuery,
     callback_data: PartCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
     i18n: I18n,
@@ -123,7 +120,7 @@ async def cb_part(
         return
     data = await state.get_data()
     await state.clear()
-    request = await _request(session, data.get("request_id", 0), user, is_admin)
+    request = await _request(session, data.get("request_id", 0), places)
     if request is None:
         await callback.answer(_("This request is no longer open."), show_alert=True)
         return
@@ -151,8 +148,7 @@ def date_changed() -> str:
 async def msg_closing(
     message: Message,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
     i18n: I18n,
@@ -162,7 +158,7 @@ async def msg_closing(
         return
     request_id = (await state.get_data()).get("request_id", 0)
     await state.clear()
-    request = await _request(session, request_id, user, is_admin)
+    request = await _request(session, request_id, places)
     if request is None:
         await message.answer(_("This request is no longer open."))
         return

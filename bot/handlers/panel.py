@@ -19,11 +19,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.filters import shortcut
-from bot.handlers.staff import staff_places
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD, VetHoldCD
 from bot.keyboards.grid import InlineGrid
+from bot.middlewares.staff import STAFF
 from bot.notify.delivery import deliver
 from bot.notify.event_notices import stored_summary
 from bot.services import panel, profiles, stats, turning_up, verification
@@ -43,23 +43,24 @@ UNCONFIRMED = "unconfirmed"
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_panel, shortcut("panel"))
-    router.message.register(cmd_stats, shortcut("stats"))
-    router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV))
-    router.callback_query.register(cb_section, PanelCD.filter(F.section.in_(set(SECTIONS))))
-    router.callback_query.register(cb_offer_to, OfferToCD.filter())
-    router.callback_query.register(cb_verify, VetCD.filter(F.action == VetAction.VERIFY))
-    router.callback_query.register(cb_hold, VetHoldCD.filter())
-    router.callback_query.register(cb_clear, VetCD.filter(F.action == VetAction.CLEAR))
+    router.message.register(cmd_panel, shortcut("panel"), flags=STAFF)
+    router.message.register(cmd_stats, shortcut("stats"), flags=STAFF)
+    router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV), flags=STAFF)
+    router.callback_query.register(
+        cb_section, PanelCD.filter(F.section.in_(set(SECTIONS))), flags=STAFF
+    )
+    router.callback_query.register(cb_offer_to, OfferToCD.filter(), flags=STAFF)
+    router.callback_query.register(
+        cb_verify, VetCD.filter(F.action == VetAction.VERIFY), flags=STAFF
+    )
+    router.callback_query.register(cb_hold, VetHoldCD.filter(), flags=STAFF)
+    router.callback_query.register(cb_clear, VetCD.filter(F.action == VetAction.CLEAR), flags=STAFF)
     return router
 
 
 async def cmd_panel(
-    message: Message, session: AsyncSession, user: User | None, is_admin: bool, clock: Clock
+    message: Message, session: AsyncSession, places: list[int], clock: Clock
 ) -> None:
-    places = await staff_places(message, session, user, is_admin)
-    if not places:
-        return
     waiting = len(await panel.escalated_requests(session, places))
     to_verify = len(await verification.to_verify(session, places, clock(), panel.LIST_LIMIT))
     no_shows = len(await panel.volunteers_with_no_show(session, places, clock()))
@@ -176,14 +177,10 @@ async def cb_section(
     callback: CallbackQuery,
     callback_data: PanelCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     clock: Clock,
 ) -> None:
     """One list of the panel, for the places the presser runs (checked again here)."""
-    places = await staff_places(callback, session, user, is_admin)
-    if not places:
-        return
     await callback.answer()
     lines_of, empty = SECTIONS[callback_data.section]
     lines = await lines_of(session, places, clock())
@@ -197,14 +194,12 @@ async def cb_offer_to(
     callback: CallbackQuery,
     callback_data: OfferToCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     clock: Clock,
     i18n: I18n,
     settings: Settings,
 ) -> None:
     request = await session.get(HelpRequest, callback_data.request_id)
-    places = await panel.managed_places(session, user, is_admin)
     volunteer = (
         await panel.volunteer_at(session, callback_data.user_id, [request.place_id])
         if request is not None and request.place_id in places
@@ -224,10 +219,9 @@ async def cb_offer_to(
 
 
 async def _volunteer_of_mine(
-    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool, user_id: int
+    callback: CallbackQuery, session: AsyncSession, places: list[int], user_id: int
 ) -> User | None:
     """The volunteer, if they belong to a place the presser runs; else the refusal."""
-    places = await panel.managed_places(session, user, is_admin)
     volunteer = await panel.volunteer_at(session, user_id, places)
     if volunteer is None:
         await callback.answer(staff_only(), show_alert=True)
@@ -238,11 +232,10 @@ async def cb_verify(
     callback: CallbackQuery,
     callback_data: VetCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
 ) -> None:
     """How long the verification holds is the animator's choice, asked on the same message."""
-    volunteer = await _volunteer_of_mine(callback, session, user, is_admin, callback_data.user_id)
+    volunteer = await _volunteer_of_mine(callback, session, places, callback_data.user_id)
     if volunteer is None:
         return
     await callback.answer()
@@ -259,12 +252,11 @@ async def cb_hold(
     callback: CallbackQuery,
     callback_data: VetHoldCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    volunteer = await _volunteer_of_mine(callback, session, user, is_admin, callback_data.user_id)
+    volunteer = await _volunteer_of_mine(callback, session, places, callback_data.user_id)
     if volunteer is None:
         return
     months = callback_data.months
@@ -285,10 +277,9 @@ async def cb_clear(
     callback: CallbackQuery,
     callback_data: VetCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
 ) -> None:
-    volunteer = await _volunteer_of_mine(callback, session, user, is_admin, callback_data.user_id)
+    volunteer = await _volunteer_of_mine(callback, session, places, callback_data.user_id)
     if volunteer is None:
         return
     await profiles.clear_no_show(session, volunteer.id)
@@ -299,15 +290,11 @@ async def cb_clear(
 async def cmd_stats(
     message: Message,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     clock: Clock,
     settings: Settings,
 ) -> None:
     """This month at the places the animator runs, with the full table as CSV on request."""
-    places = await staff_places(message, session, user, is_admin)
-    if not places:
-        return
     first = await get_place(session, places[0])
     timezone = first.timezone if first else settings.timezone
     rows = await stats.stats_table(session, places)
@@ -360,12 +347,7 @@ async def cmd_stats(
     )
 
 
-async def cb_csv(
-    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool
-) -> None:
-    places = await staff_places(callback, session, user, is_admin)
-    if not places:
-        return
+async def cb_csv(callback: CallbackQuery, session: AsyncSession, places: list[int]) -> None:
     await callback.answer()
     rows = await stats.stats_table(session, places)
     await callback.bot.send_document(

@@ -21,6 +21,7 @@ from bot.db.models import Event, User
 from bot.filters import Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import EditFieldCD, ReviewAction, ReviewCD
+from bot.middlewares.staff import STAFF
 from bot.notify.event_notices import announce_published, decision_to_proposer, stored_summary
 from bot.services import events
 from bot.services.events import (
@@ -34,7 +35,6 @@ from bot.services.events import (
     InvalidCapacity,
     parse_capacity,
 )
-from bot.services.panel import managed_places
 from bot.services.places import get_place
 from bot.services.statuses import EventStatus
 from bot.services.when import parse_moment
@@ -46,35 +46,40 @@ TEXT_LIMITS = {"title": TITLE_LIMIT, "description": DESCRIPTION_LIMIT, "location
 
 
 def build_router() -> Router:
+    """Everything here is for the animators of the proposal's place (`flags=STAFF`)."""
     router = Router(name=__name__)
-    router.callback_query.register(cb_approve, ReviewCD.filter(F.action == ReviewAction.APPROVE))
-    router.callback_query.register(cb_reject, ReviewCD.filter(F.action == ReviewAction.REJECT))
-    router.callback_query.register(cb_edit, ReviewCD.filter(F.action == ReviewAction.EDIT))
-    router.callback_query.register(cb_edit_field, EditFieldCD.filter())
-    router.message.register(msg_value, StateFilter(Review.value), Rule(F.text))
-    router.message.register(msg_comment, StateFilter(Review.comment), Rule(F.text))
+    decisions = {
+        ReviewAction.APPROVE: cb_approve,
+        ReviewAction.REJECT: cb_reject,
+        ReviewAction.EDIT: cb_edit,
+    }
+    for action, decide in decisions.items():
+        router.callback_query.register(decide, ReviewCD.filter(F.action == action), flags=STAFF)
+    router.callback_query.register(cb_edit_field, EditFieldCD.filter(), flags=STAFF)
+    router.message.register(msg_value, StateFilter(Review.value), Rule(F.text), flags=STAFF)
+    router.message.register(msg_comment, StateFilter(Review.comment), Rule(F.text), flags=STAFF)
     return router
 
 
 async def _pending_event_of_mine(
-    session: AsyncSession, user: User | None, is_admin: bool, event_id: int
+    session: AsyncSession, places: list[int], event_id: int
 ) -> Event | None:
     """The proposal, if it is still undecided and at a place this person runs."""
     try:
         event = await events.get_event(session, event_id)
     except EventNotFound:
         return None
-    if event.place_id not in await managed_places(session, user, is_admin):
+    if event.place_id not in places:
         return None
     return event
 
 
 async def _decidable(
-    callback: CallbackQuery, session: AsyncSession, user: User | None, is_admin: bool, event_id: int
+    callback: CallbackQuery, session: AsyncSession, places: list[int], event_id: int
 ) -> Event | None:
     """The proposal when this person may still decide it; otherwise the press is answered."""
-    event = await _pending_event_of_mine(session, user, is_admin, event_id)
-    if event is None or user is None:
+    event = await _pending_event_of_mine(session, places, event_id)
+    if event is None:
         await callback.answer(staff_only(), show_alert=True)
         return None
     if event.status != EventStatus.PENDING:
@@ -89,12 +94,12 @@ async def cb_approve(
     callback_data: ReviewCD,
     session: AsyncSession,
     user: User | None,
-    is_admin: bool,
+    places: list[int],
     clock: Clock,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    event = await _decidable(callback, session, user, is_admin, callback_data.event_id)
+    event = await _decidable(callback, session, places, callback_data.event_id)
     if event is None or user is None:
         return
     if not await events.approve(session, event.id, user, clock()):
@@ -112,11 +117,10 @@ async def cb_reject(
     callback: CallbackQuery,
     callback_data: ReviewCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
 ) -> None:
-    event = await _decidable(callback, session, user, is_admin, callback_data.event_id)
+    event = await _decidable(callback, session, places, callback_data.event_id)
     if event is None:
         return
     await state.set_state(Review.comment)
@@ -133,10 +137,9 @@ async def cb_edit(
     callback: CallbackQuery,
     callback_data: ReviewCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
 ) -> None:
-    event = await _decidable(callback, session, user, is_admin, callback_data.event_id)
+    event = await _decidable(callback, session, places, callback_data.event_id)
     if event is None:
         return
     await reply_to_callback(callback)(
@@ -148,11 +151,10 @@ async def cb_edit_field(
     callback: CallbackQuery,
     callback_data: EditFieldCD,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
 ) -> None:
-    event = await _pending_event_of_mine(session, user, is_admin, callback_data.event_id)
+    event = await _pending_event_of_mine(session, places, callback_data.event_id)
     if event is None or callback_data.field not in EDITABLE:
         await callback.answer(staff_only(), show_alert=True)
         return
@@ -195,13 +197,12 @@ async def _parsed(
 async def msg_value(
     message: Message,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
 ) -> None:
     data = await state.get_data()
-    event = await _pending_event_of_mine(session, user, is_admin, int(data["event_id"]))
+    event = await _pending_event_of_mine(session, places, int(data["event_id"]))
     if event is None or event.status != EventStatus.PENDING:
         await state.clear()
         await message.answer(_("This idea was already decided."))
@@ -225,7 +226,7 @@ async def msg_comment(
     message: Message,
     session: AsyncSession,
     user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
     i18n: I18n,
@@ -235,7 +236,7 @@ async def msg_comment(
         return
     data = await state.get_data()
     await state.clear()
-    event = await _pending_event_of_mine(session, user, is_admin, int(data["event_id"]))
+    event = await _pending_event_of_mine(session, places, int(data["event_id"]))
     if (
         event is None
         or user is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -293,7 +294,7 @@ async def cb_give_back(callback: CallbackQuery, press: TaskPress) -> None:
     not_met = press.data.action == TaskAction.NOT_MET
     await press.rematch(
         callback,
-        press.run(tasks.report_not_met if not_met else tasks.hand_back),
+        press.run(partial(tasks.hand_back, nobody_there=not_met)),
         lambda: _("Thank you for letting us know. I will find someone else."),
     )
 

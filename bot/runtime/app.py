@@ -36,6 +36,7 @@ from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
 from bot.middlewares.inflight import InFlight
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.navigation import ConversationContext, NavigationMiddleware
+from bot.middlewares.staff import StaffOnly
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.notify.sender import OutboxSender, Pacer
@@ -128,6 +129,9 @@ def build_dispatcher(
     dp.message.outer_middleware(throttling)
     dp.callback_query.outer_middleware(throttling)
     dp.message.outer_middleware(NavigationMiddleware())
+    staff_only = StaffOnly()
+    dp.message.middleware(staff_only)
+    dp.callback_query.middleware(staff_only)
     dp.include_routers(*get_routers())
     return dp
 

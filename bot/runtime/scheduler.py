@@ -108,32 +108,26 @@ daily_summary_job = job_of(queue_daily_summaries)
 verification_job = job_of(queue_lapse_notices)
 
 
-async def announcement_tick(
-    bot: Bot,
-    i18n: I18n,
-    session_factory: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
-    holder: str = PROCESS,
-) -> None:
-    """Start scheduled announcements that are due; update progress and reports."""
-    async with unit_of_work(session_factory) as session:
-        if not await _my_turn(session, "announcements", clock, settings, holder):
-            return
+def announcement_tick(bot: Bot) -> Callable[..., Awaitable[None]]:
+    """The announcement job, which also needs the bot: it edits progress messages."""
+
+    async def announce(i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings) -> None:
+        """Start scheduled announcements that are due; update progress and reports."""
         await start_due(bot, i18n, session, clock)
         await report_progress(bot, i18n, session, clock)
 
+    return job_of(announce, lease="announcements")
 
-async def conversations_job(
-    i18n: I18n,
-    session_factory: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
+
+async def _forget_drafts(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings
 ) -> None:
     """Drafts nobody came back to within a week are removed (the database keeps every
     conversation, so someone must)."""
-    async with unit_of_work(session_factory) as session:
-        await forget_old_drafts(session, clock())
+    await forget_old_drafts(session, clock())
+
+
+conversations_job = job_of(_forget_drafts)
 
 
 def build_scheduler(
@@ -181,9 +175,9 @@ def build_scheduler(
         scheduler.add_job(job, trigger, kwargs=common, id=job_id, max_instances=1, coalesce=True)
     if bot is not None:
         scheduler.add_job(
-            announcement_tick,
+            announcement_tick(bot),
             IntervalTrigger(seconds=ANNOUNCEMENT_INTERVAL_SECONDS),
-            kwargs={**common, "bot": bot},
+            kwargs=common,
             id="announcements",
             max_instances=1,
             coalesce=True,

@@ -165,11 +165,21 @@ async def hand_back(
     now: datetime,
     config: MatchingConfig,
     notifier: Notifier,
+    *,
+    nobody_there: bool = False,
 ) -> MatchingOutcome:
-    """The volunteer cannot do it after all: no penalty, never offered this one again."""
-    return await _give_back(
-        session, request_id, volunteer_id, now, config, notifier, OfferStatus.HANDED_BACK
-    )
+    """The volunteer cannot do it after all, or (`nobody_there`) came and found nobody:
+    no penalty for anyone, never offered this one again, and the request goes back to
+    matching (the resident is told, and can cancel it)."""
+    request = await volunteers_task(session, request_id, volunteer_id)
+    if request.status != RequestStatus.MATCHED:
+        raise RequestNotFound
+    reason = OfferStatus.NOT_MET if nobody_there else OfferStatus.HANDED_BACK
+    await _mark_offer(session, request.id, volunteer_id, reason)
+    resident = await session.get(User, request.requester_id) if request.requester_id else None
+    news = TaskNews.NOT_MET if nobody_there else TaskNews.HANDED_BACK
+    await notifier.task_news(news, request, resident)
+    return await restart_matching(session, request, now, config)
 
 
 async def _mark_offer(
@@ -225,37 +235,3 @@ async def relay_partner(session: AsyncSession, request_id: int, user_id: int) ->
     if partner is None:
         raise RequestNotFound
     return partner
-
-
-async def report_not_met(
-    session: AsyncSession,
-    request_id: int,
-    volunteer_id: int,
-    now: datetime,
-    config: MatchingConfig,
-    notifier: Notifier,
-) -> MatchingOutcome:
-    """The volunteer came but nobody was there: no penalty for anyone, the request goes
-    back to matching (the resident is told and can cancel it)."""
-    return await _give_back(
-        session, request_id, volunteer_id, now, config, notifier, OfferStatus.NOT_MET
-    )
-
-
-async def _give_back(
-    session: AsyncSession,
-    request_id: int,
-    volunteer_id: int,
-    now: datetime,
-    config: MatchingConfig,
-    notifier: Notifier,
-    reason: OfferStatus,
-) -> MatchingOutcome:
-    request = await volunteers_task(session, request_id, volunteer_id)
-    if request.status != RequestStatus.MATCHED:
-        raise RequestNotFound
-    await _mark_offer(session, request.id, volunteer_id, reason)
-    resident = await session.get(User, request.requester_id) if request.requester_id else None
-    news = TaskNews.NOT_MET if reason == OfferStatus.NOT_MET else TaskNews.HANDED_BACK
-    await notifier.task_news(news, request, resident)
-    return await restart_matching(session, request, now, config)
