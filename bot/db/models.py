@@ -154,43 +154,42 @@ class VolunteerProfile(Base):
     created_at: Mapped[datetime]
 
 
-class VolunteerTalent(Base):
-    __tablename__ = "volunteer_talents"
+class OfVolunteer:
+    """A row of one volunteer's profile (a talent, a slot, a district, a language), gone
+    with the profile. The volunteer comes first in the key, as in the migrations."""
 
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"),
+        primary_key=True,
+        sort_order=-1,
     )
+
+
+class VolunteerTalent(OfVolunteer, Base):
+    __tablename__ = "volunteer_talents"
+
     code: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
 
 
-class VolunteerSlot(Base):
+class VolunteerSlot(OfVolunteer, Base):
     """One weekly slot: `slot = weekday * 3 + part` (Monday morning is 0, Sunday evening 20)."""
 
     __tablename__ = "volunteer_slots"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
-    )
     slot: Mapped[int] = mapped_column(primary_key=True, index=True)
 
 
-class VolunteerDistrict(Base):
+class VolunteerDistrict(OfVolunteer, Base):
     __tablename__ = "volunteer_districts"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
-    )
     district_id: Mapped[int] = mapped_column(
         ForeignKey("districts.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
-class VolunteerLanguage(Base):
+class VolunteerLanguage(OfVolunteer, Base):
     __tablename__ = "volunteer_languages"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("volunteer_profiles.user_id", ondelete="CASCADE"), primary_key=True
-    )
     language: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
 

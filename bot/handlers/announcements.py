@@ -32,7 +32,6 @@ from bot.services import announcements as ann
 from bot.services.announcements import Audience
 from bot.services.errors import TooLong
 from bot.services.events import groups_of
-from bot.services.panel import managed_places
 from bot.services.places import get_place
 from bot.states import Announce
 from bot.views.events import when_text
@@ -47,21 +46,22 @@ DAYS_AHEAD = 7
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_announce, shortcut("announce"))
+    router.message.register(cmd_announce, shortcut("announce"), flags=STAFF)
     router.message.register(cmd_scheduled, shortcut("announcements"), flags=STAFF)
-    router.message.register(msg_content, StateFilter(Announce.text), Rule(F.text | F.photo))
-    router.message.register(msg_translation, StateFilter(Announce.translation), Rule(F.text))
-    router.callback_query.register(cb_step, AnnCD.filter())
+    router.message.register(
+        msg_content, StateFilter(Announce.text), Rule(F.text | F.photo), flags=STAFF
+    )
+    router.message.register(
+        msg_translation, StateFilter(Announce.translation), Rule(F.text), flags=STAFF
+    )
+    router.callback_query.register(cb_step, AnnCD.filter(), flags=STAFF)
     return router
 
 
 async def cmd_announce(
-    message: Message, session: AsyncSession, user: User | None, is_admin: bool, state: FSMContext
+    message: Message, user: User | None, places: list[int], state: FSMContext
 ) -> None:
-    place_id = await main_place(session, user, is_admin)
-    if user is None or place_id is None:
-        await message.answer(staff_only())
-        return
+    place_id = main_place(user, places)
     await state.clear()
     await state.set_state(Announce.text)
     await state.update_data(place_id=place_id)
@@ -77,13 +77,13 @@ async def msg_content(
     message: Message,
     session: AsyncSession,
     user: User,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
 ) -> None:
     """Telegram's own formatting comes back as safe HTML (`html_text` escapes the rest)."""
     place_id = int((await state.get_data())["place_id"])
-    if place_id not in await managed_places(session, user, is_admin):
+    if place_id not in places:
         await state.clear()
         await message.answer(staff_only())
         return
@@ -192,14 +192,12 @@ async def cb_step(
     callback_data: AnnCD,
     bot: Bot,
     session: AsyncSession,
-    user: User | None,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
     i18n: I18n,
 ) -> None:
     """Checks who presses and that the draft can still change, then runs the step."""
-    places = await managed_places(session, user, is_admin)
     if callback_data.action == AnnAction.UNSCHEDULE:
         cancelled = await ann.cancel(session, callback_data.ann_id, places)
         await callback.answer(
@@ -331,12 +329,10 @@ async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:
 
 
 async def msg_translation(
-    message: Message, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
+    message: Message, session: AsyncSession, places: list[int], state: FSMContext
 ) -> None:
     data = await state.get_data()
-    draft = await ann.editable(
-        session, int(data["ann_id"]), await managed_places(session, user, is_admin)
-    )
+    draft = await ann.editable(session, int(data["ann_id"]), places)
     await state.clear()
     if draft is None:
         await message.answer(_("This announcement can no longer be changed."))

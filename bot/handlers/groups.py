@@ -18,6 +18,7 @@ from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
 from bot.keyboards.callbacks import GroupAction, GroupCD
 from bot.keyboards.grid import InlineGrid
+from bot.middlewares.staff import STAFF
 from bot.services.events import groups_of
 from bot.services.groups import (
     GROUP_NAME_LIMIT,
@@ -28,7 +29,6 @@ from bot.services.groups import (
     remove_group,
     toggle_membership,
 )
-from bot.services.panel import managed_places
 from bot.states import NewGroup
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import staff_only, typed_text
@@ -41,12 +41,14 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_toggle, consented, GroupCD.filter(F.action == GroupAction.TOGGLE)
     )
-    router.message.register(cmd_manage, shortcut("managegroups"), consented)
-    router.callback_query.register(cb_add, consented, GroupCD.filter(F.action == GroupAction.ADD))
+    router.message.register(cmd_manage, shortcut("managegroups"), consented, flags=STAFF)
     router.callback_query.register(
-        cb_remove, consented, GroupCD.filter(F.action == GroupAction.REMOVE)
+        cb_add, consented, GroupCD.filter(F.action == GroupAction.ADD), flags=STAFF
     )
-    router.message.register(msg_name, StateFilter(NewGroup.name), Rule(F.text))
+    router.callback_query.register(
+        cb_remove, consented, GroupCD.filter(F.action == GroupAction.REMOVE), flags=STAFF
+    )
+    router.message.register(msg_name, StateFilter(NewGroup.name), Rule(F.text), flags=STAFF)
     return router
 
 
@@ -109,24 +111,16 @@ async def _show_managed(reply: Reply, session: AsyncSession, place_id: int) -> N
     )
 
 
-async def cmd_manage(message: Message, session: AsyncSession, user: User, is_admin: bool) -> None:
-    place_id = await main_place(session, user, is_admin)
-    if place_id is None:
-        await message.answer(staff_only())
-        return
-    await _show_managed(reply_to_message(message), session, place_id)
-
-
-async def cb_add(
-    callback: CallbackQuery, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
+async def cmd_manage(
+    message: Message, session: AsyncSession, user: User, places: list[int]
 ) -> None:
-    place_id = await main_place(session, user, is_admin)
-    if place_id is None:
-        await callback.answer(staff_only(), show_alert=True)
-        return
+    await _show_managed(reply_to_message(message), session, main_place(user, places))
+
+
+async def cb_add(callback: CallbackQuery, user: User, places: list[int], state: FSMContext) -> None:
     await callback.answer()
     await state.set_state(NewGroup.name)
-    await state.update_data(place_id=place_id)
+    await state.update_data(place_id=main_place(user, places))
     await reply_to_callback(callback)(
         _("The name of the new group (at most {limit} characters)?").format(limit=GROUP_NAME_LIMIT),
         None,
@@ -136,8 +130,7 @@ async def cb_add(
 async def msg_name(
     message: Message,
     session: AsyncSession,
-    user: User,
-    is_admin: bool,
+    places: list[int],
     state: FSMContext,
     clock: Clock,
 ) -> None:
@@ -146,7 +139,7 @@ async def msg_name(
         return
     place_id = int((await state.get_data())["place_id"])
     await state.clear()
-    if place_id not in await managed_places(session, user, is_admin):
+    if place_id not in places:
         await message.answer(staff_only())
         return
     try:
@@ -163,13 +156,10 @@ async def cb_remove(
     callback_data: GroupCD,
     session: AsyncSession,
     user: User,
-    is_admin: bool,
+    places: list[int],
 ) -> None:
-    places = await managed_places(session, user, is_admin)
     if not await remove_group(session, callback_data.group_id, places):
         await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer(_("Removed."))
-    place_id = await main_place(session, user, is_admin)
-    if place_id is not None:
-        await _show_managed(reply_to_callback(callback), session, place_id)
+    await _show_managed(reply_to_callback(callback), session, main_place(user, places))

@@ -30,6 +30,7 @@ from bot.keyboards.callbacks import (
     RequestCD,
     WhenCD,
 )
+from bot.middlewares.staff import STAFF
 from bot.notify.delivery import deliver
 from bot.services.asking import NotStaffThere, ask_for_help
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
@@ -90,7 +91,7 @@ def build_router() -> Router:
         StateFilter(NewRequest.confirm),
         RequestCD.filter(F.action == RequestAction.SUBMIT),
     )
-    router.message.register(cmd_intake, shortcut("intake"))
+    router.message.register(cmd_intake, shortcut("intake"), flags=STAFF)
     router.message.register(msg_intake_name, StateFilter(Intake.name), Rule(F.text))
     router.message.register(msg_intake_phone, StateFilter(Intake.phone), Rule(F.text))
     router.message.register(cmd_my_requests, shortcut("requests"), consented)
@@ -115,12 +116,12 @@ async def cmd_new_request(message: Message, user: User, state: FSMContext) -> No
 
 
 async def cmd_intake(
-    message: Message, session: AsyncSession, user: User | None, is_admin: bool, state: FSMContext
+    message: Message, user: User | None, places: list[int], state: FSMContext
 ) -> None:
     """An animator registers a request for someone without Telegram, at the place they run
     (their own place if they run it, else the first one)."""
-    place_id = await main_place(session, user, is_admin)
-    if user is None or not user.has_consented or place_id is None:
+    place_id = main_place(user, places)
+    if user is None or not user.has_consented:
         await message.answer(staff_only())
         return
     await state.clear()

@@ -5,7 +5,6 @@ The place and district steps also serve "📍 My place" and poster deep links.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -36,6 +35,7 @@ from bot.keyboards.callbacks import (
     PlacePageCD,
     PlacePurpose,
 )
+from bot.middlewares import Handler
 from bot.middlewares.locale import FSM_LANGUAGE_KEY
 from bot.services.errors import DistrictNotInPlace, InviteInvalid, PlaceNotFound
 from bot.services.invites import INVITE_PREFIX, redeem_invite
@@ -81,12 +81,7 @@ class Step:
 class StepMiddleware(BaseMiddleware):
     """Gathers what every step needs into one `step` argument (for known users)."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("user")
         reply: Reply | None = None
         if isinstance(event, CallbackQuery):

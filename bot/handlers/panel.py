@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import Filter
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -50,11 +52,12 @@ def build_router() -> Router:
         cb_section, PanelCD.filter(F.section.in_(set(SECTIONS))), flags=STAFF
     )
     router.callback_query.register(cb_offer_to, OfferToCD.filter(), flags=STAFF)
-    router.callback_query.register(
-        cb_verify, VetCD.filter(F.action == VetAction.VERIFY), flags=STAFF
-    )
-    router.callback_query.register(cb_hold, VetHoldCD.filter(), flags=STAFF)
-    router.callback_query.register(cb_clear, VetCD.filter(F.action == VetAction.CLEAR), flags=STAFF)
+    mine = VolunteerOfMine()
+    router.callback_query.register(cb_verify, VetCD.filter(F.action == VetAction.VERIFY), mine)
+    router.callback_query.register(cb_hold, VetHoldCD.filter(), mine)
+    router.callback_query.register(cb_clear, VetCD.filter(F.action == VetAction.CLEAR), mine)
+    router.callback_query.register(cb_not_mine, VetCD.filter())
+    router.callback_query.register(cb_not_mine, VetHoldCD.filter())
     return router
 
 
@@ -218,26 +221,30 @@ async def cb_offer_to(
     )
 
 
-async def _volunteer_of_mine(
-    callback: CallbackQuery, session: AsyncSession, places: list[int], user_id: int
-) -> User | None:
-    """The volunteer, if they belong to a place the presser runs; else the refusal."""
-    volunteer = await panel.volunteer_at(session, user_id, places)
-    if volunteer is None:
-        await callback.answer(staff_only(), show_alert=True)
-    return volunteer
+class VolunteerOfMine(Filter):
+    """Passes a press about a volunteer of a place the presser runs (or any, for an
+    admin) and hands the handler that `volunteer`; anyone else falls through to the
+    refusal. Callback data can be forged, so the place is checked here, on the server."""
+
+    async def __call__(
+        self,
+        callback: CallbackQuery,
+        callback_data: VetCD | VetHoldCD,
+        session: AsyncSession,
+        user: User | None,
+        is_admin: bool = False,
+    ) -> bool | dict[str, Any]:
+        places = await panel.managed_places(session, user, is_admin)
+        volunteer = await panel.volunteer_at(session, callback_data.user_id, places)
+        return False if volunteer is None else {"volunteer": volunteer}
 
 
-async def cb_verify(
-    callback: CallbackQuery,
-    callback_data: VetCD,
-    session: AsyncSession,
-    places: list[int],
-) -> None:
+async def cb_not_mine(callback: CallbackQuery) -> None:
+    await callback.answer(staff_only(), show_alert=True)
+
+
+async def cb_verify(callback: CallbackQuery, volunteer: User) -> None:
     """How long the verification holds is the animator's choice, asked on the same message."""
-    volunteer = await _volunteer_of_mine(callback, session, places, callback_data.user_id)
-    if volunteer is None:
-        return
     await callback.answer()
     await edit_or_send(
         callback,
@@ -252,13 +259,10 @@ async def cb_hold(
     callback: CallbackQuery,
     callback_data: VetHoldCD,
     session: AsyncSession,
-    places: list[int],
+    volunteer: User,
     clock: Clock,
     notifier: Notifier,
 ) -> None:
-    volunteer = await _volunteer_of_mine(callback, session, places, callback_data.user_id)
-    if volunteer is None:
-        return
     months = callback_data.months
     if months != verification.UNTIL_REVOKED and months not in verification.HOLD_MONTHS:
         await callback.answer(stale_button(), show_alert=True)
@@ -273,15 +277,7 @@ async def cb_hold(
     await drop_buttons(callback)
 
 
-async def cb_clear(
-    callback: CallbackQuery,
-    callback_data: VetCD,
-    session: AsyncSession,
-    places: list[int],
-) -> None:
-    volunteer = await _volunteer_of_mine(callback, session, places, callback_data.user_id)
-    if volunteer is None:
-        return
+async def cb_clear(callback: CallbackQuery, session: AsyncSession, volunteer: User) -> None:
     await profiles.clear_no_show(session, volunteer.id)
     await callback.answer(_("Record cleared."), show_alert=True)
     await drop_buttons(callback)

@@ -23,6 +23,7 @@ from bot.filters import HasConsented, Rule, shortcut
 from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftAction, DraftCD, DraftGroupCD
+from bot.middlewares.staff import STAFF
 from bot.notify.event_notices import announce_published, proposal_to_animators
 from bot.services.errors import EmptyValue, PlaceNotFound, TooLong
 from bot.services.events import (
@@ -55,7 +56,7 @@ def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
     router.message.register(cmd_propose, shortcut("propose"), consented)
-    router.message.register(cmd_new_event, shortcut("newevent"), consented)
+    router.message.register(cmd_new_event, shortcut("newevent"), consented, flags=STAFF)
     router.message.register(cmd_my_ideas, shortcut("myideas"), consented)
     typed = (
         (msg_title, Propose.title),
@@ -117,15 +118,9 @@ async def cmd_propose(message: Message, user: User, state: FSMContext) -> None:
     await _start(message, state, user.place_id, publish=False)
 
 
-async def cmd_new_event(
-    message: Message, session: AsyncSession, user: User, is_admin: bool, state: FSMContext
-) -> None:
+async def cmd_new_event(message: Message, user: User, places: list[int], state: FSMContext) -> None:
     """Animators publish directly, at their own place if they run it, else the first."""
-    place_id = await main_place(session, user, is_admin)
-    if place_id is None:
-        await message.answer(staff_only())
-        return
-    await _start(message, state, place_id, publish=True)
+    await _start(message, state, main_place(user, places), publish=True)
 
 
 async def cmd_my_ideas(message: Message, session: AsyncSession, user: User) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
+
+from bot.middlewares import Handler
 
 log = logging.getLogger(__name__)
 # Telegram keeps an undelivered update for 24 hours; after that it cannot come again.
@@ -65,12 +66,7 @@ class DedupeMiddleware(BaseMiddleware):
     def __init__(self, claims: UpdateClaims) -> None:
         self.claims = claims
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
         if not await self.claims.claim(event.update_id):

@@ -1,6 +1,5 @@
 """Chooses the language of each reply, and the moment it is read at."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.fsm.context import FSMContext
@@ -10,6 +9,7 @@ from aiogram.utils.i18n import I18nMiddleware
 
 from bot.db.models import User
 from bot.i18n import guess_language
+from bot.middlewares import Handler
 from bot.views.formatting import reading_at
 
 # Before consent the chosen language may live only in the conversation state.
@@ -20,12 +20,7 @@ class UserLocaleMiddleware(I18nMiddleware):
     """Stored language, then the one picked during onboarding, then Telegram's, then Polish.
     Dates in the replies are read at the update's clock (this year's without the year)."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         with reading_at(data["clock"]()):
             return await super().__call__(handler, event, data)
 

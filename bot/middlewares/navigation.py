@@ -13,7 +13,6 @@ inside a step without leaving it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
@@ -25,6 +24,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
+from bot.middlewares import Handler
 from bot.states import Onboarding, group_of
 
 PARKED = "parked"
@@ -41,12 +41,7 @@ def current_conversation() -> FSMContext | None:
 class ConversationContext(BaseMiddleware):
     """Update-level: remembers the update's FSMContext for the rest of the update."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         token = _conversation.set(data.get("state"))
         try:
             return await handler(event, data)
@@ -93,12 +88,7 @@ def leaves_the_step(message: Message) -> bool:
 class NavigationMiddleware(BaseMiddleware):
     """Message-level, after the locale is known (menu labels are compared in it)."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         state: FSMContext | None = data.get("state")
         current: str | None = data.get("raw_state")
         if (

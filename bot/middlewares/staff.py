@@ -5,13 +5,13 @@ the server for every such command and button, in one place."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from bot.middlewares import Handler
 from bot.services.panel import managed_places
 from bot.views.texts import staff_only
 
@@ -19,12 +19,7 @@ STAFF = {"staff": True}
 
 
 class StaffOnly(BaseMiddleware):
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not get_flag(data, "staff"):
             return await handler(event, data)
         places = await managed_places(

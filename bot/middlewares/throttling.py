@@ -12,13 +12,15 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.types import User as TelegramUser
 from aiogram.utils.i18n import ngettext
+
+from bot.middlewares import Handler
 
 
 class Budget:
@@ -61,12 +63,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         self.presses = Budget(max_presses, window_seconds)
         self.monotonic = monotonic
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TelegramUser | None = data.get("event_from_user")
         if tg_user is None:
             return await handler(event, data)

@@ -1,6 +1,5 @@
 """Loads the stored user (or None) and whether they are a configured admin."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -8,16 +7,12 @@ from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TelegramUser
 
 from bot.config import Settings
+from bot.middlewares import Handler
 from bot.services.users import get_user, set_reachable
 
 
 class UserMiddleware(BaseMiddleware):
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TelegramUser | None = data.get("event_from_user")
         settings: Settings = data["settings"]
         user = await get_user(data["session"], tg_user.id) if tg_user else None

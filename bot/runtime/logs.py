@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
+
+from bot.middlewares import Handler
 
 _update_id: ContextVar[int | None] = ContextVar("update_id", default=None)
 _user_id: ContextVar[int | None] = ContextVar("user_id", default=None)
@@ -26,12 +27,7 @@ class UpdateContext(BaseMiddleware):
     """Puts the update's ids where the log formatter finds them, for its whole handling,
     and logs one line per update: its kind and how long it took."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
         update_token = _update_id.set(event.update_id if isinstance(event, Update) else None)
         user_token = _user_id.set(user.id if user is not None else None)
