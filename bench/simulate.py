@@ -83,10 +83,16 @@ from bot.services.offers import (
     starts_at,
 )
 from bot.services.quiet import NIGHTS
-from bot.services.requests import RequestDraft, submit_request
+from bot.services.requests import RequestDraft, RequestNotFound, submit_request
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import PART_STARTS, PARTS, RELATED, SENSITIVE, TALENTS, slot
 from bot.services.tasks import hand_back
+from bot.services.turning_up import (
+    ConfirmConfig,
+    ask_standbys,
+    confirm_coming,
+    due_questions,
+)
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # a Monday
 ZONE = ZoneInfo("Europe/Warsaw")
@@ -94,6 +100,10 @@ PLACES, DISTRICTS_PER_PLACE, RESIDENTS = 3, 4, 600
 TICK = timedelta(minutes=10)
 REQUESTS_PER_DAY = 24
 FALL_THROUGH = 0.08
+# Of those who cannot come after all, how many say so unasked; the others would just
+# not turn up, unless asked "are you still coming?" (and then most say no).
+TELLS_UNASKED, SAYS_NO_WHEN_ASKED, SAYS_YES_WHEN_ASKED = 0.5, 0.7, 0.85
+CONFIRM = ConfirmConfig()
 DEFAULT = MatchingConfig()
 # How often each kind of help is asked for, and how many volunteers offer it.
 ASKED = dict(zip(TALENTS, (30, 8, 10, 6, 8, 7, 3, 4, 3, 6, 8, 4, 3, 8), strict=True))
@@ -241,13 +251,25 @@ class SilentNotifier:
 NOTIFIER = SilentNotifier()
 
 
+@dataclass
+class Ticked:
+    """What a tick sent: offers, and (ours) "are you still coming?" questions."""
+
+    outcome: MatchingOutcome
+    # (request, volunteer, when the question goes out)
+    questions: list[tuple[int, int, datetime]] = field(default_factory=list)
+
+
 class Strategy(Protocol):
     name: str
 
     async def first(
         self, session: AsyncSession, request: HelpRequest, now: datetime
     ) -> MatchingOutcome: ...
-    async def tick(self, session: AsyncSession, now: datetime) -> MatchingOutcome: ...
+    async def tick(self, session: AsyncSession, now: datetime) -> Ticked: ...
+    async def coming(
+        self, session: AsyncSession, request_id: int, volunteer_id: int, now: datetime
+    ) -> bool: ...
     async def declined(
         self, session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
     ) -> MatchingOutcome: ...
@@ -268,8 +290,18 @@ class Ours:
     ) -> MatchingOutcome:
         return await send_next_wave(session, request, now, self.config)
 
-    async def tick(self, session: AsyncSession, now: datetime) -> MatchingOutcome:
-        return await advance_matching(session, now, self.config)
+    async def tick(self, session: AsyncSession, now: datetime) -> Ticked:
+        """The matching job and the confirm-or-release part of the reminder job."""
+        outcome = await advance_matching(session, now, self.config)
+        questions = await due_questions(session, now, CONFIRM)
+        outcome.extend(await ask_standbys(session, now, CONFIRM, self.config))
+        asked = [(q.request.id, q.volunteer.id, q.asked_at) for q in questions]
+        return Ticked(outcome, asked)
+
+    async def coming(
+        self, session: AsyncSession, request_id: int, volunteer_id: int, now: datetime
+    ) -> bool:
+        return await confirm_coming(session, request_id, volunteer_id, now)
 
     async def declined(
         self, session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
@@ -299,7 +331,7 @@ class Baseline:
     ) -> MatchingOutcome:
         return await self._round(session, request, now)
 
-    async def tick(self, session: AsyncSession, now: datetime) -> MatchingOutcome:
+    async def tick(self, session: AsyncSession, now: datetime) -> Ticked:
         await session.execute(
             update(Offer)
             .where(Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
@@ -321,7 +353,12 @@ class Baseline:
         for request in waiting:
             if request.id not in pending:
                 outcome.extend(await self._round(session, request, now))
-        return outcome
+        return Ticked(outcome)
+
+    async def coming(
+        self, session: AsyncSession, request_id: int, volunteer_id: int, now: datetime
+    ) -> bool:
+        return False  # nobody asks
 
     async def declined(
         self, session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
@@ -345,6 +382,8 @@ class Baseline:
         )
         request = await session.get(HelpRequest, request_id, populate_existing=True)
         if request is None or request.status != RequestStatus.MATCHED:
+            return MatchingOutcome()
+        if request.volunteer_id != volunteer_id:
             return MatchingOutcome()
         request.status, request.volunteer_id, request.accepted_at = RequestStatus.OPEN, None, None
         request.wave, request.escalated_at = 0, None
@@ -397,6 +436,10 @@ class Tally:
     offers: int = 0
     offers_by: Counter[int] = field(default_factory=Counter)
     fell_through: int = 0
+    # Requests whose volunteer could not come after all, and (request, volunteer) pairs
+    # where the volunteer said nothing and would not turn up.
+    fell: set[int] = field(default_factory=set)
+    ghosts: set[tuple[int, int]] = field(default_factory=set)
 
 
 class Run:
@@ -451,8 +494,39 @@ class Run:
 
     async def _tick(self, now: datetime) -> None:
         async with unit_of_work(self.factory) as session:
-            outcome = await self.strategy.tick(session, now)
-        self._offers(outcome, now)
+            ticked = await self.strategy.tick(session, now)
+        self._offers(ticked.outcome, now)
+        for request_id, volunteer_id, asked_at in ticked.questions:
+            self._asked(request_id, volunteer_id, asked_at)
+
+    def _asked(self, request_id: int, volunteer_id: int, asked_at: datetime) -> None:
+        """ "Are you still coming?": most who cannot come say so now, most who can say
+        yes; the rest say nothing, and standbys are asked."""
+        ghost = (request_id, volunteer_id) in self.tally.ghosts
+        roll = self.rng.random()
+        if ghost and roll < SAYS_NO_WHEN_ASKED:
+            yes = False
+        elif not ghost and roll < SAYS_YES_WHEN_ASKED:
+            yes = True
+        else:
+            return
+        volunteer = self.city.volunteers[volunteer_id]
+        when = NIGHTS.next_allowed(asked_at, ZONE.key) + self._delay(volunteer)
+
+        async def step(now: datetime) -> None:
+            if not yes:
+                self.tally.ghosts.discard((request_id, volunteer_id))
+                await self._hand_back(request_id, volunteer_id, now)
+                return
+            async with unit_of_work(self.factory) as session:
+                coming = await self.strategy.coming(session, request_id, volunteer_id, now)
+            if coming:
+                self.open.discard(request_id)
+
+        self.at(when, step)
+
+    def _delay(self, volunteer: Volunteer) -> timedelta:
+        return timedelta(minutes=volunteer.speed_minutes * self.rng.lognormvariate(0, 0.6))
 
     def _offers(self, outcome: MatchingOutcome, now: datetime) -> None:
         """Each offer reaches a simulated volunteer, who may answer later."""
@@ -461,6 +535,7 @@ class Run:
             self.tally.offers += 1
             self.tally.offers_by[volunteer.user_id] += 1
             self.request_of_offer[sent.offer_id] = sent.request_id
+            self.open.add(sent.request_id)  # offered: someone may take it (or step in)
             answer = self._answer(volunteer, sent, now)
             if answer is not None:
                 when, accepts = answer
@@ -482,9 +557,7 @@ class Run:
         roll = self.rng.random()
         if roll >= accept + 0.3 * (1 - accept):
             return None  # never answers
-        seen = NIGHTS.next_allowed(now, ZONE.key)
-        delay = timedelta(minutes=volunteer.speed_minutes * self.rng.lognormvariate(0, 0.6))
-        return seen + delay, roll < accept
+        return NIGHTS.next_allowed(now, ZONE.key) + self._delay(volunteer), roll < accept
 
     def _respond(
         self, offer_id: int, volunteer_id: int, accepts: bool
@@ -508,24 +581,32 @@ class Run:
         return step
 
     def _maybe_fall_through(self, request_id: int, volunteer_id: int, now: datetime) -> None:
+        """A share of volunteers cannot come after all: half of them say so unasked at
+        some moment before the task, the others would simply not turn up."""
         if self.rng.random() >= FALL_THROUGH:
             return
+        self.tally.fell_through += 1
+        self.tally.fell.add(request_id)
         due = self.requests[request_id].due
         latest = due - timedelta(hours=3) if due is not None else now + timedelta(days=2)
-        if latest <= now:
+        if latest <= now or self.rng.random() >= TELLS_UNASKED:
+            self.tally.ghosts.add((request_id, volunteer_id))
             return
         when = now + (latest - now) * self.rng.random()
 
         async def step(moment: datetime) -> None:
-            self.tally.fell_through += 1
-            self.open.add(request_id)
-            async with unit_of_work(self.factory) as session:
-                outcome = await self.strategy.fell_through(
-                    session, request_id, volunteer_id, moment
-                )
-            self._offers(outcome, moment)
+            await self._hand_back(request_id, volunteer_id, moment)
 
         self.at(when, step)
+
+    async def _hand_back(self, request_id: int, volunteer_id: int, now: datetime) -> None:
+        try:
+            async with unit_of_work(self.factory) as session:
+                outcome = await self.strategy.fell_through(session, request_id, volunteer_id, now)
+        except RequestNotFound:
+            return  # a standby has stepped in meanwhile
+        self.open.add(request_id)
+        self._offers(outcome, now)
 
 
 @dataclass(frozen=True)
@@ -606,25 +687,25 @@ async def simulate(
         async with make_session_factory(engine)() as session:
             requests = list(await session.scalars(select(HelpRequest)))
             accepted = await session.execute(
-                select(Offer.request_id, Offer.answered_at, Offer.status).where(
+                select(Offer.request_id, Offer.answered_at).where(
                     Offer.status.in_((OfferStatus.ACCEPTED, OfferStatus.HANDED_BACK)),
                     Offer.answered_at.is_not(None),
                 )
             )
             first_accept: dict[int, datetime] = {}
-            handed_back: set[int] = set()
-            for request_id, answered_at, status in accepted:
+            for request_id, answered_at in accepted:
                 if request_id not in first_accept or answered_at < first_accept[request_id]:
                     first_accept[request_id] = answered_at
-                if status == OfferStatus.HANDED_BACK:
-                    handed_back.add(request_id)
-            refilled = sum(
-                1 for r in requests if r.id in handed_back and r.status == RequestStatus.MATCHED
-            )
             tasks = Counter(r.volunteer_id for r in requests if r.volunteer_id is not None)
     finally:
         await engine.dispose()
-    matched = [r for r in requests if r.status == RequestStatus.MATCHED]
+    tally = run.tally
+    matched = [
+        r
+        for r in requests
+        if r.status == RequestStatus.MATCHED and (r.id, r.volunteer_id) not in tally.ghosts
+    ]
+    refilled = len({r.id for r in matched} & tally.fell)
     waits = sorted(
         (first_accept[r.id] - r.created_at).total_seconds() / 60
         for r in requests

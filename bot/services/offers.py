@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -92,9 +92,13 @@ async def starts_at(session: AsyncSession, request: HelpRequest) -> datetime | N
     """When the help is due: the start of its part of day in the place's zone."""
     if request.day is None:
         return None
-    zone = ZoneInfo(await place_timezone(session, request))
-    start = PART_STARTS.get(request.part if request.part is not None else 0)
-    return datetime.combine(request.day, start, tzinfo=zone)
+    return start_in(request.day, request.part, await place_timezone(session, request))
+
+
+def start_in(day: date, part: int | None, timezone: str) -> datetime:
+    """The start of a part of day (the morning when any time will do) in a time zone."""
+    start = PART_STARTS.get(part if part is not None else 0)
+    return datetime.combine(day, start, tzinfo=ZoneInfo(timezone))
 
 
 async def send_next_wave(

@@ -16,14 +16,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, Offer, User
+from bot.db.models import HelpRequest, Offer, Place, User
 from bot.services.matching import rank_volunteers
 from bot.services.offers import (
     MatchingConfig,
     MatchingOutcome,
     offer_wave,
-    place_timezone,
-    starts_at,
+    start_in,
 )
 from bot.services.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
@@ -53,25 +52,33 @@ class Question:
 UNSETTLED = (HelpRequest.status == RequestStatus.MATCHED, HelpRequest.coming_at.is_(None))
 
 
-def _with_volunteer(*conditions: ColumnElement[bool]) -> Select[tuple[HelpRequest, User]]:
+def _with_volunteer(
+    *conditions: ColumnElement[bool],
+) -> Select[tuple[HelpRequest, User, str]]:
     return (
-        select(HelpRequest, User)
+        select(HelpRequest, User, Place.timezone)
         .join(User, User.id == HelpRequest.volunteer_id)
+        .join(Place, Place.id == HelpRequest.place_id)
         .where(*UNSETTLED, *conditions)
     )
 
 
 async def _dated(
-    session: AsyncSession, *conditions: ColumnElement[bool]
-) -> list[tuple[HelpRequest, User, datetime]]:
-    """Unsettled tasks with a date, their volunteer and when they start."""
-    rows = await session.execute(_with_volunteer(HelpRequest.day.is_not(None), *conditions))
-    found = []
-    for request, volunteer in rows:
-        start = await starts_at(session, request)
-        if start is not None:
-            found.append((request, volunteer, start))
-    return found
+    session: AsyncSession, now: datetime, horizon: timedelta, *conditions: ColumnElement[bool]
+) -> list[tuple[HelpRequest, User, datetime, str]]:
+    """Unsettled tasks dated from yesterday to `horizon` ahead, their volunteer, when they
+    start and the place's time zone. The day is the place's local date, so a day of
+    slack on either side of the UTC one covers every zone; tasks long past (never called
+    done) or far ahead are not read at all."""
+    window = HelpRequest.day.between(
+        (now - timedelta(days=1)).date(), (now + horizon + timedelta(days=1)).date()
+    )
+    rows = await session.execute(_with_volunteer(window, *conditions))
+    return [
+        (request, volunteer, start_in(request.day, request.part, timezone), timezone)
+        for request, volunteer, timezone in rows
+        if request.day is not None
+    ]
 
 
 async def due_questions(
@@ -81,12 +88,13 @@ async def due_questions(
     quiet hours a question waits for the morning (unless the task is near), and the
     time to answer counts from when it goes out."""
     due = []
-    for request, volunteer, start in await _dated(session, HelpRequest.coming_asked_at.is_(None)):
+    for request, volunteer, start, tz in await _dated(
+        session, now, config.before, HelpRequest.coming_asked_at.is_(None)
+    ):
         accepted = request.accepted_at or request.created_at
         moment = start - config.before
         if not moment <= now < start or accepted >= moment:
             continue  # not yet, too late, or accepted after the moment: they just said yes
-        tz = await place_timezone(session, request)
         request.coming_asked_at = config.quiet.release_at(now, tz, start)
         due.append(Question(request, volunteer, start, request.coming_asked_at))
     await session.flush()
@@ -126,12 +134,12 @@ async def ask_standbys(
     (outside quiet hours unless the task is near, like any wave)."""
     outcome = MatchingOutcome()
     waiting = (HelpRequest.coming_asked_at.is_not(None), HelpRequest.standby_at.is_(None))
-    for request, _volunteer, start in await _dated(session, *waiting):
+    for request, _volunteer, start, tz in await _dated(session, now, config.before, *waiting):
         assert request.coming_asked_at is not None
         deadline = min(request.coming_asked_at + config.within, start - LATEST_STANDBY_BEFORE)
         if not deadline <= now < start:
             continue
-        if config.quiet.release_at(now, await place_timezone(session, request), start) > now:
+        if config.quiet.release_at(now, tz, start) > now:
             continue
         request.standby_at = now
         candidates = await rank_volunteers(
@@ -155,4 +163,4 @@ async def unconfirmed(
         .order_by(HelpRequest.day, HelpRequest.part, HelpRequest.id)
         .limit(limit)
     )
-    return [(request, volunteer) for request, volunteer in rows]
+    return [(request, volunteer) for request, volunteer, _timezone in rows]
