@@ -27,8 +27,8 @@ from bot.services.talents import PART_STARTS
 
 @dataclass(frozen=True)
 class MatchingConfig:
-    wave_size: int = 3
-    offer_lifetime: timedelta = timedelta(hours=2)
+    wave_size: int = 5
+    offer_lifetime: timedelta = timedelta(hours=1)
     max_waves: int = 3
     escalate_before: timedelta = timedelta(hours=3)
     quiet: QuietHours = NIGHTS
