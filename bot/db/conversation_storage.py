@@ -8,9 +8,10 @@ Inside an update, reads and writes go through the update's unit of work: the ste
 person reached and what the step changed commit together, or roll back together, and
 the handler reads what it wrote a moment ago. Each conversation is read from the
 database once per unit of work and then kept in the session's `info`, because every
-message sent in a step asks for the step again (`WayOutButton`). Outside a unit of work
-(aiogram reads the state before our middlewares open the session), a short session of
-its own is used.
+message sent in a step asks for the step again (`WayOutButton`). aiogram's FSM
+middleware runs inside the unit of work (`bot.runtime.app`), so even its first read
+shares the update's session; outside one (a script, a test), a short session of its own
+is used.
 """
 
 from __future__ import annotations

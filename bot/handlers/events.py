@@ -36,7 +36,6 @@ from bot.services.event_followup import (
 )
 from bot.services.events import cancel_occurrence, cancel_series
 from bot.services.invites import runs_place
-from bot.services.places import get_place
 from bot.services.signups import SignupOutcome
 from bot.services.statuses import EventStatus, SignupStatus
 from bot.states import Feedback
@@ -172,16 +171,16 @@ async def _agenda_text(
             None,
         )
     lines = [_("Coming up at {place}:").format(place=escape(place.name))]
+    free = await signups.participant_places(session, [i.occurrence.id for i in agenda.items])
     for number, item in enumerate(agenda.items, start=agenda.page * 5 + 1):
-        seats = await signups.seats_of(session, item.occurrence.id)
-        free = next((s for s in seats if s.role.name is None), None)
-        places = f" · {places_text(free.taken, free.capacity)}" if free else ""
+        seats = free.get(item.occurrence.id)
+        places = f" · {places_text(*seats)}" if seats is not None else ""
         lines.append(f"{number}. {agenda_line(item, place)}{places}")
     return "\n".join(lines), ekb.agenda(agenda)
 
 
 async def cmd_events(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
-    place = await get_place(session, user.place_id) if user.place_id else None
+    place = await session.get(Place, user.place_id) if user.place_id else None
     if place is None:
         await message.answer(
             _("First choose your community centre with «📍 My centre» to see its events.")
@@ -199,7 +198,7 @@ async def cb_page(
     clock: Clock,
 ) -> None:
     await callback.answer()
-    place = await get_place(session, user.place_id) if user.place_id else None
+    place = await session.get(Place, user.place_id) if user.place_id else None
     if place is None:
         return
     text, markup = await _agenda_text(session, place, callback_data.page, clock)
@@ -213,7 +212,7 @@ async def cmd_my_events(message: Message, session: AsyncSession, user: User, clo
         return
     lines = [_("Your events:")]
     for item in mine:
-        place = await get_place(session, item.event.place_id)
+        place = await session.get(Place, item.event.place_id)
         if place is not None:
             lines.append(f"• {agenda_line(item, place)}")
     await message.answer(

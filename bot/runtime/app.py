@@ -108,6 +108,10 @@ def build_dispatcher(
         session_factory=session_factory,
         clock=clock,
         i18n=i18n,
+        # The FSM middleware is registered below, inside the update's unit of work, so
+        # the conversation is read once with everything else instead of in a session
+        # and connection of its own before ours opens.
+        disable_fsm=True,
     )
     in_flight = InFlight()
     dp.shutdown.register(in_flight.wait_idle)
@@ -117,6 +121,7 @@ def build_dispatcher(
     if claims is not None:
         dp.update.outer_middleware(DedupeMiddleware(claims))
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UserMiddleware())
     dp.update.outer_middleware(UserLocaleMiddleware(i18n))
     dp.update.outer_middleware(ConversationContext())

@@ -291,6 +291,19 @@ async def sign_up_series_members(
     ]
 
 
+async def participant_places(
+    session: AsyncSession, occurrence_ids: list[int]
+) -> dict[int, tuple[int, int | None]]:
+    """For a list of dates: the participants' places taken and their capacity (None: no
+    limit), in one query; a date without a participants' role is not in the result."""
+    rows = await session.execute(
+        select(Seat.occurrence_id, Seat.taken, Seat.capacity)
+        .join(EventRole, EventRole.id == Seat.role_id)
+        .where(Seat.occurrence_id.in_(occurrence_ids), EventRole.name.is_(None))
+    )
+    return {occurrence_id: (taken, capacity) for occurrence_id, taken, capacity in rows}
+
+
 async def seats_of(session: AsyncSession, occurrence_id: int) -> list[SeatView]:
     waiting = (
         select(func.count(Signup.id))
