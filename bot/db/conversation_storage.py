@@ -23,7 +23,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -33,6 +33,12 @@ from bot.db.unit_of_work import current_session, unit_of_work
 
 # A draft nobody came back to for this long is removed by the `conversations` job.
 KEEP_DRAFTS = timedelta(days=7)
+
+
+# Built once: every update reads its conversation.
+_CONVERSATION = select(Conversation.state, Conversation.data).where(
+    Conversation.key == bindparam("key")
+)
 
 
 def _read_in(session: AsyncSession) -> dict[str, tuple[str | None, str] | None]:
@@ -70,15 +76,14 @@ class DatabaseStorage(BaseStorage):
 
     async def _read(self, key: StorageKey) -> tuple[str | None, str] | None:
         name = storage_key(key)
-        query = select(Conversation.state, Conversation.data).where(Conversation.key == name)
         session = current_session()
         if session is None:
             async with self.session_factory() as own:
-                row = (await own.execute(query)).first()
+                row = (await own.execute(_CONVERSATION, {"key": name})).first()
             return (row[0], row[1]) if row is not None else None
         known = _read_in(session)
         if name not in known:
-            row = (await session.execute(query)).first()
+            row = (await session.execute(_CONVERSATION, {"key": name})).first()
             known[name] = (row[0], row[1]) if row is not None else None
         return known[name]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, Occurrence, Place, Signup
@@ -27,8 +27,22 @@ class AgendaPage:
     pages: int
 
 
-def _ahead(now: datetime) -> object:
+def _ahead(now: object) -> ColumnElement[bool]:
     return or_(Occurrence.starts_at.is_(None), Occurrence.starts_at > now)
+
+
+# Built once: every tap on "📅 Events" runs it (a burst after an announcement).
+_AT_PLACE = (
+    select(Occurrence, Event)
+    .join(Event, Event.id == Occurrence.event_id)
+    .where(
+        Event.place_id == bindparam("place_id"),
+        Event.status == EventStatus.PUBLISHED,
+        Occurrence.status == OccurrenceStatus.SCHEDULED,
+        _ahead(bindparam("now")),
+    )
+    .order_by(Occurrence.starts_at.is_(None), Occurrence.starts_at, Occurrence.id)
+)
 
 
 async def upcoming_at_place(
@@ -36,17 +50,7 @@ async def upcoming_at_place(
 ) -> AgendaPage:
     """The next date of each published event at the place, soonest first ("to be agreed"
     last); a series shows once, its other dates are a button away."""
-    rows = await session.execute(
-        select(Occurrence, Event)
-        .join(Event, Event.id == Occurrence.event_id)
-        .where(
-            Event.place_id == place_id,
-            Event.status == EventStatus.PUBLISHED,
-            Occurrence.status == OccurrenceStatus.SCHEDULED,
-            _ahead(now),
-        )
-        .order_by(Occurrence.starts_at.is_(None), Occurrence.starts_at, Occurrence.id)
-    )
+    rows = await session.execute(_AT_PLACE, {"place_id": place_id, "now": now})
     seen: set[int] = set()
     items = []
     for occurrence, event in rows:

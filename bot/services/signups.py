@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, EventRole, Occurrence, Seat, SeriesMember, Signup, User
@@ -291,16 +291,19 @@ async def sign_up_series_members(
     ]
 
 
+_PARTICIPANT_PLACES = (
+    select(Seat.occurrence_id, Seat.taken, Seat.capacity)
+    .join(EventRole, EventRole.id == Seat.role_id)
+    .where(Seat.occurrence_id.in_(bindparam("ids", expanding=True)), EventRole.name.is_(None))
+)
+
+
 async def participant_places(
     session: AsyncSession, occurrence_ids: list[int]
 ) -> dict[int, tuple[int, int | None]]:
     """For a list of dates: the participants' places taken and their capacity (None: no
     limit), in one query; a date without a participants' role is not in the result."""
-    rows = await session.execute(
-        select(Seat.occurrence_id, Seat.taken, Seat.capacity)
-        .join(EventRole, EventRole.id == Seat.role_id)
-        .where(Seat.occurrence_id.in_(occurrence_ids), EventRole.name.is_(None))
-    )
+    rows = await session.execute(_PARTICIPANT_PLACES, {"ids": occurrence_ids})
     return {occurrence_id: (taken, capacity) for occurrence_id, taken, capacity in rows}
 
 
