@@ -3,6 +3,12 @@ database against a bare aiogram echo bot fed the very same updates.
 
     .venv/bin/python bench/updates.py                    # SQLite in a temporary file
     .venv/bin/python bench/updates.py --postgres URL     # also PostgreSQL (WIPES that database)
+    .venv/bin/python bench/updates.py --quick            # without the burst and memory runs
+
+Last, one line (#18): `SUMMARY cost_ratio=<mix median / echo median> p99_ms=<one in
+flight> burst_p99_ms=… burst_max_ms=… rss_start_mb=… rss_per_10k_mb=…`; the burst and
+memory figures come from `bench/burst.py` and `bench/memory.py`, run here as their own
+processes (the memory one must measure a fresh process anyway).
 
 The mix, per round: a resident taps ❓ Help in the menu, looks at /requests and goes
 through the whole help-request flow (8 updates); a volunteer accepts the offer and opens
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -261,7 +268,9 @@ def _row(name: str, spans: list[tuple[float, float]]) -> tuple[str, float, float
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="also measure on this database (it is wiped)")
+    parser.add_argument("--quick", action="store_true", help="skip the burst and memory runs")
     args = parser.parse_args()
+    one_in_flight: list[tuple[str, float, float, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         targets = [("SQLite", "sqlite+aiosqlite:///" + str(Path(folder) / "bench{}.db"))]
         if args.postgres:
@@ -287,6 +296,33 @@ async def main() -> None:
                     )
                 ratio = rows[0][1] / rows[1][1]
                 print(f"| {name} | {lanes} | ratio Sąsiad / echo | | {ratio:.2f} | | |")
+                if name == "SQLite" and lanes == 1:
+                    one_in_flight = rows
+    mix, echo = one_in_flight[0], one_in_flight[1]
+    figures = {"cost_ratio": f"{mix[2] / echo[2]:.1f}", "p99_ms": f"{mix[3]:.1f}"}
+    if not args.quick:
+        burst = _summary_of("burst.py")
+        memory = _summary_of("memory.py")
+        figures |= {
+            "burst_p99_ms": burst["burst_p99_ms"],
+            "burst_max_ms": burst["burst_max_ms"],
+            "rss_start_mb": memory["rss_start_mb"],
+            "rss_per_10k_mb": memory["rss_per_10k_users_mb"],
+        }
+    print("SUMMARY " + " ".join(f"{key}={value}" for key, value in figures.items()))
+
+
+def _summary_of(bench: str) -> dict[str, str]:
+    """The figures of another bench's SUMMARY line, run as its own process."""
+    run = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name(bench))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(run.stdout, end="")
+    last = next(line for line in reversed(run.stdout.splitlines()) if line.startswith("SUMMARY"))
+    return dict(pair.split("=", 1) for pair in last.split()[1:])
 
 
 if __name__ == "__main__":
