@@ -301,7 +301,7 @@ async def main() -> None:
     mix, echo = one_in_flight[0], one_in_flight[1]
     figures = {"cost_ratio": f"{mix[2] / echo[2]:.1f}", "p99_ms": f"{mix[3]:.1f}"}
     if not args.quick:
-        burst = _summary_of("burst.py")
+        burst = _summary_of("burst.py", *(["--postgres", args.postgres] if args.postgres else []))
         memory = _summary_of("memory.py")
         figures |= {
             "burst_p99_ms": burst["burst_p99_ms"],
@@ -312,10 +312,10 @@ async def main() -> None:
     print("SUMMARY " + " ".join(f"{key}={value}" for key, value in figures.items()))
 
 
-def _summary_of(bench: str) -> dict[str, str]:
+def _summary_of(bench: str, *options: str) -> dict[str, str]:
     """The figures of another bench's SUMMARY line, run as its own process."""
     run = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name(bench))],
+        [sys.executable, str(Path(__file__).with_name(bench)), *options],
         capture_output=True,
         text=True,
         check=True,
