@@ -2,9 +2,9 @@
 
 from typing import Any, cast
 
-from aiogram import F
-from aiogram.filters import Command, Filter, or_f
-from aiogram.types import TelegramObject
+from aiogram.filters import Filter
+from aiogram.types import Message, TelegramObject
+from aiogram.utils.i18n.lazy_proxy import LazyProxy
 from magic_filter import MagicFilter
 
 from bot.db.models import User
@@ -36,7 +36,29 @@ class Rule(Filter):
         return cast(bool | dict[str, Any], self.rule.resolve(event))
 
 
-def shortcut(command: str) -> Filter:
-    """The command, or a tap on the menu button that stands for it (`menus.SHORTCUTS`):
-    one registration answers both, so a button and its command never drift apart."""
-    return or_f(Command(command), Rule(F.text == menus.SHORTCUTS[command]))
+class Asks(Filter):
+    """The message asks for this command: typed, or by the menu button that stands for
+    it (`menus.SHORTCUTS`), so a button and its command never drift apart. What the
+    message says is read once, by `NavigationMiddleware`, not by each of the ~30 such
+    filters a message passes on its way through the routers."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.button = menus.SHORTCUTS.get(command)
+
+    async def __call__(self, message: Message, said: menus.Said | None = None) -> bool:
+        said = said or menus.read(message.text, message.caption)
+        return said.command == self.command or (
+            self.button is not None and said.button is self.button
+        )
+
+
+class Tapped(Filter):
+    """A tap on this menu button (one with no command of its own)."""
+
+    def __init__(self, button: LazyProxy) -> None:
+        self.button = button
+
+    async def __call__(self, message: Message, said: menus.Said | None = None) -> bool:
+        said = said or menus.read(message.text)
+        return said.button is self.button

@@ -163,3 +163,18 @@ async def test_the_consent_question_is_short_and_the_rest_is_one_tap_away(
     assert "Your data in Sąsiad" in joined(calls)
     calls = await harness.press(anna, "I agree")
     assert "What brings you to Sąsiad?" in joined(calls)
+
+
+async def test_a_command_is_read_whatever_its_case_or_the_bots_name_after_it(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """Phones capitalise the first letter, and a command picked from a group's menu carries
+    the bot's name; both are the same command, and a word that only starts like a menu
+    label is not a tap on it."""
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    expected = joined(await harness.send(ZOFIA, "/requests"))
+    assert "You have no requests yet" in expected
+    assert joined(await harness.send(ZOFIA, "/Requests")) == expected
+    assert joined(await harness.send(ZOFIA, "/requests@sasiad_bot")) == expected
+    assert NOT_UNDERSTOOD in joined(await harness.send(ZOFIA, "📨 My requests please"))

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.filters import IsAdmin, Rule, shortcut
+from bot.filters import Asks, IsAdmin, Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import NewPlaceAction, NewPlaceCD, PlaceCD, PlacePageCD, PlacePurpose
 from bot.services.errors import (
@@ -54,7 +54,7 @@ PLACES_PER_PAGE = 8
 def build_router() -> Router:
     router = Router(name=__name__)
     admin = IsAdmin()
-    router.message.register(cmd_addplace, shortcut("addplace"), admin)
+    router.message.register(cmd_addplace, Asks("addplace"), admin)
     router.message.register(msg_place_name, StateFilter(AddPlace.name), Rule(F.text), admin)
     router.message.register(msg_place_slug, StateFilter(AddPlace.slug), Rule(F.text), admin)
     router.callback_query.register(
@@ -85,8 +85,8 @@ def build_router() -> Router:
         NewPlaceCD.filter(F.action == NewPlaceAction.SAVE),
         admin,
     )
-    router.message.register(cmd_places, shortcut("places"), admin)
-    router.message.register(cmd_invite, shortcut("invite"), admin)
+    router.message.register(cmd_places, Asks("places"), admin)
+    router.message.register(cmd_invite, Asks("invite"), admin)
     router.callback_query.register(
         cb_staff_place_page, PlacePageCD.filter(F.purpose.in_(STAFF_PURPOSES)), admin
     )

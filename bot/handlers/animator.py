@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
-from bot.filters import shortcut
+from bot.filters import Asks
 from bot.keyboards.callbacks import CandidatesCD, OfferToCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.invites import runs_place
@@ -24,7 +24,7 @@ from bot.views.texts import place_card, staff_only
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_myplaces, shortcut("myplaces"))
+    router.message.register(cmd_myplaces, Asks("myplaces"))
     router.callback_query.register(cb_candidates, CandidatesCD.filter())
     return router
 

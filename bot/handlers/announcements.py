@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Announcement, Place, User
-from bot.filters import Rule, shortcut
+from bot.filters import Asks, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnAction, AnnCD
@@ -46,8 +46,8 @@ DAYS_AHEAD = 7
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_announce, shortcut("announce"), flags=STAFF)
-    router.message.register(cmd_scheduled, shortcut("announcements"), flags=STAFF)
+    router.message.register(cmd_announce, Asks("announce"), flags=STAFF)
+    router.message.register(cmd_scheduled, Asks("announcements"), flags=STAFF)
     router.message.register(
         msg_content, StateFilter(Announce.text), Rule(F.text | F.photo), flags=STAFF
     )

@@ -7,14 +7,14 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Certificate, Place, User
-from bot.filters import HasConsented, shortcut
+from bot.filters import Asks, HasConsented
 from bot.keyboards.callbacks import CertAskCD, CertCD, CertRevokeCD
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
@@ -33,11 +33,11 @@ def build_router() -> Router:
     router.message.register(
         cmd_check, CommandStart(deep_link=True, magic=F.args.startswith(CERT_PREFIX))
     )
-    router.message.register(cmd_certificate, Command("certificate"), HasConsented())
+    router.message.register(cmd_certificate, Asks("certificate"), HasConsented())
     router.callback_query.register(cb_ask, CertAskCD.filter(), HasConsented())
     router.callback_query.register(cb_period, CertCD.filter(F.place_id == 0), HasConsented())
     router.callback_query.register(cb_issue, CertCD.filter(), HasConsented())
-    router.message.register(cmd_certificates, shortcut("certificates"), flags=STAFF)
+    router.message.register(cmd_certificates, Asks("certificates"), flags=STAFF)
     router.callback_query.register(cb_revoke, CertRevokeCD.filter(), flags=STAFF)
     return router
 

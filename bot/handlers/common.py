@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES
 from bot.db.models import User
-from bot.filters import HasConsented, shortcut
+from bot.filters import Asks, HasConsented
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
 from bot.keyboards.callbacks import BackCD, CancelCD, LanguageCD, ResumeCD
@@ -28,12 +28,12 @@ from bot.views.texts import stale_button
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_cancel, Command("cancel"))
+    router.message.register(cmd_cancel, Asks("cancel"))
     router.callback_query.register(cb_cancel, CancelCD.filter())
-    router.message.register(cmd_help, shortcut("help"))
+    router.message.register(cmd_help, Asks("help"))
     router.callback_query.register(cb_resume, ResumeCD.filter())
     router.callback_query.register(cb_back, BackCD.filter())
-    router.message.register(cmd_language, shortcut("language"), HasConsented())
+    router.message.register(cmd_language, Asks("language"), HasConsented())
     router.callback_query.register(
         cb_language, StateFilter(None), HasConsented(), LanguageCD.filter()
     )

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Place, User
-from bot.filters import HasConsented, Rule, shortcut
+from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import AttendCD, EventAction, EventCD, EventsPageCD, RateCD
 from bot.notify.event_notices import cancellation, promotions
@@ -131,8 +131,8 @@ def build_router() -> Router:
     then the public ones; a press on a date that is no longer public is told so."""
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_events, shortcut("events"), consented)
-    router.message.register(cmd_my_events, shortcut("myevents"), consented)
+    router.message.register(cmd_events, Asks("events"), consented)
+    router.message.register(cmd_my_events, Asks("myevents"), consented)
     router.callback_query.register(cb_page, consented, EventsPageCD.filter())
     staff = StaffOfEvent()
     router.callback_query.register(cb_people, consented, _on(EventAction.PEOPLE), staff)

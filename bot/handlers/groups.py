@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import User
-from bot.filters import HasConsented, Rule, shortcut
+from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards.callbacks import GroupAction, GroupCD
 from bot.keyboards.grid import InlineGrid
@@ -37,11 +37,11 @@ from bot.views.texts import staff_only, typed_text
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_groups, shortcut("groups"), consented)
+    router.message.register(cmd_groups, Asks("groups"), consented)
     router.callback_query.register(
         cb_toggle, consented, GroupCD.filter(F.action == GroupAction.TOGGLE)
     )
-    router.message.register(cmd_manage, shortcut("managegroups"), consented, flags=STAFF)
+    router.message.register(cmd_manage, Asks("managegroups"), consented, flags=STAFF)
     router.callback_query.register(
         cb_add, consented, GroupCD.filter(F.action == GroupAction.ADD), flags=STAFF
     )

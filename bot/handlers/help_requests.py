@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.filters import HasConsented, Rule, shortcut
+from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import (
@@ -67,7 +67,7 @@ BEHALF_PHONE_LIMIT = 32
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_new_request, shortcut("request"), consented)
+    router.message.register(cmd_new_request, Asks("request"), consented)
     router.callback_query.register(
         cb_category, StateFilter(NewRequest.category), CategoryCD.filter()
     )
@@ -91,10 +91,10 @@ def build_router() -> Router:
         StateFilter(NewRequest.confirm),
         RequestCD.filter(F.action == RequestAction.SUBMIT),
     )
-    router.message.register(cmd_intake, shortcut("intake"), flags=STAFF)
+    router.message.register(cmd_intake, Asks("intake"), flags=STAFF)
     router.message.register(msg_intake_name, StateFilter(Intake.name), Rule(F.text))
     router.message.register(msg_intake_phone, StateFilter(Intake.phone), Rule(F.text))
-    router.message.register(cmd_my_requests, shortcut("requests"), consented)
+    router.message.register(cmd_my_requests, Asks("requests"), consented)
     router.callback_query.register(
         cb_cancel_request, consented, MyRequestCD.filter(F.action == MyRequestAction.CANCEL)
     )

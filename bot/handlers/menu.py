@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
-from bot.filters import HasConsented, Rule
+from bot.filters import HasConsented, Tapped
 from bot.keyboards import menus
 from bot.services.invites import is_animator
 from bot.views.texts import staff_only
@@ -17,9 +17,9 @@ from bot.views.texts import staff_only
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_more, consented, Rule(F.text == menus.MENU_MORE))
-    router.message.register(cmd_main_menu, consented, Rule(F.text == menus.MENU_MAIN))
-    router.message.register(cmd_team_tools, consented, Rule(F.text == menus.MENU_STAFF))
+    router.message.register(cmd_more, consented, Tapped(menus.MENU_MORE))
+    router.message.register(cmd_main_menu, consented, Tapped(menus.MENU_MAIN))
+    router.message.register(cmd_team_tools, consented, Tapped(menus.MENU_STAFF))
     return router
 
 

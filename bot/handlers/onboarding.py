@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES, Settings
 from bot.db.models import Place, User
-from bot.filters import HasConsented, Rule, shortcut
+from bot.filters import Asks, HasConsented, Tapped
 from bot.handlers.profile import render_summary
 from bot.i18n import guess_language
 from bot.keyboards import builders as kb
@@ -108,7 +108,7 @@ def build_router() -> Router:
     router.callback_query.middleware(StepMiddleware())
     home = PlacePurpose.HOME
     router.message.register(cmd_start, CommandStart())
-    router.message.register(begin_onboarding, shortcut("language"), ~HasConsented())
+    router.message.register(begin_onboarding, Asks("language"), ~HasConsented())
     router.callback_query.register(
         cb_onboarding_language, StateFilter(Onboarding.language), LanguageCD.filter()
     )
@@ -130,7 +130,7 @@ def build_router() -> Router:
     router.callback_query.register(
         cb_district, StateFilter(Onboarding.district, ChangePlace.district), DistrictCD.filter()
     )
-    router.message.register(msg_my_place, HasConsented(), Rule(F.text == menus.MENU_MY_PLACE))
+    router.message.register(msg_my_place, HasConsented(), Tapped(menus.MENU_MY_PLACE))
     router.message.register(msg_expects_button, StateFilter(Onboarding, ChangePlace))
     return router
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
-from bot.filters import shortcut
+from bot.filters import Asks
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD, VetHoldCD
@@ -45,8 +45,8 @@ UNCONFIRMED = "unconfirmed"
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_panel, shortcut("panel"), flags=STAFF)
-    router.message.register(cmd_stats, shortcut("stats"), flags=STAFF)
+    router.message.register(cmd_panel, Asks("panel"), flags=STAFF)
+    router.message.register(cmd_stats, Asks("stats"), flags=STAFF)
     router.callback_query.register(cb_csv, PanelCD.filter(F.section == CSV), flags=STAFF)
     router.callback_query.register(
         cb_section, PanelCD.filter(F.section.in_(set(SECTIONS))), flags=STAFF

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.filters import shortcut
+from bot.filters import Asks
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import PosterCD
 from bot.keyboards.grid import InlineGrid
@@ -26,7 +26,7 @@ MAX_PLACE_BUTTONS = 30
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_poster, shortcut("poster"), flags=STAFF)
+    router.message.register(cmd_poster, Asks("poster"), flags=STAFF)
     router.callback_query.register(cb_language, PosterCD.filter(F.language == ""), flags=STAFF)
     router.callback_query.register(
         cb_poster, PosterCD.filter(F.language.in_(LANGUAGE_NAMES)), flags=STAFF

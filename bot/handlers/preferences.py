@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
-from bot.filters import HasConsented, shortcut
+from bot.filters import Asks, HasConsented
 from bot.keyboards.callbacks import SettingCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.users import set_preference
@@ -18,7 +18,7 @@ from bot.views.texts import stale_button
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_settings, shortcut("settings"), HasConsented())
+    router.message.register(cmd_settings, Asks("settings"), HasConsented())
     router.callback_query.register(cb_setting, HasConsented(), SettingCD.filter())
     return router
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.filters import shortcut
+from bot.filters import Asks
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
 from bot.keyboards.callbacks import ForgetCD, PrivacyAction, PrivacyCD
@@ -32,9 +32,9 @@ from bot.views.texts import privacy_notice
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_privacy, shortcut("privacy"))
-    router.message.register(cmd_export, Command("export"))
-    router.message.register(cmd_forget, Command("forget"))
+    router.message.register(cmd_privacy, Asks("privacy"))
+    router.message.register(cmd_export, Asks("export"))
+    router.message.register(cmd_forget, Asks("forget"))
     router.callback_query.register(cb_forget, StateFilter(Forget.confirm), ForgetCD.filter())
     router.callback_query.register(cb_read_more, PrivacyCD.filter(F.action == PrivacyAction.MORE))
     router.callback_query.register(

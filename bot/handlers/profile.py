@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.filters import HasConsented, Rule, shortcut
+from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import (
     CapCD,
@@ -50,7 +50,7 @@ MISSING = {
 def build_router() -> Router:
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_profile, shortcut("profile"), consented)
+    router.message.register(cmd_profile, Asks("profile"), consented)
     router.message.register(cmd_pause, Command("pause"), consented)
     router.message.register(cmd_resume, Command("resume"), consented)
     router.callback_query.register(cb_section, consented, ProfileCD.filter())

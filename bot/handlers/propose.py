@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import Place, User
-from bot.filters import HasConsented, Rule, shortcut
+from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftAction, DraftCD, DraftGroupCD
@@ -55,9 +55,9 @@ def build_router() -> Router:
     """Each step of the draft is a state: typed text there, or a press of its buttons."""
     router = Router(name=__name__)
     consented = HasConsented()
-    router.message.register(cmd_propose, shortcut("propose"), consented)
-    router.message.register(cmd_new_event, shortcut("newevent"), consented, flags=STAFF)
-    router.message.register(cmd_my_ideas, shortcut("myideas"), consented)
+    router.message.register(cmd_propose, Asks("propose"), consented)
+    router.message.register(cmd_new_event, Asks("newevent"), consented, flags=STAFF)
+    router.message.register(cmd_my_ideas, Asks("myideas"), consented)
     typed = (
         (msg_title, Propose.title),
         (msg_description, Propose.description),

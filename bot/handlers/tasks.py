@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
-from bot.filters import HasConsented, Rule, shortcut
+from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
 from bot.notify.delivery import deliver, send_notice
@@ -139,7 +139,7 @@ def build_router() -> Router:
         )
     router.callback_query.register(cb_write, consented, TaskCD.filter(F.action == TaskAction.WRITE))
     router.message.register(msg_relay, StateFilter(Relay.text), Rule(F.text))
-    router.message.register(cmd_tasks, shortcut("tasks"), consented)
+    router.message.register(cmd_tasks, Asks("tasks"), consented)
     return router
 
 

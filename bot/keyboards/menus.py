@@ -5,13 +5,14 @@ Seniors first: the main menu has six big buttons (the four things people come fo
 "☰ More" and "❓ Help"); "☰ More" holds everything else a resident or volunteer needs,
 and for the centre's team one more button opens their tools. They are reply keyboards,
 so a tap sends the button's text and the same handler as the command answers it
-(`bot.filters.shortcut`); a tap in the middle of a step is navigation, never the
+(`bot.filters.Asks`); a tap in the middle of a step is navigation, never the
 answer (`bot.middlewares.navigation`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
@@ -111,9 +112,42 @@ MENU_LABELS: tuple[LazyProxy, ...] = tuple(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What a message asks for, read once per message (`read`) rather than by every
+    filter it passes: a typed command ("events" for "/events@bot 3"), or the menu
+    button it is the label of, in the sender's language."""
+
+    command: str | None = None
+    button: LazyProxy | None = None
+
+
+NOTHING = Said()
+
+
+def read(text: str | None, caption: str | None = None) -> Said:
+    """A command may also stand in a photo's caption, as aiogram's `Command` reads it;
+    a button only ever sends text."""
+    typed = text or caption
+    if typed and typed.startswith("/") and len(typed) > 1:
+        word = typed.split(maxsplit=1)[0][1:]
+        return Said(command=word.split("@", 1)[0].lower())
+    if not text:
+        return NOTHING
+    button = _labels(get_i18n().current_locale).get(text)
+    return NOTHING if button is None else Said(button=button)
+
+
+@cache
+def _labels(locale: str) -> dict[str, LazyProxy]:
+    """The labels' texts in this language → the label; built once per language (it is
+    called while that language is the current one)."""
+    return {str(label): label for label in MENU_LABELS}
+
+
 def is_menu_label(text: str) -> bool:
     """A menu button's text in the current language."""
-    return any(text == str(label) for label in MENU_LABELS)
+    return text in _labels(get_i18n().current_locale)
 
 
 def _keyboard(rows: Sequence[Sequence[LazyProxy]]) -> ReplyKeyboardMarkup:

@@ -77,26 +77,27 @@ async def has_parked(state: FSMContext) -> bool:
     return await parked_of(state).get_state() is not None
 
 
-def leaves_the_step(message: Message) -> bool:
-    text = (message.text or "").strip()
-    if text.startswith("/"):
-        command = text.split()[0].split("@")[0].lower()
-        return command not in IN_PLACE_COMMANDS
-    return menus.is_menu_label(text) and text != str(menus.MENU_HELP)
+def leaves_the_step(said: menus.Said) -> bool:
+    if said.command is not None:
+        return "/" + said.command not in IN_PLACE_COMMANDS
+    return said.button is not None and said.button is not menus.MENU_HELP
 
 
 class NavigationMiddleware(BaseMiddleware):
-    """Message-level, after the locale is known (menu labels are compared in it)."""
+    """Message-level, after the locale is known (menu labels are compared in it). It
+    reads what the message says once (`said`, for the `Asks` and `Tapped` filters)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Message):
+            return await handler(event, data)
+        data["said"] = said = menus.read(event.text, event.caption)
         state: FSMContext | None = data.get("state")
         current: str | None = data.get("raw_state")
         if (
             state is None
             or current is None
-            or not isinstance(event, Message)
             or group_of(current) == Onboarding.__full_group_name__
-            or not leaves_the_step(event)
+            or not leaves_the_step(said)
         ):
             return await handler(event, data)
         await park(state, current)
