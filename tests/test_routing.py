@@ -10,11 +10,16 @@ from collections.abc import Iterator
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.filters import StateFilter
-from aiogram.fsm.state import State
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.filters import Asks
+from bot.handlers import get_routers
+from bot.handlers.gates import Door, gate_messages
+from bot.keyboards import menus
 from bot.runtime.app import build_dispatcher
 from bot.states import TEXT_STEPS
 
@@ -63,3 +68,44 @@ def test_every_step_that_reads_typed_text_is_a_text_step(
                     reading |= {s.state for s in each.callback.states if isinstance(s, State)}
     assert len(reading) >= 20
     assert reading - TEXT_STEPS == set()
+
+
+def _has_door(router: Router) -> bool:
+    return any(isinstance(f.callback, Door) for f in router.message._handler.filters or [])
+
+
+def test_every_feature_router_but_the_fallback_has_a_door_for_messages() -> None:
+    """A menu tap walks past the routers that cannot want it with one check each; a
+    handler that takes any text would take the door away from its router unnoticed."""
+    without = [r.name for r in get_routers() if r.message.handlers and not _has_door(r)]
+    assert without == ["bot.handlers.fallback"]
+
+
+async def test_a_door_lets_through_exactly_its_steps_commands_and_buttons(i18n: I18n) -> None:
+    class Flow(StatesGroup):
+        first = State()
+        second = State()
+
+    async def answer() -> None:
+        return None
+
+    router = Router(name="example")
+    router.message.register(answer, StateFilter(Flow))
+    router.message.register(answer, Asks("events"))
+    door = gate_messages(router).message._handler.filters[0].callback
+    message = Message.model_validate(
+        {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hello"}
+    )
+    with i18n.context(), i18n.use_locale("en"):
+        assert await door(message, raw_state=Flow.second.state)
+        assert not await door(message, raw_state="Other:step")
+        assert await door(message, said=menus.read("/events"))
+        assert await door(message, said=menus.read("📅 Events"))
+        assert not await door(message, said=menus.read("/tasks"))
+        assert not await door(message, said=menus.read("📋 My tasks"))
+        assert not await door(message)
+
+    anything = Router(name="takes any text")
+    anything.message.register(answer, Asks("events"))
+    anything.message.register(answer, StateFilter(None))
+    assert not _has_door(gate_messages(anything))

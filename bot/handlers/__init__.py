@@ -25,11 +25,13 @@ from bot.handlers import (
     review,
     tasks,
 )
+from bot.handlers.gates import gate_messages
 
 
 def get_routers() -> list[Router]:
-    """/cancel and /help first (they work in every state); the catch-all fallback last."""
-    return [
+    """/cancel and /help first (they work in every state); the catch-all fallback last.
+    Each router's messages pass one door first (`gates.gate_messages`)."""
+    routers = [
         errors.build_router(),
         common.build_router(),
         menu.build_router(),
@@ -52,3 +54,4 @@ def get_routers() -> list[Router]:
         posters.build_router(),
         fallback.build_router(),
     ]
+    return [gate_messages(router) for router in routers]
