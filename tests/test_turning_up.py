@@ -213,3 +213,21 @@ async def test_a_question_held_overnight_gives_its_three_hours_from_the_morning(
     assert await sent(db, JOLA.id, "offer") == [], "within the morning's answer time"
     await ticks.at(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
     assert len(await sent(db, JOLA.id, "offer")) == 1, "two hours before: standby asked"
+
+
+@pytest.mark.parametrize(
+    ("answer", "figures"),
+    [
+        ("coming", "Said they are coming: 1\nHanded back: 0\nDid not come: 0"),
+        ("handback", "Said they are coming: 0\nHanded back: 1\nDid not come: 0"),
+    ],
+)
+async def test_the_animators_statistics_count_who_said_yes_and_who_handed_back(
+    task: int, harness: Harness, db: AsyncSession, ticks: Ticks, answer: str, figures: str
+) -> None:
+    place_id = await db.scalar(select(Place.id))
+    await make_animator(db, harness, EWA, place_id)
+    await ticks.at(ASKED)
+    harness.clock.now = ASKED + timedelta(minutes=30)
+    await harness.press_data(MAREK, f"task:{answer}:{task}:0")
+    assert figures in joined(await harness.send(EWA, "/stats"))
