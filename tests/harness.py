@@ -119,7 +119,10 @@ class Harness:
     def _chat(self, person: Person) -> Chat:
         return Chat(id=person.id, type="private", first_name=person.first_name)
 
-    async def send(self, person: Person, text: str) -> list[TelegramMethod[Any]]:
+    async def send(
+        self, person: Person, text: str, chat: Chat | None = None
+    ) -> list[TelegramMethod[Any]]:
+        """`person` types `text` in their private chat with the bot, or in `chat`."""
         entities = None
         if text.startswith("/"):
             command = text.split()[0]
@@ -127,7 +130,7 @@ class Harness:
         message = Message(
             message_id=next(self._message_ids),
             date=self.clock(),
-            chat=self._chat(person),
+            chat=chat or self._chat(person),
             from_user=person.tg,
             text=text,
             entities=entities,
@@ -160,13 +163,14 @@ class Harness:
         message_id: int = 1,
         text: str = "…",
         markup: InlineKeyboardMarkup | None = None,
+        chat: Chat | None = None,
     ) -> list[TelegramMethod[Any]]:
         """Press a button with exactly this callback data (which a client could forge);
         `markup` is the keyboard of the message it sits on, as Telegram reports it."""
         origin = Message(
             message_id=message_id,
             date=self.clock(),
-            chat=self._chat(person),
+            chat=chat or self._chat(person),
             from_user=User(id=self.bot.id, is_bot=True, first_name="Sąsiad"),
             text=text,
             reply_markup=markup,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -212,3 +212,27 @@ async def test_a_crash_is_logged_and_the_user_told(
         r.levelno == logging.ERROR and r.name == "bot.handlers.errors" for r in caplog.records
     )
     await broken.dispose()
+
+
+async def test_in_a_group_chat_nothing_personal_is_shown(
+    harness: Harness, db: AsyncSession, anna: Person
+) -> None:
+    """Someone adds the bot to the neighbourhood's group: her commands there run nothing
+    (no menu with her name, no /export of her data), they get one line pointing to the
+    private chat; the group's own talk is left alone; an old button there does nothing."""
+    await add_place(db)
+    await onboard(harness, anna)
+    group = Chat(id=-100_123, type="supergroup", title="Sąsiedzi z Marymontu")
+    private_only = "Rozmawiam z każdym sąsiadem osobno. Napisz do mnie, proszę, w prywatnym czacie."
+    for command in ("/start", "/export", "/requests"):
+        calls = await harness.send(anna, command, chat=group)
+        assert [(type(c).__name__, c.chat_id, c.text) for c in calls] == [
+            ("SendMessage", group.id, private_only)
+        ]
+    assert await harness.send(anna, "Dzień dobry wszystkim!", chat=group) == []
+    assert await harness.send(anna, "📅 Wydarzenia", chat=group) == []
+    calls = await harness.press_data(anna, "lang:en", chat=group)
+    assert alerts(calls) == [private_only]
+    calls = await harness.send(anna, "/requests")
+    assert calls
+    assert joined(calls) != private_only, "her own chat works as ever"

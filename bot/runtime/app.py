@@ -36,6 +36,7 @@ from bot.middlewares.dedupe import DedupeMiddleware, UpdateClaims
 from bot.middlewares.inflight import InFlight
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.navigation import ConversationContext, NavigationMiddleware
+from bot.middlewares.private_chats import PrivateChatsOnly
 from bot.middlewares.staff import StaffOnly
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -131,6 +132,9 @@ def build_dispatcher(
         window_seconds=settings.flood_window_seconds,
         monotonic=monotonic,
     )
+    private_chats_only = PrivateChatsOnly()
+    dp.message.outer_middleware(private_chats_only)
+    dp.callback_query.outer_middleware(private_chats_only)
     dp.message.outer_middleware(throttling)
     dp.callback_query.outer_middleware(throttling)
     dp.message.outer_middleware(NavigationMiddleware())
