@@ -23,7 +23,7 @@ from bot.states import TEXT_STEPS, NewRequest
 from tests.conftest import ADMIN_ID
 from tests.harness import FakeClock, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place
-from tests.test_help_flow import MAREK, ZOFIA, english_volunteer, sign_up
+from tests.test_help_flow import MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up
 
 METHOD = SendMessage(chat_id=1, text="x")
 
@@ -169,6 +169,32 @@ async def test_a_refusal_longer_than_the_budget_is_not_waited(
     await harness.send(ZOFIA, "/help")
     assert harness.timer.sleeps == [], "a minute is not waited inside one update"
     caplog.clear()
+
+
+async def test_presses_answered_too_late_still_do_what_they_say(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """The bot was down while Marek pressed "I will help"; after the restart Telegram
+    refuses to answer such old presses. The press still takes the task, Zofia still
+    hears it, and an alert's words come as a message, not as "something went wrong"."""
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await english_volunteer(db, MAREK, place_id)
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    harness.session.presses_too_old = True
+
+    calls = await harness.press(MAREK, "I will help")
+    to_marek = joined([c for c in calls if getattr(c, "chat_id", None) == MAREK.id])
+    to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
+    assert "Address: ul. Krasińskiego 1" in to_marek
+    assert "Good news: Marek will help you" in to_zofia
+    assert "something went wrong" not in joined(calls)
+
+    calls = await harness.press(MAREK, "I will help")
+    assert [c.text for c in calls if isinstance(c, SendMessage)] == [
+        "✅ This task is already yours. Thank you!"
+    ], "the alert that could not be shown"
 
 
 async def test_a_double_tap_that_changes_nothing_is_fine(

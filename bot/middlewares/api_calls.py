@@ -9,6 +9,10 @@
   "something went wrong". The outbox sender has its own pacing and retries, so it
   sends with `bot.notify.sender.without_retries()`.
 - "message is not modified" means the message already looks as asked: it is success.
+- A press answered too late ("query is too old": the bot was down, or the press waited
+  in a queue) is no reason to drop what the press does: the spinner on the button has
+  stopped anyway, so the late answer is skipped, and an alert's words, which the person
+  needs, come as a message in their chat instead.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
@@ -30,6 +35,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import (
+    AnswerCallbackQuery,
     EditMessageCaption,
     EditMessageMedia,
     EditMessageReplyMarkup,
@@ -47,9 +53,6 @@ from bot.middlewares.step_questions import note
 from bot.notify.sender import retries_allowed
 from bot.states import TEXT_STEPS
 
-if TYPE_CHECKING:
-    from aiogram import Bot
-
 log = logging.getLogger(__name__)
 
 EDITS = (EditMessageText, EditMessageReplyMarkup, EditMessageCaption, EditMessageMedia)
@@ -62,6 +65,18 @@ LONGEST_BACKOFF = 4.0
 
 def not_modified(error: TelegramBadRequest) -> bool:
     return "message is not modified" in error.message
+
+
+def too_late_to_answer(error: TelegramBadRequest) -> bool:
+    return "query is too old" in error.message or "query ID is invalid" in error.message
+
+
+async def say_instead(bot: Bot, answer: AnswerCallbackQuery) -> bool:
+    """The words of an alert that could not be shown, as a message in the chat."""
+    conversation = current_conversation()
+    if answer.show_alert and answer.text and conversation is not None:
+        await bot.send_message(conversation.key.chat_id, answer.text)
+    return True
 
 
 class WayOutButton(BaseRequestMiddleware):
@@ -139,6 +154,9 @@ class RetryRefusals(BaseRequestMiddleware):
             except TelegramBadRequest as error:
                 if isinstance(method, EDITS) and not_modified(error):
                     return True
+                if isinstance(method, AnswerCallbackQuery) and too_late_to_answer(error):
+                    log.info("a press was answered too late: %s", error.message)
+                    return await say_instead(bot, method)
                 raise
             except TelegramRetryAfter as error:
                 wait = float(error.retry_after)

@@ -47,6 +47,9 @@ class RecordingSession(BaseSession):
         # chat id -> errors to raise on the next sends to it, one per send
         self.failures: dict[int, list[Exception]] = {}
         self.unsupported: set[type] = set()
+        # Like Telegram for a press nobody answered within its few seconds (the bot was
+        # down): every answerCallbackQuery is refused.
+        self.presses_too_old = False
         self.documents: dict[int, bytes] = {}
         self._message_ids = itertools.count(5000)
 
@@ -70,6 +73,12 @@ class RecordingSession(BaseSession):
         self.requests.append(method)
         if type(method) in self.unsupported:
             raise TelegramBadRequest(method=method, message="Not Found: method not found")
+        if self.presses_too_old and isinstance(method, AnswerCallbackQuery):
+            raise TelegramBadRequest(
+                method=method,
+                message="Bad Request: query is too old and response timeout expired or "
+                "query ID is invalid",
+            )
         chat_id = getattr(method, "chat_id", None)
         planned = self.failures.get(chat_id) if isinstance(chat_id, int) else None
         if planned:
