@@ -18,15 +18,19 @@ from bot.db.models import (
     GroupMember,
     InterestGroup,
     Membership,
+    Occurrence,
     Signup,
     User,
 )
 from bot.runtime.scheduler import event_tick
+from bot.services import signups
+from bot.services.events import EventDraft, submit_event
 from bot.services.statuses import EventStatus
 from tests.harness import START, FakeClock, Harness, Person, alerts, drain, inline_labels, joined
 from tests.helpers import add_place, stored
 from tests.test_help_flow import MAREK, ZOFIA, english_volunteer, sign_up
 from tests.test_panel import EWA, OLGA, make_animator
+from tests.volunteers import resident
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 IGOR = Person(id=400_010, first_name="Igor", language_code="en")
@@ -501,3 +505,47 @@ async def test_helpers_are_chosen_by_buttons_and_typing_adds_to_them(
     await harness.press(ZOFIA, "Submit")
     roles = (await db.scalars(select(EventRole.name).where(EventRole.name.is_not(None)))).all()
     assert sorted(roles) == ["Photos", "music"]
+
+
+async def test_a_long_participant_list_comes_in_pages_that_keep_their_place(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """A yard picnic for 45: twenty to a page, so the list and its buttons stay within
+    what Telegram takes; marking someone on page two keeps page two."""
+    place_id = await add_place(db)
+    await make_animator(db, harness, EWA, place_id)
+    author = await stored(db, EWA)
+    draft = EventDraft("Picnic", "In the yard", START + timedelta(days=3), None, capacity=40)
+    event = await submit_event(db, author, place_id, draft, START, publish=True)
+    occurrence_id = await db.scalar(select(Occurrence.id).where(Occurrence.event_id == event.id))
+    role_id = await db.scalar(
+        select(EventRole.id).where(EventRole.event_id == event.id, EventRole.name.is_(None))
+    )
+    for n in range(1, 46):
+        neighbour = await resident(db, 700_000 + n, place_id, name=f"Sąsiadka{n:02}")
+        await signups.sign_up(db, occurrence_id, role_id, neighbour.id, START)
+    await db.commit()
+
+    await open_first_event(harness, EWA)
+    calls = await harness.press(EWA, "Participants")
+    text = joined(calls)
+    assert "1. Sąsiadka01 · has a place" in text
+    assert "20. Sąsiadka20 · has a place" in text
+    assert "21." not in text
+    assert inline_labels(calls) == [
+        *(f"▫️ Sąsiadka{n:02}: not marked yet" for n in range(1, 21)),
+        "More ▶️",
+    ]
+    calls = await harness.press(EWA, "More ▶️")
+    assert "21. Sąsiadka21 · has a place" in joined(calls)
+    assert "40. Sąsiadka40 · has a place" in joined(calls)
+    assert inline_labels(calls)[-2:] == ["◀️ Back", "More ▶️"]
+    calls = await harness.press(EWA, "More ▶️")
+    assert "45. Sąsiadka45 · waiting" in joined(calls)
+    assert inline_labels(calls) == ["◀️ Back"], "nobody waiting is marked"
+    await harness.press(EWA, "◀️ Back")
+    calls = await harness.press(EWA, "Sąsiadka25")
+    assert alerts(calls) == ["Saved."]
+    labels = inline_labels(calls)
+    assert "✅ Sąsiadka25: present" in labels
+    assert labels[0] == "▫️ Sąsiadka21: not marked yet", "still page two"

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Filter, StateFilter
+from aiogram.filters import Filter, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n, ngettext
@@ -20,10 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import Place, User
+from bot.db.models import Place, Signup, User
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import events as ekb
-from bot.keyboards.callbacks import AttendCD, EventAction, EventCD, EventsPageCD, RateCD
+from bot.keyboards.callbacks import (
+    AttendCD,
+    EventAction,
+    EventCD,
+    EventsPageCD,
+    PeoplePageCD,
+    RateCD,
+)
 from bot.notify.event_notices import cancellation, promotions
 from bot.services import signups
 from bot.services.agenda import Dated, dated, my_upcoming, neighbour_dates, upcoming_at_place
@@ -88,7 +95,7 @@ class VisibleEvent(Filter):
     async def __call__(
         self,
         callback: CallbackQuery,
-        callback_data: EventCD,
+        callback_data: EventCD | PeoplePageCD,
         session: AsyncSession,
         user: User,
         clock: Clock,
@@ -111,7 +118,7 @@ class VisibleEvent(Filter):
             settings,
             item,
             place,
-            callback_data.role_id,
+            callback_data.role_id if isinstance(callback_data, EventCD) else 0,
         )
         return {"press": press}
 
@@ -138,8 +145,11 @@ def build_router() -> Router:
     router.callback_query.register(cb_people, consented, _on(EventAction.PEOPLE), staff)
     router.callback_query.register(cb_cancel_date, consented, _on(EventAction.CANCEL), staff)
     router.callback_query.register(cb_cancel_all, consented, _on(EventAction.CANCEL_ALL), staff)
+    router.callback_query.register(cb_people_page, consented, PeoplePageCD.filter(), staff)
     router.callback_query.register(
-        cb_not_staff, consented, EventCD.filter(F.action.in_(STAFF_ACTIONS))
+        cb_not_staff,
+        consented,
+        or_f(EventCD.filter(F.action.in_(STAFF_ACTIONS)), PeoplePageCD.filter()),
     )
     visible = VisibleEvent()
     router.callback_query.register(cb_open, consented, _on(EventAction.OPEN), visible)
@@ -358,7 +368,16 @@ async def cb_calendar(callback: CallbackQuery, press: EventPress, bot: Bot) -> N
 
 async def cb_people(callback: CallbackQuery, press: EventPress) -> None:
     await callback.answer()
-    await _show_participants(callback, press.session, press.occurrence_id, press.item, press.place)
+    text, markup = await _participants(press, page=0)
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+
+
+async def cb_people_page(
+    callback: CallbackQuery, callback_data: PeoplePageCD, press: EventPress
+) -> None:
+    await callback.answer()
+    text, markup = await _participants(press, page=callback_data.page)
+    await edit_or_send(callback, text, markup)
 
 
 async def cb_cancel_date(callback: CallbackQuery, press: EventPress) -> None:
@@ -393,31 +412,40 @@ async def _tell_cancelled(
     await press.alert_and_render(callback, _("Cancelled. Everyone who signed up is told."))
 
 
-async def _show_participants(
-    callback: CallbackQuery, session: AsyncSession, occurrence_id: int, item: Dated, place: Place
-) -> None:
-    people = await signups.participants(session, occurrence_id)
+async def _participants(press: EventPress, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the date's participants, with a button per person who has a place to
+    mark who came: a picnic for 200 would not fit in one message or one keyboard."""
+    people = await signups.participants(press.session, press.occurrence_id)
     heading = _("👥 {title}, {when}").format(
-        title=escape(item.event.title), when=when_text(item.occurrence.starts_at, place.timezone)
+        title=escape(press.item.event.title),
+        when=when_text(press.item.occurrence.starts_at, press.place.timezone),
     )
     if not people:
-        await reply_to_callback(callback)(heading + "\n" + _("Nobody has signed up yet."), None)
-        return
+        return heading + "\n" + _("Nobody has signed up yet."), None
+    shown, page, pages = _page_of(people, page)
     lines = [heading]
-    for number, (signup, person) in enumerate(people, start=1):
+    for number, (signup, person) in enumerate(shown, start=page * ekb.PEOPLE_PAGE + 1):
         state = _("waiting") if signup.status == SignupStatus.WAITING else _("has a place")
         lines.append(f"{number}. {escape(person.first_name or '?')} · {state}")
     lines.append(_("Tap a name to mark who came (✅ came, ❌ did not come)."))
-    confirmed = [
+    return "\n".join(lines), ekb.attendance(press.occurrence_id, _with_a_place(shown), page, pages)
+
+
+def _page_of(
+    people: list[tuple[Signup, User]], page: int
+) -> tuple[list[tuple[Signup, User]], int, int]:
+    """The people on `page` (kept within the list), that page, and how many there are."""
+    pages = max(1, -(-len(people) // ekb.PEOPLE_PAGE))
+    page = min(max(page, 0), pages - 1)
+    return people[page * ekb.PEOPLE_PAGE : (page + 1) * ekb.PEOPLE_PAGE], page, pages
+
+
+def _with_a_place(people: list[tuple[Signup, User]]) -> list[tuple[Signup, str]]:
+    return [
         (signup, person.first_name or "?")
         for signup, person in people
         if signup.status == SignupStatus.CONFIRMED
     ]
-    await callback.bot.send_message(
-        callback.from_user.id,
-        "\n".join(lines),
-        reply_markup=ekb.attendance(occurrence_id, confirmed),
-    )
 
 
 async def cb_attend(
@@ -444,14 +472,16 @@ async def cb_attend(
         return
     await callback.answer(_("Saved."))
     people = await signups.participants(session, callback_data.occurrence_id)
-    confirmed = [
-        (signup, person.first_name or "?")
-        for signup, person in people
-        if signup.status == SignupStatus.CONFIRMED
-    ]
+    position = next(
+        (n for n, (signup, _person) in enumerate(people) if signup.id == callback_data.signup_id),
+        0,
+    )
+    shown, page, pages = _page_of(people, position // ekb.PEOPLE_PAGE)
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(
-            reply_markup=ekb.attendance(callback_data.occurrence_id, confirmed)
+            reply_markup=ekb.attendance(
+                callback_data.occurrence_id, _with_a_place(shown), page, pages
+            )
         )
 
 

@@ -307,6 +307,13 @@ class EditFieldCD(CallbackData, prefix="evedit"):
     field: str
 
 
+class PeoplePageCD(CallbackData, prefix="evpeople"):
+    """A page of an event date's participant list (animators)."""
+
+    occurrence_id: DbInt
+    page: DbInt
+
+
 class AttendCD(CallbackData, prefix="attend"):
     occurrence_id: DbInt
     signup_id: DbInt

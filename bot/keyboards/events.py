@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
@@ -23,6 +24,7 @@ from bot.keyboards.callbacks import (
     EventAction,
     EventCD,
     EventsPageCD,
+    PeoplePageCD,
     RateCD,
     ReviewAction,
     ReviewCD,
@@ -197,16 +199,23 @@ def agenda(page: AgendaPage) -> InlineKeyboardMarkup:
             callback_data=EventCD(action=EventAction.OPEN, occurrence_id=item.occurrence.id),
         )
     widths = [1] * len(page.items)
-    nav = 0
-    if page.page > 0:
-        builder.button(text=_("◀️ Back"), callback_data=EventsPageCD(page=page.page - 1))
-        nav += 1
-    if page.page < page.pages - 1:
-        builder.button(text=_("More ▶️"), callback_data=EventsPageCD(page=page.page + 1))
-        nav += 1
-    if nav:
-        widths.append(nav)
+    widths += _pager(builder, page.page, page.pages, lambda to: EventsPageCD(page=to))
     return builder.adjust(*widths).as_markup()
+
+
+def _pager(
+    builder: InlineGrid, page: int, pages: int, to_page: Callable[[int], CallbackData]
+) -> list[int]:
+    """◀️ Back and More ▶️ on one row, where there is a page before or after; the row's
+    width for `adjust` (none when there is one page)."""
+    nav = 0
+    if page > 0:
+        builder.button(text=_("◀️ Back"), callback_data=to_page(page - 1))
+        nav += 1
+    if page < pages - 1:
+        builder.button(text=_("More ▶️"), callback_data=to_page(page + 1))
+        nav += 1
+    return [nav] if nav else []
 
 
 def open_buttons(items: Sequence[tuple[Occurrence, Event]]) -> InlineKeyboardMarkup:
@@ -338,7 +347,15 @@ def invitation(occurrence_id: int, role_id: int, helper: bool = True) -> InlineK
     return builder.adjust(1).as_markup()
 
 
-def attendance(occurrence_id: int, people: Sequence[tuple[Signup, str]]) -> InlineKeyboardMarkup:
+# Participants shown on one page of the list: 20 lines and 20 buttons fit any phone,
+# and Telegram's limits (4,096 characters, 100 buttons) with room to spare.
+PEOPLE_PAGE = 20
+
+
+def attendance(
+    occurrence_id: int, people: Sequence[tuple[Signup, str]], page: int = 0, pages: int = 1
+) -> InlineKeyboardMarkup:
+    """A button per participant with a place on this page of the list, then the pager."""
     builder = InlineGrid()
     for signup, name in people:
         builder.button(
@@ -349,7 +366,11 @@ def attendance(occurrence_id: int, people: Sequence[tuple[Signup, str]]) -> Inli
                 attended=signup.attended is not True,
             ),
         )
-    return builder.adjust(1).as_markup()
+    widths = [1] * len(people)
+    widths += _pager(
+        builder, page, pages, lambda to: PeoplePageCD(occurrence_id=occurrence_id, page=to)
+    )
+    return builder.adjust(*widths).as_markup()
 
 
 def ratings(occurrence_id: int) -> InlineKeyboardMarkup:
