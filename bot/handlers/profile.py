@@ -66,7 +66,7 @@ async def render_summary(reply: Reply, session: AsyncSession, user: User, clock:
     place = await get_place(session, user.place_id) if user.place_id else None
     districts = [d.name for d in place.districts if d.id in view.district_ids] if place else []
     language = user.language or "pl"
-    talents = [talent(code) for code in sorted(view.talents)]
+    talents = [escape(talent(code)) for code in sorted(view.talents)]
     if view.other_talents:
         talents.append(escape(view.other_talents))
     times = len(view.slots)

@@ -37,7 +37,7 @@ def summary(
     description; the address only where allowed, and the name and phone of someone
     registered by an animator only for that animator."""
     lines = [
-        f"<b>{talent(request.category)}</b>",
+        f"<b>{escape(talent(request.category))}</b>",
         _("When: {when}").format(when=when(request)),
     ]
     if district is not None:

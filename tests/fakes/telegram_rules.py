@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -26,6 +27,11 @@ ALLOWED_TAGS = {
     "blockquote",
     "tg-emoji",
 }
+
+
+# Telegram reads a lone "&" as text, but the Bot API asks for every "&" that is not an
+# entity to be written "&amp;"; a stricter reader would refuse it, so the tests do.
+LONE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z]+;)")
 
 
 class TelegramRuleBroken(Exception):
@@ -53,6 +59,8 @@ class _TagChecker(HTMLParser):
 
 def check_html(text: str, limit: int) -> None:
     """Parse like Telegram's HTML mode: known tags only, balanced, visible text within limit."""
+    if LONE_AMPERSAND.search(text):
+        raise TelegramRuleBroken("can't parse entities: an \"&\" that is not an entity")
     checker = _TagChecker()
     checker.feed(text)
     checker.close()
