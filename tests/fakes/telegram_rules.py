@@ -60,7 +60,7 @@ class _TagChecker(HTMLParser):
 def check_html(text: str, limit: int) -> None:
     """Parse like Telegram's HTML mode: known tags only, balanced, visible text within limit."""
     if LONE_AMPERSAND.search(text):
-        raise TelegramRuleBroken("can't parse entities: an \"&\" that is not an entity")
+        raise TelegramRuleBroken('can\'t parse entities: an "&" that is not an entity')
     checker = _TagChecker()
     checker.feed(text)
     checker.close()
