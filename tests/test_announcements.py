@@ -285,3 +285,22 @@ async def test_a_sender_dying_mid_announcement_leaves_an_exact_report(
     await announcement_tick(harness.bot)(i18n, session_factory, harness.clock, settings)
     edits = [c for c in harness.session.requests[before:] if isinstance(c, EditMessageText)]
     assert edits[-1].text == "📣 Delivery report: delivered 4, failed 0, blocked the bot 0."
+
+
+async def test_cancel_drops_an_announcement_waiting_on_its_preview(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """The text is written and "Send now" is on the screen when the animator types
+    /cancel: it is gone, and a stray tap on the old button sends nothing."""
+    await animator_and_neighbours(harness, db)
+    await harness.send(EWA, "/announce")
+    await harness.send(EWA, "Spotkanie w czwartek")
+    await harness.press(EWA, "Preview")
+    calls = await harness.send(EWA, "/cancel")
+    assert joined(calls) == "The announcement you were preparing is discarded. Nothing was sent."
+    calls = await harness.press(EWA, "Send now")
+    assert alerts(calls) == ["This announcement can no longer be changed."]
+    assert [c for c in calls if getattr(c, "text", None) == "Spotkanie w czwartek"] == []
+    db.expire_all()
+    assert (await db.scalar(select(Announcement))).status == "cancelled"
+    assert joined(await harness.send(EWA, "/cancel")) == "There is nothing to cancel right now."

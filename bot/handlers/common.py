@@ -19,6 +19,7 @@ from bot.keyboards import menus
 from bot.keyboards.callbacks import BackCD, CancelCD, LanguageCD, ResumeCD
 from bot.middlewares.navigation import parked_of, swap_with_parked
 from bot.middlewares.step_questions import ask_again, step_back
+from bot.services.announcements import discard_drafts
 from bot.services.invites import is_animator
 from bot.services.users import set_language
 from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
@@ -41,13 +42,22 @@ def build_router() -> Router:
 
 
 async def _cancel(
-    bot: Bot, chat_id: int, state: FSMContext, user: User | None, *, pressed: bool = False
+    bot: Bot,
+    chat_id: int,
+    state: FSMContext,
+    user: User | None,
+    *,
+    pressed: bool = False,
+    discarded: int = 0,
 ) -> None:
     """`pressed`: ✖️ Cancel under a question that keeps no conversation (hours, rating,
-    language): nothing needed cancelling, and nothing changed."""
+    language): nothing needed cancelling, and nothing changed. `discarded`: announcements
+    being prepared that /cancel dropped."""
     current = await state.get_state()
     await state.clear()
-    if current is None:
+    if current is None and discarded:
+        text = _("The announcement you were preparing is discarded. Nothing was sent.")
+    elif current is None:
         text = (
             _("Fine, nothing was changed.")
             if pressed
@@ -62,8 +72,14 @@ async def _cancel(
     await bot.send_message(chat_id, text, reply_markup=menus.menu_for(user))
 
 
-async def cmd_cancel(message: Message, bot: Bot, state: FSMContext, user: User | None) -> None:
-    await _cancel(bot, message.chat.id, state, user)
+async def cmd_cancel(
+    message: Message, bot: Bot, state: FSMContext, user: User | None, session: AsyncSession
+) -> None:
+    """Typed /cancel stops everything under way, including an announcement whose text is
+    written and whose "Send now" is still on the screen: nobody should have to wonder
+    whether a stray tap will send it after all."""
+    discarded = await discard_drafts(session, user.id) if user is not None else 0
+    await _cancel(bot, message.chat.id, state, user, discarded=discarded)
 
 
 async def cb_cancel(

@@ -194,6 +194,19 @@ async def cancel(session: AsyncSession, announcement_id: int, place_ids: list[in
     return cancelled.rowcount == 1
 
 
+async def discard_drafts(session: AsyncSession, author_id: int) -> int:
+    """The author's announcements still being prepared are dropped (their buttons then
+    answer that it can no longer be changed); scheduled ones stay, as /announcements
+    lists them. How many were dropped."""
+    discarded = await session.execute(
+        update(Announcement)
+        .where(Announcement.author_id == author_id, Announcement.status == AnnouncementStatus.DRAFT)
+        .values(status=AnnouncementStatus.CANCELLED)
+    )
+    await session.flush()
+    return discarded.rowcount
+
+
 async def scheduled_at(session: AsyncSession, place_ids: list[int]) -> list[Announcement]:
     result = await session.scalars(
         select(Announcement)
