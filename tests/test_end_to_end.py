@@ -210,3 +210,44 @@ async def test_kill_9_in_the_middle_of_a_request_loses_nothing(
         output, _ = await asyncio.wait_for(again.communicate(), timeout=30)
     assert again.returncode == 0, output.decode()
     assert b"Traceback" not in output, output.decode()
+
+
+async def test_kill_9_while_a_press_is_being_handled_handles_it_after_the_restart(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """The process dies while handling a press (its first call to Telegram hangs): the
+    press was never confirmed to Telegram, so it comes again after the restart and is
+    handled then. Updates that had run to their end are not handled twice."""
+    database = tmp_path / "e2e.db"
+    await _with_a_place(database)
+    process = await start_bot(api, database)
+    await api.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=60)
+    await _say(api, "/start", "Jaki język wolisz?")
+    await _press(api, "Polski", "przechowuję Twoje imię")
+    await _press(api, "Zgadzam się", "Co Cię sprowadza")
+    await _press(api, "Potrzebuję pomocy", "Które centrum")
+    await _press(api, "MAL Żoliborz", "MAL Żoliborz")
+    await _press(api, "Marymont", "Gotowe, Jadwiga!")
+    await _say(api, "🙋 Potrzebuję pomocy", "W czym")
+    await _press(api, "🛒", "Opisz w kilku")
+    await _say(api, "Chleb i mleko ze sklepu", "Kiedy?")
+
+    api.stall = lambda method: method != "getUpdates"
+    pressing = asyncio.create_task(_press(api, "Dowolny dzień", "O jakiej porze dnia?"))
+    await asyncio.wait_for(api.stalled.wait(), 30)
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    api.stall = None
+
+    again = await start_bot(api, database)
+    try:
+        await asyncio.wait_for(pressing, 60)
+        await _press(api, "O dowolnej porze", "Gdzie?")
+        await _press(api, "Marymont", "Dokładny adres")
+        await _press(api, "Pomiń", "«Chleb i mleko ze sklepu»")
+    finally:
+        again.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(again.communicate(), timeout=30)
+    assert again.returncode == 0, output.decode()
+    questions = [c for c in _sent_to_person(api.calls) if "W czym" in c.params["text"]]
+    assert len(questions) == 1, "the updates handled before the kill were not handled again"

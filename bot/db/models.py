@@ -530,3 +530,14 @@ class FreedPlace(Base):
     invited_at: Mapped[datetime | None]
     settled_at: Mapped[datetime | None] = mapped_column(index=True)
     outcome: Mapped[str | None] = mapped_column(String(12))
+
+
+class HandledUpdate(Base):
+    """An update from Telegram whose effects are saved (`bot/db/update_log.py`), so that
+    the same update given again after a crash is not handled twice. Kept two days:
+    Telegram gives an update again for at most one."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime] = mapped_column(index=True)

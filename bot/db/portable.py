@@ -17,7 +17,23 @@ ROWS_PER_STATEMENT = 1000
 
 def _insert_for(session: AsyncSession, table: Table) -> Any:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return _insert_in(dialect, table)
+
+
+def _insert_in(dialect: str, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def skipping_duplicate(
+    dialect: str, table: Table, values: Mapping[str, object], *, unique: Sequence[str]
+) -> Any:
+    """One row's INSERT that does nothing where the row exists, for a statement built
+    once with bound values and run many times."""
+    return (
+        _insert_in(dialect, table)
+        .values(dict(values))
+        .on_conflict_do_nothing(index_elements=list(unique))
+    )
 
 
 async def insert_skipping_duplicates(

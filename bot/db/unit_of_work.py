@@ -13,13 +13,15 @@ no write lock is held while a request waits for the network.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 _current: ContextVar[AsyncSession | None] = ContextVar("sasiad_unit_of_work", default=None)
+# Work to add to the unit's last commit (`when_complete`), kept in session.info.
+_LAST_COMMIT = "sasiad_when_complete"
 
 
 @asynccontextmanager
@@ -31,9 +33,18 @@ async def unit_of_work(
         token = _current.set(session)
         try:
             yield session
+            work = session.info.pop(_LAST_COMMIT, None)
+            if work is not None:
+                await work(session)
             await session.commit()
         finally:
             _current.reset(token)
+
+
+def when_complete(session: AsyncSession, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    """Run `work` in the unit's last transaction, just before the commit that ends it:
+    what it writes is saved only if the whole use case ran to its end."""
+    session.info[_LAST_COMMIT] = work
 
 
 def current_session() -> AsyncSession | None:

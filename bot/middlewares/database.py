@@ -1,16 +1,26 @@
 """One unit of work per update: committed when the handler returns, rolled back if it
 raises (`bot.db.unit_of_work`). Handlers also get the `notifier` that services use to
-tell people what happened, writing into the same session."""
+tell people what happened, writing into the same session.
 
+An update Telegram gives again after a crash is handled once (`bot.db.update_log`): one
+that ran to its end before is skipped, one that did not is handled now."""
+
+import logging
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.unit_of_work import unit_of_work
+from bot.db.update_log import handled_before, log_when_complete
 from bot.middlewares import Handler
 from bot.notify.delivery import OutboxNotifier
+
+log = logging.getLogger(__name__)
+# Set to False by whoever feeds updates that cannot have come before (the polling loop,
+# after its first batch); a webhook's updates always may have.
+MAY_BE_AGAIN = "may_be_again"
 
 
 class DbSessionMiddleware(BaseMiddleware):
@@ -19,6 +29,11 @@ class DbSessionMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with unit_of_work(self.session_factory) as session:
+            if isinstance(event, Update):
+                if data.get(MAY_BE_AGAIN, True) and await handled_before(session, event.update_id):
+                    log.info("update %s was handled before the restart; skipped", event.update_id)
+                    return None
+                log_when_complete(session, event.update_id, data["clock"]())
             data["session"] = session
             data["notifier"] = OutboxNotifier(data["i18n"], session, data["clock"])
             return await handler(event, data)

@@ -6,8 +6,8 @@ import asyncio
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -44,6 +44,7 @@ from bot.notify.sender import OutboxSender, Pacer
 from bot.runtime.database import engine_for
 from bot.runtime.logs import UpdateContext
 from bot.runtime.memory import settle_after_start
+from bot.runtime.polling import poll
 from bot.runtime.scheduler import build_scheduler
 from bot.services.invites import animator_chats
 
@@ -102,7 +103,8 @@ def build_dispatcher(
 ) -> Dispatcher:
     """The whole bot minus the network: tests feed updates into what this returns.
     Conversations live in the database unless another `storage` (Redis) is given;
-    `claims` de-duplicates updates (webhook mode; polling never sees one twice)."""
+    `claims` keeps two replicas from handling one webhook update at the same time
+    (an update given again after a restart is caught by `bot.db.update_log`)."""
     dp = Dispatcher(
         storage=storage or DatabaseStorage(session_factory, clock),
         settings=settings,
@@ -225,28 +227,41 @@ async def background_work(runtime: Runtime, settings: Settings) -> AsyncIterator
 
 
 async def run_polling(settings: Settings) -> None:
-    """The embedded default: one process, long polling, migrations applied first."""
+    """The embedded default: one process, long polling, migrations applied first.
+    Updates are confirmed to Telegram only once handled (`runtime/polling.py`)."""
     async with connected(settings) as runtime:
         dp = build_dispatcher(
             settings=settings, session_factory=runtime.session_factory, i18n=runtime.i18n
         )
         await publish_all_commands(runtime.bot, runtime.i18n, settings, runtime.session_factory)
         async with background_work(runtime, settings):
-            log.info("Sąsiad is running (long polling)")
-            await dp.start_polling(runtime.bot, allowed_updates=dp.resolve_used_update_types())
+            with stop_on_signals() as stop:
+                await dp.emit_startup(bot=runtime.bot)
+                log.info("Sąsiad is running (long polling)")
+                try:
+                    await poll(dp, runtime.bot, dp.resolve_used_update_types(), stop)
+                finally:
+                    await dp.emit_shutdown(bot=runtime.bot)
 
 
-async def until_stopped() -> None:
-    """Wait for SIGTERM or SIGINT (what systemd and docker send)."""
+@contextmanager
+def stop_on_signals() -> Iterator[asyncio.Event]:
+    """An event set by SIGTERM or SIGINT (what systemd and docker send)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await stop.wait()
+        yield stop
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
+
+
+async def until_stopped() -> None:
+    """Wait for SIGTERM or SIGINT."""
+    with stop_on_signals() as stop:
+        await stop.wait()
 
 
 async def run_worker(settings: Settings) -> None:

@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.conversation_storage import forget_old_drafts
 from bot.db.unit_of_work import unit_of_work
+from bot.db.update_log import forget_old_updates
 from bot.notify.announcements import report_progress, start_due
 from bot.notify.delivery import deliver
 from bot.notify.digests import queue_daily_summaries, queue_weekly_digests
@@ -123,8 +124,10 @@ async def _forget_drafts(
     i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings
 ) -> None:
     """Drafts nobody came back to within a week are removed (the database keeps every
-    conversation, so someone must)."""
+    conversation, so someone must), and so is the record of updates too old to come
+    again."""
     await forget_old_drafts(session, clock())
+    await forget_old_updates(session, clock())
 
 
 conversations_job = job_of(_forget_drafts)

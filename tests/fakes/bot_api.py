@@ -43,6 +43,10 @@ class FakeBotApi:
     _second: int = 0
     _in_second: int = 0
     reject_token: bool = False
+    # A call for which this says yes is recorded and never answered, as if the network
+    # hung: the bot is then mid-update, for a test to kill it there.
+    stall: Callable[[str], bool] | None = None
+    stalled: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         app = web.Application()
@@ -84,6 +88,12 @@ class FakeBotApi:
             )
         if method.lower() == "getupdates":
             return _ok(await self._get_updates(params))
+        if self.stall is not None and self.stall(method):
+            async with self._changed:
+                self.calls.append(Call(method, params))
+                self._changed.notify_all()
+            self.stalled.set()
+            await asyncio.Event().wait()
         async with self._changed:
             self.calls.append(Call(method, params))
             try:
