@@ -204,9 +204,10 @@ class Harness:
         raise AssertionError(f"no button {label!r} was shown to {person.id}")
 
     def _message_id_of(self, method: TelegramMethod[Any]) -> int:
+        """The id of the message the button sits on, as Telegram would report it."""
         if isinstance(method, EditMessageText) and method.message_id is not None:
             return method.message_id
-        return 1
+        return self.session.message_ids.get(id(method), 1)
 
     async def bot_status(self, person: Person, *, blocked: bool) -> list[TelegramMethod[Any]]:
         bot_user = User(id=self.bot.id, is_bot=True, first_name="Sąsiad")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
@@ -480,3 +480,20 @@ async def test_volunteer_came_but_nobody_was_there(harness: Harness, db: AsyncSe
     request = await db.scalar(select(HelpRequest))
     await db.refresh(request)
     assert request.status == RequestStatus.OPEN
+
+
+async def test_a_double_tap_on_send_sends_one_request_and_says_it_is_done(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """The second tap of a double tap must not read as "it did not work" (and lead to
+    the request being sent again); an old button elsewhere is still called inactive."""
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await english_volunteer(db, MAREK, place_id)
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    calls = await harness.press(ZOFIA, "Send the request")
+    assert alerts(calls) == ["✅ That is done already. Nothing more is needed."]
+    assert await db.scalar(select(func.count()).select_from(HelpRequest)) == 1
+    calls = await harness.press(ZOFIA, "Marymont")
+    assert alerts(calls) == ["This button is no longer active. Please use the menu or send /start."]

@@ -13,6 +13,7 @@ from bot.filters import Rule
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
 from bot.middlewares.navigation import has_parked
+from bot.middlewares.settled import settled_by_now
 from bot.middlewares.step_questions import current_question
 from bot.views.replies import drop_buttons
 
@@ -30,7 +31,11 @@ def build_router() -> Router:
 
 async def cb_stale(callback: CallbackQuery, state: FSMContext) -> None:
     """A button from an old message, a finished question or a forged press. A button of
-    a conversation put aside belongs to its step: the person is offered to go back."""
+    a conversation put aside belongs to its step: the person is offered to go back. A
+    second tap on the button that just finished a conversation is told it is done."""
+    if await state.get_state() is None and await settled_by_now(callback, state):
+        await callback.answer(_("✅ That is done already. Nothing more is needed."))
+        return
     await callback.answer(
         _("This button is no longer active. Please use the menu or send /start."), show_alert=True
     )

@@ -37,6 +37,7 @@ from bot.middlewares.inflight import InFlight
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.navigation import ConversationContext, NavigationMiddleware
 from bot.middlewares.private_chats import PrivateChatsOnly
+from bot.middlewares.settled import SettledPresses
 from bot.middlewares.staff import StaffOnly
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -140,6 +141,7 @@ def build_dispatcher(
     dp.message.outer_middleware(throttling)
     dp.callback_query.outer_middleware(throttling)
     dp.message.outer_middleware(NavigationMiddleware())
+    dp.callback_query.outer_middleware(SettledPresses())
     staff_only = StaffOnly()
     dp.message.middleware(staff_only)
     dp.callback_query.middleware(staff_only)

@@ -51,6 +51,8 @@ class RecordingSession(BaseSession):
         # down): every answerCallbackQuery is refused.
         self.presses_too_old = False
         self.documents: dict[int, bytes] = {}
+        # id() of each send in `requests` -> the message id Telegram gave it
+        self.message_ids: dict[int, int] = {}
         self._message_ids = itertools.count(5000)
 
     async def close(self) -> None:
@@ -109,6 +111,7 @@ class RecordingSession(BaseSession):
             return User(id=bot.id, is_bot=True, first_name="Sąsiad", username=BOT_USERNAME)
         if isinstance(method, SendMessage | SendDocument | SendPhoto):
             message_id = next(self._message_ids)
+            self.message_ids[id(method)] = message_id
             document = photo = None
             if isinstance(method, SendDocument):
                 self.documents[message_id] = method.document.data  # type: ignore[union-attr]
