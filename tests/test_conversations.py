@@ -4,6 +4,7 @@ them through the Dispatcher."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
@@ -11,10 +12,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db.conversation_storage import DatabaseStorage, forget_old_drafts
+from bot.db.models import HelpRequest
 from bot.db.unit_of_work import unit_of_work
 from bot.keyboards import callbacks
 from bot.middlewares.navigation import PARKED
@@ -337,3 +340,34 @@ async def test_a_forged_action_in_any_button_is_refused_politely(
     others = ["1"] * (len(kind.model_fields) - 1)
     calls = await harness.press_data(ZOFIA, ":".join([kind.__prefix__, "bogus", *others]))
     assert alerts(calls) == ["This button is no longer active. Please use the menu or send /start."]
+
+
+async def test_a_day_chosen_yesterday_stays_that_day_and_a_passed_day_is_asked_again(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """Zofia chooses "Tomorrow" on Monday and finishes the request on Tuesday: it is for
+    Tuesday, not Wednesday. A day that has passed by the time she sends is asked again."""
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await harness.send(ZOFIA, "🙋 I need help")
+    await harness.press(ZOFIA, "Shopping")
+    await harness.send(ZOFIA, "Bread and milk")
+    await harness.press(ZOFIA, "Tomorrow")  # Tuesday, 24 November
+    harness.clock.advance(days=1)
+    await harness.press(ZOFIA, "Any time")
+    await harness.press(ZOFIA, "Marymont")
+    calls = await harness.press(ZOFIA, "Skip")
+    assert "Tuesday, 24 November" in joined(calls)
+
+    harness.clock.advance(days=1)  # Wednesday: Tuesday has passed
+    calls = await harness.press(ZOFIA, "Send the request")
+    assert "The day you chose, Tuesday, 24 November, has passed.\n\nWhen?" in joined(calls)
+    assert await db.scalar(select(func.count()).select_from(HelpRequest)) == 0
+    await harness.press(ZOFIA, "Today")
+    await harness.press(ZOFIA, "Any time")
+    await harness.press(ZOFIA, "Marymont")
+    calls = await harness.press(ZOFIA, "Skip")
+    assert "Wednesday, 25 November" in joined(calls)
+    await harness.press(ZOFIA, "Send the request")
+    request = await db.scalar(select(HelpRequest))
+    assert request.day == date(2026, 11, 25)

@@ -549,3 +549,18 @@ async def test_a_long_participant_list_comes_in_pages_that_keep_their_place(
     labels = inline_labels(calls)
     assert "✅ Sąsiadka25: present" in labels
     assert labels[0] == "▫️ Sąsiadka21: not marked yet", "still page two"
+
+
+async def test_an_ideas_day_pressed_after_a_night_is_the_day_on_the_button(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """The days were shown on Monday; Zofia presses "Wed, 25 Nov" on Tuesday and the
+    hour on Wednesday morning: the idea is for Wednesday, as the button said."""
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "Just keep me informed")
+    await _idea_up_to_the_day(harness)
+    harness.clock.advance(days=1)
+    await harness.press(ZOFIA, "Wed, 25 Nov")
+    harness.clock.advance(hours=20)
+    assert "How often?" in joined(await harness.press(ZOFIA, "18:00"))
+    assert "When: Wed, 25 November, 18:00" in await _idea_after_the_hour(harness)

@@ -4,13 +4,13 @@ summary → Submit. Then /requests to see and cancel them."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +50,7 @@ from bot.services.statuses import RequestStatus
 from bot.services.talents import PARTS, TALENTS
 from bot.services.tasks import time_has_passed
 from bot.states import Intake, NewRequest
+from bot.views.labels import long_date
 from bot.views.replies import (
     Reply,
     drop_buttons,
@@ -206,6 +207,18 @@ def _typed_step(key: str, limit: int, then: Step) -> Callable[..., Awaitable[Non
     return on_text
 
 
+# The day the "When?" buttons were shown: their offsets ("Today", "Tomorrow", the dates
+# after) count from it, not from the day someone comes back to press one.
+ASKED_ON = "days_asked_on"
+
+
+async def _today(
+    session: AsyncSession, user: User, state: FSMContext, clock: Clock, settings: Settings
+) -> date:
+    place_id = await _request_place(user, state)
+    return local_today(clock, await timezone_of(session, place_id, settings.timezone))
+
+
 async def _ask_day(
     reply: Reply,
     session: AsyncSession,
@@ -213,18 +226,40 @@ async def _ask_day(
     state: FSMContext,
     clock: Clock,
     settings: Settings,
+    *,
+    note: str | None = None,
 ) -> None:
+    today = await _today(session, user, state, clock, settings)
     await state.set_state(NewRequest.day)
-    place_id = await _request_place(user, state)
-    today = local_today(clock, await timezone_of(session, place_id, settings.timezone))
-    await reply(_("When?"), vkb.days(today))
+    await state.update_data({ASKED_ON: today.isoformat()})
+    question = _("When?")
+    await reply(question if note is None else f"{note}\n\n{question}", vkb.days(today))
 
 
-async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMContext) -> None:
+async def cb_day(
+    callback: CallbackQuery,
+    callback_data: WhenCD,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """The chosen day is kept as a date, so a draft finished tomorrow keeps it."""
     await callback.answer()
-    if not -1 <= callback_data.offset < vkb.DAYS_AHEAD:
+    offset = callback_data.offset
+    if not vkb.ANY <= offset < vkb.DAYS_AHEAD:
         return
-    await state.update_data(offset=callback_data.offset)
+    day = None
+    if offset != vkb.ANY:
+        asked_on = (await state.get_data()).get(ASKED_ON)
+        base = (
+            date.fromisoformat(asked_on)
+            if asked_on
+            else await _today(session, user, state, clock, settings)
+        )
+        day = (base + timedelta(days=offset)).isoformat()
+    await state.update_data(day=day)
     await _ask_part(reply_to_callback(callback), state)
 
 
@@ -298,14 +333,17 @@ async def _draft(
     session: AsyncSession, user: User, state: FSMContext, clock: Clock, settings: Settings
 ) -> RequestDraft:
     data = await state.get_data()
-    place_id = await _request_place(user, state)
-    today = local_today(clock, await timezone_of(session, place_id, settings.timezone))
-    offset = data.get("offset", vkb.ANY)
+    if "day" in data:
+        day = date.fromisoformat(data["day"]) if data["day"] else None
+    else:  # a draft from before days were kept as dates: its offset counts from today
+        offset = data.get("offset", vkb.ANY)
+        today = await _today(session, user, state, clock, settings)
+        day = None if offset == vkb.ANY else today + timedelta(days=offset)
     part = data.get("part", vkb.ANY)
     return RequestDraft(
         category=data["category"],
         description=data["description"],
-        day=None if offset == vkb.ANY else today + timedelta(days=offset),
+        day=day,
         part=None if part == vkb.ANY else part,
         district_id=data.get("district_id"),
         address=data.get("address"),
@@ -321,6 +359,8 @@ async def _show_summary(
     settings: Settings,
 ) -> None:
     draft = await _draft(session, user, state, clock, settings)
+    if await _day_has_passed(reply, draft, session, user, state, clock, settings):
+        return
     behalf = _behalf(await state.get_data())
     preview = HelpRequest(
         on_behalf_name=behalf.name if behalf else None,
@@ -338,6 +378,25 @@ async def _show_summary(
     )
     text = _("Please check your request:") + "\n\n" + details
     await reply(text, vkb.request_summary())
+
+
+async def _day_has_passed(
+    reply: Reply,
+    draft: RequestDraft,
+    session: AsyncSession,
+    user: User,
+    state: FSMContext,
+    clock: Clock,
+    settings: Settings,
+) -> bool:
+    """Someone who comes back to a draft after its day asks the day again, kindly."""
+    if draft.day is None or draft.day >= await _today(session, user, state, clock, settings):
+        return False
+    note = _("The day you chose, {day}, has passed.").format(
+        day=long_date(draft.day, get_i18n().current_locale)
+    )
+    await _ask_day(reply, session, user, state, clock, settings, note=note)
+    return True
 
 
 msg_description = _typed_step("description", DESCRIPTION_LIMIT, _ask_day)
@@ -362,6 +421,10 @@ async def cb_submit(
 ) -> None:
     await callback.answer()
     draft = await _draft(session, user, state, clock, settings)
+    if await _day_has_passed(
+        reply_to_callback(callback), draft, session, user, state, clock, settings
+    ):
+        return
     behalf = _behalf(await state.get_data())
     await state.clear()
     try:

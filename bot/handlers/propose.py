@@ -4,7 +4,7 @@ Submit. Proposals wait for an animator; animators' own events are published at o
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from html import escape
 from typing import Any
 
@@ -44,7 +44,7 @@ from bot.services.events import (
 )
 from bot.services.panel import managed_places
 from bot.services.places import get_place
-from bot.services.when import moment_after, parse_moment, parse_time
+from bot.services.when import moment_on, parse_moment, parse_time
 from bot.states import Propose
 from bot.views.events import draft_summary, proposal_status
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
@@ -164,18 +164,46 @@ async def msg_description(
         return
     await state.update_data(description=text)
     await state.set_state(Propose.when)
-    await message.answer(
+    await _ask_days(
+        reply_to_message(message),
+        session,
+        state,
+        clock,
         _("When? Choose the day (or type it with the time, like <code>24.12 18:00</code>):"),
-        reply_markup=ekb.event_days(local_today(clock, (await _place(session, state)).timezone)),
     )
 
 
-async def cb_day(callback: CallbackQuery, callback_data: DraftCD, state: FSMContext) -> None:
-    """A day pressed: the hour comes next, as buttons or typed."""
+# The day the day buttons were shown: "Today", "Tomorrow" and the dates after count
+# from it, not from the day someone comes back to press one.
+ASKED_ON = "days_asked_on"
+
+
+async def _ask_days(
+    reply: Reply, session: AsyncSession, state: FSMContext, clock: Clock, question: str
+) -> None:
+    today = local_today(clock, (await _place(session, state)).timezone)
+    await state.update_data({ASKED_ON: today.isoformat()})
+    await reply(question, ekb.event_days(today))
+
+
+async def cb_day(
+    callback: CallbackQuery,
+    callback_data: DraftCD,
+    session: AsyncSession,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    """A day pressed, kept as a date: the hour comes next, as buttons or typed."""
     await callback.answer()
     if not 0 <= callback_data.value < ekb.EVENT_DAYS_AHEAD:
         return
-    await state.update_data(day=callback_data.value)
+    asked_on = (await state.get_data()).get(ASKED_ON)
+    base = (
+        date.fromisoformat(asked_on)
+        if asked_on
+        else local_today(clock, (await _place(session, state)).timezone)
+    )
+    await state.update_data(day=(base + timedelta(days=callback_data.value)).isoformat())
     await reply_to_callback(callback)(
         _("At what time? Choose, or type it like <code>18:30</code>:"), ekb.event_times()
     )
@@ -201,17 +229,30 @@ async def _set_moment(
     reply: Reply, session: AsyncSession, state: FSMContext, clock: Clock, at: time
 ) -> None:
     place = await _place(session, state)
-    days = (await state.get_data()).get("day")
-    moment = moment_after(int(days), at, clock(), place.timezone) if days is not None else None
+    day = _chosen_day((await state.get_data()).get("day"), local_today(clock, place.timezone))
+    moment = moment_on(day, at, clock(), place.timezone) if day is not None else None
     if moment is None:
-        await reply(
+        await _ask_days(
+            reply,
+            session,
+            state,
+            clock,
             _("That time has already passed. Please choose a later day or time:"),
-            ekb.event_days(local_today(clock, place.timezone)),
         )
         return
     await state.update_data(starts_at=moment.isoformat())
     await state.set_state(Propose.repeat)
     await reply(_("How often?"), ekb.repeats())
+
+
+def _chosen_day(kept: str | int | None, today: date) -> date | None:
+    """The day pressed; a draft from before days were kept as dates holds a number of
+    days from today."""
+    if kept is None:
+        return None
+    if isinstance(kept, int):
+        return today + timedelta(days=kept)
+    return date.fromisoformat(kept)
 
 
 async def msg_when(

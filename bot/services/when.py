@@ -4,7 +4,7 @@ events a time after the day ("24.12 18:00", "24.12 18.30")."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
@@ -51,10 +51,8 @@ def parse_moment(text: str, now: datetime, timezone: str) -> datetime | None:
     return moment if moment > now else None
 
 
-def moment_after(days: int, at: time, now: datetime, timezone: str) -> datetime | None:
-    """`days` after today at `at`, in the place's zone (a day and an hour pressed as
-    buttons); None unless it is still ahead."""
-    zone = ZoneInfo(timezone)
-    day = now.astimezone(zone).date() + timedelta(days=days)
-    moment = datetime.combine(day, at, tzinfo=zone)
+def moment_on(day: date, at: time, now: datetime, timezone: str) -> datetime | None:
+    """`day` at `at` in the place's zone (a day and an hour pressed as buttons); None
+    unless it is still ahead."""
+    moment = datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
     return moment if moment > now else None
