@@ -304,3 +304,20 @@ async def test_cancel_drops_an_announcement_waiting_on_its_preview(
     db.expire_all()
     assert (await db.scalar(select(Announcement))).status == "cancelled"
     assert joined(await harness.send(EWA, "/cancel")) == "There is nothing to cancel right now."
+
+
+async def test_tomorrow_pressed_before_midnight_is_that_tomorrow(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """Ewa presses "Tomorrow" at 23:55 on Monday and the hour at 00:05: the
+    announcement goes on Tuesday, the day the button meant, not on Wednesday."""
+    await animator_and_neighbours(harness, db)
+    harness.clock.advance(hours=12, minutes=55)  # START is Monday 11:00 in Warsaw
+    await harness.send(EWA, "/announce")
+    await harness.send(EWA, "The centre is closed")
+    await harness.press(EWA, "Preview")
+    await harness.press(EWA, "Schedule")
+    await harness.press(EWA, "Tomorrow")
+    harness.clock.advance(minutes=10)
+    calls = await harness.press(EWA, "10:00")
+    assert "Scheduled for Tue, 24 November, 10:00" in joined(calls)

@@ -178,12 +178,9 @@ async def _with_a_place(database: Path) -> None:
     await engine.dispose()
 
 
-async def test_kill_9_in_the_middle_of_a_request_loses_nothing(
-    api: FakeBotApi, tmp_path: Path
-) -> None:
-    """The resident has typed the description when the process is killed; after the
-    restart the next button works and the summary has what they typed."""
-    database = tmp_path / "e2e.db"
+async def _asking_for_help(api: FakeBotApi, database: Path) -> Any:
+    """The bot started on a fresh database with one centre; Jadwiga has signed up and
+    typed what she needs, and is asked when."""
     await _with_a_place(database)
     process = await start_bot(api, database)
     await api.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=60)
@@ -196,6 +193,16 @@ async def test_kill_9_in_the_middle_of_a_request_loses_nothing(
     await _say(api, "🙋 Potrzebuję pomocy", "W czym")
     await _press(api, "🛒", "Opisz w kilku")
     await _say(api, "Chleb i mleko ze sklepu", "Kiedy?")
+    return process
+
+
+async def test_kill_9_in_the_middle_of_a_request_loses_nothing(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """The resident has typed the description when the process is killed; after the
+    restart the next button works and the summary has what they typed."""
+    database = tmp_path / "e2e.db"
+    process = await _asking_for_help(api, database)
     process.send_signal(signal.SIGKILL)
     await process.wait()
 
@@ -219,18 +226,7 @@ async def test_kill_9_while_a_press_is_being_handled_handles_it_after_the_restar
     press was never confirmed to Telegram, so it comes again after the restart and is
     handled then. Updates that had run to their end are not handled twice."""
     database = tmp_path / "e2e.db"
-    await _with_a_place(database)
-    process = await start_bot(api, database)
-    await api.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=60)
-    await _say(api, "/start", "Jaki język wolisz?")
-    await _press(api, "Polski", "przechowuję Twoje imię")
-    await _press(api, "Zgadzam się", "Co Cię sprowadza")
-    await _press(api, "Potrzebuję pomocy", "Które centrum")
-    await _press(api, "MAL Żoliborz", "MAL Żoliborz")
-    await _press(api, "Marymont", "Gotowe, Jadwiga!")
-    await _say(api, "🙋 Potrzebuję pomocy", "W czym")
-    await _press(api, "🛒", "Opisz w kilku")
-    await _say(api, "Chleb i mleko ze sklepu", "Kiedy?")
+    process = await _asking_for_help(api, database)
 
     api.stall = lambda method: method != "getUpdates"
     pressing = asyncio.create_task(_press(api, "Dowolny dzień", "O jakiej porze dnia?"))

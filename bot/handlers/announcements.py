@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -19,9 +19,10 @@ from aiogram.utils.i18n import I18n, get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.db.models import Announcement, Place, User
 from bot.filters import Asks, Rule
+from bot.handlers.day_buttons import day_pressed, days_shown
 from bot.handlers.staff import main_place
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnAction, AnnCD
@@ -259,11 +260,15 @@ async def _now(step: Step) -> None:
 
 
 async def _which_day(step: Step) -> None:
-    await step.reply(_("Which day?"), await _days(step.session, step.draft, step.clock()))
+    await step.reply(_("Which day?"), await _days(step.session, step.state, step.draft, step.clock))
 
 
 async def _day(step: Step) -> None:
-    await step.state.update_data(day=step.value)
+    if not 0 <= step.value < DAYS_AHEAD:
+        return
+    today = await _place_today(step.session, step.draft, step.clock)
+    day = await day_pressed(step.state, step.value, today)
+    await step.state.update_data(day=day.isoformat())
     await step.reply(_("At what time?"), _hours(step.draft.id))
 
 
@@ -391,9 +396,16 @@ async def _launch(
         await start_due(bot, i18n, session, clock)
 
 
-async def _days(session: AsyncSession, draft: Announcement, now: datetime) -> InlineKeyboardMarkup:
+async def _place_today(session: AsyncSession, draft: Announcement, clock: Clock) -> date:
     place = await get_place(session, draft.place_id)
-    today = now.astimezone(ZoneInfo(place.timezone if place else "Europe/Warsaw")).date()
+    return local_today(clock, place.timezone if place else "Europe/Warsaw")
+
+
+async def _days(
+    session: AsyncSession, state: FSMContext, draft: Announcement, clock: Clock
+) -> InlineKeyboardMarkup:
+    today = await _place_today(session, draft, clock)
+    await days_shown(state, today)
     language = get_i18n().current_locale
     builder = InlineGrid()
     names = {0: _("Today"), 1: _("Tomorrow")}
@@ -425,15 +437,19 @@ async def _schedule(
     hour: int,
 ) -> None:
     place = await get_place(session, draft.place_id)
-    offset = int((await state.get_data()).get("day", -1))
-    if place is None or hour not in HOURS or not 0 <= offset < DAYS_AHEAD:
+    kept = (await state.get_data()).get("day")
+    if place is None or hour not in HOURS or kept is None:
         return
     zone = ZoneInfo(place.timezone)
-    day = clock().astimezone(zone).date() + timedelta(days=offset)
+    day = (
+        date.fromisoformat(kept)
+        if isinstance(kept, str)  # kept as a number of days by an older version
+        else local_today(clock, place.timezone) + timedelta(days=int(kept))
+    )
     send_at = datetime.combine(day, time(hour), tzinfo=zone)
     if send_at <= clock():
         await reply_to_callback(callback)(
-            _("That time has passed. Which day?"), await _days(session, draft, clock())
+            _("That time has passed. Which day?"), await _days(session, state, draft, clock)
         )
         return
     await state.clear()

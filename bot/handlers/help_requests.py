@@ -18,6 +18,7 @@ from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
 from bot.filters import Asks, HasConsented, Rule
+from bot.handlers.day_buttons import day_pressed, days_shown
 from bot.handlers.staff import main_place
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import (
@@ -207,11 +208,6 @@ def _typed_step(key: str, limit: int, then: Step) -> Callable[..., Awaitable[Non
     return on_text
 
 
-# The day the "When?" buttons were shown: their offsets ("Today", "Tomorrow", the dates
-# after) count from it, not from the day someone comes back to press one.
-ASKED_ON = "days_asked_on"
-
-
 async def _today(
     session: AsyncSession, user: User, state: FSMContext, clock: Clock, settings: Settings
 ) -> date:
@@ -231,7 +227,7 @@ async def _ask_day(
 ) -> None:
     today = await _today(session, user, state, clock, settings)
     await state.set_state(NewRequest.day)
-    await state.update_data({ASKED_ON: today.isoformat()})
+    await days_shown(state, today)
     question = _("When?")
     await reply(question if note is None else f"{note}\n\n{question}", vkb.days(today))
 
@@ -252,13 +248,8 @@ async def cb_day(
         return
     day = None
     if offset != vkb.ANY:
-        asked_on = (await state.get_data()).get(ASKED_ON)
-        base = (
-            date.fromisoformat(asked_on)
-            if asked_on
-            else await _today(session, user, state, clock, settings)
-        )
-        day = (base + timedelta(days=offset)).isoformat()
+        today = await _today(session, user, state, clock, settings)
+        day = (await day_pressed(state, offset, today)).isoformat()
     await state.update_data(day=day)
     await _ask_part(reply_to_callback(callback), state)
 

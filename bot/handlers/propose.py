@@ -20,6 +20,7 @@ from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import Place, User
 from bot.filters import Asks, HasConsented, Rule
+from bot.handlers.day_buttons import day_pressed, days_shown
 from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftAction, DraftCD, DraftGroupCD
@@ -173,16 +174,11 @@ async def msg_description(
     )
 
 
-# The day the day buttons were shown: "Today", "Tomorrow" and the dates after count
-# from it, not from the day someone comes back to press one.
-ASKED_ON = "days_asked_on"
-
-
 async def _ask_days(
     reply: Reply, session: AsyncSession, state: FSMContext, clock: Clock, question: str
 ) -> None:
     today = local_today(clock, (await _place(session, state)).timezone)
-    await state.update_data({ASKED_ON: today.isoformat()})
+    await days_shown(state, today)
     await reply(question, ekb.event_days(today))
 
 
@@ -197,13 +193,9 @@ async def cb_day(
     await callback.answer()
     if not 0 <= callback_data.value < ekb.EVENT_DAYS_AHEAD:
         return
-    asked_on = (await state.get_data()).get(ASKED_ON)
-    base = (
-        date.fromisoformat(asked_on)
-        if asked_on
-        else local_today(clock, (await _place(session, state)).timezone)
-    )
-    await state.update_data(day=(base + timedelta(days=callback_data.value)).isoformat())
+    today = local_today(clock, (await _place(session, state)).timezone)
+    day = await day_pressed(state, callback_data.value, today)
+    await state.update_data(day=day.isoformat())
     await reply_to_callback(callback)(
         _("At what time? Choose, or type it like <code>18:30</code>:"), ekb.event_times()
     )
