@@ -78,6 +78,9 @@ async def _press(api: FakeBotApi, label: str, expect: str) -> None:
 
 
 async def test_onboarding_over_http(api: FakeBotApi, tmp_path: Path) -> None:
+    """Also: a webhook left from webhook mode (Telegram then refuses getUpdates) is
+    removed, so polling works."""
+    api.webhook_set = True
     process = await start_bot(api, tmp_path / "e2e.db", admin_ids="1")
     try:
         await api.wait_for(

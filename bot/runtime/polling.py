@@ -19,7 +19,8 @@ from collections.abc import Awaitable
 from contextlib import suppress
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import GetUpdates
+from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import DeleteWebhook, GetUpdates
 from aiogram.types import Update
 
 from bot.middlewares.database import MAY_BE_AGAIN
@@ -33,6 +34,7 @@ FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
 
 async def poll(dp: Dispatcher, bot: Bot, allowed_updates: list[str], stop: asyncio.Event) -> None:
     """Until `stop` is set; the batch in hand is finished first, then confirmed."""
+    await _without_webhook(bot)
     offset: int | None = None
     pause = FIRST_PAUSE
     while not stop.is_set():
@@ -59,6 +61,14 @@ async def poll(dp: Dispatcher, bot: Bot, allowed_updates: list[str], stop: async
             offset = updates[-1].update_id + 1
     if offset is not None:
         await _confirm(bot, offset)
+
+
+async def _without_webhook(bot: Bot) -> None:
+    """Telegram refuses getUpdates while a webhook is set (one left from webhook mode)."""
+    try:
+        await bot(DeleteWebhook(drop_pending_updates=False))
+    except TelegramAPIError as error:
+        log.info("could not remove a webhook (%s); polling anyway", error)
 
 
 async def _unless_stopped(

@@ -43,6 +43,8 @@ class FakeBotApi:
     _second: int = 0
     _in_second: int = 0
     reject_token: bool = False
+    # Like Telegram: getUpdates is refused (409) while a webhook is set.
+    webhook_set: bool = False
     # A call for which this says yes is recorded and never answered, as if the network
     # hung: the bot is then mid-update, for a test to kill it there.
     stall: Callable[[str], bool] | None = None
@@ -87,6 +89,16 @@ class FakeBotApi:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         if method.lower() == "getupdates":
+            if self.webhook_set:
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 409,
+                        "description": "Conflict: can't use getUpdates method while webhook "
+                        "is active; use deleteWebhook to delete the webhook first",
+                    },
+                    status=409,
+                )
             return _ok(await self._get_updates(params))
         if self.stall is not None and self.stall(method):
             async with self._changed:
@@ -137,6 +149,8 @@ class FakeBotApi:
         name = method.lower()
         if name == "getme":
             return BOT_USER
+        if name in {"setwebhook", "deletewebhook"}:
+            self.webhook_set = name == "setwebhook"
         if name == "sendmessage" and self._over_ceiling():
             raise TooManyRequests
         if name in {"sendmessage", "editmessagetext"}:
