@@ -102,7 +102,7 @@ async def run(dp: Any, bot: Any, updates: list[dict[str, Any]], inflight: int, s
         arrival = began + spread * index / len(updates)
         await asyncio.sleep(max(0.0, arrival - time.perf_counter()))
         async with slots:
-            # As the polling loop feeds them once past its first batch.
+            # As the polling loop feeds updates newer than any handled before.
             await dp.feed_raw_update(bot, update, **{MAY_BE_AGAIN: False})
         latencies.append(time.perf_counter() - arrival)
 

@@ -76,7 +76,7 @@ class TimedHarness(Harness):
         before = len(self.session.requests)
         raw = as_received(update)
         started = time.perf_counter()
-        # As the polling loop feeds them once past its first batch.
+        # As the polling loop feeds updates newer than any handled before.
         await self.dp.feed_raw_update(self.bot, raw, **{MAY_BE_AGAIN: False})
         self.spans.append((started, time.perf_counter()))
         self.updates[_lane.get()].append(raw)

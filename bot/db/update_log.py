@@ -15,7 +15,7 @@ import functools
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HandledUpdate
@@ -47,6 +47,12 @@ async def handled_before(session: AsyncSession, update_id: int) -> bool:
     connection = await session.connection()  # Core: the ORM's set-up cost more than the query
     found = await connection.execute(_SEEN, {"update_id": update_id})
     return found.first() is not None
+
+
+async def newest_handled(session: AsyncSession) -> int | None:
+    """The highest update id handled so far: update ids only grow, so an update above it
+    cannot have been handled before."""
+    return await session.scalar(select(func.max(HandledUpdate.update_id)))
 
 
 def log_when_complete(session: AsyncSession, update_id: int, now: datetime) -> None:

@@ -19,7 +19,7 @@ from bot.notify.delivery import OutboxNotifier
 
 log = logging.getLogger(__name__)
 # Set to False by whoever feeds updates that cannot have come before (the polling loop,
-# after its first batch); a webhook's updates always may have.
+# for ids above the highest one handled); a webhook's updates always may have.
 MAY_BE_AGAIN = "may_be_again"
 
 

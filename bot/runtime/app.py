@@ -241,7 +241,13 @@ async def run_polling(settings: Settings) -> None:
                 await dp.emit_startup(bot=runtime.bot)
                 log.info("Sąsiad is running (long polling)")
                 try:
-                    await poll(dp, runtime.bot, dp.resolve_used_update_types(), stop)
+                    await poll(
+                        dp,
+                        runtime.bot,
+                        dp.resolve_used_update_types(),
+                        stop,
+                        runtime.session_factory,
+                    )
                 finally:
                     await dp.emit_shutdown(bot=runtime.bot)
 

@@ -3,12 +3,11 @@
 aiogram's own polling asks for the next updates, and so confirms the ones in hand, as
 soon as it has started handling them: after a kill -9, a crash or a power cut, a press
 or a message that was being handled at that moment is gone, and the neighbour who
-pressed "I will help" hears nothing. Here each batch Telegram gives is handled (its
-updates side by side) before the next `getUpdates` confirms it, so whatever was in hand
-comes again after a restart; `bot.db.update_log` then skips the updates of that batch
-that had already run to their end. A batch is as large as what arrived while the one
-before was handled, so under load the batches grow and the updates in them still run
-side by side.
+pressed "I will help" hears nothing. Here the offset sent with `getUpdates` stops at the
+oldest update still being handled, so whatever was in hand comes again after a restart,
+and `bot.db.update_log` skips what had already run to its end. Updates run side by side
+as before; the loop waits for them at most `PATIENCE_SECONDS` before asking for more, so
+one slow update (a reply waiting out a 429) holds back only its own confirmation.
 """
 
 from __future__ import annotations
@@ -22,24 +21,40 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import DeleteWebhook, GetUpdates
 from aiogram.types import Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.unit_of_work import unit_of_work
+from bot.db.update_log import newest_handled
 from bot.middlewares.database import MAY_BE_AGAIN
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 30
+# How long the loop waits for the updates in hand before asking for more.
+PATIENCE_SECONDS = 1.0
 # After a failed getUpdates: 1, 2, 4 ... at most 30 s, back to 1 once one succeeds.
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
 
 
-async def poll(dp: Dispatcher, bot: Bot, allowed_updates: list[str], stop: asyncio.Event) -> None:
-    """Until `stop` is set; the batch in hand is finished first, then confirmed."""
+async def poll(
+    dp: Dispatcher,
+    bot: Bot,
+    allowed_updates: list[str],
+    stop: asyncio.Event,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Until `stop` is set; what is in hand is finished first, then confirmed."""
     await _without_webhook(bot)
-    offset: int | None = None
+    async with unit_of_work(session_factory) as session:
+        in_hand = InHand(dp, bot, handled_up_to=await newest_handled(session))
     pause = FIRST_PAUSE
     while not stop.is_set():
         asking = GetUpdates(
-            offset=offset, timeout=LONG_POLL_SECONDS, allowed_updates=allowed_updates
+            offset=in_hand.offset,
+            # While an update is still running Telegram answers at once anyway (it is not
+            # confirmed), and `settle` paces the loop.
+            timeout=0 if in_hand.running else LONG_POLL_SECONDS,
+            allowed_updates=allowed_updates,
         )
         # Wait longer than Telegram holds the long poll, or every quiet minute would fail.
         waiting = int(bot.session.timeout + LONG_POLL_SECONDS)
@@ -54,13 +69,49 @@ async def poll(dp: Dispatcher, bot: Bot, allowed_updates: list[str], stop: async
         pause = FIRST_PAUSE
         if updates is None:
             break
-        # Only the first batch after a start can hold updates handled before it.
-        first = offset is None
-        await asyncio.gather(*(_handle(dp, bot, update, again=first) for update in updates))
-        if updates:
-            offset = updates[-1].update_id + 1
-    if offset is not None:
-        await _confirm(bot, offset)
+        in_hand.start(updates)
+        await in_hand.settle(PATIENCE_SECONDS)
+    await in_hand.settle(None)
+    if in_hand.offset is not None:
+        await _confirm(bot, in_hand.offset)
+
+
+class InHand:
+    """The updates started and not yet confirmed. The offset sent to Telegram stops at
+    the oldest one still running, so it comes again if the process dies; those after it
+    that are done are remembered, so they are not started twice when Telegram gives
+    them again meanwhile."""
+
+    def __init__(self, dp: Dispatcher, bot: Bot, handled_up_to: int | None) -> None:
+        self.dp, self.bot = dp, bot
+        # Update ids only grow: above this one, none can have been handled before.
+        self.handled_up_to = handled_up_to
+        self.running: dict[int, asyncio.Task[None]] = {}
+        self.started: set[int] = set()
+        self.offset: int | None = None
+
+    def start(self, updates: list[Update]) -> None:
+        for update in updates:
+            number = update.update_id
+            if number in self.started:
+                continue
+            self.started.add(number)
+            again = self.handled_up_to is not None and number <= self.handled_up_to
+            task = asyncio.create_task(_handle(self.dp, self.bot, update, again=again))
+            self.running[number] = task
+            task.add_done_callback(lambda _task, number=number: self.running.pop(number, None))
+
+    async def settle(self, patience: float | None) -> None:
+        """Wait for what runs (at most `patience` seconds), then move the offset on:
+        one slow update (a reply waiting out a 429) does not hold up everyone else's."""
+        if self.running:
+            await asyncio.wait(list(self.running.values()), timeout=patience)
+        if self.running:
+            self.offset = min(self.running)
+        elif self.started:
+            self.offset = max(self.started) + 1
+        if self.offset is not None:
+            self.started = {number for number in self.started if number >= self.offset}
 
 
 async def _without_webhook(bot: Bot) -> None:
