@@ -57,28 +57,20 @@ def build_router() -> Router:
     router.message.register(cmd_addplace, Asks("addplace"), admin)
     router.message.register(msg_place_name, StateFilter(AddPlace.name), Rule(F.text), admin)
     router.message.register(msg_place_slug, StateFilter(AddPlace.slug), Rule(F.text), admin)
-    router.callback_query.register(
-        cb_use_slug,
-        StateFilter(AddPlace.slug),
-        NewPlaceCD.filter(F.action == NewPlaceAction.USE_SLUG),
-        admin,
-    )
     router.message.register(
         msg_place_districts, StateFilter(AddPlace.districts), Rule(F.text), admin
     )
-    router.callback_query.register(
-        cb_no_districts,
-        StateFilter(AddPlace.districts),
-        NewPlaceCD.filter(F.action == NewPlaceAction.NO_DISTRICTS),
-        admin,
-    )
     router.message.register(msg_place_timezone, StateFilter(AddPlace.timezone), Rule(F.text), admin)
-    router.callback_query.register(
-        cb_default_timezone,
-        StateFilter(AddPlace.timezone),
-        NewPlaceCD.filter(F.action == NewPlaceAction.DEFAULT_TZ),
-        admin,
-    )
+    # The button that answers a step for the admin: the suggested link name, no
+    # districts, the default time zone.
+    for handler, step, action in (
+        (cb_use_slug, AddPlace.slug, NewPlaceAction.USE_SLUG),
+        (cb_no_districts, AddPlace.districts, NewPlaceAction.NO_DISTRICTS),
+        (cb_default_timezone, AddPlace.timezone, NewPlaceAction.DEFAULT_TZ),
+    ):
+        router.callback_query.register(
+            handler, StateFilter(step), NewPlaceCD.filter(F.action == action), admin
+        )
     router.callback_query.register(
         cb_save_place,
         StateFilter(AddPlace.confirm),
