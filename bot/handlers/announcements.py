@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.db.models import Announcement, Place, User
 from bot.filters import Asks, Rule
-from bot.handlers.day_buttons import day_pressed, days_shown
+from bot.handlers.day_buttons import day_pressed, days_shown, kept_day
 from bot.handlers.staff import main_place
 from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import AnnAction, AnnCD
@@ -437,16 +437,12 @@ async def _schedule(
     hour: int,
 ) -> None:
     place = await get_place(session, draft.place_id)
-    kept = (await state.get_data()).get("day")
-    if place is None or hour not in HOURS or kept is None:
+    if place is None or hour not in HOURS:
         return
-    zone = ZoneInfo(place.timezone)
-    day = (
-        date.fromisoformat(kept)
-        if isinstance(kept, str)  # kept as a number of days by an older version
-        else local_today(clock, place.timezone) + timedelta(days=int(kept))
-    )
-    send_at = datetime.combine(day, time(hour), tzinfo=zone)
+    day = kept_day((await state.get_data()).get("day"), local_today(clock, place.timezone))
+    if day is None:
+        return
+    send_at = datetime.combine(day, time(hour), tzinfo=ZoneInfo(place.timezone))
     if send_at <= clock():
         await reply_to_callback(callback)(
             _("That time has passed. Which day?"), await _days(session, state, draft, clock)

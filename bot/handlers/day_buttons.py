@@ -27,3 +27,13 @@ async def day_pressed(state: FSMContext, offset: int, today: date) -> date:
     shown_on = (await state.get_data()).get(SHOWN_ON)
     base = date.fromisoformat(shown_on) if shown_on else today
     return base + timedelta(days=offset)
+
+
+def kept_day(kept: str | int | None, today: date) -> date | None:
+    """The day stored by `day_pressed`'s caller, as a date; a draft from before days
+    were kept as dates holds a number of days counted from `today`."""
+    if kept is None:
+        return None
+    if isinstance(kept, int):
+        return today + timedelta(days=kept)
+    return date.fromisoformat(kept)

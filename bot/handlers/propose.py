@@ -4,7 +4,7 @@ Submit. Proposals wait for an animator; animators' own events are published at o
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from html import escape
 from typing import Any
 
@@ -20,7 +20,7 @@ from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import Place, User
 from bot.filters import Asks, HasConsented, Rule
-from bot.handlers.day_buttons import day_pressed, days_shown
+from bot.handlers.day_buttons import day_pressed, days_shown, kept_day
 from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftAction, DraftCD, DraftGroupCD
@@ -221,7 +221,7 @@ async def _set_moment(
     reply: Reply, session: AsyncSession, state: FSMContext, clock: Clock, at: time
 ) -> None:
     place = await _place(session, state)
-    day = _chosen_day((await state.get_data()).get("day"), local_today(clock, place.timezone))
+    day = kept_day((await state.get_data()).get("day"), local_today(clock, place.timezone))
     moment = moment_on(day, at, clock(), place.timezone) if day is not None else None
     if moment is None:
         await _ask_days(
@@ -235,16 +235,6 @@ async def _set_moment(
     await state.update_data(starts_at=moment.isoformat())
     await state.set_state(Propose.repeat)
     await reply(_("How often?"), ekb.repeats())
-
-
-def _chosen_day(kept: str | int | None, today: date) -> date | None:
-    """The day pressed; a draft from before days were kept as dates holds a number of
-    days from today."""
-    if kept is None:
-        return None
-    if isinstance(kept, int):
-        return today + timedelta(days=kept)
-    return date.fromisoformat(kept)
 
 
 async def msg_when(

@@ -145,11 +145,6 @@ def _labels(locale: str) -> dict[str, LazyProxy]:
     return {str(label): label for label in MENU_LABELS}
 
 
-def is_menu_label(text: str) -> bool:
-    """A menu button's text in the current language."""
-    return text in _labels(get_i18n().current_locale)
-
-
 def _keyboard(rows: Sequence[Sequence[LazyProxy]]) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text=str(label)) for label in row] for row in rows],

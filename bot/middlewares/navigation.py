@@ -29,7 +29,7 @@ from bot.states import Onboarding, group_of
 
 PARKED = "parked"
 # Commands that work inside a step and leave it where it is.
-IN_PLACE_COMMANDS = frozenset({"/cancel", "/help"})
+IN_PLACE_COMMANDS = frozenset({"cancel", "help"})
 
 _conversation: ContextVar[FSMContext | None] = ContextVar("sasiad_conversation", default=None)
 
@@ -79,7 +79,7 @@ async def has_parked(state: FSMContext) -> bool:
 
 def leaves_the_step(said: menus.Said) -> bool:
     if said.command is not None:
-        return "/" + said.command not in IN_PLACE_COMMANDS
+        return said.command not in IN_PLACE_COMMANDS
     return said.button is not None and said.button is not menus.MENU_HELP
 
 

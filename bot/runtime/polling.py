@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 LONG_POLL_SECONDS = 30
 # How long the loop waits for the updates in hand before asking for more.
 PATIENCE_SECONDS = 1.0
+# On the way out, how long updates still running may take; what is not done by then is
+# not confirmed, so Telegram gives it again after the restart.
+SHUTDOWN_GRACE_SECONDS = 30.0
 # After a failed getUpdates: 1, 2, 4 ... at most 30 s, back to 1 once one succeeds.
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
 
@@ -71,7 +74,7 @@ async def poll(
             break
         in_hand.start(updates)
         await in_hand.settle(PATIENCE_SECONDS)
-    await in_hand.settle(None)
+    await in_hand.settle(SHUTDOWN_GRACE_SECONDS)
     if in_hand.offset is not None:
         await _confirm(bot, in_hand.offset)
 
