@@ -23,12 +23,12 @@ async def test_admin_adds_a_place_step_by_step(
     calls = await harness.send(admin, "MAL Żoliborz")
     assert "Użyj: mal-zoliborz" in inline_labels(calls)
     calls = await harness.press(admin, "Użyj: mal-zoliborz")
-    assert "Jakie dzielnice" in joined(calls)
+    assert "Jakie osiedla" in joined(calls)
     calls = await harness.send(admin, "Marymont, Sady Żoliborskie, marymont")
     assert "Europe/Warsaw" in inline_labels(calls)
     calls = await harness.press(admin, "Europe/Warsaw")
     summary = joined(calls)
-    assert "<b>Dzielnice:</b> Marymont, Sady Żoliborskie" in summary
+    assert "<b>Osiedla:</b> Marymont, Sady Żoliborskie" in summary
     calls = await harness.press(admin, "Zapisz")
     assert f"https://t.me/{BOT_USERNAME}?start=place-mal-zoliborz" in joined(calls)
     place = await db.scalar(select(Place).where(Place.slug == "mal-zoliborz"))
@@ -45,12 +45,12 @@ async def test_add_place_rejects_bad_values_and_keeps_the_step(
     await harness.send(admin, "Dom Sąsiedzki Oliwa")
     assert "małych liter" in joined(await harness.send(admin, "Oliwa Dom!"))
     assert "Inne centrum ma już" in joined(await harness.send(admin, "zajety"))
-    assert "Jakie dzielnice" in joined(await harness.send(admin, "oliwa"))
-    await harness.press(admin, "Bez dzielnic")
+    assert "Jakie osiedla" in joined(await harness.send(admin, "oliwa"))
+    await harness.press(admin, "Bez osiedli")
     assert "Nie znam tej strefy" in joined(await harness.send(admin, "Mars/Olympus"))
     calls = await harness.send(admin, "Europe/Kyiv")
     assert "<b>Strefa czasowa:</b> Europe/Kyiv" in joined(calls)
-    assert "<b>Dzielnice:</b> brak" in joined(calls)
+    assert "<b>Osiedla:</b> brak" in joined(calls)
     await harness.press(admin, "Zapisz")
     assert (await db.scalar(select(Place).where(Place.slug == "oliwa"))).timezone == "Europe/Kyiv"
 
@@ -58,7 +58,7 @@ async def test_add_place_rejects_bad_values_and_keeps_the_step(
 async def test_cancel_adding_a_place(harness: Harness, db: AsyncSession, admin: Person) -> None:
     await harness.send(admin, "/addplace")
     await harness.send(admin, "MAL Bemowo")
-    assert "Dodawanie centrum przerwane" in joined(await harness.send(admin, "/cancel"))
+    assert "Przerwałem dodawanie centrum" in joined(await harness.send(admin, "/cancel"))
     assert await db.scalar(select(Place)) is None
 
 

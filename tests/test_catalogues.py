@@ -118,13 +118,13 @@ POLISH = {
     0: "0 zarejestrowanych osób",
 }
 UKRAINIAN = {
-    1: "1 працівник центру",
-    3: "3 працівники центру",
-    5: "5 працівників центру",
-    11: "11 працівників центру",
-    21: "21 працівник центру",
-    22: "22 працівники центру",
-    111: "111 працівників центру",
+    1: "1 особа в команді",
+    3: "3 особи в команді",
+    5: "5 осіб у команді",
+    11: "11 осіб у команді",
+    21: "21 особа в команді",
+    22: "22 особи в команді",
+    111: "111 осіб у команді",
 }
 
 
@@ -189,6 +189,16 @@ RETIRED = {
         r"\b(zdecydowano|zaplanowano|zmieniono|wyrażono)\b",
         r"\bTwo(im|jego|je) miejsc",  # the centre is centrum; miejsce is a seat
         r"(?<!Mam )(?<!Masz )\bpomysł",  # inicjatywa; "💡 Mam pomysł" is the resident's word
+        # Round 2 (docs/i18n.md, the glossary):
+        r"(?<!dla )dzielnic",  # osiedle; dzielnica is only the borough of the CSV
+        r"\bwykonane\b",  # zrealizowane (statistics), zrobione (the volunteer's button)
+        r"\b(przechowujemy|szukamy|abyśmy)\b",  # the bot speaks as "I"
+        r"\bOpisz go\b",  # agreed with the old masculine "pomysł"
+        r"Zatwierdzony i opublikowany|🚫 Odwołany\.",  # an inicjatywa is feminine
+        r"Aż wrócę|zostaję przy swoim|Łącz przyciski|osób uczestniczących",
+        r"Nie było Twojego zapisu|Proszę coś napisać",
+        r"\bnic nie zostało\b|\bnie został[aoy]? (wysłan|zapisan|usunięt|zarejestrowan)",
+        r"\b(została|zostały|zostało) (przerwan|usunięt|anulowan)",  # the bot did it: "Usunąłem"
     ],
     "uk": [
         r"має місце",  # "takes place", not "has a seat"
@@ -197,10 +207,20 @@ RETIRED = {
         r"нічого переривати",
         r"тримайте мене в курсі",  # a Russian calque
         r"Моє місце",  # the centre is центр
-        r"анімат",  # a party entertainer: працівники центру
+        r"анімат",  # a party entertainer: команда центру
         r"\b(вашому|вашого|ваше|Ваше) місц",  # the centre is центр
         r"\b(Дякуємо|Перепрошуємо)\b",  # the bot speaks as "I"
         r"(?<!Маю )(?<!Маєте )\bіде[юяїй]",  # ініціатива
+        # Round 2 (docs/i18n.md, the glossary):
+        r"талант",  # навички
+        r"працівник|Організатор",  # команда центру: many are not employees
+        r"Підтверджено до|підтвердили вас|✅ Підтвердити",  # verify is перевірити
+        r"без попередження|\bнеявку\b",  # неявки
+        r"годин допомоги",  # години волонтерства
+        r"\b(шукаємо|зберігаємо)\b|Ми нічого|у нас щось",  # the bot speaks as "I"
+        r"Це задовго|повний комплект|Ще бракує|сусідського центру|Поєднуйте кнопки",
+        r"✅ прийшов|не встигнути|щоб він став",
+        r"Надсилання… готово",
     ],
 }
 

@@ -45,8 +45,8 @@ async def test_cancel_with_nothing_to_cancel(harness: Harness, anna: Person) -> 
 @pytest.mark.parametrize(
     ("steps", "expected"),
     [
-        ([], "Rejestracja została przerwana. Wyślij /start"),
-        (["Polski"], "Rejestracja została przerwana. Wyślij /start"),
+        ([], "Przerwałem rejestrację. Wyślij /start"),
+        (["Polski"], "Przerwałem rejestrację. Wyślij /start"),
     ],
 )
 async def test_cancel_during_sign_up_says_what_was_cancelled(
@@ -68,7 +68,7 @@ async def test_cancel_while_changing_place(
     await harness.send(anna, "📍 Moje centrum")
     await harness.press(anna, "Zmień centrum")
     calls = await harness.send(anna, "/cancel")
-    assert "Zmiana centrum przerwana" in joined(calls)
+    assert "Przerwałem zmianę centrum" in joined(calls)
 
 
 async def test_cancel_button_in_a_list(harness: Harness, db: AsyncSession, anna: Person) -> None:
@@ -77,7 +77,7 @@ async def test_cancel_button_in_a_list(harness: Harness, db: AsyncSession, anna:
     await harness.send(anna, "📍 Moje centrum")
     await harness.press(anna, "Zmień centrum")
     calls = await harness.press(anna, "Anuluj")
-    assert "Zmiana centrum przerwana" in joined(calls)
+    assert "Przerwałem zmianę centrum" in joined(calls)
 
 
 async def test_change_language(harness: Harness, db: AsyncSession, anna: Person) -> None:
@@ -139,12 +139,12 @@ async def test_forget_asks_then_deletes(harness: Harness, db: AsyncSession, anna
     calls = await harness.send(anna, "/forget")
     assert "Tego nie da się cofnąć" in joined(calls)
     calls = await harness.press(anna, "Nie, zostaw")
-    assert "Nic nie zostało usunięte." in joined(calls)
+    assert "Niczego nie usunąłem." in joined(calls)
     assert await stored(db, anna) is not None
 
     await harness.send(anna, "/forget")
     calls = await harness.press(anna, "Tak, usuń moje dane")
-    assert "Twoje dane zostały usunięte" in joined(calls)
+    assert "Usunąłem Twoje dane" in joined(calls)
     assert any(isinstance(getattr(c, "reply_markup", None), ReplyKeyboardRemove) for c in calls)
     assert await stored(db, anna) is None
 
@@ -152,7 +152,7 @@ async def test_forget_asks_then_deletes(harness: Harness, db: AsyncSession, anna
 async def test_cancel_during_forget(harness: Harness, db: AsyncSession, anna: Person) -> None:
     await onboard(harness, anna)
     await harness.send(anna, "/forget")
-    assert "nic nie zostało usunięte" in joined(await harness.send(anna, "/cancel"))
+    assert "niczego nie usunąłem" in joined(await harness.send(anna, "/cancel"))
     calls = await harness.press_data(anna, "forget:1")
     assert alerts(calls), "the old confirm button is dead after /cancel"
     assert await stored(db, anna) is not None

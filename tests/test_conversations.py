@@ -231,7 +231,7 @@ async def test_21_quick_grid_taps_all_land_with_the_default_flood_settings(
     for label in slots:
         calls = await harness.press(MAREK, label)
         assert not alerts(calls), f"{label} was throttled"
-        assert f"✅ {label}" in inline_labels(calls)
+        assert f"✅ {label} (chosen)" in inline_labels(calls)
     assert sum(label.startswith("✅") for label in inline_labels(calls)) == 21
 
 

@@ -95,7 +95,7 @@ async def soup_day(harness: Harness, participants: str = "20", helpers: str = "c
     await harness.send(EWA, "We cook for neighbours")
     await harness.send(EWA, "3.12 12:00")
     await harness.press(EWA, "once")
-    await harness.press(EWA, "At MAL Żoliborz")
+    await harness.press(EWA, "At the centre")
     await harness.send(EWA, participants)
     await harness.send(EWA, helpers)
     return await harness.press(EWA, "Submit")

@@ -68,7 +68,7 @@ async def test_volunteer_builds_a_profile_with_buttons(harness: Harness, db: Asy
     assert "Still missing: skills, when you can help." in joined(calls)
     await harness.press(MAREK, "Skills")
     calls = await harness.press(MAREK, "Shopping")
-    assert "✅ 🛒 Shopping & errands" in inline_labels(calls)
+    assert "✅ 🛒 Shopping & errands (chosen)" in inline_labels(calls)
     await harness.press(MAREK, "Back to the profile")
     await harness.press(MAREK, "When I can help")
     calls = await harness.press(MAREK, "Mon morning")
@@ -111,7 +111,7 @@ async def test_request_offer_accept_done_confirm(harness: Harness, db: AsyncSess
 
     calls = await harness.press(ZOFIA, "Yes, thank you")
     assert "The resident confirmed and thanks you" in joined(calls)
-    await harness.press(ZOFIA, "⭐⭐⭐⭐⭐")
+    await harness.press(ZOFIA, "⭐ 5")
     request = await db.scalar(select(HelpRequest))
     await db.refresh(request)
     assert request.status == RequestStatus.CLOSED

@@ -74,7 +74,7 @@ async def test_declining_consent_keeps_nothing(
     await harness.send(anna, "/start")
     await harness.press(anna, "Polski")
     calls = await harness.press(anna, "Nie, dziękuję")
-    assert "Nic o Tobie nie zostało zapisane" in joined(calls)
+    assert "Niczego o Tobie nie zapisałem" in joined(calls)
     assert await stored(db, anna) is None
 
 

@@ -51,8 +51,8 @@ async def test_escalated_request_offered_to_a_chosen_volunteer(
     helper_id = helper.id
 
     calls = await harness.send(EWA, "/panel")
-    assert "⚠️ Requests waiting for you: 1" in inline_labels(calls)
-    calls = await harness.press(EWA, "Requests waiting for you")
+    assert "⚠️ Requests waiting: 1" in inline_labels(calls)
+    calls = await harness.press(EWA, "Requests waiting")
     assert "Bread &amp; milk" in joined(calls)
     calls = await harness.press(EWA, "Who could help")
     assert "1. Marek" in joined(calls)
@@ -251,7 +251,7 @@ async def escalated_with_animator(harness: Harness, db: AsyncSession) -> int:
     await ask_for_shopping(harness)
     await harness.press(ZOFIA, "Send the request")
     await harness.send(EWA, "/panel")
-    await harness.press(EWA, "Requests waiting for you")
+    await harness.press(EWA, "Requests waiting")
     return place_id
 
 

@@ -119,7 +119,7 @@ async def test_back_through_an_idea_keeps_every_answer(harness: Harness, db: Asy
     await harness.send(ZOFIA, "Games in the yard")
     await harness.send(ZOFIA, "5.12 16:00")
     await harness.press(ZOFIA, "once")
-    calls = await harness.press(ZOFIA, "At MAL Żoliborz")
+    calls = await harness.press(ZOFIA, "At the centre")
     assert "How many participants" in joined(calls)
     for question in ("Where?", "How often?", "When?", "Describe it", "What is your idea called"):
         calls = await harness.press(ZOFIA, "⬅️ Back")
@@ -129,7 +129,7 @@ async def test_back_through_an_idea_keeps_every_answer(harness: Harness, db: Asy
     await harness.send(ZOFIA, "Games in the yard, and tea")
     await harness.send(ZOFIA, "5.12 16:00")
     await harness.press(ZOFIA, "once")
-    await harness.press(ZOFIA, "At MAL Żoliborz")
+    await harness.press(ZOFIA, "At the centre")
     await harness.send(ZOFIA, "10")
     calls = await harness.press(ZOFIA, "⬅️ Back")
     assert "How many participants" in joined(calls), "from the roles back to the places"

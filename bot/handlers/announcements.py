@@ -36,7 +36,7 @@ from bot.services.events import groups_of
 from bot.services.places import get_place
 from bot.states import Announce
 from bot.views.events import when_text
-from bot.views.labels import long_date
+from bot.views.labels import chosen, long_date
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import staff_only, too_long
 
@@ -110,13 +110,12 @@ async def _audience_keyboard(
     aid = draft.id
     whole = audience == Audience()
     builder.button(
-        text=("✅ " if whole else "") + _("🏠 Whole place"),
+        text=chosen(_("🏠 Whole place"), whole),
         callback_data=AnnCD(action=AnnAction.ALL, ann_id=aid),
     )
     for district in place.districts:
-        mark = "✅ " if district.id in audience.districts else "▫️ "
         builder.button(
-            text=mark + district.name,
+            text=chosen(district.name, district.id in audience.districts, unmarked="▫️ "),
             callback_data=AnnCD(action=AnnAction.DISTRICT, ann_id=aid, value=district.id),
         )
     who = {
@@ -126,9 +125,8 @@ async def _audience_keyboard(
     }
     builder.button(text=who[audience.who], callback_data=AnnCD(action=AnnAction.WHO, ann_id=aid))
     for group in await groups_of(session, place.id):
-        mark = "✅ " if group.id in audience.groups else "▫️ "
         builder.button(
-            text=mark + group.name,
+            text=chosen(group.name, group.id in audience.groups, unmarked="▫️ "),
             callback_data=AnnCD(action=AnnAction.GROUP, ann_id=aid, value=group.id),
         )
     language = LANGUAGE_NAMES[audience.language] if audience.language else _("🌐 All languages")

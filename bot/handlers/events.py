@@ -47,6 +47,7 @@ from bot.services.signups import SignupOutcome
 from bot.services.statuses import EventStatus, SignupStatus
 from bot.states import Feedback
 from bot.views.events import agenda_line, event_card, places_text, when_text
+from bot.views.labels import rating_label
 from bot.views.replies import edit_or_send, reply_to_callback
 from bot.views.texts import staff_only, typed_text
 
@@ -506,7 +507,7 @@ async def cb_rate(
     await reply_to_callback(callback)(
         _("Thank you! Anything to add for the animators? Type it, or press «No comment».")
         + "\n"
-        + "⭐" * callback_data.rating,
+        + rating_label(callback_data.rating),
         ekb.skip_comment(),
     )
 

@@ -30,6 +30,7 @@ from bot.services.groups import (
     toggle_membership,
 )
 from bot.states import NewGroup
+from bot.views.labels import chosen
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import staff_only, typed_text
 
@@ -60,9 +61,8 @@ async def _show_mine(reply: Reply, session: AsyncSession, user: User) -> None:
     mine = await my_group_ids(session, user.id)
     builder = InlineGrid()
     for group in groups:
-        mark = "✅ " if group.id in mine else "▫️ "
         builder.button(
-            text=mark + group.name,
+            text=chosen(group.name, group.id in mine, unmarked="▫️ "),
             callback_data=GroupCD(action=GroupAction.TOGGLE, group_id=group.id),
         )
     await reply(

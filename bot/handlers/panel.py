@@ -70,7 +70,7 @@ async def cmd_panel(
     ideas = len(await pending_proposals(session, places))
     unsure = len(await turning_up.unconfirmed(session, places, panel.LIST_LIMIT))
     counts = (
-        (_("⚠️ Requests waiting for you: {count}"), waiting, WAITING),
+        (_("⚠️ Requests waiting: {count}"), waiting, WAITING),
         (_("❔ Not confirmed yet: {count}"), unsure, UNCONFIRMED),
         (_("✅ Volunteers to verify: {count}"), to_verify, VERIFY),
         (_("🔁 No-show records: {count}"), no_shows, NO_SHOWS),
@@ -297,9 +297,7 @@ async def cmd_stats(
     total = stats.month_totals(rows, stats.local_month(clock(), timezone))
     median = total.median_minutes
     builder = InlineGrid()
-    builder.button(
-        text=_("📄 Table for the municipality (CSV)"), callback_data=PanelCD(section=CSV)
-    )
+    builder.button(text=_("📄 Municipality table (CSV)"), callback_data=PanelCD(section=CSV))
     await message.answer(
         _(
             "📊 <b>This month ({month})</b>\nRequests: {requests}\nMatched: {matched}\n"

@@ -260,30 +260,23 @@ async def msg_when(
     await message.answer(_("How often?"), reply_markup=ekb.repeats())
 
 
-async def cb_to_be_agreed(
-    callback: CallbackQuery, session: AsyncSession, state: FSMContext
-) -> None:
+async def cb_to_be_agreed(callback: CallbackQuery, state: FSMContext) -> None:
     await callback.answer()
     await state.update_data(starts_at=None, repeat=0)
-    await _ask_where(reply_to_callback(callback), session, state)
+    await _ask_where(reply_to_callback(callback), state)
 
 
-async def cb_repeat(
-    callback: CallbackQuery, callback_data: DraftCD, session: AsyncSession, state: FSMContext
-) -> None:
+async def cb_repeat(callback: CallbackQuery, callback_data: DraftCD, state: FSMContext) -> None:
     await callback.answer()
     if callback_data.value not in ekb.REPEAT_CHOICES:
         return
     await state.update_data(repeat=callback_data.value)
-    await _ask_where(reply_to_callback(callback), session, state)
+    await _ask_where(reply_to_callback(callback), state)
 
 
-async def _ask_where(reply: Reply, session: AsyncSession, state: FSMContext) -> None:
-    place = await _place(session, state)
+async def _ask_where(reply: Reply, state: FSMContext) -> None:
     await state.set_state(Propose.where)
-    await reply(
-        _("Where? Type the place or address, or press the button."), ekb.at_the_place(place.name)
-    )
+    await reply(_("Where? Type the place or address, or press the button."), ekb.at_the_centre())
 
 
 async def msg_where(message: Message, state: FSMContext) -> None:

@@ -35,7 +35,8 @@ from bot.services.event_followup import RATINGS
 from bot.services.signups import SeatView
 from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.views.events import repeat_text
-from bot.views.labels import attendance_label
+from bot.views.labels import attendance_label, rating_label
+from bot.views.labels import chosen as chosen_label
 
 CAPACITY_CHOICES = (10, 20, 30, 50)
 EVENT_DAYS_AHEAD = 14
@@ -90,8 +91,10 @@ def event_times() -> InlineKeyboardMarkup:
     return builder.adjust(4, 4, 1).as_markup()
 
 
-def at_the_place(place_name: str) -> InlineKeyboardMarkup:
-    return _single(DraftAction.HERE, _("📍 At {place}").format(place=place_name))
+def at_the_centre() -> InlineKeyboardMarkup:
+    """The centre's own rooms; its name is not on the button, where a long name would
+    not fit and a preposition would need its case ("w Dom Sąsiedzki")."""
+    return _single(DraftAction.HERE, _("📍 At the centre"))
 
 
 def helper_roles(chosen: dict[str, int]) -> InlineKeyboardMarkup:
@@ -100,7 +103,7 @@ def helper_roles(chosen: dict[str, int]) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for index, role in enumerate(COMMON_ROLES):
         name = str(role)
-        label = f"✅ {name} ×{chosen[name]}" if name in chosen else name
+        label = chosen_label(f"{name} ×{chosen[name]}", True) if name in chosen else name
         builder.button(text=label, callback_data=DraftCD(action=DraftAction.ROLE, value=index))
     if chosen:
         builder.button(text=_("➡️ Next"), callback_data=DraftCD(action=DraftAction.ROLES_DONE))
@@ -149,8 +152,10 @@ def capacities() -> InlineKeyboardMarkup:
 def draft_groups(groups: Sequence[InterestGroup], chosen: set[int]) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for group in groups:
-        mark = "✅ " if group.id in chosen else ""
-        builder.button(text=f"{mark}{group.name}", callback_data=DraftGroupCD(group_id=group.id))
+        builder.button(
+            text=chosen_label(group.name, group.id in chosen),
+            callback_data=DraftGroupCD(group_id=group.id),
+        )
     builder.button(text=_("➡️ Next"), callback_data=DraftCD(action=DraftAction.GROUPS))
     return builder.adjust(1).as_markup()
 
@@ -377,7 +382,8 @@ def ratings(occurrence_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for rating in RATINGS:
         builder.button(
-            text="⭐" * rating, callback_data=RateCD(occurrence_id=occurrence_id, rating=rating)
+            text=rating_label(rating),
+            callback_data=RateCD(occurrence_id=occurrence_id, rating=rating),
         )
     return builder.adjust(1).as_markup()
 

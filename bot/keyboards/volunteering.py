@@ -46,19 +46,16 @@ from bot.views.formatting import decimal
 from bot.views.labels import (
     PART_LABELS,
     PART_WORDS,
+    chosen,
     language_name,
     long_date,
+    rating_label,
     talent,
     weekday_short,
 )
 
-CHECK = "✅ "
 ANY = -1
 DAYS_AHEAD = 7
-
-
-def _mark(selected: bool, text: str) -> str:
-    return f"{CHECK}{text}" if selected else text
 
 
 def _done(builder: InlineGrid) -> None:
@@ -104,7 +101,7 @@ def talents(view: ProfileView) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for code in TALENTS:
         builder.button(
-            text=_mark(code in view.talents, talent(code)), callback_data=TalentCD(code=code)
+            text=chosen(talent(code), code in view.talents), callback_data=TalentCD(code=code)
         )
     builder.button(text=_("✏️ Something else (write it)"), callback_data=ProfileCD(section="other"))
     _done(builder)
@@ -125,7 +122,7 @@ def slots(view: ProfileView) -> InlineKeyboardMarkup:
         for part in PARTS:
             code = slot(weekday, part)
             label = f"{weekday_short(weekday, language)} {PART_WORDS[part]}"
-            builder.button(text=_mark(code in view.slots, label), callback_data=SlotCD(slot=code))
+            builder.button(text=chosen(label, code in view.slots), callback_data=SlotCD(slot=code))
     _done(builder)
     return builder.adjust(*([len(PARTS)] * DAYS), 1).as_markup()
 
@@ -134,7 +131,7 @@ def serve_districts(view: ProfileView, districts: Iterable[District]) -> InlineK
     builder = InlineGrid()
     for district in districts:
         builder.button(
-            text=_mark(district.id in view.district_ids, district.name),
+            text=chosen(district.name, district.id in view.district_ids),
             callback_data=ServeCD(district_id=district.id),
         )
     _done(builder)
@@ -146,7 +143,7 @@ def spoken(view: ProfileView) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for code in SPOKEN_LANGUAGES:
         builder.button(
-            text=_mark(code in view.languages, language_name(code, language)),
+            text=chosen(language_name(code, language), code in view.languages),
             callback_data=SpokenCD(language=code),
         )
     _done(builder)
@@ -157,7 +154,7 @@ def caps(view: ProfileView) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for cap in WEEKLY_CAPS:
         builder.button(
-            text=_mark(cap == view.max_tasks_per_week, str(cap)), callback_data=CapCD(cap=cap)
+            text=chosen(str(cap), cap == view.max_tasks_per_week), callback_data=CapCD(cap=cap)
         )
     _done(builder)
     return builder.adjust(len(WEEKLY_CAPS), 1).as_markup()
@@ -351,7 +348,7 @@ def ratings(request_id: int) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for stars in RATINGS:
         builder.button(
-            text="⭐" * stars,
+            text=rating_label(stars),
             callback_data=TaskCD(action=TaskAction.RATE, request_id=request_id, value=stars),
         )
     cancel_button(builder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n.lazy_proxy import LazyProxy
 from babel import Locale
@@ -13,7 +14,7 @@ from bot.services.talents import AFTERNOON, EVENING, MORNING
 
 TALENT_LABELS: dict[str, LazyProxy] = {
     "shopping": __("🛒 Shopping & errands"),
-    "accompaniment": __("🏥 Going with someone to a doctor or office"),
+    "accompaniment": __("🏥 Going to a doctor or office"),
     "companionship": __("☕ Company for seniors"),
     "tutoring": __("📚 Tutoring"),
     "it_help": __("📱 Computer & phone help"),
@@ -49,6 +50,17 @@ _ATTENDANCE_WORDS: dict[bool | None, LazyProxy] = {
     False: __("absent"),
     None: __("not marked yet"),
 }
+
+
+def chosen(label: str, selected: bool, *, unmarked: str = "") -> str:
+    """ "✅ Marymont (chosen)": a screen reader says the mark as a word too; a label
+    not chosen keeps its own look (plain, or "▫️ " where a list marks both)."""
+    return _("✅ {label} (chosen)").format(label=label) if selected else unmarked + label
+
+
+def rating_label(stars: int) -> str:
+    """ "⭐ 4": read out as "star 4", where "⭐⭐⭐⭐" is "star star star star"."""
+    return f"⭐ {stars}"
 
 
 def attendance_label(name: str, attended: bool | None) -> str:
