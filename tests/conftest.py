@@ -37,8 +37,28 @@ from tests.harness import (
     instant_pacer,
 )
 
-PG_URL = os.environ.get("SASIAD_TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("SASIAD_TEST_REDIS_URL")
+# Under pytest-xdist (`-n 2`) each worker gets a database and a Redis db of its own
+# beside the ones named, so two workers never truncate each other's tables.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+SHARED_PG_URL = os.environ.get("SASIAD_TEST_DATABASE_URL")
+
+
+def _worker_database(url: str | None) -> str | None:
+    if url is None or not WORKER:
+        return url
+    server, name = url.rsplit("/", 1)
+    return f"{server}/{name}_{WORKER}"
+
+
+def _worker_redis(url: str | None) -> str | None:
+    if url is None or not WORKER:
+        return url
+    server, db = url.rsplit("/", 1)
+    return f"{server}/{int(db or 0) + 1 + int(WORKER.removeprefix('gw'))}"
+
+
+PG_URL = _worker_database(SHARED_PG_URL)
+REDIS_URL = _worker_redis(os.environ.get("SASIAD_TEST_REDIS_URL"))
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 ADMIN_ID = 900_001
 
@@ -48,7 +68,26 @@ def pytest_report_header() -> str:
     return f"database: {database}; conversations: {'Redis' if REDIS_URL else 'database'}"
 
 
+async def create_worker_database(url: str) -> None:
+    """The worker's own database, made on the server the shared URL names."""
+    assert SHARED_PG_URL is not None
+    server = make_engine(SHARED_PG_URL)
+    name = url.rsplit("/", 1)[1]
+    try:
+        autocommit = server.execution_options(isolation_level="AUTOCOMMIT")
+        async with autocommit.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await server.dispose()
+
+
 async def reset_postgres(url: str) -> None:
+    if url != SHARED_PG_URL:
+        await create_worker_database(url)
     engine = make_engine(url)
     try:
         async with engine.begin() as connection:
