@@ -27,8 +27,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
+from bot.db.changed import changed_rows
 from bot.db.models import Conversation
-from bot.db.portable import upsert
+from bot.db.portable import table_of, upsert
 from bot.db.unit_of_work import current_session, unit_of_work
 
 # A draft nobody came back to for this long is removed by the `conversations` job.
@@ -66,9 +67,9 @@ class DatabaseStorage(BaseStorage):
         session = current_session()
         if session is None:
             async with unit_of_work(self.session_factory) as own:
-                await upsert(own, Conversation.__table__, row, unique=["key"], update=columns)
+                await upsert(own, table_of(Conversation), row, unique=["key"], update=columns)
             return
-        await upsert(session, Conversation.__table__, row, unique=["key"], update=columns)
+        await upsert(session, table_of(Conversation), row, unique=["key"], update=columns)
         known = _read_in(session)
         if name in known:
             before = known[name] or (None, "{}")
@@ -108,7 +109,7 @@ class DatabaseStorage(BaseStorage):
 
 async def forget_old_drafts(session: AsyncSession, now: datetime) -> int:
     """Remove conversations nobody touched for `KEEP_DRAFTS`; returns how many."""
-    removed = await session.execute(
-        delete(Conversation).where(Conversation.updated_at < now - KEEP_DRAFTS)
+    removed = await changed_rows(
+        session, delete(Conversation).where(Conversation.updated_at < now - KEEP_DRAFTS)
     )
-    return removed.rowcount or 0
+    return removed

@@ -48,7 +48,7 @@ def _sqlite_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(
         url,
         hide_parameters=True,
-        async_creator=inline_connector(args, kwargs, gate),
+        async_creator=inline_connector(args, dict(kwargs), gate),
         pool_size=SQLITE_POOL_SIZE,
         max_overflow=SQLITE_POOL_OVERFLOW,
     )

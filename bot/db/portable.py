@@ -5,7 +5,7 @@ from dialect-specific constructs, so shared code asks here."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,6 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 # SQLite takes at most 32,766 bound values a statement; a thousand rows stay well under.
 ROWS_PER_STATEMENT = 1000
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's table (typed as a plain FromClause on the class)."""
+    return cast("Table", model.__table__)
 
 
 def _insert_for(session: AsyncSession, table: Table) -> Any:

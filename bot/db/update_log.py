@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import HandledUpdate
-from bot.db.portable import skipping_duplicate
+from bot.db.portable import skipping_duplicate, table_of
 from bot.db.unit_of_work import when_complete
 
 # Telegram keeps an update for 24 hours; a day more is a margin for clocks and restarts.
@@ -33,7 +34,7 @@ def _logging(dialect: str) -> Any:
     """Built once per database kind: building it per update cost more than running it."""
     return skipping_duplicate(
         dialect,
-        HandledUpdate.__table__,
+        table_of(HandledUpdate),
         {"update_id": bindparam("update_id"), "handled_at": bindparam("now")},
         unique=["update_id"],
     )
@@ -67,7 +68,7 @@ def log_when_complete(session: AsyncSession, update_id: int, now: datetime) -> N
 
 async def forget_old_updates(session: AsyncSession, now: datetime) -> int:
     """Rows older than `KEEP` can no longer meet their update again."""
-    removed = await session.execute(
-        delete(HandledUpdate).where(HandledUpdate.handled_at < now - KEEP)
+    removed = await changed_rows(
+        session, delete(HandledUpdate).where(HandledUpdate.handled_at < now - KEEP)
     )
-    return removed.rowcount or 0
+    return removed

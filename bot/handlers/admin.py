@@ -43,7 +43,7 @@ from bot.services.places import (
 )
 from bot.states import AddPlace
 from bot.views.formatting import local_datetime
-from bot.views.replies import deep_link, reply_to_callback
+from bot.views.replies import Reply, deep_link, reply_below, reply_to_callback, reply_to_message
 from bot.views.texts import place_card, too_long, typed_text
 
 ADMIN_COMMANDS = ("addplace", "places", "invite")
@@ -146,71 +146,71 @@ async def msg_place_name(message: Message, state: FSMContext) -> None:
     )
 
 
-async def _take_slug(reply: Message, slug: str, session: AsyncSession, state: FSMContext) -> None:
+async def _take_slug(reply: Reply, slug: str, session: AsyncSession, state: FSMContext) -> None:
     try:
         slug = validate_slug(slug)
         if not await slug_is_free(session, slug):
             raise SlugTaken
     except ServiceError as error:
-        await reply.answer(_problem(error))
+        await reply(_problem(error), None)
         return
     await state.update_data(slug=slug)
     await state.set_state(AddPlace.districts)
-    await reply.answer(
+    await reply(
         _(
             "Which districts or estates does the place serve? Write them separated by commas "
             "(for example: Sady Żoliborskie, Marymont), or press «No districts»."
         ),
-        reply_markup=kb.new_place_step((_("No districts"), NewPlaceAction.NO_DISTRICTS)),
+        kb.new_place_step((_("No districts"), NewPlaceAction.NO_DISTRICTS)),
     )
 
 
 async def msg_place_slug(message: Message, session: AsyncSession, state: FSMContext) -> None:
-    await _take_slug(message, message.text, session, state)
+    await _take_slug(reply_to_message(message), message.text or "", session, state)
 
 
 async def cb_use_slug(callback: CallbackQuery, session: AsyncSession, state: FSMContext) -> None:
     await callback.answer()
     slug = (await state.get_data()).get("suggested_slug", "")
-    await _take_slug(callback.message, slug, session, state)
+    await _take_slug(reply_below(callback), slug, session, state)
 
 
 async def _take_districts(
-    reply: Message, districts: list[str], state: FSMContext, settings: Settings
+    reply: Reply, districts: list[str], state: FSMContext, settings: Settings
 ) -> None:
     await state.update_data(districts=districts)
     await state.set_state(AddPlace.timezone)
-    await reply.answer(
+    await reply(
         _("Which time zone is the place in? Most places use {timezone}.").format(
             timezone=settings.timezone
         ),
-        reply_markup=kb.new_place_step((settings.timezone, NewPlaceAction.DEFAULT_TZ)),
+        kb.new_place_step((settings.timezone, NewPlaceAction.DEFAULT_TZ)),
     )
 
 
 async def msg_place_districts(message: Message, state: FSMContext, settings: Settings) -> None:
     try:
-        districts = parse_districts(message.text)
+        districts = parse_districts(message.text or "")
     except ServiceError as error:
         await message.answer(_problem(error))
         return
-    await _take_districts(message, districts, state, settings)
+    await _take_districts(reply_to_message(message), districts, state, settings)
 
 
 async def cb_no_districts(callback: CallbackQuery, state: FSMContext, settings: Settings) -> None:
     await callback.answer()
-    await _take_districts(callback.message, [], state, settings)
+    await _take_districts(reply_below(callback), [], state, settings)
 
 
-async def _take_timezone(reply: Message, timezone: str, state: FSMContext) -> None:
+async def _take_timezone(reply: Reply, timezone: str, state: FSMContext) -> None:
     try:
         timezone = validate_timezone(timezone)
     except ServiceError as error:
-        await reply.answer(_problem(error))
+        await reply(_problem(error), None)
         return
     data = await state.update_data(timezone=timezone)
     await state.set_state(AddPlace.confirm)
-    await reply.answer(
+    await reply(
         _(
             "Please check:\n<b>Name:</b> {name}\n<b>Link name:</b> {slug}\n"
             "<b>Districts:</b> {districts}\n<b>Time zone:</b> {timezone}"
@@ -220,19 +220,19 @@ async def _take_timezone(reply: Message, timezone: str, state: FSMContext) -> No
             districts=escape(", ".join(data["districts"])) or _("none"),
             timezone=timezone,
         ),
-        reply_markup=kb.new_place_step((_("💾 Save"), NewPlaceAction.SAVE)),
+        kb.new_place_step((_("💾 Save"), NewPlaceAction.SAVE)),
     )
 
 
 async def msg_place_timezone(message: Message, state: FSMContext) -> None:
-    await _take_timezone(message, message.text, state)
+    await _take_timezone(reply_to_message(message), message.text or "", state)
 
 
 async def cb_default_timezone(
     callback: CallbackQuery, state: FSMContext, settings: Settings
 ) -> None:
     await callback.answer()
-    await _take_timezone(callback.message, settings.timezone, state)
+    await _take_timezone(reply_below(callback), settings.timezone, state)
 
 
 async def cb_save_place(

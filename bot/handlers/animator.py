@@ -18,7 +18,7 @@ from bot.services.invites import runs_place
 from bot.services.matching import rank_volunteers
 from bot.services.places import place_stats, places_run_by
 from bot.views.formatting import decimal
-from bot.views.replies import deep_link
+from bot.views.replies import bot_of, deep_link
 from bot.views.texts import place_card, staff_only
 
 
@@ -60,16 +60,15 @@ async def cb_candidates(
     """ "Why this volunteer": every score component of the best candidates, for the
     animators of the request's own place (checked here, whatever the button says)."""
     request = await session.get(HelpRequest, callback_data.request_id)
-    allowed = request is not None and (
+    if request is None or not (
         is_admin or (user is not None and await runs_place(session, user.id, request.place_id))
-    )
-    if not allowed:
+    ):
         await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
     ranked = await rank_volunteers(session, request, clock(), limit=10, include_offered=True)
     if not ranked:
-        await callback.bot.send_message(
+        await bot_of(callback).send_message(
             callback.from_user.id,
             _(
                 "Nobody fits this request right now "
@@ -103,6 +102,6 @@ async def cb_candidates(
             text=_("📨 Offer to {name}").format(name=candidate.first_name or "?"),
             callback_data=OfferToCD(request_id=request.id, user_id=candidate.user_id),
         )
-    await callback.bot.send_message(
+    await bot_of(callback).send_message(
         callback.from_user.id, "\n".join(lines), reply_markup=builder.adjust(1).as_markup()
     )

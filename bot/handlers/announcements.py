@@ -327,7 +327,7 @@ async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:
                 callback_data=AnnCD(action=AnnAction.LANG, ann_id=draft.id, value=index),
             )
             choices += 1
-    _back_and_cancel(builder, "audience", draft.id)
+    _back_and_cancel(builder, AnnAction.AUDIENCE, draft.id)
     await reply(_("Which language?"), builder.adjust(*([1] * choices), 2).as_markup())
 
 

@@ -24,7 +24,7 @@ from bot.services.certificates import CERT_PREFIX, Period, Work
 from bot.services.panel import LIST_LIMIT
 from bot.views.formatting import calendar_day, calendar_month, decimal, long_date
 from bot.views.labels import talent_words
-from bot.views.replies import deep_link, drop_buttons, edit_or_send
+from bot.views.replies import bot_of, deep_link, drop_buttons, edit_or_send, reply_below
 from bot.views.texts import stale_button
 
 
@@ -66,7 +66,7 @@ async def cmd_certificate(message: Message) -> None:
 
 async def cb_ask(callback: CallbackQuery) -> None:
     await callback.answer()
-    await callback.message.answer(_which_period(), reply_markup=periods())
+    await reply_below(callback)(_which_period(), periods())
 
 
 async def cb_period(
@@ -115,9 +115,9 @@ async def _issue(
 ) -> None:
     await callback.answer()
     certificate = await certificates.issue(session, user, place, work, clock())
-    link = await deep_link(callback.bot, CERT_PREFIX + certificate.code)
+    link = await deep_link(bot_of(callback), CERT_PREFIX + certificate.code)
     pdf = certificate_pdf(_wording(certificate, place, work, link, user.language or "pl"))
-    await callback.bot.send_document(
+    await bot_of(callback).send_document(
         callback.from_user.id,
         BufferedInputFile(pdf, filename=f"zaswiadczenie-{certificate.issued_at:%Y%m%d}.pdf"),
         caption=_(

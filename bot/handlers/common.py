@@ -23,7 +23,7 @@ from bot.services.announcements import discard_drafts
 from bot.services.invites import is_animator
 from bot.services.users import set_language
 from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
-from bot.views.replies import drop_buttons, edit_or_send
+from bot.views.replies import bot_of, drop_buttons, edit_or_send
 from bot.views.texts import stale_button
 
 
@@ -105,18 +105,18 @@ async def cb_resume(
     if not callback_data.keep:
         await parked.clear()
         text = str(CANCELLED_WHAT.get(group_of(step), _("Cancelled.")))
-        await callback.bot.send_message(
+        await bot_of(callback).send_message(
             callback.from_user.id, text, reply_markup=menus.menu_for(user)
         )
         return
     await swap_with_parked(state)
-    if await ask_again(callback.bot, callback.from_user.id, state):
+    if await ask_again(bot_of(callback), callback.from_user.id, state):
         return
     if step in TEXT_STEPS:
         text = _("↩️ Let us go on. Please type your answer to the question above.")
     else:
         text = _("↩️ Let us go on. Please use the buttons of the question above.")
-    await callback.bot.send_message(callback.from_user.id, text)
+    await bot_of(callback).send_message(callback.from_user.id, text)
 
 
 async def cb_back(callback: CallbackQuery, callback_data: BackCD, state: FSMContext) -> None:

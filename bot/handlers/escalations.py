@@ -28,6 +28,7 @@ from bot.services.offers import place_timezone
 from bot.services.talents import PARTS
 from bot.services.tasks import task_people
 from bot.states import Rework
+from bot.views.replies import bot_of
 from bot.views.texts import staff_only, typed_text
 
 CLOSING_LIMIT = 1000
@@ -91,7 +92,7 @@ async def cb_rework(
             "is closed. /cancel keeps the request open."
         )
         markup = None
-    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+    await bot_of(callback).send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMContext) -> None:
@@ -100,7 +101,7 @@ async def cb_day(callback: CallbackQuery, callback_data: WhenCD, state: FSMConte
         return
     await state.update_data(offset=callback_data.offset)
     await state.set_state(Rework.part)
-    await callback.bot.send_message(
+    await bot_of(callback).send_message(
         callback.from_user.id, _("What time of day?"), reply_markup=vkb.parts()
     )
 
@@ -133,7 +134,7 @@ async def cb_part(
     await tell_about_task(i18n, session, clock, resident, date_changed, request)
     await deliver(i18n, session, clock, outcome, settings.default_language)
     await callback.answer()
-    await callback.bot.send_message(
+    await bot_of(callback).send_message(
         callback.from_user.id,
         _("📅 Changed. I am asking the volunteers again ({count} now).").format(
             count=len(outcome.offers)

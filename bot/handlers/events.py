@@ -48,7 +48,7 @@ from bot.services.statuses import EventStatus, SignupStatus
 from bot.states import Feedback
 from bot.views.events import agenda_line, event_card, places_text, when_text
 from bot.views.labels import rating_label
-from bot.views.replies import edit_or_send, reply_to_callback
+from bot.views.replies import bot_of, edit_or_send, reply_to_callback
 from bot.views.texts import staff_only, typed_text
 
 STAFF_ACTIONS = {EventAction.PEOPLE, EventAction.CANCEL, EventAction.CANCEL_ALL}
@@ -370,7 +370,7 @@ async def cb_calendar(callback: CallbackQuery, press: EventPress, bot: Bot) -> N
 async def cb_people(callback: CallbackQuery, press: EventPress) -> None:
     await callback.answer()
     text, markup = await _participants(press, page=0)
-    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+    await bot_of(callback).send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 async def cb_people_page(

@@ -15,7 +15,7 @@ from bot.keyboards import menus
 from bot.middlewares.navigation import has_parked
 from bot.middlewares.settled import settled_by_now
 from bot.middlewares.step_questions import current_question
-from bot.views.replies import drop_buttons
+from bot.views.replies import bot_of, drop_buttons
 
 
 def build_router() -> Router:
@@ -41,7 +41,7 @@ async def cb_stale(callback: CallbackQuery, state: FSMContext) -> None:
     )
     await drop_buttons(callback)
     if await state.get_state() is None and await has_parked(state):
-        await callback.bot.send_message(
+        await bot_of(callback).send_message(
             callback.from_user.id,
             _("✋ What you had started is kept. Continue it?"),
             reply_markup=kb.resume_offer(),

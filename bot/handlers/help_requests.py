@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -55,9 +56,9 @@ from bot.views.labels import long_date
 from bot.views.replies import (
     Reply,
     drop_buttons,
+    reply_below,
     reply_to_callback,
     reply_to_message,
-    reply_to_message_in,
 )
 from bot.views.requests import status, summary
 from bot.views.texts import staff_only, typed_text
@@ -152,7 +153,7 @@ async def msg_intake_phone(message: Message, state: FSMContext) -> None:
     await message.answer(_("What do you need help with?"), reply_markup=vkb.categories())
 
 
-def _behalf(data: dict[str, object]) -> OnBehalf | None:
+def _behalf(data: dict[str, Any]) -> OnBehalf | None:
     if "behalf_place" not in data:
         return None
     return OnBehalf(int(data["behalf_place"]), str(data["behalf_name"]), str(data["behalf_phone"]))
@@ -316,7 +317,12 @@ async def cb_no_address(
     await state.update_data(address=None)
     await drop_buttons(callback)
     await _show_summary(
-        reply_to_message_in(callback.bot, user.telegram_id), session, user, state, clock, settings
+        reply_below(callback),
+        session,
+        user,
+        state,
+        clock,
+        settings,
     )
 
 
@@ -430,7 +436,7 @@ async def cb_submit(
             on_behalf=behalf,
         )
     except NotStaffThere:
-        await callback.message.answer(staff_only())
+        await reply_below(callback)(staff_only(), None)
         return
     except TooManyOpenRequests as limit:
         await reply_to_callback(callback)(

@@ -46,10 +46,12 @@ from bot.services.users import Intent, give_consent, register_contact, set_home_
 from bot.states import ChangePlace, Onboarding
 from bot.views.replies import (
     Reply,
+    bot_of,
     drop_buttons,
     reply_to_callback,
     reply_to_message,
     reply_to_message_in,
+    sender_of,
 )
 from bot.views.texts import privacy_short, stale_button
 
@@ -170,13 +172,13 @@ async def begin_onboarding(
     payload: str = "",
 ) -> None:
     """Newcomers start with the language; a poster's place or an invite waits in the state."""
-    await register_contact(session, message.from_user.id, clock())
+    await register_contact(session, sender_of(message).id, clock())
     await state.set_state(Onboarding.language)
     if payload.startswith(INVITE_PREFIX):
         await state.update_data({PENDING_INVITE: payload.removeprefix(INVITE_PREFIX)})
     elif payload.startswith(PLACE_PREFIX):
         await state.update_data({PENDING_PLACE: payload.removeprefix(PLACE_PREFIX)})
-    await ask_language(reply_to_message(message), message.from_user.language_code, settings)
+    await ask_language(reply_to_message(message), sender_of(message).language_code, settings)
 
 
 async def ask_language(reply: Reply, language_code: str | None, settings: Settings) -> None:
@@ -453,7 +455,7 @@ async def msg_expects_button(
     reply = reply_to_message(message)
     current = await state.get_state()
     if current == Onboarding.language.state:
-        await ask_language(reply, message.from_user.language_code, settings)
+        await ask_language(reply, sender_of(message).language_code, settings)
     elif current == Onboarding.consent.state:
         await _ask_consent(reply)
     elif current == Onboarding.intent.state:
@@ -469,7 +471,7 @@ async def msg_expects_button(
 async def expire_question(callback: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
     await drop_buttons(callback)
-    await callback.bot.send_message(
+    await bot_of(callback).send_message(
         callback.from_user.id, _("This question has expired. Send /start to begin again.")
     )
 

@@ -35,7 +35,7 @@ from bot.services.notifier import Notifier
 from bot.services.offers import MatchingOutcome
 from bot.services.places import district_name, get_place, user_timezone
 from bot.views.formatting import decimal, duration, long_date, month
-from bot.views.replies import drop_buttons, edit_or_send
+from bot.views.replies import bot_of, drop_buttons, edit_or_send, reply_below
 from bot.views.requests import summary
 from bot.views.texts import staff_only, stale_button
 
@@ -111,7 +111,7 @@ async def _waiting_lines(session: AsyncSession, places: list[int], now: datetime
 
 
 async def _idea_lines(session: AsyncSession, places: list[int], now: datetime) -> list[Line]:
-    lines = []
+    lines: list[Line] = []
     for idea in await pending_proposals(session, places):
         place = await get_place(session, idea.place_id)
         if place is not None:
@@ -143,7 +143,7 @@ def _standing_text(standing: verification.Standing, timezone: str) -> str:
 
 
 async def _verify_lines(session: AsyncSession, places: list[int], now: datetime) -> list[Line]:
-    lines = []
+    lines: list[Line] = []
     for standing in await verification.to_verify(session, places, now, panel.LIST_LIMIT):
         timezone = await user_timezone(session, standing.volunteer)
         label = _("✅ Verify") if standing.until is None else _("🔁 Renew")
@@ -188,9 +188,9 @@ async def cb_section(
     lines_of, empty = SECTIONS[callback_data.section]
     lines = await lines_of(session, places, clock())
     for text, markup in lines:
-        await callback.message.answer(text, reply_markup=markup)
+        await reply_below(callback)(text, markup)
     if not lines:
-        await callback.message.answer(str(empty))
+        await reply_below(callback)(str(empty), None)
 
 
 async def cb_offer_to(
@@ -344,7 +344,7 @@ async def cmd_stats(
 async def cb_csv(callback: CallbackQuery, session: AsyncSession, places: list[int]) -> None:
     await callback.answer()
     rows = await stats.stats_table(session, places)
-    await callback.bot.send_document(
+    await bot_of(callback).send_document(
         callback.from_user.id,
         BufferedInputFile(stats.to_csv(rows), filename="sasiad-statistics.csv"),
         caption=_(

@@ -18,7 +18,7 @@ from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
 from bot.services.places import get_place
 from bot.services.posters import poster_png
-from bot.views.replies import deep_link
+from bot.views.replies import bot_of, deep_link
 from bot.views.texts import staff_only
 
 MAX_PLACE_BUTTONS = 30
@@ -70,7 +70,7 @@ async def cb_language(callback: CallbackQuery, callback_data: PosterCD, places: 
     if not await _allowed(callback, callback_data, places):
         return
     await callback.answer()
-    await callback.bot.send_message(
+    await bot_of(callback).send_message(
         callback.from_user.id,
         _("In which language should the poster be?"),
         reply_markup=_languages(callback_data.place_id).adjust(1).as_markup(),

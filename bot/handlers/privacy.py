@@ -26,7 +26,7 @@ from bot.services.places import timezone_of
 from bot.services.privacy import export_user_data, forget_user
 from bot.states import Forget
 from bot.views.formatting import local_datetime
-from bot.views.replies import drop_buttons
+from bot.views.replies import bot_of, drop_buttons
 from bot.views.texts import privacy_notice
 
 
@@ -63,7 +63,7 @@ async def cmd_privacy(
 async def cb_read_more(callback: CallbackQuery) -> None:
     """📖 Read more under the consent question: the whole notice, the question stays."""
     await callback.answer()
-    await callback.bot.send_message(callback.from_user.id, privacy_notice())
+    await bot_of(callback).send_message(callback.from_user.id, privacy_notice())
 
 
 async def cmd_export(

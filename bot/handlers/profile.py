@@ -36,7 +36,7 @@ from bot.services.offers import reverse_match
 from bot.services.places import get_place, timezone_of
 from bot.states import ProfileEdit
 from bot.views.labels import language_name, long_date, talent
-from bot.views.replies import Reply, reply_to_callback, reply_to_message
+from bot.views.replies import Reply, reply_below, reply_to_callback, reply_to_message
 from bot.views.texts import stale_button, too_long
 
 MISSING = {
@@ -167,14 +167,14 @@ async def _ready(
         )
     except profiles.ProfileIncomplete as incomplete:
         parts = ", ".join(MISSING[m]() for m in incomplete.missing)
-        await callback.message.answer(_("Still missing: {parts}.").format(parts=parts))
+        await reply_below(callback)(_("Still missing: {parts}.").format(parts=parts), None)
         return
     if first:
         outcome = await reverse_match(session, user, clock(), settings.matching())
         await deliver(i18n, session, clock, outcome, settings.default_language)
     await render_summary(reply_to_callback(callback), session, user, clock)
     if first:
-        await callback.message.answer(_("🎉 Thank you! Requests that fit you will come here."))
+        await reply_below(callback)(_("🎉 Thank you! Requests that fit you will come here."), None)
 
 
 Change = Callable[[AsyncSession, User, Any], Awaitable[None]]
@@ -233,7 +233,7 @@ async def msg_other_talents(
 ) -> None:
     await profiles.ensure_profile(session, user, clock())
     try:
-        await profiles.set_other_talents(session, user.id, message.text)
+        await profiles.set_other_talents(session, user.id, message.text or "")
     except TooLong as error:
         await message.answer(too_long(error.length, error.limit))
         return

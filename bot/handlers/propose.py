@@ -4,6 +4,7 @@ Submit. Proposals wait for an animator; animators' own events are published at o
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from html import escape
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -70,7 +72,7 @@ def build_router() -> Router:
     )
     for on_text, step in typed:
         router.message.register(on_text, StateFilter(step), Rule(F.text))
-    pressed = {
+    pressed: dict[State, dict[DraftAction, Callable[..., Awaitable[None]]]] = {
         Propose.when: {
             DraftAction.TBA: cb_to_be_agreed,
             DraftAction.DAY: cb_day,

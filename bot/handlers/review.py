@@ -4,6 +4,7 @@ check is made here on every press, whatever the button claims."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from html import escape
 
@@ -48,7 +49,7 @@ TEXT_LIMITS = {"title": TITLE_LIMIT, "description": DESCRIPTION_LIMIT, "location
 def build_router() -> Router:
     """Everything here is for the animators of the proposal's place (`flags=STAFF`)."""
     router = Router(name=__name__)
-    decisions = {
+    decisions: dict[ReviewAction, Callable[..., Awaitable[None]]] = {
         ReviewAction.APPROVE: cb_approve,
         ReviewAction.REJECT: cb_reject,
         ReviewAction.EDIT: cb_edit,

@@ -39,7 +39,7 @@ from bot.services.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
 from bot.states import Relay
 from bot.views.formatting import decimal
-from bot.views.replies import drop_buttons, reply_to_callback
+from bot.views.replies import bot_of, drop_buttons, reply_to_callback
 from bot.views.requests import status, summary
 from bot.views.texts import stale_button, typed_text
 
@@ -314,7 +314,9 @@ async def cb_write(
     await callback.answer()
     await state.set_state(Relay.text)
     await state.update_data(request_id=callback_data.request_id)
-    await callback.bot.send_message(user.telegram_id, _("Write your message; I will pass it on:"))
+    await bot_of(callback).send_message(
+        user.telegram_id, _("Write your message; I will pass it on:")
+    )
 
 
 async def msg_relay(

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 from contextlib import suppress
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
@@ -102,7 +103,10 @@ class InHand:
             again = self.handled_up_to is not None and number <= self.handled_up_to
             task = asyncio.create_task(_handle(self.dp, self.bot, update, again=again))
             self.running[number] = task
-            task.add_done_callback(lambda _task, number=number: self.running.pop(number, None))
+            task.add_done_callback(partial(self._finished, number))
+
+    def _finished(self, number: int, _task: asyncio.Task[object]) -> None:
+        self.running.pop(number, None)
 
     async def settle(self, patience: float | None) -> None:
         """Wait for what runs (at most `patience` seconds), then move the offset on:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -50,7 +52,9 @@ class GuardedRequestHandler(SimpleRequestHandler):
         except (ValueError, ValidationError) as refused:
             log.warning("webhook body is not an update (%s); answered 400", type(refused).__name__)
             return web.Response(status=400, text="Bad Request")
-        result = await self.dispatcher.feed_webhook_update(self.bot, update, **self.data)
+        result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+            self.bot, update, **self.data
+        )
         return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
 
     __call__ = handle

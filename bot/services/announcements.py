@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import Announcement, GroupMember, User, VolunteerProfile
 from bot.services.errors import TooLong
 from bot.services.outbox import Notice, batch_counts, queue
@@ -65,7 +66,7 @@ class Audience:
         return replace(self, groups=self.groups ^ {group_id})
 
 
-def _audience(place_id: int, audience: Audience) -> Select[tuple[User]]:
+def _audience(place_id: int, audience: Audience) -> Select[User]:
     query = select(User).where(
         User.place_id == place_id,
         User.consent_at.is_not(None),
@@ -167,44 +168,47 @@ def text_for(announcement: Announcement, language: str | None) -> str:
 async def schedule(
     session: AsyncSession, announcement_id: int, place_ids: list[int], send_at: datetime
 ) -> bool:
-    scheduled = await session.execute(
+    scheduled = await changed_rows(
+        session,
         update(Announcement)
         .where(
             Announcement.id == announcement_id,
             Announcement.place_id.in_(place_ids),
             Announcement.status == AnnouncementStatus.DRAFT,
         )
-        .values(status=AnnouncementStatus.SCHEDULED, send_at=send_at)
+        .values(status=AnnouncementStatus.SCHEDULED, send_at=send_at),
     )
     await session.flush()
-    return scheduled.rowcount == 1
+    return scheduled == 1
 
 
 async def cancel(session: AsyncSession, announcement_id: int, place_ids: list[int]) -> bool:
-    cancelled = await session.execute(
+    cancelled = await changed_rows(
+        session,
         update(Announcement)
         .where(
             Announcement.id == announcement_id,
             Announcement.place_id.in_(place_ids),
             Announcement.status.in_((AnnouncementStatus.DRAFT, AnnouncementStatus.SCHEDULED)),
         )
-        .values(status=AnnouncementStatus.CANCELLED)
+        .values(status=AnnouncementStatus.CANCELLED),
     )
     await session.flush()
-    return cancelled.rowcount == 1
+    return cancelled == 1
 
 
 async def discard_drafts(session: AsyncSession, author_id: int) -> int:
     """The author's announcements still being prepared are dropped (their buttons then
     answer that it can no longer be changed); scheduled ones stay, as /announcements
     lists them. How many were dropped."""
-    discarded = await session.execute(
+    discarded = await changed_rows(
+        session,
         update(Announcement)
         .where(Announcement.author_id == author_id, Announcement.status == AnnouncementStatus.DRAFT)
-        .values(status=AnnouncementStatus.CANCELLED)
+        .values(status=AnnouncementStatus.CANCELLED),
     )
     await session.flush()
-    return discarded.rowcount
+    return discarded
 
 
 async def scheduled_at(session: AsyncSession, place_ids: list[int]) -> list[Announcement]:
@@ -237,15 +241,16 @@ async def launch_due(session: AsyncSession, now: datetime) -> list[Announcement]
     )
     started = []
     for announcement_id in due:
-        claimed = await session.execute(
+        claimed = await changed_rows(
+            session,
             update(Announcement)
             .where(
                 Announcement.id == announcement_id,
                 Announcement.status == AnnouncementStatus.SCHEDULED,
             )
-            .values(status=AnnouncementStatus.SENDING, started_at=now)
+            .values(status=AnnouncementStatus.SENDING, started_at=now),
         )
-        if claimed.rowcount == 1:
+        if claimed == 1:
             announcement = await session.get(Announcement, announcement_id, populate_existing=True)
             if announcement is not None:
                 await _queue_letters(session, announcement, now)

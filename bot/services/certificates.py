@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import Certificate, HelpRequest, Place, User
 from bot.services.statuses import RequestStatus
 
@@ -180,14 +181,15 @@ async def revoke(
     session: AsyncSession, certificate_id: int, place_ids: list[int], now: datetime
 ) -> bool:
     """Revoke a certificate of one of these centres; False if not theirs or already."""
-    revoked = await session.execute(
+    revoked = await changed_rows(
+        session,
         update(Certificate)
         .where(
             Certificate.id == certificate_id,
             Certificate.place_id.in_(place_ids),
             Certificate.revoked_at.is_(None),
         )
-        .values(revoked_at=now)
+        .values(revoked_at=now),
     )
     await session.flush()
-    return bool(revoked.rowcount)
+    return bool(revoked)

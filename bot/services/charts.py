@@ -30,6 +30,7 @@ def monthly_chart(rows: list[Row], labels: ChartLabels) -> bytes:
     }
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(8, 4.5), dpi=100)
     FigureCanvasAgg(figure)
@@ -41,7 +42,7 @@ def monthly_chart(rows: list[Row], labels: ChartLabels) -> bytes:
     axes.set_xticks([p + width for p in positions], months)
     axes.set_title(labels.title)
     axes.legend()
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Membership, Place, User, VolunteerProfile
@@ -94,7 +94,7 @@ async def daily_summaries(session: AsyncSession, now: datetime) -> list[DailySum
 
 
 async def _place_day(session: AsyncSession, place: Place, since: datetime) -> PlaceDay:
-    def count(*conditions: object) -> object:
+    def count(*conditions: ColumnElement[bool]) -> Select:
         return select(func.count(HelpRequest.id)).where(
             HelpRequest.place_id == place.id, *conditions
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, EventFeedback, Occurrence, OutboxMessage, Signup, User
@@ -59,7 +59,7 @@ async def _not_queued(session: AsyncSession, due: list[Attendee]) -> list[Attend
     return [a for a in due if a.dedupe_key not in queued]
 
 
-def _confirmed() -> object:
+def _confirmed() -> Select:
     return (
         select(Signup, Occurrence, Event, User)
         .join(Occurrence, Occurrence.id == Signup.occurrence_id)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import (
     Event,
     EventGroup,
@@ -181,12 +182,13 @@ async def get_event(session: AsyncSession, event_id: int) -> Event:
 async def approve(session: AsyncSession, event_id: int, reviewer: User, now: datetime) -> bool:
     """Publish a pending proposal. One conditional UPDATE: of two animators pressing
     Approve (or one Approve, one Reject) only the first counts."""
-    decided = await session.execute(
+    decided = await changed_rows(
+        session,
         update(Event)
         .where(Event.id == event_id, Event.status == EventStatus.PENDING)
-        .values(status=EventStatus.PUBLISHED, reviewed_by=reviewer.id, reviewed_at=now)
+        .values(status=EventStatus.PUBLISHED, reviewed_by=reviewer.id, reviewed_at=now),
     )
-    if decided.rowcount != 1:
+    if decided != 1:
         await session.flush()
         return False
     await ensure_occurrences(session, await get_event(session, event_id), now)
@@ -198,7 +200,8 @@ async def reject(
     session: AsyncSession, event_id: int, reviewer: User, comment: str, now: datetime
 ) -> bool:
     comment = clean_text(comment, limit=COMMENT_LIMIT)
-    decided = await session.execute(
+    decided = await changed_rows(
+        session,
         update(Event)
         .where(Event.id == event_id, Event.status == EventStatus.PENDING)
         .values(
@@ -206,10 +209,10 @@ async def reject(
             review_comment=comment,
             reviewed_by=reviewer.id,
             reviewed_at=now,
-        )
+        ),
     )
     await session.flush()
-    return decided.rowcount == 1
+    return decided == 1
 
 
 EDITABLE = ("title", "description", "starts_at", "location", "capacity")
@@ -342,25 +345,27 @@ async def cancel_occurrence(
     session: AsyncSession, occurrence_id: int, now: datetime
 ) -> Occurrence | None:
     """Cancel one date; None when it was not scheduled (already cancelled, say)."""
-    cancelled = await session.execute(
+    cancelled = await changed_rows(
+        session,
         update(Occurrence)
         .where(Occurrence.id == occurrence_id, Occurrence.status == OccurrenceStatus.SCHEDULED)
-        .values(status=OccurrenceStatus.CANCELLED, cancelled_at=now)
+        .values(status=OccurrenceStatus.CANCELLED, cancelled_at=now),
     )
     await session.flush()
-    if cancelled.rowcount != 1:
+    if cancelled != 1:
         return None
     return await session.get(Occurrence, occurrence_id, populate_existing=True)
 
 
 async def cancel_series(session: AsyncSession, event_id: int, now: datetime) -> list[int]:
     """Cancel the event and its dates still ahead; returns the ids of the cancelled dates."""
-    cancelled = await session.execute(
+    cancelled = await changed_rows(
+        session,
         update(Event)
         .where(Event.id == event_id, Event.status == EventStatus.PUBLISHED)
-        .values(status=EventStatus.CANCELLED)
+        .values(status=EventStatus.CANCELLED),
     )
-    if cancelled.rowcount != 1:
+    if cancelled != 1:
         await session.flush()
         return []
     ahead = list(

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import EventGroup, GroupMember, InterestGroup, User
 from bot.services.errors import ServiceError
 from bot.services.text import clean_text
@@ -43,13 +44,14 @@ async def add_group(
 
 
 async def remove_group(session: AsyncSession, group_id: int, place_ids: list[int]) -> bool:
-    removed = await session.execute(
+    removed = await changed_rows(
+        session,
         delete(InterestGroup).where(
             InterestGroup.id == group_id, InterestGroup.place_id.in_(place_ids)
-        )
+        ),
     )
     await session.flush()
-    return removed.rowcount == 1
+    return removed == 1
 
 
 async def my_group_ids(session: AsyncSession, user_id: int) -> set[int]:

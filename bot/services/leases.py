@@ -8,6 +8,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import JobLease
 
 
@@ -27,10 +28,11 @@ async def take_lease(
                 session.add(JobLease(name=name, holder="", until=now - timedelta(seconds=1)))
         except IntegrityError:
             pass
-    taken = await session.execute(
+    taken = await changed_rows(
+        session,
         update(JobLease)
         .where(JobLease.name == name, or_(JobLease.until <= now, JobLease.holder == holder))
-        .values(holder=holder, until=now + ttl)
+        .values(holder=holder, until=now + ttl),
     )
     await session.commit()
-    return taken.rowcount == 1
+    return taken == 1

@@ -9,8 +9,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, bindparam, case, cast, exists, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Float,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from bot.db.models import (
     HelpRequest,
@@ -84,7 +98,9 @@ def _stems(text: str | None) -> set[str]:
     return {word[:5] for word in _WORD.findall((text or "").casefold())}
 
 
-def tasks_since(volunteer_id: object, since: datetime) -> object:
+def tasks_since(
+    volunteer_id: SQLCoreOperations[int], since: datetime | BindParameter[datetime]
+) -> ScalarSelect[int]:
     return (
         select(func.count(HelpRequest.id))
         .where(HelpRequest.volunteer_id == volunteer_id, HelpRequest.accepted_at >= since)
@@ -113,8 +129,8 @@ def _ranking_query(shape: _Shape) -> Select[Any]:
     """
     profile = VolunteerProfile
     volunteer = profile.user_id
-    now = bindparam("now")
-    slots = bindparam("slots", expanding=True)
+    now: BindParameter[datetime] = bindparam("now")
+    slots: BindParameter[list[int]] = bindparam("slots", expanding=True)
 
     has_talent = exists().where(
         VolunteerTalent.user_id == volunteer, VolunteerTalent.code == bindparam("category")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
 from bot.services.matching import (
     CAP_WINDOW,
@@ -97,7 +98,7 @@ async def starts_at(session: AsyncSession, request: HelpRequest) -> datetime | N
 
 def start_in(day: date, part: int | None, timezone: str) -> datetime:
     """The start of a part of day (the morning when any time will do) in a time zone."""
-    start = PART_STARTS.get(part if part is not None else 0)
+    start = PART_STARTS[part if part is not None else 0]
     return datetime.combine(day, start, tzinfo=ZoneInfo(timezone))
 
 
@@ -167,13 +168,14 @@ async def escalate(
     reason: EscalationReason = EscalationReason.NOBODY,
 ) -> MatchingOutcome:
     """Hand the request to the place's animators, once: the conditional update is the guard."""
-    marked = await session.execute(
+    marked = await changed_rows(
+        session,
         update(HelpRequest)
         .where(HelpRequest.id == request.id, HelpRequest.escalated_at.is_(None))
-        .values(escalated_at=now)
+        .values(escalated_at=now),
     )
     await session.flush()
-    if marked.rowcount != 1:
+    if marked != 1:
         return MatchingOutcome()
     animators = await place_animators(session, request.place_id)
     recipients = [Recipient(a.telegram_id, a.language) for a in animators]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, User
-from bot.db.portable import insert_skipping_duplicates
+from bot.db.portable import insert_skipping_duplicates, table_of
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(minutes=10)
@@ -81,7 +81,7 @@ async def queue(session: AsyncSession, notices: Sequence[Notice], *, now: dateti
     ]
     if rows:
         await insert_skipping_duplicates(
-            session, OutboxMessage.__table__, rows, unique=["dedupe_key"]
+            session, table_of(OutboxMessage), rows, unique=["dedupe_key"]
         )
 
 
@@ -94,7 +94,7 @@ async def batch_counts(session: AsyncSession, batch: str) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-def _claimable(now: datetime) -> object:
+def _claimable(now: datetime) -> ColumnElement[bool]:
     expired_lease = and_(
         OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now
     )

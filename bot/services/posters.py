@@ -44,7 +44,7 @@ def poster_png(place_name: str, invitation: str, link: str, scan_hint: str) -> b
     y = _centred(draw, y + 40, invitation, _font(48))
     image = qr_image(link)
     size = min(800, HEIGHT - y - 300)
-    image = image.resize((size, size), Image.NEAREST)
+    image = image.resize((size, size), Image.Resampling.NEAREST)
     page.paste(image, ((WIDTH - size) // 2, y + 60))
     y = _centred(draw, y + 60 + size + 40, scan_hint, _font(40))
     _centred(draw, y + 10, link, _font(30))

@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import Event, EventRole, Occurrence, Seat, SeriesMember, Signup, User
 from bot.services.freed_places import note_freed
 from bot.services.profiles import record_no_show, withdraw_no_show
@@ -59,12 +60,13 @@ class SeatView:
 
 async def _lock(session: AsyncSession, occurrence_id: int) -> bool:
     """Lock a scheduled occurrence for this transaction; False when it is not scheduled."""
-    locked = await session.execute(
+    locked = await changed_rows(
+        session,
         update(Occurrence)
         .where(Occurrence.id == occurrence_id, Occurrence.status == OccurrenceStatus.SCHEDULED)
-        .values(status=Occurrence.status)
+        .values(status=Occurrence.status),
     )
-    return locked.rowcount == 1
+    return locked == 1
 
 
 async def open_occurrence(
@@ -103,19 +105,20 @@ async def sign_up(
     if existing is not None and existing.status in ACTIVE_SIGNUP:
         await session.flush()
         return SignupResult(SignupOutcome.ALREADY, occurrence_id)
-    took = await session.execute(
+    took = await changed_rows(
+        session,
         update(Seat)
         .where(
             Seat.occurrence_id == occurrence_id,
             Seat.role_id == role_id,
             or_(Seat.capacity.is_(None), Seat.taken < Seat.capacity),
         )
-        .values(taken=Seat.taken + 1)
+        .values(taken=Seat.taken + 1),
     )
-    if took.rowcount == 0 and not await _has_seat(session, occurrence_id, role_id):
+    if took == 0 and not await _has_seat(session, occurrence_id, role_id):
         await session.flush()
         return SignupResult(SignupOutcome.CLOSED, occurrence_id)
-    status = SignupStatus.CONFIRMED if took.rowcount == 1 else SignupStatus.WAITING
+    status = SignupStatus.CONFIRMED if took == 1 else SignupStatus.WAITING
     if existing is None:
         existing = Signup(occurrence_id=occurrence_id, user_id=user_id)
         session.add(existing)

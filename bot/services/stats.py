@@ -151,6 +151,8 @@ async def _new_volunteers(session: AsyncSession, place_ids: list[int], table: Ta
         .where(User.place_id.in_(place_ids), VolunteerProfile.completed_at.is_not(None))
     )
     for completed_at, place, timezone, district in rows:
+        if completed_at is None:  # left out by the query; the column may be empty
+            continue
         _row(table, place, district, local_month(completed_at, timezone)).new_volunteers += 1
 
 
@@ -174,6 +176,8 @@ async def _events(session: AsyncSession, place_ids: list[int], table: Table) -> 
         )
     )
     for starts_at, place, timezone, people, came, did_not_come in rows:
+        if starts_at is None:  # left out by the query; the column may be empty
+            continue
         row = _row(table, place, None, local_month(starts_at, timezone))
         row.events += 1
         row.participants += people

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.changed import changed_rows
 from bot.db.models import HelpRequest, Offer, Place, User
 from bot.services.matching import rank_volunteers
 from bot.services.offers import (
@@ -54,7 +55,7 @@ UNSETTLED = (HelpRequest.status == RequestStatus.MATCHED, HelpRequest.coming_at.
 
 def _with_volunteer(
     *conditions: ColumnElement[bool],
-) -> Select[tuple[HelpRequest, User, str]]:
+) -> Select[HelpRequest, User, str]:
     return (
         select(HelpRequest, User, Place.timezone)
         .join(User, User.id == HelpRequest.volunteer_id)
@@ -106,16 +107,17 @@ async def confirm_coming(
 ) -> bool:
     """The volunteer will be there: the task is settled and standby offers lapse.
     False when the task is no longer theirs."""
-    confirmed = await session.execute(
+    confirmed = await changed_rows(
+        session,
         update(HelpRequest)
         .where(
             HelpRequest.id == request_id,
             HelpRequest.volunteer_id == volunteer_id,
             HelpRequest.status == RequestStatus.MATCHED,
         )
-        .values(coming_at=now)
+        .values(coming_at=now),
     )
-    if confirmed.rowcount != 1:
+    if confirmed != 1:
         await session.flush()
         return False
     await session.execute(

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import User as TelegramUser
 
 
 async def edit_or_send(
@@ -21,7 +22,15 @@ async def edit_or_send(
             return
         except TelegramBadRequest:
             pass
-    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+    await bot_of(callback).send_message(callback.from_user.id, text, reply_markup=markup)
+
+
+def bot_of(event: Message | CallbackQuery) -> Bot:
+    """The bot an update came through: aiogram binds it to every event it feeds, so
+    None here is a programming error, not a user's."""
+    if event.bot is None:
+        raise RuntimeError("this event was not fed through a Dispatcher")
+    return event.bot
 
 
 async def drop_buttons(callback: CallbackQuery) -> None:
@@ -51,3 +60,17 @@ def reply_to_message(message: Message) -> Reply:
 def reply_to_message_in(bot: Bot, chat_id: int) -> Reply:
     """A new message in a chat, when there is no message to answer."""
     return lambda text, markup: bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def sender_of(message: Message) -> TelegramUser:
+    """Who sent a message in a private chat (only channel posts have none, and the bot
+    reads no channels)."""
+    if message.from_user is None:
+        raise RuntimeError("a message without a sender")
+    return message.from_user
+
+
+def reply_below(callback: CallbackQuery) -> Reply:
+    """A new message under the pressed one (the pressed one stays as it is, and may be
+    too old to answer under)."""
+    return reply_to_message_in(bot_of(callback), callback.from_user.id)
