@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,7 +69,6 @@ from bot.db.models import (
     VolunteerTalent,
 )
 from bot.db.unit_of_work import unit_of_work
-from bot.services.notifier import TaskNews
 from bot.services.offers import (
     AcceptOutcome,
     MatchingConfig,
@@ -237,19 +236,8 @@ def _poisson(rng: random.Random, rate: float) -> int:
     return count
 
 
-class SilentNotifier:
-    """The `Notifier` port with nobody listening: the simulation counts offers, not words."""
-
-    async def task_news(
-        self, news: TaskNews, request: HelpRequest, person: User | None, *, actor: str = ""
-    ) -> None:
-        return None
-
-    async def verified(self, volunteer: User, until: datetime | None) -> None:
-        return None
-
-
-NOTIFIER = SilentNotifier()
+async def nobody_listens(_session: AsyncSession, _happened: Sequence[object]) -> None:
+    """The units of work's teller: the simulation counts offers, not words."""
 
 
 @dataclass
@@ -312,7 +300,7 @@ class Ours:
     async def fell_through(
         self, session: AsyncSession, request_id: int, volunteer_id: int, now: datetime
     ) -> MatchingOutcome:
-        return await hand_back(session, request_id, volunteer_id, now, self.config, NOTIFIER)
+        return await hand_back(session, request_id, volunteer_id, now, self.config)
 
 
 @dataclass
@@ -481,7 +469,7 @@ class Run:
 
     def _arrive(self, arrival: Arrival) -> Callable[[datetime], Awaitable[None]]:
         async def step(now: datetime) -> None:
-            async with unit_of_work(self.factory) as session:
+            async with unit_of_work(self.factory, nobody_listens) as session:
                 resident = await session.get(User, arrival.resident)
                 assert resident is not None
                 request = await submit_request(
@@ -494,7 +482,7 @@ class Run:
         return step
 
     async def _tick(self, now: datetime) -> None:
-        async with unit_of_work(self.factory) as session:
+        async with unit_of_work(self.factory, nobody_listens) as session:
             ticked = await self.strategy.tick(session, now)
         self._offers(ticked.outcome, now)
         for request_id, volunteer_id, asked_at in ticked.questions:
@@ -519,7 +507,7 @@ class Run:
                 self.tally.ghosts.discard((request_id, volunteer_id))
                 await self._hand_back(request_id, volunteer_id, now)
                 return
-            async with unit_of_work(self.factory) as session:
+            async with unit_of_work(self.factory, nobody_listens) as session:
                 coming = await self.strategy.coming(session, request_id, volunteer_id, now)
             if coming:
                 self.open.discard(request_id)
@@ -567,9 +555,9 @@ class Run:
             request_id = self.request_of_offer[offer_id]
             if request_id not in self.open:
                 return  # taken or escalated meanwhile: the answer changes nothing
-            async with unit_of_work(self.factory) as session:
+            async with unit_of_work(self.factory, nobody_listens) as session:
                 if accepts:
-                    won, _ = await accept_offer(session, offer_id, volunteer_id, now, NOTIFIER)
+                    won, _ = await accept_offer(session, offer_id, volunteer_id, now)
                     outcome = MatchingOutcome()
                 else:
                     won = None
@@ -602,7 +590,7 @@ class Run:
 
     async def _hand_back(self, request_id: int, volunteer_id: int, now: datetime) -> None:
         try:
-            async with unit_of_work(self.factory) as session:
+            async with unit_of_work(self.factory, nobody_listens) as session:
                 outcome = await self.strategy.fell_through(session, request_id, volunteer_id, now)
         except RequestNotFound:
             return  # a standby has stepped in meanwhile

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.db.models import User
+from bot.db.unit_of_work import Teller, tell_what_happened
 from bot.i18n import build_i18n
-from bot.notify.delivery import OutboxNotifier
+from bot.notify.teller import teller
 from bot.services.places import create_place
 from tests.harness import START, Harness, Person
 
@@ -40,9 +43,15 @@ async def onboard(harness: Harness, person: Person, start: str = "/start") -> No
     await harness.press(person, "Chcę być na bieżąco")
 
 
-def notifier(session: AsyncSession) -> OutboxNotifier:
-    """The real notification layer over `session`, for tests that call services directly."""
-    return OutboxNotifier(_i18n(), session, lambda: START)
+def real_teller(at: datetime = START) -> Teller:
+    """The teller a unit of work of the running bot has (`bot.notify.teller`)."""
+    return teller(_i18n(), lambda: at, Settings())
+
+
+async def tell(session: AsyncSession, at: datetime = START) -> None:
+    """Tell what services called directly on `session` recorded, as the unit of work does
+    before it commits: the real teller queues the messages in the outbox."""
+    await tell_what_happened(session, real_teller(at))
 
 
 @cache

@@ -28,7 +28,7 @@ from bot.services.signups import SignupOutcome
 from bot.services.statuses import EventStatus, SignupStatus
 from bot.services.when import parse_moment
 from tests.harness import START
-from tests.helpers import add_place
+from tests.helpers import add_place, real_teller
 from tests.volunteers import resident, volunteer
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -140,7 +140,7 @@ async def test_full_places_lead_to_the_waiting_list_and_promotion(db: AsyncSessi
     assert later.position == 2
     cancelled, promoted = await signups.cancel_signup(db, occurrence_id, first.id, START)
     assert cancelled
-    assert [p.user.id for p in promoted] == [second.id]
+    assert [p.user_id for p in promoted] == [second.id]
     assert (await signups.signup_of(db, occurrence_id, second.id)).status == "confirmed"
     cancelled, promoted = await signups.cancel_signup(db, occurrence_id, third.id, START)
     assert cancelled
@@ -170,11 +170,11 @@ async def test_many_concurrent_sign_ups_never_overbook(
     people = [await resident(db, 1000 + n, event.place_id) for n in range(40)]
 
     async def join(user_id: int) -> SignupOutcome:
-        async with unit_of_work(session_factory) as session:
+        async with unit_of_work(session_factory, real_teller()) as session:
             return (await signups.sign_up(session, occurrence_id, role_id, user_id, START)).outcome
 
     async def leave(user_id: int) -> None:
-        async with unit_of_work(session_factory) as session:
+        async with unit_of_work(session_factory, real_teller()) as session:
             await signups.cancel_signup(session, occurrence_id, user_id, START)
 
     outcomes = await asyncio.gather(*(join(p.id) for p in people))

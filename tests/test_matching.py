@@ -33,7 +33,7 @@ from bot.services.offers import (
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import AFTERNOON, MORNING, slot
 from tests.harness import START
-from tests.helpers import add_place, notifier
+from tests.helpers import add_place, real_teller
 from tests.volunteers import request, resident, volunteer
 
 MONDAY = date(2026, 11, 30)  # START is Monday 23 November 2026, 11:00 in Warsaw
@@ -100,7 +100,7 @@ async def test_weekly_cap(db: AsyncSession, place: tuple[int, int, int]) -> None
     zofia = await resident(db, 1, place_id)
     first = await request(db, zofia, district=marymont)
     outcome = await send_next_wave(db, first, START, CONFIG)
-    assert (await accept_offer(db, outcome.offers[0].offer_id, helper.id, START, notifier(db)))[
+    assert (await accept_offer(db, outcome.offers[0].offer_id, helper.id, START))[
         0
     ] == AcceptOutcome.WON
     second = await request(db, zofia, district=marymont)
@@ -162,7 +162,7 @@ async def test_fairness_prefers_those_asked_less(
         req = await request(db, zofia, district=marymont)
         outcome = await send_next_wave(db, req, START, CONFIG)
         mine = next(o for o in outcome.offers if o.volunteer.telegram_id == 10)
-        await accept_offer(db, mine.offer_id, busy.id, START, notifier(db))
+        await accept_offer(db, mine.offer_id, busy.id, START)
         req.status = RequestStatus.CLOSED
         await db.commit()
     new = await request(db, zofia, district=marymont)
@@ -268,18 +268,12 @@ async def test_forged_and_late_accepts(db: AsyncSession, place: tuple[int, int, 
         o.volunteer.telegram_id: o.offer_id
         for o in (await send_next_wave(db, req, START, CONFIG)).offers
     }
-    assert (await accept_offer(db, offers[10], b.id, START, notifier(db)))[
-        0
-    ] == AcceptOutcome.NOT_YOURS
+    assert (await accept_offer(db, offers[10], b.id, START))[0] == AcceptOutcome.NOT_YOURS
     await advance_matching(db, START + timedelta(hours=1, minutes=1), CONFIG)
-    outcome, won = await accept_offer(
-        db, offers[10], a.id, START + timedelta(hours=2), notifier(db)
-    )
+    outcome, won = await accept_offer(db, offers[10], a.id, START + timedelta(hours=2))
     assert outcome == AcceptOutcome.WON, "expired, but the request was still open"
     assert won.volunteer_id == a.id
-    assert (await accept_offer(db, offers[11], b.id, START, notifier(db)))[
-        0
-    ] == AcceptOutcome.TOO_LATE
+    assert (await accept_offer(db, offers[11], b.id, START))[0] == AcceptOutcome.TOO_LATE
     taken = await db.scalar(select(Offer.status).where(Offer.id == offers[11]))
     assert taken == OfferStatus.EXPIRED, "it ran out before the request was taken, and says so"
 
@@ -306,10 +300,8 @@ async def test_hundred_concurrent_accepts_one_winner(
     offer_ids = {v: o for v, o in (await db.execute(select(Offer.volunteer_id, Offer.id))).all()}
 
     async def press(volunteer_id: int) -> AcceptOutcome:
-        async with unit_of_work(session_factory) as session:
-            outcome, _ = await accept_offer(
-                session, offer_ids[volunteer_id], volunteer_id, START, notifier(session)
-            )
+        async with unit_of_work(session_factory, real_teller()) as session:
+            outcome, _ = await accept_offer(session, offer_ids[volunteer_id], volunteer_id, START)
             return outcome
 
     results = await asyncio.gather(*(press(h.id) for h in helpers))

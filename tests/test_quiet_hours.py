@@ -10,12 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import District, Membership, OutboxMessage
-from bot.notify.delivery import deliver
 from bot.services.offers import MatchingConfig, advance_matching, send_next_wave
 from bot.services.quiet import QuietHours
 from bot.services.talents import MORNING
-from tests.harness import FakeClock
-from tests.helpers import add_place
+from tests.helpers import add_place, tell
 from tests.volunteers import request, resident, volunteer
 
 WARSAW = "Europe/Warsaw"
@@ -63,7 +61,7 @@ async def test_a_task_due_by_morning_goes_out_at_night(db: AsyncSession) -> None
     assert len(offers) == 1, "due at 08:00, in eight and a half hours: urgent"
 
 
-async def test_night_escalations_are_queued_for_the_morning(db: AsyncSession, i18n) -> None:
+async def test_night_escalations_are_queued_for_the_morning(db: AsyncSession) -> None:
     place_id = await add_place(db)
     marymont = await db.scalar(select(District.id).where(District.name == "Marymont"))
     zofia = await resident(db, 1, place_id)
@@ -78,7 +76,14 @@ async def test_night_escalations_are_queued_for_the_morning(db: AsyncSession, i1
     req2 = await request(db, zofia, district=marymont, now=NIGHT)
     req2.wave = CONFIG.max_waves
     await db.commit()
-    night = await send_next_wave(db, req2, NIGHT, CONFIG)
-    await deliver(i18n, db, FakeClock(NIGHT), night)
-    queued = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "escalation"))
-    assert queued.due_at == datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await send_next_wave(db, req2, NIGHT, CONFIG)
+    await tell(db, NIGHT)
+    queued = await db.scalars(
+        select(OutboxMessage.due_at).where(OutboxMessage.kind == "escalation")
+    )
+    # The first, escalated at 07:30 UTC, goes then; the one escalated at night waits for
+    # the end of quiet hours (08:00 in Warsaw).
+    assert sorted(queued) == [
+        datetime(2026, 11, 24, 7, 0, tzinfo=UTC),
+        datetime(2026, 11, 24, 7, 30, tzinfo=UTC),
+    ]

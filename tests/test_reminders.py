@@ -17,7 +17,7 @@ from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.statuses import RequestStatus
 from bot.services.talents import AFTERNOON
 from tests.harness import FakeClock, Harness, Person, alerts, joined
-from tests.helpers import add_place, notifier, onboard
+from tests.helpers import add_place, onboard
 from tests.volunteers import request, resident, volunteer
 
 ACCEPTED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Warsaw
@@ -33,7 +33,7 @@ async def task(db: AsyncSession) -> HelpRequest:
     helper = await volunteer(db, 10, place_id)
     req = await request(db, zofia, district=marymont, day=TASK_DAY, part=AFTERNOON, now=ACCEPTED)
     outcome = await send_next_wave(db, req, ACCEPTED, MatchingConfig())
-    await accept_offer(db, outcome.offers[0].offer_id, helper.id, ACCEPTED, notifier(db))
+    await accept_offer(db, outcome.offers[0].offer_id, helper.id, ACCEPTED)
     return req
 
 

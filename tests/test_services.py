@@ -39,7 +39,7 @@ from bot.services.privacy import export_user_data, forget_user
 from bot.services.profiles import pause_end
 from bot.services.users import give_consent, register_contact, set_home_place
 from tests.harness import START
-from tests.helpers import add_place, notifier
+from tests.helpers import add_place
 
 
 @pytest.mark.parametrize(
@@ -186,7 +186,7 @@ async def test_export_and_forget(db: AsyncSession) -> None:
     assert data["roles"] == [
         {"role": "animator", "place": "MAL Żoliborz", "since": START.isoformat()}
     ]
-    await forget_user(db, user, START, MatchingConfig(), notifier(db))
+    await forget_user(db, user, START, MatchingConfig())
     assert await db.scalar(select(func.count(User.id))) == 0
     assert await db.scalar(select(func.count(Membership.id))) == 0
 

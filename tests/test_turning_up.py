@@ -27,7 +27,7 @@ from bot.services.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import AFTERNOON
 from tests.harness import FakeClock, Harness, Person, alerts, inline_labels, joined
-from tests.helpers import add_place, notifier
+from tests.helpers import add_place
 from tests.test_help_flow import MAREK, english_volunteer
 from tests.test_panel import EWA, make_animator
 from tests.volunteers import request, resident
@@ -49,7 +49,7 @@ async def task(db: AsyncSession) -> int:
     marek = await english_volunteer(db, MAREK, place_id)
     req = await request(db, zofia, district=marymont, day=TASK_DAY, part=AFTERNOON, now=ACCEPTED)
     outcome = await send_next_wave(db, req, ACCEPTED, MatchingConfig(wave_size=1))
-    await accept_offer(db, outcome.offers[0].offer_id, marek.id, ACCEPTED, notifier(db))
+    await accept_offer(db, outcome.offers[0].offer_id, marek.id, ACCEPTED)
     await english_volunteer(db, JOLA, place_id)
     await db.commit()
     return req.id
@@ -173,7 +173,7 @@ async def test_no_question_for_a_task_accepted_after_the_moment(
     late = START - timedelta(hours=10)
     req = await request(db, zofia, day=TASK_DAY, part=AFTERNOON, now=late)
     outcome = await send_next_wave(db, req, late, MatchingConfig(wave_size=1))
-    await accept_offer(db, outcome.offers[0].offer_id, marek.id, late, notifier(db))
+    await accept_offer(db, outcome.offers[0].offer_id, marek.id, late)
     await db.commit()
     await ticks.at(late + timedelta(minutes=1))
     await ticks.at(START - timedelta(hours=3))

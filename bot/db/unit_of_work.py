@@ -13,38 +13,65 @@ no write lock is held while a request waits for the network.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 _current: ContextVar[AsyncSession | None] = ContextVar("sasiad_unit_of_work", default=None)
-# Work to add to the unit's last commit (`when_complete`), kept in session.info.
+# Kept in session.info: work for the unit's last commit, what happened, who tells people.
 _LAST_COMMIT = "sasiad_when_complete"
+_HAPPENED = "sasiad_happened"
+_TELLER = "sasiad_teller"
+
+# Words what happened for the people it concerns and queues it in the session given
+# (bot.notify.teller); installed by whoever opens the unit.
+Teller = Callable[[AsyncSession, Sequence[object]], Awaitable[None]]
 
 
 @asynccontextmanager
 async def unit_of_work(
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: async_sessionmaker[AsyncSession], teller: Teller | None = None
 ) -> AsyncIterator[AsyncSession]:
-    """A session that commits once at the end, or rolls back if the block raises."""
+    """A session that commits once at the end, or rolls back if the block raises. What
+    the use case recorded as happened is told (queued in the outbox) before each commit,
+    so a change and the messages it causes are saved together."""
     async with session_factory() as session:
         token = _current.set(session)
+        if teller is not None:
+            session.info[_TELLER] = teller
         try:
             yield session
-            work = session.info.pop(_LAST_COMMIT, None)
-            if work is not None:
+            await tell_what_happened(session)
+            for work in session.info.pop(_LAST_COMMIT, []):
                 await work(session)
             await session.commit()
         finally:
             _current.reset(token)
 
 
+def record(session: AsyncSession, *happened: object) -> None:
+    """Note what happened (`bot.services.happened`); nobody is told until the unit's next
+    commit, and then in the same transaction as the change."""
+    session.info.setdefault(_HAPPENED, []).extend(happened)
+
+
+async def tell_what_happened(session: AsyncSession, teller: Teller | None = None) -> None:
+    """Hand what was recorded to the teller (the unit's, unless one is given), which
+    queues the messages in this session. A record with no teller to hear it is a
+    programming error: the change would commit and nobody would be told."""
+    teller = teller or session.info.get(_TELLER)
+    while happened := session.info.pop(_HAPPENED, None):
+        if teller is None:
+            raise RuntimeError(f"nobody to tell what happened: {happened!r}")
+        await teller(session, happened)
+
+
 def when_complete(session: AsyncSession, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
     """Run `work` in the unit's last transaction, just before the commit that ends it:
     what it writes is saved only if the whole use case ran to its end."""
-    session.info[_LAST_COMMIT] = work
+    session.info.setdefault(_LAST_COMMIT, []).append(work)
 
 
 def current_session() -> AsyncSession | None:
@@ -53,7 +80,10 @@ def current_session() -> AsyncSession | None:
 
 
 async def commit_before_sending() -> None:
-    """Make what the use case did so far durable before a message about it leaves."""
+    """Make what the use case did so far durable, with the messages it causes, before a
+    message about it leaves."""
     session = _current.get()
-    if session is not None and session.in_transaction():
-        await session.commit()
+    if session is not None:
+        await tell_what_happened(session)
+        if session.in_transaction():
+            await session.commit()

@@ -5,7 +5,6 @@ are checked again at every step, since buttons and conversations can be stale.""
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -22,11 +21,9 @@ from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import EscalationAction, EscalationCD, PartCD, WhenCD
 from bot.middlewares.staff import STAFF
-from bot.notify.delivery import deliver, tell_about_task
 from bot.services.escalations import close_request, open_request_at, reschedule
 from bot.services.offers import place_timezone
 from bot.services.talents import PARTS
-from bot.services.tasks import task_people
 from bot.states import Rework
 from bot.views.replies import bot_of
 from bot.views.texts import staff_only, typed_text
@@ -130,9 +127,6 @@ async def cb_part(
     day = None if offset == vkb.ANY else today + timedelta(offset)
     part = None if callback_data.part == vkb.ANY else callback_data.part
     outcome = await reschedule(session, request, day, part, clock(), settings.matching())
-    resident = (await task_people(session, request)).resident
-    await tell_about_task(i18n, session, clock, resident, date_changed, request)
-    await deliver(i18n, session, clock, outcome, settings.default_language)
     await callback.answer()
     await bot_of(callback).send_message(
         callback.from_user.id,
@@ -140,10 +134,6 @@ async def cb_part(
             count=len(outcome.offers)
         ),
     )
-
-
-def date_changed() -> str:
-    return _("📅 An animator changed the date of your request, to find a volunteer sooner:")
 
 
 async def msg_closing(
@@ -163,11 +153,5 @@ async def msg_closing(
     if request is None:
         await message.answer(_("This request is no longer open."))
         return
-    await close_request(session, request, clock())
-    resident = (await task_people(session, request)).resident
-
-    def closed() -> str:
-        return _("An animator closed your request. Their message:") + "\n\n" + escape(text)
-
-    await tell_about_task(i18n, session, clock, resident, closed, request)
+    await close_request(session, request, clock(), text)
     await message.answer(_("✖️ Closed. The resident gets your message."))

@@ -31,7 +31,7 @@ from bot.keyboards.callbacks import (
     PeoplePageCD,
     RateCD,
 )
-from bot.notify.event_notices import cancellation, promotions
+from bot.notify.event_notices import cancellation
 from bot.services import signups
 from bot.services.agenda import Dated, dated, my_upcoming, neighbour_dates, upcoming_at_place
 from bot.services.calendar import ics_for
@@ -71,10 +71,6 @@ class EventPress:
     @property
     def occurrence_id(self) -> int:
         return self.item.occurrence.id
-
-    async def promote(self, moved_up: list[signups.Promotion]) -> None:
-        """Tell those who moved up from the waiting list."""
-        await promotions(self.i18n, self.session, self.clock, self.settings, moved_up)
 
     async def render(self, callback: CallbackQuery) -> None:
         """The card again, as it stands after the press."""
@@ -334,20 +330,16 @@ def _series_answer(results: list[signups.SignupResult]) -> str:
 
 
 async def cb_leave(callback: CallbackQuery, press: EventPress) -> None:
-    cancelled, moved_up = await signups.cancel_signup(
+    cancelled, _moved_up = await signups.cancel_signup(
         press.session, press.occurrence_id, press.user.id, press.clock()
     )
-    await press.promote(moved_up)
     await press.alert_and_render(
         callback, _("Your sign-up is cancelled.") if cancelled else _("You were not signed up.")
     )
 
 
 async def cb_unseries(callback: CallbackQuery, press: EventPress) -> None:
-    moved_up = await signups.leave_series(
-        press.session, press.item.event.id, press.user.id, press.clock()
-    )
-    await press.promote(moved_up)
+    await signups.leave_series(press.session, press.item.event.id, press.user.id, press.clock())
     await press.alert_and_render(callback, _("You are no longer signed up for the coming dates."))
 
 

@@ -33,10 +33,8 @@ from bot.keyboards.callbacks import (
     WhenCD,
 )
 from bot.middlewares.staff import STAFF
-from bot.notify.delivery import deliver
 from bot.services.asking import NotStaffThere, ask_for_help
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
-from bot.services.notifier import Notifier
 from bot.services.places import district_name, districts_of, timezone_of
 from bot.services.requests import (
     ADDRESS_LIMIT,
@@ -425,7 +423,7 @@ async def cb_submit(
     behalf = _behalf(await state.get_data())
     await state.clear()
     try:
-        asked = await ask_for_help(
+        await ask_for_help(
             session,
             user,
             draft,
@@ -450,7 +448,6 @@ async def cb_submit(
     except (DistrictNotInPlace, PlaceNotFound, TooLong, EmptyValue, ValueError):
         await reply_to_callback(callback)(_("That did not work. Please try again."), None)
         return
-    await deliver(i18n, session, clock, asked.outcome, settings.default_language)
     await reply_to_callback(callback)(
         _(
             "📨 Sent! I am looking for a neighbour who can help, "
@@ -488,10 +485,9 @@ async def cb_cancel_request(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    notifier: Notifier,
 ) -> None:
     try:
-        await cancel_request(session, callback_data.request_id, user.id, clock(), notifier)
+        await cancel_request(session, callback_data.request_id, user.id, clock())
     except RequestNotFound:
         await callback.answer(_("This request can no longer be cancelled."), show_alert=True)
         return

@@ -39,7 +39,6 @@ from bot.middlewares import Handler
 from bot.middlewares.locale import FSM_LANGUAGE_KEY
 from bot.services.errors import DistrictNotInPlace, InviteInvalid, PlaceNotFound
 from bot.services.invites import INVITE_PREFIX, redeem_invite
-from bot.services.notifier import Notifier
 from bot.services.places import get_place, get_place_by_slug, list_places
 from bot.services.privacy import forget_user
 from bot.services.users import Intent, give_consent, register_contact, set_home_place, set_intent
@@ -246,12 +245,11 @@ async def cb_consent(
     clock: Clock,
     i18n: I18n,
     settings: Settings,
-    notifier: Notifier,
 ) -> None:
     await callback.answer()
     if not callback_data.agree:
         if user is not None:
-            await forget_user(session, user, clock(), settings.matching(), notifier)
+            await forget_user(session, user, clock(), settings.matching())
         await state.clear()
         await reply_to_callback(callback)(
             _(

@@ -26,13 +26,10 @@ from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD, VetHoldCD
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
-from bot.notify.delivery import deliver
 from bot.notify.event_notices import stored_summary
 from bot.services import panel, profiles, stats, turning_up, verification
 from bot.services.charts import ChartLabels, monthly_chart
 from bot.services.events import pending_proposals
-from bot.services.notifier import Notifier
-from bot.services.offers import MatchingOutcome
 from bot.services.places import district_name, get_place, user_timezone
 from bot.views.formatting import decimal, duration, long_date, month
 from bot.views.replies import bot_of, drop_buttons, edit_or_send, reply_below
@@ -215,7 +212,6 @@ async def cb_offer_to(
     if sent is None:
         await callback.answer(_("This request is no longer open."), show_alert=True)
         return
-    await deliver(i18n, session, clock, MatchingOutcome(offers=[sent]), settings.default_language)
     await callback.answer(
         _("Offered to {name}.").format(name=volunteer.first_name or "?"), show_alert=True
     )
@@ -261,13 +257,12 @@ async def cb_hold(
     session: AsyncSession,
     volunteer: User,
     clock: Clock,
-    notifier: Notifier,
 ) -> None:
     months = callback_data.months
     if months != verification.UNTIL_REVOKED and months not in verification.HOLD_MONTHS:
         await callback.answer(stale_button(), show_alert=True)
         return
-    until = await verification.verify(session, volunteer.id, clock(), months, notifier)
+    until = await verification.verify(session, volunteer.id, clock(), months)
     if until is None:
         done = _("Verified until revoked.")
     else:

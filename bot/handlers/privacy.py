@@ -19,9 +19,6 @@ from bot.filters import Asks
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
 from bot.keyboards.callbacks import ForgetCD, PrivacyAction, PrivacyCD
-from bot.notify.delivery import deliver
-from bot.notify.event_notices import promotions
-from bot.services.notifier import Notifier
 from bot.services.places import timezone_of
 from bot.services.privacy import export_user_data, forget_user
 from bot.states import Forget
@@ -130,13 +127,10 @@ async def cb_forget(
     clock: Clock,
     i18n: I18n,
     settings: Settings,
-    notifier: Notifier,
 ) -> None:
     await state.clear()
     if callback_data.confirm and user is not None:
-        forgotten = await forget_user(session, user, clock(), settings.matching(), notifier)
-        await deliver(i18n, session, clock, forgotten.matching, settings.default_language)
-        await promotions(i18n, session, clock, settings, forgotten.promotions)
+        await forget_user(session, user, clock(), settings.matching())
     await callback.answer()
     await drop_buttons(callback)
     if not callback_data.confirm:

@@ -29,7 +29,6 @@ from bot.keyboards.callbacks import (
     SpokenCD,
     TalentCD,
 )
-from bot.notify.delivery import deliver
 from bot.services import profiles
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
 from bot.services.offers import reverse_match
@@ -170,8 +169,7 @@ async def _ready(
         await reply_below(callback)(_("Still missing: {parts}.").format(parts=parts), None)
         return
     if first:
-        outcome = await reverse_match(session, user, clock(), settings.matching())
-        await deliver(i18n, session, clock, outcome, settings.default_language)
+        await reverse_match(session, user, clock(), settings.matching())
     await render_summary(reply_to_callback(callback), session, user, clock)
     if first:
         await reply_below(callback)(_("🎉 Thank you! Requests that fit you will come here."), None)
@@ -315,6 +313,5 @@ async def _resume(
     await profiles.resume(session, user.id)
     view = await profiles.get_profile(session, user.id)
     if view is not None and view.completed:
-        outcome = await reverse_match(session, user, clock(), settings.matching())
-        await deliver(i18n, session, clock, outcome, settings.default_language)
+        await reverse_match(session, user, clock(), settings.matching())
     await reply(_("▶️ Welcome back! Requests that fit you will come here again."), None)

@@ -24,13 +24,11 @@ from bot.db.models import User
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
-from bot.notify.delivery import deliver, send_notice
+from bot.notify.delivery import send_notice
 from bot.services import tasks, turning_up
-from bot.services.notifier import Notifier
 from bot.services.offers import (
     AcceptOutcome,
     MatchingConfig,
-    MatchingOutcome,
     accept_offer,
     decline_offer,
 )
@@ -46,9 +44,7 @@ from bot.views.texts import stale_button, typed_text
 RELAY_LIMIT = 1000
 
 
-TaskService = Callable[
-    [AsyncSession, int, int, datetime, MatchingConfig, Notifier], Awaitable[MatchingOutcome]
-]
+TaskService = Callable[[AsyncSession, int, int, datetime, MatchingConfig], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -60,38 +56,31 @@ class TaskPress:
     clock: Clock
     i18n: I18n
     settings: Settings
-    notifier: Notifier
     data: TaskCD
 
     @property
     def request_id(self) -> int:
         return self.data.request_id
 
-    def run(self, service: TaskService) -> Callable[[], Awaitable[MatchingOutcome]]:
+    def run(self, service: TaskService) -> Callable[[], Awaitable[object]]:
         """A service that ends a task for this presser and may restart matching."""
         return lambda: service(
-            self.session,
-            self.request_id,
-            self.user.id,
-            self.clock(),
-            self.settings.matching(),
-            self.notifier,
+            self.session, self.request_id, self.user.id, self.clock(), self.settings.matching()
         )
 
     async def rematch(
         self,
         callback: CallbackQuery,
-        run: Callable[[], Awaitable[MatchingOutcome]],
+        run: Callable[[], Awaitable[object]],
         thanks: Callable[[], str],
     ) -> None:
-        """Run the service, queue the offers it starts, and thank the presser; a task
-        that is not theirs (any more) gets the stale-button answer."""
+        """Run the service (the offers it starts are told by the unit of work) and thank
+        the presser; a task that is not theirs (any more) gets the stale-button answer."""
         try:
-            outcome = await run()
+            await run()
         except (RequestNotFound, ValueError):
             await callback.answer(stale_button(), show_alert=True)
             return
-        await deliver(self.i18n, self.session, self.clock, outcome, self.settings.default_language)
         await callback.answer()
         await reply_to_callback(callback)(thanks(), None)
 
@@ -109,9 +98,8 @@ class Pressing(Filter):
         clock: Clock,
         i18n: I18n,
         settings: Settings,
-        notifier: Notifier,
     ) -> dict[str, Any]:
-        return {"press": TaskPress(session, user, clock, i18n, settings, notifier, callback_data)}
+        return {"press": TaskPress(session, user, clock, i18n, settings, callback_data)}
 
 
 def build_router() -> Router:
@@ -149,11 +137,8 @@ async def cb_accept(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    notifier: Notifier,
 ) -> None:
-    outcome, request = await accept_offer(
-        session, callback_data.offer_id, user.id, clock(), notifier
-    )
+    outcome, request = await accept_offer(session, callback_data.offer_id, user.id, clock())
     if outcome == AcceptOutcome.NOT_YOURS:
         await callback.answer(_("This button is not for you."), show_alert=True)
         return
@@ -190,13 +175,9 @@ async def cb_decline(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
-    outcome = await decline_offer(
-        session, callback_data.offer_id, user.id, clock(), settings.matching()
-    )
-    await deliver(i18n, session, clock, outcome, settings.default_language)
+    await decline_offer(session, callback_data.offer_id, user.id, clock(), settings.matching())
     await callback.answer()
     await reply_to_callback(callback)(_("Thank you for answering. Maybe next time!"), None)
 
@@ -211,17 +192,15 @@ async def cb_done(callback: CallbackQuery, press: TaskPress) -> None:
 async def cb_hours(callback: CallbackQuery, press: TaskPress) -> None:
     hours = press.data.value / 2
 
-    async def finish() -> MatchingOutcome:
-        _request, freed = await tasks.finish_task(
+    async def finish() -> object:
+        return await tasks.finish_task(
             press.session,
             press.request_id,
             press.user,
             hours,
             press.clock(),
             press.settings.matching(),
-            press.notifier,
         )
-        return freed
 
     await press.rematch(
         callback,
@@ -236,7 +215,7 @@ async def cb_confirm(callback: CallbackQuery, press: TaskPress) -> None:
     rating = press.data.value if press.data.action == TaskAction.RATE else None
     try:
         request = await tasks.confirm_done(
-            press.session, press.request_id, press.user.id, press.clock(), rating, press.notifier
+            press.session, press.request_id, press.user.id, press.clock(), rating
         )
     except (RequestNotFound, ValueError):
         await callback.answer(stale_button(), show_alert=True)

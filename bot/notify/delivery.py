@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
-from bot.services.notifier import TaskNews
+from bot.services.happened import TaskNews, TaskNewsFor, VolunteerVerified
 from bot.services.offers import EscalationReason, MatchingOutcome, Recipient
 from bot.services.outbox import Notice, queue
 from bot.services.places import district_name, place_animators, user_timezone
@@ -194,31 +194,41 @@ async def tell_about_task(
     await notify(i18n, session, clock, person, compose, kind="notice")
 
 
-def _accepted(actor: str, request: HelpRequest) -> str:
-    return _("🤝 Good news: {name} will help you ({when}).").format(name=actor, when=when(request))
+def _accepted(news: TaskNewsFor, request: HelpRequest) -> str:
+    return _("🤝 Good news: {name} will help you ({when}).").format(
+        name=escape(news.actor), when=when(request)
+    )
 
 
-def _done(actor: str, _request: HelpRequest) -> str:
-    return _("{name} says the task is done. Did it go well?").format(name=actor)
+def _done(news: TaskNewsFor, _request: HelpRequest) -> str:
+    return _("{name} says the task is done. Did it go well?").format(name=escape(news.actor))
 
 
-NEWS_TEXT: dict[TaskNews, Callable[[str, HelpRequest], str]] = {
+def _closed(news: TaskNewsFor, _request: HelpRequest) -> str:
+    return _("An animator closed your request. Their message:") + "\n\n" + escape(news.note)
+
+
+NEWS_TEXT: dict[TaskNews, Callable[[TaskNewsFor, HelpRequest], str]] = {
     TaskNews.ACCEPTED: _accepted,
     TaskNews.DONE: _done,
-    TaskNews.CONFIRMED: lambda _actor, _request: _("❤️ The resident confirmed and thanks you!"),
-    TaskNews.NO_SHOW: lambda _actor, _request: _(
+    TaskNews.CONFIRMED: lambda _news, _request: _("❤️ The resident confirmed and thanks you!"),
+    TaskNews.NO_SHOW: lambda _news, _request: _(
         "The resident says this task did not happen. "
         "If that is a mistake, please tell the animator."
     ),
-    TaskNews.HANDED_BACK: lambda _actor, _request: volunteer_gave_back(),
-    TaskNews.NOT_MET: lambda _actor, _request: _(
+    TaskNews.HANDED_BACK: lambda _news, _request: volunteer_gave_back(),
+    TaskNews.NOT_MET: lambda _news, _request: _(
         "The volunteer came but could not find you. I am looking for someone again; "
         "if you no longer need help, cancel the request in /requests."
     ),
-    TaskNews.CANCELLED: lambda _actor, _request: resident_cancelled(),
-    TaskNews.RELEASED: lambda _actor, _request: _(
+    TaskNews.CANCELLED: lambda _news, _request: resident_cancelled(),
+    TaskNews.RELEASED: lambda _news, _request: _(
         "Thank you! Another neighbour has stepped in for this task, so you need not come. 🌿"
     ),
+    TaskNews.REDATED: lambda _news, _request: _(
+        "📅 An animator changed the date of your request, to find a volunteer sooner:"
+    ),
+    TaskNews.CLOSED: _closed,
 }
 # What the resident can do under each piece of news: write first once someone accepts;
 # confirm (or say it did not happen) only once the volunteer says it is done.
@@ -228,34 +238,35 @@ NEWS_BUTTONS: dict[TaskNews, Callable[[int], InlineKeyboardMarkup]] = {
 }
 
 
-class OutboxNotifier:
-    """The `Notifier` port over the outbox, in each person's language, queued in the
-    session of the use case (so with its change, in one commit)."""
+async def tell_task_news(
+    i18n: I18n, session: AsyncSession, clock: Clock, happened: TaskNewsFor
+) -> None:
+    """One side of a task hears what happened to it, with the request below."""
+    request = await session.get(HelpRequest, happened.request_id)
+    person = await session.get(User, happened.person_id) if happened.person_id else None
+    if request is None:
+        return
+    buttons = NEWS_BUTTONS.get(happened.news)
+    markup = partial(buttons, request.id) if buttons is not None else None
+    text = partial(NEWS_TEXT[happened.news], happened, request)
+    await tell_about_task(i18n, session, clock, person, text, request, markup)
 
-    def __init__(self, i18n: I18n, session: AsyncSession, clock: Clock) -> None:
-        self.i18n = i18n
-        self.session = session
-        self.clock = clock
 
-    async def task_news(
-        self, news: TaskNews, request: HelpRequest, person: User | None, *, actor: str = ""
-    ) -> None:
-        name = escape(actor)
-        words = NEWS_TEXT[news]
-        buttons = NEWS_BUTTONS.get(news)
-        markup = partial(buttons, request.id) if buttons is not None else None
-        text = partial(words, name, request)  # worded later, in the person's language
-        await tell_about_task(self.i18n, self.session, self.clock, person, text, request, markup)
+async def tell_verified(
+    i18n: I18n, session: AsyncSession, clock: Clock, happened: VolunteerVerified
+) -> None:
+    volunteer = await session.get(User, happened.volunteer_id)
+    if volunteer is None:
+        return
+    timezone = await user_timezone(session, volunteer)
+    until = happened.until
 
-    async def verified(self, volunteer: User, until: datetime | None) -> None:
-        timezone = await user_timezone(self.session, volunteer)
+    async def compose() -> Composed:
+        text = _("✅ An animator has verified you: you can now be asked for help at home too.")
+        if until is not None:
+            text += " " + _("The verification holds until {day}.").format(
+                day=long_date(until, timezone)
+            )
+        return text, None
 
-        async def compose() -> Composed:
-            text = _("✅ An animator has verified you: you can now be asked for help at home too.")
-            if until is not None:
-                text += " " + _("The verification holds until {day}.").format(
-                    day=long_date(until, timezone)
-                )
-            return text, None
-
-        await notify(self.i18n, self.session, self.clock, volunteer, compose, kind="notice")
+    await notify(i18n, session, clock, volunteer, compose, kind="notice")

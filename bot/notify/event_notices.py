@@ -20,7 +20,8 @@ from bot.services.agenda import Dated, dated
 from bot.services.event_invites import invites_for
 from bot.services.events import EventDraft, RoleDraft, event_group_names, roles_of
 from bot.services.groups import members_for_event
-from bot.services.signups import Promotion, upcoming_occurrences
+from bot.services.happened import Promotion
+from bot.services.signups import upcoming_occurrences
 from bot.views.events import draft_summary, event_heading
 
 
@@ -90,28 +91,25 @@ async def decision_to_proposer(
     await notify(i18n, session, clock, proposer, compose, kind="decision")
 
 
-async def promotions(
-    i18n: I18n,
-    session: AsyncSession,
-    clock: Clock,
-    settings: Settings,
-    moved_up: list[Promotion],
+async def tell_promotion(
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, promotion: Promotion
 ) -> None:
-    for promotion in moved_up:
-        found = await dated(session, promotion.occurrence_id)
-        if found is None:
-            continue
-        item, place = found
-        await notify(
-            i18n,
-            session,
-            clock,
-            promotion.user,
-            _promotion(item, place),
-            kind="promotion",
-            not_before=_release_at(settings, clock(), place, item.occurrence.starts_at),
-            dedupe_key=f"promoted:{item.occurrence.id}:{promotion.user.id}:{clock().isoformat()}",
-        )
+    """Someone moved up from the waiting list: the place is theirs (quiet hours kept)."""
+    found = await dated(session, promotion.occurrence_id)
+    user = await session.get(User, promotion.user_id)
+    if found is None or user is None:
+        return
+    item, place = found
+    await notify(
+        i18n,
+        session,
+        clock,
+        user,
+        _promotion(item, place),
+        kind="promotion",
+        not_before=_release_at(settings, clock(), place, item.occurrence.starts_at),
+        dedupe_key=f"promoted:{item.occurrence.id}:{user.id}:{clock().isoformat()}",
+    )
 
 
 def _promotion(item: Dated, place: Place) -> Compose:

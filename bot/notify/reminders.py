@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.db.models import Place
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
-from bot.notify.delivery import Composed, deliver, notify
+from bot.notify.delivery import Composed, notify
 from bot.services.event_followup import Attendee, due_event_reminders, due_feedback
 from bot.services.offers import place_timezone
 from bot.services.outbox import Notice, queue
@@ -130,8 +130,7 @@ async def queue_confirmations(
     now = clock()
     for question in await due_questions(session, now, settings.confirmations()):
         await _ask_if_coming(i18n, session, now, question)
-    outcome = await ask_standbys(session, now, settings.confirmations(), settings.matching())
-    await deliver(i18n, session, clock, outcome, settings.default_language)
+    await ask_standbys(session, now, settings.confirmations(), settings.matching())
 
 
 async def _ask_if_coming(

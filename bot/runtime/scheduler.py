@@ -22,7 +22,6 @@ from bot.db.conversation_storage import forget_old_drafts
 from bot.db.unit_of_work import unit_of_work
 from bot.db.update_log import forget_old_updates
 from bot.notify.announcements import report_progress, start_due
-from bot.notify.delivery import deliver
 from bot.notify.digests import queue_daily_summaries, queue_weekly_digests
 from bot.notify.freed_places import queue_freed_places
 from bot.notify.reminders import (
@@ -30,6 +29,7 @@ from bot.notify.reminders import (
     queue_event_reminders,
     queue_task_reminders,
 )
+from bot.notify.teller import teller
 from bot.notify.verifications import queue_lapse_notices
 from bot.services.events import ensure_occurrences, published_series
 from bot.services.leases import take_lease
@@ -63,7 +63,8 @@ def job_of(work: Work, lease: str | None = None) -> Callable[..., Awaitable[None
         settings: Settings,
         holder: str = PROCESS,
     ) -> None:
-        async with unit_of_work(session_factory) as session:
+        tell = teller(i18n, clock, settings)
+        async with unit_of_work(session_factory, tell) as session:
             if lease is None or await _my_turn(session, lease, clock, settings, holder):
                 await work(i18n, session, clock, settings)
 
@@ -75,8 +76,7 @@ async def _advance_matching(
     i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings
 ) -> None:
     """Expire unanswered offers, send next waves, escalate what is due."""
-    outcome = await advance_matching(session, clock(), settings.matching())
-    await deliver(i18n, session, clock, outcome, settings.default_language)
+    await advance_matching(session, clock(), settings.matching())
 
 
 async def _remind(i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings) -> None:

@@ -37,8 +37,8 @@ async def ask_for_help(
     is_admin: bool,
     on_behalf: OnBehalf | None = None,
 ) -> Asked:
-    """Store the request (checked again) and offer it to the first volunteers who fit;
-    the caller queues the outcome's offers in the same unit of work."""
+    """Store the request (checked again) and offer it to the first volunteers who fit
+    (the offers are recorded, so the unit of work tells them)."""
     if on_behalf is not None and on_behalf.place_id not in await managed_places(
         session, user, is_admin
     ):

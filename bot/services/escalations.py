@@ -10,6 +10,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer
+from bot.db.unit_of_work import record
+from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
 from bot.services.statuses import OfferStatus, RequestStatus
 from bot.services.talents import PARTS
@@ -33,11 +35,15 @@ async def _withdraw_offers(session: AsyncSession, request_id: int) -> None:
     )
 
 
-async def close_request(session: AsyncSession, request: HelpRequest, now: datetime) -> None:
-    """Closed by staff: it counts as cancelled, not done, and unanswered offers lapse."""
+async def close_request(
+    session: AsyncSession, request: HelpRequest, now: datetime, note: str
+) -> None:
+    """Closed by staff: it counts as cancelled, not done, and unanswered offers lapse;
+    the resident gets the team's `note`."""
     await _withdraw_offers(session, request.id)
     request.status = RequestStatus.CANCELLED
     request.closed_at = now
+    record(session, TaskNewsFor(TaskNews.CLOSED, request.id, request.requester_id, note=note))
     await session.flush()
 
 
@@ -57,4 +63,5 @@ async def reschedule(
     await _withdraw_offers(session, request.id)
     request.day = day
     request.part = part
+    record(session, TaskNewsFor(TaskNews.REDATED, request.id, request.requester_id))
     return await restart_matching(session, request, now, config)

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
+from bot.db.unit_of_work import record
+from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.matching import (
     CAP_WINDOW,
     Candidate,
@@ -19,7 +21,6 @@ from bot.services.matching import (
     rank_volunteers,
     tasks_since,
 )
-from bot.services.notifier import Notifier, TaskNews
 from bot.services.places import place_animators
 from bot.services.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
@@ -66,7 +67,9 @@ class Escalation:
 
 @dataclass
 class MatchingOutcome:
-    """What the caller must tell people; services decide, handlers and jobs deliver."""
+    """What matching decided. Each offer and escalation is already recorded where it was
+    made (`bot.services.happened`), so the unit of work tells people; a caller reads this
+    only to word its own reply ("asking 5 volunteers") or in tests."""
 
     offers: list[OfferSent] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
@@ -152,12 +155,12 @@ async def offer_wave(
     )
     offer_of = {volunteer: offer for volunteer, offer in inserted}
     await session.flush()
-    return MatchingOutcome(
-        offers=[
-            OfferSent(offer_of[c.user_id], request.id, Recipient(c.telegram_id, c.language))
-            for c in candidates
-        ]
-    )
+    offers = [
+        OfferSent(offer_of[c.user_id], request.id, Recipient(c.telegram_id, c.language))
+        for c in candidates
+    ]
+    record(session, *offers)
+    return MatchingOutcome(offers=offers)
 
 
 async def escalate(
@@ -181,7 +184,9 @@ async def escalate(
     recipients = [Recipient(a.telegram_id, a.language) for a in animators]
     due = await starts_at(session, request)
     release = quiet.release_at(now, await place_timezone(session, request), due)
-    return MatchingOutcome(escalations=[Escalation(request.id, recipients, release, reason)])
+    escalation = Escalation(request.id, recipients, release, reason)
+    record(session, escalation)
+    return MatchingOutcome(escalations=[escalation])
 
 
 # Built once: whose offer it is, who has the task now, the volunteer's weekly cap and
@@ -201,7 +206,7 @@ _ACCEPT_CHECK = (
 
 
 async def accept_offer(
-    session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime, notifier: Notifier
+    session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
 ) -> tuple[AcceptOutcome, HelpRequest | None]:
     """The first acceptance wins. The claim is one conditional UPDATE of the request, so
     of any number of simultaneous presses the database lets exactly one through. The
@@ -249,7 +254,7 @@ async def accept_offer(
         await session.flush()
         return AcceptOutcome.TOO_LATE, None
     if holder is not None:
-        await release_unconfirmed(session, request_id, holder, notifier)
+        await release_unconfirmed(session, request_id, holder)
     accepted = Offer.id == offer_id
     await session.execute(
         update(Offer)
@@ -260,9 +265,8 @@ async def accept_offer(
         )
     )
     volunteer = await session.get(User, volunteer_id)
-    resident = await session.get(User, request.requester_id) if request.requester_id else None
     actor = volunteer.first_name or "" if volunteer is not None else ""
-    await notifier.task_news(TaskNews.ACCEPTED, request, resident, actor=actor)
+    record(session, TaskNewsFor(TaskNews.ACCEPTED, request.id, request.requester_id, actor))
     await session.flush()
     return AcceptOutcome.WON, request
 
@@ -359,14 +363,14 @@ async def reverse_match(
         session.add(offer)
         await session.flush()
         recipient = Recipient(volunteer.telegram_id, volunteer.language)
-        outcome.offers.append(OfferSent(offer.id, request.id, recipient))
+        sent = OfferSent(offer.id, request.id, recipient)
+        record(session, sent)
+        outcome.offers.append(sent)
     await session.flush()
     return outcome
 
 
-async def release_unconfirmed(
-    session: AsyncSession, request_id: int, holder: int, notifier: Notifier
-) -> None:
+async def release_unconfirmed(session: AsyncSession, request_id: int, holder: int) -> None:
     """A standby took over from a volunteer who never confirmed: their offer is handed
     back (not a no-show) and they are thanked and told they need not come."""
     await session.execute(
@@ -374,7 +378,4 @@ async def release_unconfirmed(
         .where(Offer.request_id == request_id, Offer.volunteer_id == holder)
         .values(status=OfferStatus.HANDED_BACK)
     )
-    request = await session.get(HelpRequest, request_id)
-    previous = await session.get(User, holder)
-    if request is not None:
-        await notifier.task_news(TaskNews.RELEASED, request, previous)
+    record(session, TaskNewsFor(TaskNews.RELEASED, request_id, holder))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Membership, Offer, Place, User, VolunteerProfile
+from bot.db.unit_of_work import record
 from bot.services.offers import MatchingConfig, OfferSent, Recipient
 from bot.services.places import ANIMATOR
 from bot.services.statuses import OfferStatus, RequestStatus
@@ -86,4 +87,6 @@ async def offer_to(
     offer.expires_at = now + config.offer_lifetime
     offer.answered_at = None
     await session.flush()
-    return OfferSent(offer.id, request.id, Recipient(volunteer.telegram_id, volunteer.language))
+    sent = OfferSent(offer.id, request.id, Recipient(volunteer.telegram_id, volunteer.language))
+    record(session, sent)
+    return sent

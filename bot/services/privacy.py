@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,10 +22,11 @@ from bot.db.models import (
     Signup,
     User,
 )
-from bot.services.notifier import Notifier, TaskNews
-from bot.services.offers import MatchingConfig, MatchingOutcome, restart_matching
+from bot.db.unit_of_work import record
+from bot.services.happened import TaskNews, TaskNewsFor
+from bot.services.offers import MatchingConfig, restart_matching
 from bot.services.profiles import ProfileView, get_profile
-from bot.services.signups import Promotion, cancel_signup
+from bot.services.signups import cancel_signup
 from bot.services.statuses import (
     ACTIVE_REQUEST,
     ACTIVE_SIGNUP,
@@ -154,32 +154,22 @@ def _request(request: HelpRequest, *, with_address: bool) -> dict[str, Any]:
     }
 
 
-@dataclass
-class Forgotten:
-    """What follows from it: new offers for the tasks they had taken, and people who
-    moved up from the waiting lists of events they had signed up for."""
-
-    matching: MatchingOutcome = field(default_factory=MatchingOutcome)
-    promotions: list[Promotion] = field(default_factory=list)
-
-
 async def forget_user(
-    session: AsyncSession, user: User, now: datetime, config: MatchingConfig, notifier: Notifier
-) -> Forgotten:
+    session: AsyncSession, user: User, now: datetime, config: MatchingConfig
+) -> None:
     """Delete the person. Their open requests are cancelled and their accepted tasks go
-    back to matching first, and the people on the other side are told; finished tasks
-    stay for the statistics, without them."""
-    forgotten = Forgotten()
+    back to matching first, and the people on the other side are told (as are those who
+    move up to their places at events); finished tasks stay for the statistics, without
+    them."""
     own = await session.scalars(
         select(HelpRequest).where(
             HelpRequest.requester_id == user.id, HelpRequest.status.in_(ACTIVE_REQUEST)
         )
     )
     for request in list(own):
-        helper = await session.get(User, request.volunteer_id) if request.volunteer_id else None
         request.status = RequestStatus.CANCELLED
         request.closed_at = now
-        await notifier.task_news(TaskNews.CANCELLED, request, helper)
+        record(session, TaskNewsFor(TaskNews.CANCELLED, request.id, request.volunteer_id))
     await session.flush()
     taken = await session.scalars(
         select(HelpRequest).where(
@@ -188,7 +178,6 @@ async def forget_user(
     )
     given_back = list(taken)
     for request in given_back:
-        resident = await session.get(User, request.requester_id) if request.requester_id else None
         await session.execute(
             update(Offer)
             .where(Offer.request_id == request.id, Offer.volunteer_id == user.id)
@@ -197,19 +186,17 @@ async def forget_user(
         request.status = RequestStatus.OPEN
         request.volunteer_id = None
         await session.flush()
-        await notifier.task_news(TaskNews.HANDED_BACK, request, resident)
-    forgotten.promotions = await _leave_events(session, user, now)
+        record(session, TaskNewsFor(TaskNews.HANDED_BACK, request.id, request.requester_id))
+    await _leave_events(session, user, now)
     await session.execute(delete(User).where(User.id == user.id))
     await session.flush()
     for request in given_back:
-        forgotten.matching.extend(await restart_matching(session, request, now, config))
-    return forgotten
+        await restart_matching(session, request, now, config)
 
 
-async def _leave_events(session: AsyncSession, user: User, now: datetime) -> list[Promotion]:
+async def _leave_events(session: AsyncSession, user: User, now: datetime) -> None:
     """Free their places (the next person waiting moves up), drop undecided proposals
     and keep ratings only as anonymous numbers."""
-    promotions: list[Promotion] = []
     occurrence_ids = list(
         await session.scalars(
             select(Signup.occurrence_id).where(
@@ -218,8 +205,7 @@ async def _leave_events(session: AsyncSession, user: User, now: datetime) -> lis
         )
     )
     for occurrence_id in occurrence_ids:
-        _, promoted = await cancel_signup(session, occurrence_id, user.id, now)
-        promotions += promoted
+        await cancel_signup(session, occurrence_id, user.id, now)
     await session.execute(
         delete(Event).where(Event.proposer_id == user.id, Event.status == EventStatus.PENDING)
     )
@@ -227,4 +213,3 @@ async def _leave_events(session: AsyncSession, user: User, now: datetime) -> lis
         update(EventFeedback).where(EventFeedback.user_id == user.id).values(comment=None)
     )
     await session.flush()
-    return promotions

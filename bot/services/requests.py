@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, User
+from bot.db.unit_of_work import record
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
-from bot.services.notifier import Notifier, TaskNews
+from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.places import district_ref
 from bot.services.statuses import ACTIVE_REQUEST, RequestStatus
 from bot.services.talents import PARTS, SENSITIVE, TALENTS
@@ -125,7 +126,7 @@ async def own_request(session: AsyncSession, request_id: int, user_id: int) -> H
 
 
 async def cancel_request(
-    session: AsyncSession, request_id: int, user_id: int, now: datetime, notifier: Notifier
+    session: AsyncSession, request_id: int, user_id: int, now: datetime
 ) -> HelpRequest:
     """The resident withdraws a request that is not finished; a volunteer who took it is
     told they need not go."""
@@ -134,6 +135,5 @@ async def cancel_request(
         raise RequestNotFound
     request.status = RequestStatus.CANCELLED
     request.closed_at = now
-    volunteer = await session.get(User, request.volunteer_id) if request.volunteer_id else None
-    await notifier.task_news(TaskNews.CANCELLED, request, volunteer)
+    record(session, TaskNewsFor(TaskNews.CANCELLED, request.id, request.volunteer_id))
     return request

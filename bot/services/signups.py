@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import Event, EventRole, Occurrence, Seat, SeriesMember, Signup, User
+from bot.db.unit_of_work import record
 from bot.services.freed_places import note_freed
+from bot.services.happened import Promotion
 from bot.services.profiles import record_no_show, withdraw_no_show
 from bot.services.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus, SignupStatus
 
@@ -36,14 +38,6 @@ class SignupResult:
     outcome: SignupOutcome
     occurrence_id: int
     position: int = 0  # on the waiting list, from 1
-
-
-@dataclass(frozen=True)
-class Promotion:
-    """Someone who moved up from the waiting list and must be told."""
-
-    user: User
-    occurrence_id: int
 
 
 @dataclass(frozen=True)
@@ -162,7 +156,8 @@ async def cancel_signup(
 ) -> tuple[bool, list[Promotion]]:
     """Leave an occurrence. A freed place goes to the first person waiting for that role,
     in the same transaction (with nobody waiting, a late one is noted for a wave of
-    invitations); returns whether anything was cancelled and who moved up."""
+    invitations); returns whether anything was cancelled and who moved up (recorded, so
+    they are told)."""
     role_id = await session.scalar(
         select(Signup.role_id).where(
             Signup.occurrence_id == occurrence_id, Signup.user_id == user_id
@@ -223,7 +218,9 @@ async def _promote_first(
     signup, user = first
     signup.status = SignupStatus.CONFIRMED
     signup.promoted_at = now
-    return Promotion(user=user, occurrence_id=occurrence_id)
+    promotion = Promotion(user_id=user.id, occurrence_id=occurrence_id)
+    record(session, promotion)
+    return promotion
 
 
 async def upcoming_occurrences(
@@ -262,18 +259,14 @@ async def join_series(
     ]
 
 
-async def leave_series(
-    session: AsyncSession, event_id: int, user_id: int, now: datetime
-) -> list[Promotion]:
+async def leave_series(session: AsyncSession, event_id: int, user_id: int, now: datetime) -> None:
+    """Off the series and every coming date; those who move up are told (recorded)."""
     member = await session.get(SeriesMember, (event_id, user_id))
     if member is not None:
         await session.delete(member)
         await session.flush()
-    promotions: list[Promotion] = []
     for occurrence in await upcoming_occurrences(session, event_id, now):
-        _, promoted = await cancel_signup(session, occurrence.id, user_id, now)
-        promotions += promoted
-    return promotions
+        await cancel_signup(session, occurrence.id, user_id, now)
 
 
 async def is_series_member(session: AsyncSession, event_id: int, user_id: int) -> bool:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User
-from bot.services.notifier import Notifier, TaskNews
+from bot.db.unit_of_work import record
+from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.offers import (
     MatchingConfig,
     MatchingOutcome,
@@ -57,7 +58,6 @@ async def mark_done(
     volunteer_id: int,
     hours: float,
     now: datetime,
-    notifier: Notifier,
 ) -> HelpRequest:
     """The volunteer did it; the resident is asked whether it went well."""
     if hours not in HOURS_CHOICES:
@@ -70,7 +70,7 @@ async def mark_done(
     request.done_at = now
     people = await task_people(session, request)
     actor = people.volunteer.first_name or "" if people.volunteer is not None else ""
-    await notifier.task_news(TaskNews.DONE, request, people.resident, actor=actor)
+    record(session, TaskNewsFor(TaskNews.DONE, request.id, request.requester_id, actor))
     return request
 
 
@@ -81,11 +81,10 @@ async def finish_task(
     hours: float,
     now: datetime,
     config: MatchingConfig,
-    notifier: Notifier,
 ) -> tuple[HelpRequest, MatchingOutcome]:
     """The volunteer reports the task done with its hours; being free again, they are
-    offered the open requests that fit them now (the caller queues those offers)."""
-    request = await mark_done(session, request_id, volunteer.id, hours, now, notifier)
+    offered the open requests that fit them now (recorded, so the unit of work tells them)."""
+    request = await mark_done(session, request_id, volunteer.id, hours, now)
     return request, await reverse_match(session, volunteer, now, config)
 
 
@@ -95,7 +94,6 @@ async def confirm_done(
     resident_id: int,
     now: datetime,
     rating: int | None,
-    notifier: Notifier,
 ) -> HelpRequest:
     """The resident confirms (and may rate); the volunteer hears the thanks once. Also
     accepted straight after acceptance: some residents confirm before the volunteer
@@ -109,8 +107,7 @@ async def confirm_done(
         request.status = RequestStatus.CLOSED
         request.confirmed_at = now
         request.closed_at = now
-        people = await task_people(session, request)
-        await notifier.task_news(TaskNews.CONFIRMED, request, people.volunteer)
+        record(session, TaskNewsFor(TaskNews.CONFIRMED, request.id, request.volunteer_id))
     if rating is not None:
         request.rating = rating
     await session.flush()
@@ -145,7 +142,6 @@ async def report_no_show(
     resident_id: int,
     now: datetime,
     config: MatchingConfig,
-    notifier: Notifier,
 ) -> MatchingOutcome:
     """It did not happen: the volunteer ranks lower for a while (it is forgiven after
     a while, or by an animator), is told, and the request goes back to matching."""
@@ -154,7 +150,7 @@ async def report_no_show(
     if volunteer is not None:
         await record_no_show(session, volunteer.id, now)
         await _mark_offer(session, request.id, volunteer.id, OfferStatus.NO_SHOW)
-    await notifier.task_news(TaskNews.NO_SHOW, request, volunteer)
+    record(session, TaskNewsFor(TaskNews.NO_SHOW, request.id, request.volunteer_id))
     return await restart_matching(session, request, now, config)
 
 
@@ -164,7 +160,6 @@ async def hand_back(
     volunteer_id: int,
     now: datetime,
     config: MatchingConfig,
-    notifier: Notifier,
     *,
     nobody_there: bool = False,
 ) -> MatchingOutcome:
@@ -176,9 +171,8 @@ async def hand_back(
         raise RequestNotFound
     reason = OfferStatus.NOT_MET if nobody_there else OfferStatus.HANDED_BACK
     await _mark_offer(session, request.id, volunteer_id, reason)
-    resident = await session.get(User, request.requester_id) if request.requester_id else None
     news = TaskNews.NOT_MET if nobody_there else TaskNews.HANDED_BACK
-    await notifier.task_news(news, request, resident)
+    record(session, TaskNewsFor(news, request.id, request.requester_id))
     return await restart_matching(session, request, now, config)
 
 

@@ -17,7 +17,8 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User, VolunteerProfile
-from bot.services.notifier import Notifier
+from bot.db.unit_of_work import record
+from bot.services.happened import VolunteerVerified
 
 HOLD_MONTHS: tuple[int, ...] = (6, 12, 24)
 UNTIL_REVOKED = 0
@@ -50,7 +51,7 @@ def verified_through(profile: Any, moment: ColumnElement[datetime]) -> ColumnEle
 
 
 async def verify(
-    session: AsyncSession, user_id: int, now: datetime, months: int, notifier: Notifier
+    session: AsyncSession, user_id: int, now: datetime, months: int
 ) -> datetime | None:
     """The animator vouches for the volunteer for `months` (UNTIL_REVOKED: no end);
     returns when it lapses. The volunteer is told."""
@@ -61,7 +62,7 @@ async def verify(
     profile.verified_at = now
     profile.verified_until = add_months(now, months) if months != UNTIL_REVOKED else None
     profile.verification_notice = None
-    await notifier.verified(volunteer, profile.verified_until)
+    record(session, VolunteerVerified(volunteer.id, profile.verified_until))
     await session.flush()
     return profile.verified_until
 
