@@ -101,3 +101,30 @@ def test_the_rule_catches_an_upward_import_and_sql_in_a_view(tmp_path: Path) -> 
         "from bot.services.talents import TALENTS\n"
     )
     assert _violations(view, "views", "views/view.py") == {"sqlalchemy", "bot.keyboards.menus"}
+
+
+# Handlers never tell anyone but the person in front of them: services record what
+# happened and the unit of work's teller tells the others (bot/notify/teller.py). What
+# a handler may take from notify, and why it is a reply.
+NOTIFY_FOR_REPLIES = {
+    "bot.notify.event_notices": {"stored_summary"},  # words a stored event on one's screen
+    "bot.notify.announcements": {"start_due"},  # the author's own "Sending to 12 people…"
+}
+
+
+def test_handlers_take_from_notify_only_what_replies_need() -> None:
+    wrong = []
+    for path in sorted((BOT / "handlers").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.notify"):
+                allowed = NOTIFY_FOR_REPLIES.get(node.module or "", set())
+                wrong += [
+                    f"{path.name}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name not in allowed
+                ]
+            elif isinstance(node, ast.Import) and any(
+                alias.name.startswith("bot.notify") for alias in node.names
+            ):
+                wrong.append(f"{path.name}: import bot.notify…")
+    assert not wrong, wrong

@@ -10,7 +10,6 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -110,7 +109,6 @@ async def cb_part(
     places: list[int],
     state: FSMContext,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
     if callback_data.part != vkb.ANY and callback_data.part not in PARTS:
@@ -142,7 +140,6 @@ async def msg_closing(
     places: list[int],
     state: FSMContext,
     clock: Clock,
-    i18n: I18n,
 ) -> None:
     text = await typed_text(message, CLOSING_LIMIT)
     if text is None:

@@ -31,7 +31,6 @@ from bot.keyboards.callbacks import (
     PeoplePageCD,
     RateCD,
 )
-from bot.notify.event_notices import cancellation
 from bot.services import signups
 from bot.services.agenda import Dated, dated, my_upcoming, neighbour_dates, upcoming_at_place
 from bot.services.calendar import ics_for
@@ -374,34 +373,12 @@ async def cb_people_page(
 
 
 async def cb_cancel_date(callback: CallbackQuery, press: EventPress) -> None:
-    cancelled = await cancel_occurrence(press.session, press.occurrence_id, press.clock())
-    await _tell_cancelled(callback, press, [cancelled.id] if cancelled is not None else [])
+    await cancel_occurrence(press.session, press.occurrence_id, press.clock())
+    await press.alert_and_render(callback, _("Cancelled. Everyone who signed up is told."))
 
 
 async def cb_cancel_all(callback: CallbackQuery, press: EventPress) -> None:
-    await _tell_cancelled(
-        callback, press, await cancel_series(press.session, press.item.event.id, press.clock())
-    )
-
-
-async def _tell_cancelled(
-    callback: CallbackQuery, press: EventPress, occurrence_ids: list[int]
-) -> None:
-    """Everyone who had a place or waited on each cancelled date hears about it."""
-    session = press.session
-    for cancelled_id in occurrence_ids:
-        again = await dated(session, cancelled_id)
-        if again is not None:
-            attending = [p for _s, p in await signups.participants(session, cancelled_id)]
-            await cancellation(
-                press.i18n,
-                session,
-                press.clock,
-                press.settings,
-                press.item.event,
-                again[0].occurrence,
-                attending,
-            )
+    await cancel_series(press.session, press.item.event.id, press.clock())
     await press.alert_and_render(callback, _("Cancelled. Everyone who signed up is told."))
 
 

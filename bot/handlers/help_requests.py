@@ -11,7 +11,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n, get_i18n
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -410,7 +410,6 @@ async def cb_submit(
     user: User,
     state: FSMContext,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
     is_admin: bool,
 ) -> None:

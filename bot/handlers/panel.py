@@ -11,7 +11,6 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Filter
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n.lazy_proxy import LazyProxy
@@ -196,7 +195,6 @@ async def cb_offer_to(
     session: AsyncSession,
     places: list[int],
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
     request = await session.get(HelpRequest, callback_data.request_id)

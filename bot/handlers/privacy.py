@@ -8,7 +8,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, ReplyKeyboardRemove
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -125,7 +124,6 @@ async def cb_forget(
     user: User | None,
     state: FSMContext,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
     await state.clear()

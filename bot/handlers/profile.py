@@ -11,8 +11,8 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -108,7 +108,6 @@ async def cb_section(
     user: User,
     state: FSMContext,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
     await callback.answer()
@@ -142,11 +141,11 @@ async def cb_section(
     elif section == "cap":
         await reply(_("At most how many tasks a week?"), vkb.caps(view))
     elif section == "ready":
-        await _ready(callback, session, user, clock, i18n, settings)
+        await _ready(callback, session, user, clock, settings)
     elif section == "pause":
         await reply(_("A break from requests: for how long?"), vkb.pause_lengths())
     elif section == "resume":
-        await _resume(reply, session, user, clock, i18n, settings)
+        await _resume(reply, session, user, clock, settings)
     else:
         await render_summary(reply, session, user, clock)
 
@@ -156,7 +155,6 @@ async def _ready(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
     place = await get_place(session, user.place_id) if user.place_id else None
@@ -295,10 +293,9 @@ async def cmd_resume(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
-    await _resume(reply_to_message(message), session, user, clock, i18n, settings)
+    await _resume(reply_to_message(message), session, user, clock, settings)
 
 
 async def _resume(
@@ -306,7 +303,6 @@ async def _resume(
     session: AsyncSession,
     user: User,
     clock: Clock,
-    i18n: I18n,
     settings: Settings,
 ) -> None:
     await profiles.ensure_profile(session, user, clock())

@@ -14,12 +14,10 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
-from bot.config import Settings
 from bot.db.models import Place, User
 from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.day_buttons import day_pressed, days_shown, kept_day
@@ -27,7 +25,6 @@ from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftAction, DraftCD, DraftGroupCD
 from bot.middlewares.staff import STAFF
-from bot.notify.event_notices import announce_published, proposal_to_animators
 from bot.services.errors import EmptyValue, PlaceNotFound, TooLong
 from bot.services.events import (
     DESCRIPTION_LIMIT,
@@ -495,8 +492,6 @@ async def cb_submit(
     is_admin: bool,
     state: FSMContext,
     clock: Clock,
-    i18n: I18n,
-    settings: Settings,
 ) -> None:
     await callback.answer()
     data = await state.get_data()
@@ -507,15 +502,13 @@ async def cb_submit(
         await reply_to_callback(callback)(staff_only(), None)
         return
     try:
-        event = await submit_event(session, user, place_id, _draft(data), clock(), publish=publish)
+        await submit_event(session, user, place_id, _draft(data), clock(), publish=publish)
     except (PlaceNotFound, TooLong, EmptyValue, InvalidRoles, InvalidCapacity, ValueError):
         await reply_to_callback(callback)(_("That did not work. Please try again."), None)
         return
     if publish:
-        await announce_published(i18n, session, clock, settings, event)
         await reply_to_callback(callback)(_("✅ Published. It is in /events now."), None)
         return
-    await proposal_to_animators(i18n, session, clock, settings, event)
     await reply_to_callback(callback)(
         _(
             "📨 Thank you! Your idea went to the animators. You will hear from them; "

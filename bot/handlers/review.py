@@ -12,18 +12,16 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.config import Settings
 from bot.db.models import Event, User
 from bot.filters import Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import EditFieldCD, ReviewAction, ReviewCD
 from bot.middlewares.staff import STAFF
-from bot.notify.event_notices import announce_published, decision_to_proposer, stored_summary
+from bot.notify.event_notices import stored_summary
 from bot.services import events
 from bot.services.events import (
     COMMENT_LIMIT,
@@ -97,8 +95,6 @@ async def cb_approve(
     user: User | None,
     places: list[int],
     clock: Clock,
-    i18n: I18n,
-    settings: Settings,
 ) -> None:
     event = await _decidable(callback, session, places, callback_data.event_id)
     if event is None or user is None:
@@ -106,9 +102,6 @@ async def cb_approve(
     if not await events.approve(session, event.id, user, clock()):
         await reply_to_callback(callback)(_("This idea was already decided."), None)
         return
-    event = await events.get_event(session, event.id)
-    await decision_to_proposer(i18n, session, clock, event)
-    await announce_published(i18n, session, clock, settings, event)
     await reply_to_callback(callback)(
         _("✅ Approved and published: «{title}».").format(title=escape(event.title)), None
     )
@@ -230,7 +223,6 @@ async def msg_comment(
     places: list[int],
     state: FSMContext,
     clock: Clock,
-    i18n: I18n,
 ) -> None:
     comment = await typed_text(message, COMMENT_LIMIT)
     if comment is None:
@@ -245,6 +237,4 @@ async def msg_comment(
     ):
         await message.answer(_("This idea was already decided."))
         return
-    event = await events.get_event(session, event.id)
-    await decision_to_proposer(i18n, session, clock, event)
     await message.answer(_("Rejected. The person who proposed it gets your comment."))

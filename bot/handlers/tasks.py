@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from html import escape
 from typing import Any
 
 from aiogram import F, Router
@@ -24,7 +23,6 @@ from bot.db.models import User
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
-from bot.notify.delivery import send_notice
 from bot.services import tasks, turning_up
 from bot.services.offers import (
     AcceptOutcome,
@@ -303,8 +301,6 @@ async def msg_relay(
     session: AsyncSession,
     user: User,
     state: FSMContext,
-    clock: Clock,
-    i18n: I18n,
 ) -> None:
     request_id = (await state.get_data()).get("request_id", 0)
     text = await typed_text(message, RELAY_LIMIT)
@@ -312,15 +308,10 @@ async def msg_relay(
         return
     await state.clear()
     try:
-        partner = await tasks.relay_partner(session, request_id, user.id)
+        await tasks.relay_message(session, request_id, user, text)
     except RequestNotFound:
         await message.answer(_("This conversation has ended."))
         return
-    name = escape(user.first_name or "")
-    with i18n.use_locale(partner.language or "pl"):
-        body = _("✉️ {name} writes about your task:").format(name=name) + "\n\n" + escape(text)
-        markup = vkb.reply_to(request_id)
-    await send_notice(session, clock, partner.telegram_id, body, markup, kind="relay")
     await message.answer(_("Sent."))
 
 

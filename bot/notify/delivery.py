@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
-from bot.services.happened import TaskNews, TaskNewsFor, VolunteerVerified
+from bot.services.happened import MessageRelayed, TaskNews, TaskNewsFor, VolunteerVerified
 from bot.services.offers import EscalationReason, MatchingOutcome, Recipient
 from bot.services.outbox import Notice, queue
 from bot.services.places import district_name, place_animators, user_timezone
@@ -270,3 +270,18 @@ async def tell_verified(
         return text, None
 
     await notify(i18n, session, clock, volunteer, compose, kind="notice")
+
+
+async def tell_relayed(
+    i18n: I18n, session: AsyncSession, clock: Clock, relayed: MessageRelayed
+) -> None:
+    """What one side of a task wrote, passed to the other, with a button to answer."""
+    partner = await session.get(User, relayed.to_user_id)
+    if partner is None:
+        return
+
+    async def compose() -> Composed:
+        heading = _("✉️ {name} writes about your task:").format(name=escape(relayed.from_name))
+        return heading + "\n\n" + escape(relayed.text), vkb.reply_to(relayed.request_id)
+
+    await notify(i18n, session, clock, partner, compose, kind="relay")

@@ -13,15 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import Event, Occurrence, Place, User
+from bot.db.models import Event, Place, User
 from bot.keyboards import events as ekb
 from bot.notify.delivery import Compose, Composed, notify, notify_animators
 from bot.services.agenda import Dated, dated
 from bot.services.event_invites import invites_for
 from bot.services.events import EventDraft, RoleDraft, event_group_names, roles_of
 from bot.services.groups import members_for_event
-from bot.services.happened import Promotion
-from bot.services.signups import upcoming_occurrences
+from bot.services.happened import (
+    EventPublished,
+    OccurrenceCancelled,
+    Promotion,
+    ProposalDecided,
+    ProposalSubmitted,
+)
+from bot.services.signups import participants, upcoming_occurrences
 from bot.views.events import draft_summary, event_heading
 
 
@@ -46,9 +52,17 @@ def _release_at(
     return settings.quiet().release_at(now, place.timezone, starts_at)
 
 
+async def _event(session: AsyncSession, event_id: int) -> Event | None:
+    """The event as it stands now (its review was written by a conditional UPDATE)."""
+    return await session.get(Event, event_id, populate_existing=True)
+
+
 async def proposal_to_animators(
-    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, event: Event
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, proposed: ProposalSubmitted
 ) -> None:
+    event = await _event(session, proposed.event_id)
+    if event is None:
+        return
     place = await session.get(Place, event.place_id)
     proposer = await session.get(User, event.proposer_id) if event.proposer_id else None
     if place is None:
@@ -72,10 +86,11 @@ async def proposal_to_animators(
 
 
 async def decision_to_proposer(
-    i18n: I18n, session: AsyncSession, clock: Clock, event: Event
+    i18n: I18n, session: AsyncSession, clock: Clock, decided: ProposalDecided
 ) -> None:
-    proposer = await session.get(User, event.proposer_id) if event.proposer_id else None
-    if proposer is None:
+    event = await _event(session, decided.event_id)
+    proposer = await session.get(User, event.proposer_id) if event and event.proposer_id else None
+    if event is None or proposer is None:
         return
 
     async def compose() -> Composed:
@@ -126,13 +141,15 @@ async def cancellation(
     session: AsyncSession,
     clock: Clock,
     settings: Settings,
-    event: Event,
-    occurrence: Occurrence,
-    people: list[User],
+    cancelled: OccurrenceCancelled,
 ) -> None:
-    place = await session.get(Place, event.place_id)
-    if place is None:
+    """Everyone who had a place or waited on the date hears about it."""
+    found = await dated(session, cancelled.occurrence_id)
+    if found is None:
         return
+    item, place = found
+    event, occurrence = item.event, item.occurrence
+    people = [person for _signup, person in await participants(session, occurrence.id)]
 
     async def compose() -> Composed:
         text = _("🚫 Cancelled by the animators. Sorry!")
@@ -153,9 +170,12 @@ async def cancellation(
 
 
 async def announce_published(
-    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, event: Event
+    i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings, published: EventPublished
 ) -> None:
     """Tell the event's interest groups, and invite volunteers whose talents fit a role."""
+    event = await _event(session, published.event_id)
+    if event is None:
+        return
     place = await session.get(Place, event.place_id)
     dates = await upcoming_occurrences(session, event.id, clock())
     if place is None or not dates:

@@ -1,12 +1,14 @@
 """The unit of work's teller: what services recorded as happened
 (`bot.services.happened`) → messages in each person's language → the outbox, in the
-use case's own transaction (`bot.db.unit_of_work`). One place decides how each fact is
-told; no handler or job delivers anything itself."""
+use case's own transaction (`bot.db.unit_of_work`). This table is the one place that
+says how each fact is told; no handler or job delivers anything itself."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,13 +16,53 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.unit_of_work import Teller
-from bot.notify.delivery import deliver, tell_task_news, tell_verified
-from bot.notify.event_notices import tell_promotion
-from bot.services.happened import Promotion, TaskNewsFor, VolunteerVerified
+from bot.notify.delivery import deliver, tell_relayed, tell_task_news, tell_verified
+from bot.notify.event_notices import (
+    announce_published,
+    cancellation,
+    decision_to_proposer,
+    proposal_to_animators,
+    tell_promotion,
+)
+from bot.services.happened import (
+    EventPublished,
+    MessageRelayed,
+    OccurrenceCancelled,
+    Promotion,
+    ProposalDecided,
+    ProposalSubmitted,
+    TaskNewsFor,
+    VolunteerVerified,
+)
 from bot.services.offers import Escalation, MatchingOutcome, OfferSent
 
 
+@dataclass(frozen=True)
+class _Telling:
+    i18n: I18n
+    clock: Clock
+    settings: Settings
+
+
+Tell = Callable[[_Telling, AsyncSession, Any], Awaitable[None]]
+
+HOW: dict[type, Tell] = {
+    TaskNewsFor: lambda t, s, fact: tell_task_news(t.i18n, s, t.clock, fact),
+    VolunteerVerified: lambda t, s, fact: tell_verified(t.i18n, s, t.clock, fact),
+    MessageRelayed: lambda t, s, fact: tell_relayed(t.i18n, s, t.clock, fact),
+    Promotion: lambda t, s, fact: tell_promotion(t.i18n, s, t.clock, t.settings, fact),
+    EventPublished: lambda t, s, fact: announce_published(t.i18n, s, t.clock, t.settings, fact),
+    ProposalSubmitted: lambda t, s, fact: proposal_to_animators(
+        t.i18n, s, t.clock, t.settings, fact
+    ),
+    ProposalDecided: lambda t, s, fact: decision_to_proposer(t.i18n, s, t.clock, fact),
+    OccurrenceCancelled: lambda t, s, fact: cancellation(t.i18n, s, t.clock, t.settings, fact),
+}
+
+
 def teller(i18n: I18n, clock: Clock, settings: Settings) -> Teller:
+    telling = _Telling(i18n, clock, settings)
+
     async def tell(session: AsyncSession, happened: Sequence[object]) -> None:
         # In the order recorded; a run of offers and escalations (one wave) is queued
         # with one statement.
@@ -34,14 +76,10 @@ def teller(i18n: I18n, clock: Clock, settings: Settings) -> Teller:
                 await deliver(i18n, session, clock, outcome, settings.default_language)
                 continue
             for fact in facts:
-                if isinstance(fact, TaskNewsFor):
-                    await tell_task_news(i18n, session, clock, fact)
-                elif isinstance(fact, VolunteerVerified):
-                    await tell_verified(i18n, session, clock, fact)
-                elif isinstance(fact, Promotion):
-                    await tell_promotion(i18n, session, clock, settings, fact)
-                else:
+                how = HOW.get(type(fact))
+                if how is None:
                     raise TypeError(f"nobody knows how to tell {fact!r}")
+                await how(telling, session, fact)
 
     return tell
 

@@ -24,7 +24,14 @@ from bot.db.models import (
     SeriesMember,
     User,
 )
+from bot.db.unit_of_work import record
 from bot.services.errors import PlaceNotFound, ServiceError
+from bot.services.happened import (
+    EventPublished,
+    OccurrenceCancelled,
+    ProposalDecided,
+    ProposalSubmitted,
+)
 from bot.services.statuses import EventStatus, OccurrenceStatus
 from bot.services.talents import talent_for
 from bot.services.text import clean_text
@@ -168,6 +175,9 @@ async def submit_event(
         event.reviewed_at = now
         await session.flush()
         await ensure_occurrences(session, event, now)
+        record(session, EventPublished(event.id))
+    else:
+        record(session, ProposalSubmitted(event.id))
     await session.flush()
     return event
 
@@ -192,6 +202,7 @@ async def approve(session: AsyncSession, event_id: int, reviewer: User, now: dat
         await session.flush()
         return False
     await ensure_occurrences(session, await get_event(session, event_id), now)
+    record(session, ProposalDecided(event_id), EventPublished(event_id))
     await session.flush()
     return True
 
@@ -211,6 +222,8 @@ async def reject(
             reviewed_at=now,
         ),
     )
+    if decided == 1:
+        record(session, ProposalDecided(event_id))
     await session.flush()
     return decided == 1
 
@@ -354,6 +367,7 @@ async def cancel_occurrence(
     await session.flush()
     if cancelled != 1:
         return None
+    record(session, OccurrenceCancelled(occurrence_id))
     return await session.get(Occurrence, occurrence_id, populate_existing=True)
 
 
@@ -383,5 +397,6 @@ async def cancel_series(session: AsyncSession, event_id: int, now: datetime) -> 
         .values(status=OccurrenceStatus.CANCELLED, cancelled_at=now)
     )
     await session.execute(delete(SeriesMember).where(SeriesMember.event_id == event_id))
+    record(session, *(OccurrenceCancelled(occurrence_id) for occurrence_id in ahead))
     await session.flush()
     return ahead

@@ -55,3 +55,42 @@ class Promotion:
 
     user_id: int
     occurrence_id: int
+
+
+@dataclass(frozen=True)
+class EventPublished:
+    """An event is public: its interest groups hear of it, fitting volunteers are invited."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
+class ProposalSubmitted:
+    """A resident's initiative waits for the centre's team."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
+class ProposalDecided:
+    """The team approved or rejected an initiative: its proposer hears which."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
+class OccurrenceCancelled:
+    """A date was cancelled: everyone who had a place or waited hears of it."""
+
+    occurrence_id: int
+
+
+@dataclass(frozen=True)
+class MessageRelayed:
+    """One side of a task wrote to the other through the bot (neither sees the other's
+    handle)."""
+
+    request_id: int
+    to_user_id: int
+    from_name: str
+    text: str

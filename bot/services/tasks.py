@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User
 from bot.db.unit_of_work import record
-from bot.services.happened import TaskNews, TaskNewsFor
+from bot.services.happened import MessageRelayed, TaskNews, TaskNewsFor
 from bot.services.offers import (
     MatchingConfig,
     MatchingOutcome,
@@ -211,6 +211,13 @@ async def hours_this_month(
         )
     )
     return float(total or 0)
+
+
+async def relay_message(session: AsyncSession, request_id: int, sender: User, text: str) -> None:
+    """Pass `text` to the other side of an active task (neither sees the other's handle);
+    nobody else may write."""
+    partner = await relay_partner(session, request_id, sender.id)
+    record(session, MessageRelayed(request_id, partner.id, sender.first_name or "", text))
 
 
 async def relay_partner(session: AsyncSession, request_id: int, user_id: int) -> User:
