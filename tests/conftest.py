@@ -14,7 +14,7 @@ import pytest
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
 from redis.asyncio import Redis
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -219,7 +219,7 @@ def harness(
     )
     caplog.set_level(logging.INFO)
     sender = build_sender(bot, session_factory, clock, settings, instant_pacer())
-    yield Harness(
+    harness = Harness(
         dp=dp,
         bot=bot,
         session=recording,
@@ -228,6 +228,19 @@ def harness(
         sender=sender,
         timer=timer,
     )
+    recording.on_call = harness.trace.called
+    engine = session_factory.kw["bind"]
+
+    def wrote(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        verb, _, rest = statement.lstrip().partition(" ")
+        if verb.upper() in {"INSERT", "UPDATE", "DELETE"}:
+            words = rest.split()
+            table = words[1] if verb.upper() in {"INSERT", "DELETE"} else words[0]
+            harness.trace.wrote(table.strip('"'))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", wrote)
+    yield harness
+    event.remove(engine.sync_engine, "before_cursor_execute", wrote)
     crashes = [
         r for r in caplog.records if r.name == "bot.handlers.errors" and r.levelno >= logging.ERROR
     ]

@@ -97,6 +97,56 @@ async def drain(sender: OutboxSender) -> None:
 
 
 @dataclass
+class Trace:
+    """What one update did, in order: writes to the database and calls to Telegram that
+    say something (a wordless answer to a press only stops its spinner). A write after
+    such a call means the person may read of a change that then fails to commit, or a
+    crash in between commits half a use case."""
+
+    active: bool = False
+    steps: list[tuple[str, str]] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.active, self.steps = True, []
+
+    def stop(self) -> list[tuple[str, str]]:
+        self.active = False
+        return self.steps
+
+    def wrote(self, table: str) -> None:
+        if self.active:
+            self.steps.append(("write", table))
+
+    def called(self, method: str) -> None:
+        if self.active:
+            self.steps.append(("call", method))
+
+
+# Written after a reply on purpose. Where the person is in a flow, and the update log
+# row that is the unit's last write: a crash after the reply handles the update again,
+# repeating at most that one message (decision 0007).
+AFTER_REPLIES = {"conversations", "handled_updates"}
+# What a call's own result writes, right after it.
+RESULTS = {
+    ("SendMessage", "users"): "Telegram answered 403: the person blocked the bot",
+    ("SendMessage", "announcements"): "the id Telegram gave the author's progress message",
+}
+
+
+def writes_after_calls(steps: list[tuple[str, str]]) -> list[str]:
+    """Writes after the update's first call to Telegram, but those above."""
+    late, called = [], None
+    for kind, name in steps:
+        if kind == "call":
+            called = name
+        elif called is not None and name not in AFTER_REPLIES:
+            if (called, name) not in RESULTS:
+                late.append(f"{name} after {called}")
+            called = called if (called, name) not in RESULTS else "(its result)"
+    return late
+
+
+@dataclass
 class Harness:
     dp: Dispatcher
     bot: Bot
@@ -105,13 +155,19 @@ class Harness:
     monotonic: FakeMonotonic
     sender: OutboxSender | None
     timer: FakeTimer = field(default_factory=FakeTimer)
+    trace: Trace = field(default_factory=Trace)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
         """Process one update; return the calls the bot made while handling it."""
         before = len(self.session.requests)
-        await self.dp.feed_update(self.bot, update)
+        self.trace.start()
+        try:
+            await self.dp.feed_update(self.bot, update)
+        finally:
+            late = writes_after_calls(self.trace.stop())
+        assert not late, f"a write after a call to Telegram in one update: {late}"
         if self.sender is not None:
             await drain(self.sender)
         return self.session.requests[before:]

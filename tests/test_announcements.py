@@ -19,7 +19,16 @@ from bot.db.unit_of_work import unit_of_work
 from bot.runtime.scheduler import announcement_tick
 from bot.services import outbox
 from bot.services.announcements import Audience, count_audience
-from tests.harness import START, FakeClock, Harness, Person, alerts, drain, joined
+from tests.harness import (
+    START,
+    FakeClock,
+    Harness,
+    Person,
+    alerts,
+    drain,
+    inline_labels,
+    joined,
+)
 from tests.helpers import add_place, stored
 from tests.test_help_flow import MAREK, ZOFIA, english_volunteer, sign_up
 from tests.test_panel import EWA, OLGA, make_animator
@@ -234,12 +243,12 @@ async def test_other_people_and_other_places_are_refused(
     )
     for person in (MAREK, OLGA):
         for action in ("preview", "now", "all", "unschedule"):
-            calls = await harness.press_data(person, f"ann:{action}:{draft_id}:0")
+            calls = await harness.press_data(person, f"ann:{action}:{draft_id}:0:0")
             assert alerts(calls) == ["Sorry, this is only for the animators of that place."]
     assert "Sorry" in joined(await harness.send(MAREK, "/announcements"))
-    calls = await harness.press_data(EWA, f"ann:lang:{draft_id}:99")
+    calls = await harness.press_data(EWA, f"ann:lang:{draft_id}:99:0")
     assert [type(c).__name__ for c in calls] == ["AnswerCallbackQuery"], "no such language"
-    assert alerts(await harness.press_data(EWA, f"ann:bogus:{draft_id}:0")) == [
+    assert alerts(await harness.press_data(EWA, f"ann:bogus:{draft_id}:0:0")) == [
         "This button is no longer active. Please use the menu or send /start."
     ]
     db.expire_all()
@@ -321,3 +330,32 @@ async def test_tomorrow_pressed_before_midnight_is_that_tomorrow(
     harness.clock.advance(minutes=10)
     calls = await harness.press(EWA, "10:00")
     assert "Scheduled for Tue, 24 November, 10:00" in joined(calls)
+
+
+def _button_data(calls: list, label: str) -> str:
+    for call in reversed(calls):
+        for row in getattr(getattr(call, "reply_markup", None), "inline_keyboard", []):
+            for button in row:
+                if label in button.text:
+                    return button.callback_data
+    raise AssertionError(f"no button {label!r}")
+
+
+async def test_an_audience_press_handled_twice_gives_the_same_audience(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """A press handled again (a crash after its commit, before its end) must not undo
+    itself: the button says what it makes the audience, not "toggle"."""
+    await animator_and_neighbours(harness, db)
+    await harness.send(EWA, "/announce")
+    calls = await harness.send(EWA, "Coffee on Friday")
+    assert "Recipients now: 3" in joined(calls)
+    for label, chosen, recipients in (
+        ("Marymont", "✅ Marymont (chosen)", "Recipients now: 2"),
+        ("Volunteers and residents", "🤝 Only volunteers", "Recipients now: 0"),
+    ):
+        press = _button_data(calls, label)
+        for _twice in range(2):
+            calls = await harness.press_data(EWA, press)
+            assert recipients in joined(calls)
+            assert chosen in inline_labels(calls)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.db.conversation_storage import DatabaseStorage
 from bot.db.models import HelpRequest, OutboxMessage, User, VolunteerProfile
 from bot.services.statuses import RequestStatus
-from tests.harness import Harness, joined
+from tests.harness import Harness, Person, joined, writes_after_calls
 from tests.helpers import add_place, stored
 from tests.test_help_flow import MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up
 from tests.test_panel import EWA, make_animator
@@ -268,3 +268,23 @@ def storage(session_factory: async_sessionmaker[AsyncSession]) -> DatabaseStorag
     """Always the database: the step reached belongs to the same transaction (with Redis
     a conversation step is written apart from it; docs/decisions/0004)."""
     return DatabaseStorage(session_factory)
+
+
+def test_a_write_after_a_reply_is_caught_and_its_exceptions_are_named() -> None:
+    """The check every harness update passes (tests/harness.py): writes first, then what
+    the person reads."""
+    assert writes_after_calls([("write", "help_requests"), ("call", "SendMessage")]) == []
+    assert writes_after_calls([("call", "SendMessage"), ("write", "help_requests")]) == [
+        "help_requests after SendMessage"
+    ]
+    assert writes_after_calls([("call", "EditMessageText"), ("write", "conversations")]) == []
+    assert writes_after_calls([("call", "SendMessage"), ("write", "users")]) == []
+    assert writes_after_calls(
+        [("call", "SendMessage"), ("write", "users"), ("write", "offers")]
+    ) == ["offers after (its result)"]
+
+
+async def test_every_harness_update_is_traced(harness: Harness, anna: Person) -> None:
+    await harness.send(anna, "/start")
+    assert ("call", "SendMessage") in harness.trace.steps
+    assert ("write", "users") in harness.trace.steps

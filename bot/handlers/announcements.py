@@ -41,6 +41,7 @@ from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import staff_only, too_long
 
 LANGUAGES = tuple(LANGUAGE_NAMES)
+AUDIENCE_LANGUAGES: tuple[str | None, ...] = (None, *LANGUAGES)
 HOURS = (8, 10, 12, 15, 18, 20)
 DAYS_AHEAD = 7
 
@@ -114,23 +115,39 @@ async def _audience_keyboard(
         callback_data=AnnCD(action=AnnAction.ALL, ann_id=aid),
     )
     for district in place.districts:
+        now_chosen = district.id in audience.districts
         builder.button(
-            text=chosen(district.name, district.id in audience.districts, unmarked="▫️ "),
-            callback_data=AnnCD(action=AnnAction.DISTRICT, ann_id=aid, value=district.id),
+            text=chosen(district.name, now_chosen, unmarked="▫️ "),
+            callback_data=AnnCD(
+                action=AnnAction.DISTRICT, ann_id=aid, value=district.id, chosen=not now_chosen
+            ),
         )
     who = {
         "all": _("👥 Volunteers and residents"),
         "volunteers": _("🤝 Only volunteers"),
         "residents": _("🙋 Only residents"),
     }
-    builder.button(text=who[audience.who], callback_data=AnnCD(action=AnnAction.WHO, ann_id=aid))
+    builder.button(
+        text=who[audience.who],
+        callback_data=AnnCD(action=AnnAction.WHO, ann_id=aid, value=_after(ann.WHO, audience.who)),
+    )
     for group in await groups_of(session, place.id):
+        now_chosen = group.id in audience.groups
         builder.button(
-            text=chosen(group.name, group.id in audience.groups, unmarked="▫️ "),
-            callback_data=AnnCD(action=AnnAction.GROUP, ann_id=aid, value=group.id),
+            text=chosen(group.name, now_chosen, unmarked="▫️ "),
+            callback_data=AnnCD(
+                action=AnnAction.GROUP, ann_id=aid, value=group.id, chosen=not now_chosen
+            ),
         )
     language = LANGUAGE_NAMES[audience.language] if audience.language else _("🌐 All languages")
-    builder.button(text=language, callback_data=AnnCD(action=AnnAction.LANGUAGE, ann_id=aid))
+    builder.button(
+        text=language,
+        callback_data=AnnCD(
+            action=AnnAction.LANGUAGE,
+            ann_id=aid,
+            value=_after(AUDIENCE_LANGUAGES, audience.language),
+        ),
+    )
     builder.button(
         text=_("🌍 Add a translation"), callback_data=AnnCD(action=AnnAction.TRANSLATE, ann_id=aid)
     )
@@ -163,8 +180,9 @@ async def _show_audience(reply: Reply, session: AsyncSession, draft: Announcemen
     )
 
 
-def _next_in(values: tuple[object, ...], current: object) -> object:
-    return values[(values.index(current) + 1) % len(values)]
+def _after(values: tuple[object, ...], current: object) -> int:
+    """The index of the value after `current`: what one press switches to."""
+    return (values.index(current) + 1) % len(values)
 
 
 @dataclass(frozen=True)
@@ -172,7 +190,7 @@ class Step:
     """A press on an announcement that is still a draft and belongs to the presser."""
 
     callback: CallbackQuery
-    value: int
+    press: AnnCD
     bot: Bot
     session: AsyncSession
     state: FSMContext
@@ -184,6 +202,10 @@ class Step:
     @property
     def reply(self) -> Reply:
         return reply_to_callback(self.callback)
+
+    @property
+    def value(self) -> int:
+        return self.press.value
 
 
 async def cb_step(
@@ -214,17 +236,15 @@ async def cb_step(
         )
         return
     await callback.answer()
-    step = Step(callback, callback_data.value, bot, session, state, clock, i18n, places, draft)
+    step = Step(callback, callback_data, bot, session, state, clock, i18n, places, draft)
     await STEPS[callback_data.action](step)
 
 
-def _audience_step(action: AnnAction) -> Callable[[Step], Awaitable[None]]:
-    async def change(step: Step) -> None:
-        audience = Audience.from_json(step.draft.audience)
-        await ann.set_audience(step.session, step.draft, _changed(audience, action, step.value))
-        await _show_audience(step.reply, step.session, step.draft)
-
-    return change
+async def _audience_step(step: Step) -> None:
+    changed = _changed(Audience.from_json(step.draft.audience), step.press)
+    if changed is not None:
+        await ann.set_audience(step.session, step.draft, changed)
+    await _show_audience(step.reply, step.session, step.draft)
 
 
 async def _back_to_audience(step: Step) -> None:
@@ -283,7 +303,7 @@ async def _cancel_draft(step: Step) -> None:
 
 STEPS: dict[AnnAction, Callable[[Step], Awaitable[None]]] = {
     **{
-        action: _audience_step(action)
+        action: _audience_step
         for action in (
             AnnAction.ALL,
             AnnAction.DISTRICT,
@@ -304,17 +324,20 @@ STEPS: dict[AnnAction, Callable[[Step], Awaitable[None]]] = {
 }
 
 
-def _changed(audience: Audience, action: AnnAction, value: int) -> Audience:
-    if action == AnnAction.ALL:
+def _changed(audience: Audience, press: AnnCD) -> Audience | None:
+    """The audience the press asks for; None for a forged value."""
+    value = press.value
+    if press.action == AnnAction.ALL:
         return Audience()
-    if action == AnnAction.DISTRICT:
-        return audience.toggled_district(value)
-    if action == AnnAction.GROUP:
-        return audience.toggled_group(value)
-    if action == AnnAction.WHO:
-        return replace(audience, who=str(_next_in(ann.WHO, audience.who)))
-    language = _next_in((None, *LANGUAGES), audience.language)
-    return replace(audience, language=str(language) if language else None)
+    if press.action == AnnAction.DISTRICT:
+        return audience.with_district(value, press.chosen)
+    if press.action == AnnAction.GROUP:
+        return audience.with_group(value, press.chosen)
+    if press.action == AnnAction.WHO:
+        return replace(audience, who=ann.WHO[value]) if value < len(ann.WHO) else None
+    if value >= len(AUDIENCE_LANGUAGES):
+        return None
+    return replace(audience, language=AUDIENCE_LANGUAGES[value])
 
 
 async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:

@@ -41,6 +41,7 @@ from bot.services.errors import DistrictNotInPlace, InviteInvalid, PlaceNotFound
 from bot.services.invites import INVITE_PREFIX, redeem_invite
 from bot.services.places import get_place, get_place_by_slug, list_places
 from bot.services.privacy import forget_user
+from bot.services.profiles import ensure_profile
 from bot.services.users import Intent, give_consent, register_contact, set_home_place, set_intent
 from bot.states import ChangePlace, Onboarding
 from bot.views.replies import (
@@ -150,7 +151,8 @@ async def cmd_start(
     if step is None or not step.user.has_consented:
         await begin_onboarding(message, session, state, settings, clock, payload)
     elif payload.startswith(INVITE_PREFIX):
-        await accept_invite(step, payload.removeprefix(INVITE_PREFIX))
+        team = await _redeem(step, payload.removeprefix(INVITE_PREFIX))
+        await _welcome_to_the_team(step, team)
     elif payload.startswith(PLACE_PREFIX):
         await offer_poster_place(step, payload.removeprefix(PLACE_PREFIX))
     else:
@@ -288,8 +290,7 @@ async def cb_intent(
     await state.set_state(Onboarding.place)
     note = _("I could not find the place from that poster link.") if slug else ""
     if not await _ask_place(step.reply, step.session, page=0, note=note):
-        await step.reply(_("No community centre has joined Sąsiad yet."), None)
-        await finish_onboarding(step)
+        await finish_onboarding(step, _("No community centre has joined Sąsiad yet."))
 
 
 async def cb_place_page(
@@ -362,20 +363,26 @@ async def cb_district(
 
 async def _place_settled(step: Step, place: Place) -> None:
     if await step.in_onboarding():
-        await step.reply(_("Your place: {place}.").format(place=escape(place.name)), None)
-        await finish_onboarding(step)
+        await finish_onboarding(step, _("Your place: {place}.").format(place=escape(place.name)))
         return
     await step.state.clear()
     await step.reply(_("Your place is now {place}.").format(place=escape(place.name)), None)
 
 
-async def finish_onboarding(step: Step) -> None:
-    """End of onboarding: redeem a pending invite, then the main menu."""
+async def finish_onboarding(step: Step, settled: str) -> None:
+    """End of onboarding: a pending invite is redeemed and a volunteer's profile made
+    before anything is said (`settled`, then the main menu), so no reply speaks of a
+    change that could still fail."""
     token = (await step.state.get_data()).get(PENDING_INVITE)
     await step.state.clear()
     if token:
-        await accept_invite(step, token)
+        team = await _redeem(step, token)
+        await step.reply(settled, None)
+        await _welcome_to_the_team(step, team)
         return
+    if step.user.intent == Intent.WANT_TO_HELP:
+        await ensure_profile(step.session, step.user, step.clock())
+    await step.reply(settled, None)
     await step.bot.send_message(
         step.user.telegram_id,
         _(
@@ -388,10 +395,16 @@ async def finish_onboarding(step: Step) -> None:
         await render_summary(reply, step.session, step.user, step.clock)
 
 
-async def accept_invite(step: Step, token: str) -> None:
+async def _redeem(step: Step, token: str) -> Place | None:
+    """The invite's centre, its team now joined; None when the link no longer works."""
     try:
-        place = await redeem_invite(step.session, token=token, user=step.user, now=step.clock())
+        return await redeem_invite(step.session, token=token, user=step.user, now=step.clock())
     except (InviteInvalid, PlaceNotFound):
+        return None
+
+
+async def _welcome_to_the_team(step: Step, place: Place | None) -> None:
+    if place is None:
         text = _(
             "This invite link does not work any more: it was already used, it expired, "
             "or it is incomplete. Please ask the administrator for a new one."

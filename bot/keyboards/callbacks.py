@@ -360,11 +360,14 @@ class AnnAction(StrEnum):
 
 class AnnCD(CallbackData, prefix="ann"):
     """A step of composing an announcement; `value` is a district, group, language index,
-    day offset or hour, depending on `action`."""
+    day offset or hour, depending on `action`. An audience button says what it makes the
+    audience (`chosen`, or the `value` to switch to), not "toggle": a press handled twice
+    (a crash between its commit and its end) gives the same audience, not the old one."""
 
     action: AnnAction
     ann_id: DbInt
     value: DbInt = 0
+    chosen: bool = False
 
 
 class PosterCD(CallbackData, prefix="poster"):

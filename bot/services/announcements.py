@@ -59,11 +59,14 @@ class Audience:
             frozenset(data["districts"]), frozenset(data["groups"]), data["who"], data["language"]
         )
 
-    def toggled_district(self, district_id: int) -> Audience:
-        return replace(self, districts=self.districts ^ {district_id})
+    def with_district(self, district_id: int, chosen: bool) -> Audience:
+        districts = self.districts | {district_id} if chosen else self.districts - {district_id}
+        return replace(self, districts=districts)
 
-    def toggled_group(self, group_id: int) -> Audience:
-        return replace(self, groups=self.groups ^ {group_id})
+    def with_group(self, group_id: int, chosen: bool) -> Audience:
+        return replace(
+            self, groups=self.groups | {group_id} if chosen else self.groups - {group_id}
+        )
 
 
 def _audience(place_id: int, audience: Audience) -> Select[User]:

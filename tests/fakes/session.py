@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +39,12 @@ def _inline(markup: Any) -> InlineKeyboardMarkup | None:
     return markup if isinstance(markup, InlineKeyboardMarkup) else None
 
 
+def _wordless(method: TelegramMethod[Any]) -> bool:
+    """An answer to a press that only stops the button's spinner: it tells the person
+    nothing, so handlers may send it first, before the use case's writes."""
+    return isinstance(method, AnswerCallbackQuery) and not method.text and not method.url
+
+
 class RecordingSession(BaseSession):
     def __init__(self) -> None:
         super().__init__()
@@ -54,6 +60,7 @@ class RecordingSession(BaseSession):
         # id() of each send in `requests` -> the message id Telegram gave it
         self.message_ids: dict[int, int] = {}
         self._message_ids = itertools.count(5000)
+        self.on_call: Callable[[str], None] | None = None
 
     async def close(self) -> None:
         return None
@@ -73,6 +80,8 @@ class RecordingSession(BaseSession):
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         self.requests.append(method)
+        if self.on_call is not None and not _wordless(method):
+            self.on_call(type(method).__name__)
         if type(method) in self.unsupported:
             raise TelegramBadRequest(method=method, message="Not Found: method not found")
         if self.presses_too_old and isinstance(method, AnswerCallbackQuery):
