@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from aiogram.methods import EditMessageText, SendMessage
@@ -359,3 +359,51 @@ async def test_an_audience_press_handled_twice_gives_the_same_audience(
             calls = await harness.press_data(EWA, press)
             assert recipients in joined(calls)
             assert chosen in inline_labels(calls)
+
+
+def _to(person: Person, calls: list) -> list:
+    return [c for c in calls if getattr(c, "chat_id", None) == person.id]
+
+
+async def test_send_now_at_night_asks_first(harness: Harness, db: AsyncSession) -> None:
+    """At 23:00 in Warsaw "Send now" asks: at 08:00, or now anyway (quiet hours are one
+    rule for every message the bot starts, announcements included)."""
+    await animator_and_neighbours(harness, db)
+    harness.clock.advance(hours=12)  # START is Monday 11:00 in Warsaw
+    await harness.send(EWA, "/announce")
+    await harness.send(EWA, "The choir sings on Friday")
+    await harness.press(EWA, "Preview")
+    calls = await harness.press(EWA, "Send now")
+    assert "It is the quiet hours now (21:00–08:00)" in joined(calls)
+    assert not _to(ZOFIA, calls), "nobody is woken before the author decides"
+    calls = await harness.press(EWA, "Send at 08:00")
+    assert "Scheduled for Tue, 24 November, 08:00" in joined(calls)
+    assert not _to(ZOFIA, calls)
+
+    await harness.send(EWA, "/announce")
+    await harness.send(EWA, "The heating is off tonight")
+    await harness.press(EWA, "Preview")
+    await harness.press(EWA, "Send now")
+    calls = await harness.press(EWA, "Send now anyway")
+    assert "Sending to 3 people" in joined(calls)
+    assert "The heating is off tonight" in joined(_to(ZOFIA, calls))
+
+
+async def test_an_hour_inside_quiet_hours_is_kept_only_when_said_twice(
+    harness: Harness, db: AsyncSession, settings: Settings
+) -> None:
+    await animator_and_neighbours(harness, db)
+    harness.dp["settings"] = settings.model_copy(update={"quiet_start": time(17)})
+    for keep, expected in (
+        ("Keep 18:00", "Scheduled for Tue, 24 November, 18:00"),
+        ("Send at 08:00", "Scheduled for Wed, 25 November, 08:00"),
+    ):
+        await harness.send(EWA, "/announce")
+        await harness.send(EWA, "Film night")
+        await harness.press(EWA, "Preview")
+        await harness.press(EWA, "Schedule")
+        await harness.press(EWA, "Tomorrow")
+        calls = await harness.press(EWA, "18:00")
+        assert "is in the quiet hours (17:00–08:00)" in joined(calls)
+        calls = await harness.press(EWA, keep)
+        assert expected in joined(calls)

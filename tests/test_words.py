@@ -28,6 +28,7 @@ SAMPLES = {
     "place": "MAL Żoliborz",
     "district": "Marymont",
     "hours": "1,5",
+    "time": "08:00",
 }
 
 # Labels allowed past the limit, and why.

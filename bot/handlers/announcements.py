@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
+from bot.config import Settings
 from bot.db.models import Announcement, Place, User
 from bot.filters import Asks, Rule
 from bot.handlers.day_buttons import day_pressed, days_shown, kept_day
@@ -34,8 +35,10 @@ from bot.services.announcements import Audience
 from bot.services.errors import TooLong
 from bot.services.events import groups_of
 from bot.services.places import get_place
+from bot.services.quiet import QuietHours
 from bot.states import Announce
 from bot.views.events import when_text
+from bot.views.formatting import clock_time
 from bot.views.labels import chosen, long_date
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
 from bot.views.texts import staff_only, too_long
@@ -196,6 +199,7 @@ class Step:
     state: FSMContext
     clock: Clock
     i18n: I18n
+    settings: Settings
     places: list[int]
     draft: Announcement
 
@@ -217,6 +221,7 @@ async def cb_step(
     state: FSMContext,
     clock: Clock,
     i18n: I18n,
+    settings: Settings,
 ) -> None:
     """Checks who presses and that the draft can still change, then runs the step."""
     if callback_data.action == AnnAction.UNSCHEDULE:
@@ -236,7 +241,7 @@ async def cb_step(
         )
         return
     await callback.answer()
-    step = Step(callback, callback_data, bot, session, state, clock, i18n, places, draft)
+    step = Step(callback, callback_data, bot, session, state, clock, i18n, settings, places, draft)
     await STEPS[callback_data.action](step)
 
 
@@ -274,7 +279,67 @@ async def _preview_step(step: Step) -> None:
 
 
 async def _now(step: Step) -> None:
+    """At night, asked once more: neighbours may be asleep (one quiet-hours rule for all)."""
+    place = await get_place(step.session, step.draft.place_id)
+    quiet = step.settings.quiet()
+    if place is not None and quiet.is_quiet(step.clock(), place.timezone):
+        await _ask_about_the_night(step, place, quiet, step.clock(), hour=0)
+        return
+    await _now_anyway(step)
+
+
+async def _now_anyway(step: Step) -> None:
     await _launch(step.bot, step.i18n, step.session, step.draft, step.places, step.clock)
+
+
+async def _ask_about_the_night(
+    step: Step, place: Place, quiet: QuietHours, moment: datetime, *, hour: int
+) -> None:
+    """`moment` (now, or the hour chosen: `hour`) is in quiet hours: when they end, or
+    then anyway?"""
+    morning = quiet.next_allowed(moment, place.timezone)
+    night = {"start": clock_time(quiet.start), "end": clock_time(quiet.end)}
+    builder = InlineGrid()
+    morning_at = clock_time(morning.astimezone(ZoneInfo(place.timezone)).time())
+    builder.button(
+        text=_("🌅 Send at {time}").format(time=morning_at),
+        callback_data=AnnCD(action=AnnAction.MORNING, ann_id=step.draft.id, value=hour),
+    )
+    if hour:
+        text = _(
+            "🌙 {when} is in the quiet hours ({start}–{end}), when neighbours may be asleep. "
+            "Send it at {morning} instead?"
+        ).format(when=when_text(moment, place.timezone), morning=morning_at, **night)
+        anyway = _("🕒 Keep {time}").format(time=clock_time(time(hour)))
+        action = AnnAction.HOUR_ANYWAY
+    else:
+        text = _(
+            "🌙 It is the quiet hours now ({start}–{end}): neighbours may be asleep. "
+            "Send it at {morning}, or now anyway?"
+        ).format(morning=morning_at, **night)
+        anyway = _("📨 Send now anyway")
+        action = AnnAction.NOW_ANYWAY
+    builder.button(
+        text=anyway, callback_data=AnnCD(action=action, ann_id=step.draft.id, value=hour)
+    )
+    _back_and_cancel(builder, AnnAction.PREVIEW, step.draft.id)
+    await step.reply(text, builder.adjust(1, 1, 2).as_markup())
+
+
+async def _morning(step: Step) -> None:
+    """When the quiet hours end: after now, or after the hour first chosen."""
+    place = await get_place(step.session, step.draft.place_id)
+    if place is None:
+        return
+    moment = step.clock()
+    if step.value in HOURS:
+        chosen = await _chosen_moment(step.state, place, step.clock, step.value)
+        moment = chosen if chosen is not None else moment
+    morning = step.settings.quiet().next_allowed(moment, place.timezone)
+    if morning <= step.clock():
+        await _now_anyway(step)
+        return
+    await _scheduled(step, place, morning)
 
 
 async def _which_day(step: Step) -> None:
@@ -291,9 +356,11 @@ async def _day(step: Step) -> None:
 
 
 async def _hour(step: Step) -> None:
-    await _schedule(
-        step.callback, step.session, step.draft, step.places, step.state, step.clock, step.value
-    )
+    await _schedule(step, anyway=False)
+
+
+async def _hour_anyway(step: Step) -> None:
+    await _schedule(step, anyway=True)
 
 
 async def _cancel_draft(step: Step) -> None:
@@ -320,6 +387,9 @@ STEPS: dict[AnnAction, Callable[[Step], Awaitable[None]]] = {
     AnnAction.SCHEDULE: _which_day,
     AnnAction.DAY: _day,
     AnnAction.HOUR: _hour,
+    AnnAction.HOUR_ANYWAY: _hour_anyway,
+    AnnAction.NOW_ANYWAY: _now_anyway,
+    AnnAction.MORNING: _morning,
     AnnAction.CANCEL: _cancel_draft,
 }
 
@@ -448,30 +518,40 @@ def _hours(ann_id: int) -> InlineKeyboardMarkup:
     return _back_and_cancel(builder, AnnAction.SCHEDULE, ann_id).adjust(3, 3, 2).as_markup()
 
 
-async def _schedule(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    draft: Announcement,
-    places: list[int],
-    state: FSMContext,
-    clock: Clock,
-    hour: int,
-) -> None:
-    place = await get_place(session, draft.place_id)
-    if place is None or hour not in HOURS:
-        return
+async def _chosen_moment(
+    state: FSMContext, place: Place, clock: Clock, hour: int
+) -> datetime | None:
+    """The day chosen a step before (as it was shown) at `hour`, in the place's zone."""
     day = kept_day((await state.get_data()).get("day"), local_today(clock, place.timezone))
     if day is None:
+        return None
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(place.timezone))
+
+
+async def _schedule(step: Step, *, anyway: bool) -> None:
+    place = await get_place(step.session, step.draft.place_id)
+    if place is None or step.value not in HOURS:
         return
-    send_at = datetime.combine(day, time(hour), tzinfo=ZoneInfo(place.timezone))
-    if send_at <= clock():
-        await reply_to_callback(callback)(
-            _("That time has passed. Which day?"), await _days(session, state, draft, clock)
+    send_at = await _chosen_moment(step.state, place, step.clock, step.value)
+    if send_at is None:
+        return
+    if send_at <= step.clock():
+        await step.reply(
+            _("That time has passed. Which day?"),
+            await _days(step.session, step.state, step.draft, step.clock),
         )
         return
-    await state.clear()
-    await ann.schedule(session, draft.id, places, send_at)
-    await reply_to_callback(callback)(
+    quiet = step.settings.quiet()
+    if not anyway and quiet.is_quiet(send_at, place.timezone):
+        await _ask_about_the_night(step, place, quiet, send_at, hour=step.value)
+        return
+    await _scheduled(step, place, send_at)
+
+
+async def _scheduled(step: Step, place: Place, send_at: datetime) -> None:
+    await step.state.clear()
+    await ann.schedule(step.session, step.draft.id, step.places, send_at)
+    await step.reply(
         _("🕒 Scheduled for {when}. /announcements lists and cancels scheduled ones.").format(
             when=when_text(send_at, place.timezone)
         ),

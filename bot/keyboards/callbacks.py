@@ -356,6 +356,9 @@ class AnnAction(StrEnum):
     HOUR = "hour"
     CANCEL = "cancel"
     UNSCHEDULE = "unschedule"
+    NOW_ANYWAY = "now_anyway"  # during quiet hours, said twice
+    HOUR_ANYWAY = "hour_anyway"  # an hour inside quiet hours, said twice
+    MORNING = "morning"  # when quiet hours end (after `value`'s hour, or now when 0)
 
 
 class AnnCD(CallbackData, prefix="ann"):

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
@@ -42,6 +42,11 @@ def _language() -> str:
 def decimal(value: float) -> str:
     """A number with the reader's decimal sign: 0,5 in Polish and Ukrainian, 0.5 in English."""
     return format_decimal(value, locale=_language())
+
+
+def clock_time(moment: time) -> str:
+    """A time of day as the reader writes it ("08:00")."""
+    return format_time(moment, format="HH:mm", locale=_language())
 
 
 def local_datetime(moment: datetime, timezone: str, language: str | None = None) -> str:
