@@ -236,7 +236,10 @@ def harness(
         if verb.upper() in {"INSERT", "UPDATE", "DELETE"}:
             words = rest.split()
             table = words[1] if verb.upper() in {"INSERT", "DELETE"} else words[0]
-            harness.trace.wrote(table.strip('"'))
+            # An UPDATE of one column is named with it: "outbox.due_at".
+            sets = rest.partition(" SET ")[2].split(",")
+            column = sets[0].split("=")[0].strip().strip('"') if len(sets) == 1 else ""
+            harness.trace.wrote(table.strip('"') + (f".{column}" if column else ""))
 
     event.listen(engine.sync_engine, "before_cursor_execute", wrote)
     yield harness

@@ -125,11 +125,13 @@ class Trace:
 # Written after a reply on purpose. Where the person is in a flow, and the update log
 # row that is the unit's last write: a crash after the reply handles the update again,
 # repeating at most that one message (decision 0007).
-AFTER_REPLIES = {"conversations", "handled_updates"}
+# Notices held for the person an update answers are let go in its last commit, after
+# the reply (bot/notify/teller.py: the reply comes first).
+AFTER_REPLIES = {"conversations", "handled_updates", "outbox.due_at"}
 # What a call's own result writes, right after it.
 RESULTS = {
-    ("SendMessage", "users"): "Telegram answered 403: the person blocked the bot",
-    ("SendMessage", "announcements"): "the id Telegram gave the author's progress message",
+    ("SendMessage", "users.blocked_at"): "Telegram answered 403: the person blocked the bot",
+    ("SendMessage", "announcements.progress_message_id"): "the id Telegram gave the message",
 }
 
 
@@ -139,7 +141,7 @@ def writes_after_calls(steps: list[tuple[str, str]]) -> list[str]:
     for kind, name in steps:
         if kind == "call":
             called = name
-        elif called is not None and name not in AFTER_REPLIES:
+        elif called is not None and not {name, name.split(".")[0]} & AFTER_REPLIES:
             if (called, name) not in RESULTS:
                 late.append(f"{name} after {called}")
             called = called if (called, name) not in RESULTS else "(its result)"

@@ -12,7 +12,7 @@ from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.services.offers import advance_matching
 from bot.services.stats import month_totals, stats_table
 from bot.services.statuses import RequestStatus
-from tests.harness import Harness, Person, alerts, inline_labels, joined
+from tests.harness import Harness, Person, alerts, drain, inline_labels, joined
 from tests.helpers import add_place
 from tests.volunteers import volunteer
 
@@ -497,3 +497,37 @@ async def test_a_double_tap_on_send_sends_one_request_and_says_it_is_done(
     assert await db.scalar(select(func.count()).select_from(HelpRequest)) == 1
     calls = await harness.press(ZOFIA, "Marymont")
     assert alerts(calls) == ["This button is no longer active. Please use the menu or send /start."]
+
+
+async def test_a_volunteers_own_reply_comes_before_the_offers_it_led_to(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """The outbox sender runs on its own and may send at any moment, even while an
+    update is still answering: the offers a finished profile brings wait for the
+    "Thank you!" that explains them."""
+    await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await sign_up(harness, MAREK, "I want to help")
+    await harness.send(MAREK, "🤝 Volunteering")
+    await harness.press(MAREK, "Skills")
+    await harness.press(MAREK, "Shopping")
+    await harness.press(MAREK, "Back to the profile")
+    await harness.press(MAREK, "When I can help")
+    for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+        await harness.press(MAREK, f"{day} morning")
+    await harness.press(MAREK, "Back to the profile")
+
+    async def sender_runs_now(_method: object) -> None:
+        assert harness.sender is not None
+        tracing, harness.trace.active = harness.trace.active, False  # its writes, not ours
+        await drain(harness.sender)
+        harness.trace.active = tracing
+
+    harness.session.before_call = sender_runs_now
+    calls = await harness.press(MAREK, "Ready to help")
+    to_marek = [c.text for c in calls if getattr(c, "chat_id", None) == MAREK.id and c.text]
+    thanks = next(i for i, text in enumerate(to_marek) if "Requests that fit you" in text)
+    offer = next(i for i, text in enumerate(to_marek) if "A neighbour needs help" in text)
+    assert thanks < offer

@@ -28,7 +28,10 @@ class DbSessionMiddleware(BaseMiddleware):
         self.session_factory = session_factory
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        tell = teller(data["i18n"], data["clock"], data["settings"])
+        chat = data.get("event_chat")
+        tell = teller(
+            data["i18n"], data["clock"], data["settings"], chat.id if chat is not None else None
+        )
         async with unit_of_work(self.session_factory, tell) as session:
             if isinstance(event, Update):
                 if data.get(MAY_BE_AGAIN, True) and await handled_before(session, event.update_id):

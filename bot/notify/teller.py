@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.unit_of_work import Teller
+from bot.db.unit_of_work import Teller, when_complete
 from bot.notify.delivery import deliver, tell_relayed, tell_task_news, tell_verified
 from bot.notify.event_notices import (
     announce_published,
@@ -24,6 +25,7 @@ from bot.notify.event_notices import (
     proposal_to_animators,
     tell_promotion,
 )
+from bot.services import outbox
 from bot.services.happened import (
     EventPublished,
     MessageRelayed,
@@ -60,10 +62,35 @@ HOW: dict[type, Tell] = {
 }
 
 
-def teller(i18n: I18n, clock: Clock, settings: Settings) -> Teller:
+# How long notices for the person an update answers wait for that update's end at most
+# (after a crash they go this much later, no more).
+REPLY_FIRST = timedelta(seconds=30)
+
+
+def teller(i18n: I18n, clock: Clock, settings: Settings, replying_to: int | None = None) -> Teller:
+    """`replying_to`: the chat of the person the update answers. What it queues for them
+    waits for the update's end, so their own reply ("🎉 Thank you!") comes before the
+    offers it led to, not after them."""
     telling = _Telling(i18n, clock, settings)
 
     async def tell(session: AsyncSession, happened: Sequence[object]) -> None:
+        await _tell(session, happened)
+        if replying_to is not None:
+            await _reply_first(session, replying_to)
+
+    async def _reply_first(session: AsyncSession, chat_id: int) -> None:
+        now = clock()
+        until = now + REPLY_FIRST
+        await outbox.hold(session, chat_id, now, until)
+        if not session.info.get(_RELEASE_PLANNED):
+            session.info[_RELEASE_PLANNED] = True
+
+            async def release(last: AsyncSession) -> None:
+                await outbox.release_held(last, chat_id, until, clock())
+
+            when_complete(session, release)
+
+    async def _tell(session: AsyncSession, happened: Sequence[object]) -> None:
         # In the order recorded; a run of offers and escalations (one wave) is queued
         # with one statement.
         for matching, run in groupby(happened, key=_is_matching):
@@ -82,6 +109,9 @@ def teller(i18n: I18n, clock: Clock, settings: Settings) -> Teller:
                 await how(telling, session, fact)
 
     return tell
+
+
+_RELEASE_PLANNED = "sasiad_reply_first"
 
 
 def _is_matching(fact: object) -> bool:

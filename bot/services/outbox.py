@@ -204,3 +204,30 @@ async def counts(session: AsyncSession) -> dict[str, int]:
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     )
     return {status: count for status, count in rows}
+
+
+async def hold(session: AsyncSession, chat_id: int, now: datetime, until: datetime) -> None:
+    """What was just queued (at `now`) for `chat_id` and was due at once waits until
+    `until`, unless `release_held` lets it go sooner."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.created_at == now,
+            OutboxMessage.due_at <= now,
+        )
+        .values(due_at=until)
+    )
+
+
+async def release_held(session: AsyncSession, chat_id: int, until: datetime, now: datetime) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.due_at == until,
+        )
+        .values(due_at=now)
+    )

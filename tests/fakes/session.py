@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,6 +61,9 @@ class RecordingSession(BaseSession):
         self.message_ids: dict[int, int] = {}
         self._message_ids = itertools.count(5000)
         self.on_call: Callable[[str], None] | None = None
+        # Runs before each call is taken: a test lets the outbox sender run right then,
+        # as the real one may, in its own task, at any moment.
+        self.before_call: Callable[[TelegramMethod[Any]], Awaitable[None]] | None = None
 
     async def close(self) -> None:
         return None
@@ -79,6 +82,12 @@ class RecordingSession(BaseSession):
     async def make_request(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
+        if self.before_call is not None:
+            hook, self.before_call = self.before_call, None  # not for the calls it makes
+            try:
+                await hook(method)
+            finally:
+                self.before_call = hook
         self.requests.append(method)
         if self.on_call is not None and not _wordless(method):
             self.on_call(type(method).__name__)
