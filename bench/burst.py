@@ -40,7 +40,7 @@ from bot.i18n import build_i18n
 from bot.middlewares.database import MAY_BE_AGAIN
 from bot.runtime.app import build_bot, build_dispatcher
 from bot.runtime.memory import settle_after_start
-from bot.services.events import EventDraft, submit_event
+from bot.services.initiatives.events import EventDraft, submit_event
 from tests.harness import START, FakeClock, FakeMonotonic, Person
 from tests.helpers import add_place
 from tests.volunteers import resident

@@ -44,8 +44,8 @@ from bot.db.models import (
     VolunteerSlot,
     VolunteerTalent,
 )
-from bot.services.matching import rank_volunteers
-from bot.services.talents import SENSITIVE, TALENTS
+from bot.services.helping.matching import rank_volunteers
+from bot.services.people.talents import SENSITIVE, TALENTS
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PLACES, DISTRICTS_PER_PLACE, SAMPLES = 100, 8, 300

@@ -69,7 +69,7 @@ from bot.db.models import (
     VolunteerTalent,
 )
 from bot.db.unit_of_work import unit_of_work
-from bot.services.offers import (
+from bot.services.helping.offers import (
     AcceptOutcome,
     MatchingConfig,
     MatchingOutcome,
@@ -82,17 +82,17 @@ from bot.services.offers import (
     send_next_wave,
     starts_at,
 )
-from bot.services.quiet import NIGHTS
-from bot.services.requests import RequestDraft, RequestNotFound, submit_request
-from bot.services.statuses import OfferStatus, RequestStatus
-from bot.services.talents import PART_STARTS, PARTS, RELATED, SENSITIVE, TALENTS, slot
-from bot.services.tasks import hand_back
-from bot.services.turning_up import (
+from bot.services.helping.requests import RequestDraft, RequestNotFound, submit_request
+from bot.services.helping.tasks import hand_back
+from bot.services.helping.turning_up import (
     ConfirmConfig,
     ask_standbys,
     confirm_coming,
     due_questions,
 )
+from bot.services.messaging.quiet import NIGHTS
+from bot.services.people.talents import PART_STARTS, PARTS, RELATED, SENSITIVE, TALENTS, slot
+from bot.services.statuses import OfferStatus, RequestStatus
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # a Monday
 ZONE = ZoneInfo("Europe/Warsaw")

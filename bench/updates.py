@@ -52,9 +52,9 @@ from bot.keyboards.callbacks import OfferCD
 from bot.middlewares.database import MAY_BE_AGAIN, DbSessionMiddleware
 from bot.runtime.app import build_bot, build_dispatcher
 from bot.runtime.memory import settle_after_start
-from bot.services.profiles import WEEKLY_CAPS
+from bot.services.people.profiles import WEEKLY_CAPS
+from bot.services.people.users import get_user
 from bot.services.statuses import OfferStatus
-from bot.services.users import get_user
 from tests.fakes.session import RecordingSession
 from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person
 from tests.helpers import add_place

@@ -19,9 +19,14 @@ from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
 from bot.runtime.database import engine_for
 from bot.runtime.logs import configure_logging
+from bot.services.centres.invites import INVITE_PREFIX, create_invite
+from bot.services.centres.places import (
+    create_place,
+    get_place_by_slug,
+    list_places,
+    parse_districts,
+)
 from bot.services.errors import ServiceError
-from bot.services.invites import INVITE_PREFIX, create_invite
-from bot.services.places import create_place, get_place_by_slug, list_places, parse_districts
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,10 +14,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.db.engine import DEFAULT_SERVER_POOL
-from bot.services.offers import MatchingConfig
-from bot.services.quiet import QuietHours
-from bot.services.reminders import ReminderConfig
-from bot.services.turning_up import ConfirmConfig
+from bot.services.helping.offers import MatchingConfig
+from bot.services.helping.reminders import ReminderConfig
+from bot.services.helping.turning_up import ConfirmConfig
+from bot.services.messaging.quiet import QuietHours
 
 Language = Literal["pl", "en", "uk"]
 LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk")

@@ -14,7 +14,7 @@ from bot.db.models import User
 from bot.db.unit_of_work import Teller, tell_what_happened
 from bot.i18n import build_i18n
 from bot.notify.teller import teller
-from bot.services.places import create_place
+from bot.services.centres.places import create_place
 from tests.harness import START, Harness, Person
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AnimatorInvite, Membership, Place
-from bot.services.invites import create_invite
+from bot.services.centres.invites import create_invite
 from tests.fakes.session import BOT_USERNAME
 from tests.harness import START, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place, onboard, stored

@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.db.models import Announcement, District, GroupMember, InterestGroup, OutboxMessage
 from bot.db.unit_of_work import unit_of_work
 from bot.runtime.scheduler import announcement_tick
-from bot.services import outbox
-from bot.services.announcements import Audience, count_audience
+from bot.services.messaging import outbox
+from bot.services.messaging.announcements import Audience, count_audience
 from tests.harness import (
     START,
     FakeClock,

@@ -14,7 +14,7 @@ import pytest
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
-from bot.services.places import create_place
+from bot.services.centres.places import create_place
 from tests.fakes.bot_api import BOT_USER, Call, FakeBotApi
 from tests.fakes.process import start_bot, start_process
 

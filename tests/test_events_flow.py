@@ -23,8 +23,8 @@ from bot.db.models import (
     User,
 )
 from bot.runtime.scheduler import event_tick
-from bot.services import signups
-from bot.services.events import EventDraft, submit_event
+from bot.services.initiatives import signups
+from bot.services.initiatives.events import EventDraft, submit_event
 from bot.services.statuses import EventStatus
 from tests.harness import START, FakeClock, Harness, Person, alerts, drain, inline_labels, joined
 from tests.helpers import add_place, stored

@@ -14,17 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Event, Occurrence, Place, Seat, Signup, User
 from bot.db.unit_of_work import unit_of_work
-from bot.services import events, signups
-from bot.services.calendar import ics_for
-from bot.services.event_followup import (
+from bot.services.initiatives import events, signups
+from bot.services.initiatives.calendar import ics_for
+from bot.services.initiatives.event_followup import (
     FeedbackNotAllowed,
     due_event_reminders,
     due_feedback,
     save_rating,
 )
-from bot.services.event_invites import invites_for
-from bot.services.events import EventDraft, InvalidRoles, RoleDraft, parse_roles
-from bot.services.signups import SignupOutcome
+from bot.services.initiatives.event_invites import invites_for
+from bot.services.initiatives.events import EventDraft, InvalidRoles, RoleDraft, parse_roles
+from bot.services.initiatives.signups import SignupOutcome
 from bot.services.statuses import EventStatus, SignupStatus
 from bot.services.when import parse_moment
 from tests.harness import START

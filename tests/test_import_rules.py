@@ -98,7 +98,7 @@ def test_the_rule_catches_an_upward_import_and_sql_in_a_view(tmp_path: Path) -> 
     view = tmp_path / "view.py"
     view.write_text(
         "import sqlalchemy\nfrom bot.keyboards.menus import main_menu\n"
-        "from bot.services.talents import TALENTS\n"
+        "from bot.services.people.talents import TALENTS\n"
     )
     assert _violations(view, "views", "views/view.py") == {"sqlalchemy", "bot.keyboards.menus"}
 
@@ -128,3 +128,40 @@ def test_handlers_take_from_notify_only_what_replies_need() -> None:
             ):
                 wrong.append(f"{path.name}: import bot.notify…")
     assert not wrong, wrong
+
+
+# Areas of bot/services, each importing only the shared modules at the top of services
+# (errors, text, statuses, happened, when, leases) and the areas before it: no cycle
+# between areas (docs/architecture.md, "Areas of the services").
+AREAS = ["centres", "people", "messaging", "helping", "initiatives", "across", "printed"]
+
+
+def _area(path: Path) -> str:
+    parts = path.relative_to(BOT / "services").parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+@pytest.mark.parametrize(
+    "path", sorted((BOT / "services").rglob("*.py")), ids=lambda p: str(p.relative_to(BOT))
+)
+def test_an_area_imports_only_the_areas_before_it(path: Path) -> None:
+    area = _area(path)
+    allowed = {"", area, *AREAS[: AREAS.index(area)]} if area else {""}
+    wrong = set()
+    for name in _imports(path):
+        if not name.startswith("bot.services."):
+            continue
+        target = name.split(".")[2]
+        if target not in AREAS:
+            target = ""  # a shared module at the top of services
+        if target not in allowed:
+            wrong.add(name)
+    assert not wrong, f"{path.relative_to(BOT)} ({area or 'shared'}) imports {sorted(wrong)}"
+
+
+def test_every_module_of_services_is_in_an_area_or_shared() -> None:
+    shared = {p.stem for p in (BOT / "services").glob("*.py")} - {"__init__"}
+    assert shared == {"errors", "text", "statuses", "happened", "when", "leases"}
+    assert {p.name for p in (BOT / "services").iterdir() if p.is_dir()} - {"__pycache__"} == set(
+        AREAS
+    )

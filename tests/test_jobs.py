@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.db.models import Offer
 from bot.runtime.app import build_sender
 from bot.runtime.scheduler import build_scheduler, matching_tick
+from bot.services.helping.offers import send_next_wave
 from bot.services.leases import take_lease
-from bot.services.offers import send_next_wave
 from tests.conftest import TOKEN
 from tests.fakes.session import RecordingSession
 from tests.harness import START, FakeClock, drain, instant_pacer

@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import District, HelpRequest, Offer
 from bot.db.unit_of_work import unit_of_work
-from bot.services import profiles
-from bot.services.matching import (
+from bot.services.helping.matching import (
     NO_SHOW_PENALTY,
     W_DISTRICT,
     W_FREE_TEXT,
@@ -21,7 +20,7 @@ from bot.services.matching import (
     open_requests_for,
     rank_volunteers,
 )
-from bot.services.offers import (
+from bot.services.helping.offers import (
     AcceptOutcome,
     EscalationReason,
     MatchingConfig,
@@ -30,8 +29,9 @@ from bot.services.offers import (
     decline_offer,
     send_next_wave,
 )
+from bot.services.people import profiles
+from bot.services.people.talents import AFTERNOON, MORNING, slot
 from bot.services.statuses import OfferStatus, RequestStatus
-from bot.services.talents import AFTERNOON, MORNING, slot
 from tests.harness import START
 from tests.helpers import add_place, real_teller
 from tests.volunteers import request, resident, volunteer

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import OutboxMessage
 from bot.db.unit_of_work import unit_of_work
 from bot.notify.sender import HEADROOM, OutboxSender, Pacer
-from bot.services import outbox
-from bot.services.users import register_contact
+from bot.services.messaging import outbox
+from bot.services.people.users import register_contact
 from tests.conftest import TOKEN
 from tests.fakes.session import RecordingSession
 from tests.harness import START, FakeClock, FakeTimer, Harness, Person, drain, instant_pacer, joined

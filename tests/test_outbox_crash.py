@@ -13,7 +13,7 @@ import pytest
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
-from bot.services.outbox import Notice, counts, queue
+from bot.services.messaging.outbox import Notice, counts, queue
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.process import start_bot
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import District, Membership, OutboxMessage
-from bot.services.offers import MatchingConfig, advance_matching, send_next_wave
-from bot.services.quiet import QuietHours
-from bot.services.talents import MORNING
+from bot.services.helping.offers import MatchingConfig, advance_matching, send_next_wave
+from bot.services.messaging.quiet import QuietHours
+from bot.services.people.talents import MORNING
 from tests.helpers import add_place, tell
 from tests.volunteers import request, resident, volunteer
 

@@ -11,19 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Membership, User
 from bot.db.unit_of_work import unit_of_work
-from bot.services.errors import (
-    DistrictNotInPlace,
-    EmptyValue,
-    InvalidSlug,
-    InviteInvalid,
-    SlugTaken,
-    TooLong,
-    TooManyDistricts,
-    UnknownTimezone,
-)
-from bot.services.invites import create_invite, redeem_invite
-from bot.services.offers import MatchingConfig
-from bot.services.places import (
+from bot.services.across.privacy import export_user_data, forget_user
+from bot.services.centres.invites import create_invite, redeem_invite
+from bot.services.centres.places import (
     DistrictRef,
     create_place,
     district_ref,
@@ -35,9 +25,19 @@ from bot.services.places import (
     timezone_of,
     validate_slug,
 )
-from bot.services.privacy import export_user_data, forget_user
-from bot.services.profiles import pause_end
-from bot.services.users import give_consent, register_contact, set_home_place
+from bot.services.errors import (
+    DistrictNotInPlace,
+    EmptyValue,
+    InvalidSlug,
+    InviteInvalid,
+    SlugTaken,
+    TooLong,
+    TooManyDistricts,
+    UnknownTimezone,
+)
+from bot.services.helping.offers import MatchingConfig
+from bot.services.people.profiles import pause_end
+from bot.services.people.users import give_consent, register_contact, set_home_place
 from tests.harness import START
 from tests.helpers import add_place
 

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.db.unit_of_work import unit_of_work
 from bot.runtime.app import publish_all_commands
-from bot.services.invites import create_invite, redeem_invite
-from bot.services.users import give_consent, register_contact
+from bot.services.centres.invites import create_invite, redeem_invite
+from bot.services.people.users import give_consent, register_contact
 from tests.conftest import ADMIN_ID, TOKEN
 from tests.fakes.session import RecordingSession
 from tests.harness import START

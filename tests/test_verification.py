@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.db.models import OutboxMessage, VolunteerProfile
 from bot.runtime.scheduler import verification_job
-from bot.services.verification import add_months
+from bot.services.people.verification import add_months
 from tests.harness import START, FakeClock, Harness, alerts, inline_labels, joined
 from tests.helpers import add_place
 from tests.test_help_flow import MAREK, english_volunteer

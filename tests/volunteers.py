@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, User, VolunteerProfile
-from bot.services import profiles
-from bot.services.places import get_place
-from bot.services.requests import RequestDraft, submit_request
-from bot.services.users import give_consent, register_contact, set_home_place
+from bot.services.centres.places import get_place
+from bot.services.helping.requests import RequestDraft, submit_request
+from bot.services.people import profiles
+from bot.services.people.users import give_consent, register_contact, set_home_place
 from tests.harness import START
 
 ALL_WEEK = tuple(range(21))

@@ -18,18 +18,8 @@ from bot.db.models import User
 from bot.filters import Asks, IsAdmin, Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import NewPlaceAction, NewPlaceCD, PlaceCD, PlacePageCD, PlacePurpose
-from bot.services.errors import (
-    EmptyValue,
-    InvalidSlug,
-    PlaceNotFound,
-    ServiceError,
-    SlugTaken,
-    TooLong,
-    TooManyDistricts,
-    UnknownTimezone,
-)
-from bot.services.invites import INVITE_PREFIX, create_invite
-from bot.services.places import (
+from bot.services.centres.invites import INVITE_PREFIX, create_invite
+from bot.services.centres.places import (
     NAME_LIMIT,
     create_place,
     get_place,
@@ -40,6 +30,16 @@ from bot.services.places import (
     suggest_slug,
     validate_slug,
     validate_timezone,
+)
+from bot.services.errors import (
+    EmptyValue,
+    InvalidSlug,
+    PlaceNotFound,
+    ServiceError,
+    SlugTaken,
+    TooLong,
+    TooManyDistricts,
+    UnknownTimezone,
 )
 from bot.states import AddPlace
 from bot.views.formatting import local_datetime

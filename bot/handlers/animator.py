@@ -14,9 +14,9 @@ from bot.db.models import HelpRequest, User
 from bot.filters import Asks
 from bot.keyboards.callbacks import CandidatesCD, OfferToCD
 from bot.keyboards.grid import InlineGrid
-from bot.services.invites import runs_place
-from bot.services.matching import rank_volunteers
-from bot.services.places import place_stats, places_run_by
+from bot.services.centres.invites import runs_place
+from bot.services.centres.places import place_stats, places_run_by
+from bot.services.helping.matching import rank_volunteers
 from bot.views.formatting import decimal
 from bot.views.replies import bot_of, deep_link
 from bot.views.texts import place_card, staff_only

@@ -30,12 +30,12 @@ from bot.keyboards.callbacks import AnnAction, AnnCD
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
 from bot.notify.announcements import start_due
-from bot.services import announcements as ann
-from bot.services.announcements import Audience
+from bot.services.centres.places import get_place
 from bot.services.errors import TooLong
-from bot.services.events import groups_of
-from bot.services.places import get_place
-from bot.services.quiet import QuietHours
+from bot.services.initiatives.events import groups_of
+from bot.services.messaging import announcements as ann
+from bot.services.messaging.announcements import Audience
+from bot.services.messaging.quiet import QuietHours
 from bot.states import Announce
 from bot.views.events import when_text
 from bot.views.formatting import clock_time

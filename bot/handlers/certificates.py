@@ -18,10 +18,10 @@ from bot.filters import Asks, HasConsented
 from bot.keyboards.callbacks import CertAskCD, CertCD, CertRevokeCD
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
-from bot.services import certificates
-from bot.services.certificate_pdf import CertificateText, certificate_pdf
-from bot.services.certificates import CERT_PREFIX, Period, Work
-from bot.services.panel import LIST_LIMIT
+from bot.services.helping.panel import LIST_LIMIT
+from bot.services.people import certificates
+from bot.services.people.certificates import CERT_PREFIX, Period, Work
+from bot.services.printed.certificate_pdf import CertificateText, certificate_pdf
 from bot.views.formatting import calendar_day, calendar_month, decimal, long_date
 from bot.views.labels import talent_words
 from bot.views.replies import bot_of, deep_link, drop_buttons, edit_or_send, reply_below

@@ -19,9 +19,9 @@ from bot.keyboards import menus
 from bot.keyboards.callbacks import BackCD, CancelCD, LanguageCD, ResumeCD
 from bot.middlewares.navigation import parked_of, swap_with_parked
 from bot.middlewares.step_questions import ask_again, step_back
-from bot.services.announcements import discard_drafts
-from bot.services.invites import is_animator
-from bot.services.users import set_language
+from bot.services.centres.invites import is_animator
+from bot.services.messaging.announcements import discard_drafts
+from bot.services.people.users import set_language
 from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
 from bot.views.replies import bot_of, drop_buttons, edit_or_send
 from bot.views.texts import stale_button

@@ -23,7 +23,7 @@ from bot.db.models import User
 from bot.db.unit_of_work import unit_of_work
 from bot.filters import Rule
 from bot.i18n import guess_language
-from bot.services.users import set_reachable
+from bot.services.people.users import set_reachable
 
 log = logging.getLogger(__name__)
 

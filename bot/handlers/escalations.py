@@ -20,9 +20,9 @@ from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import EscalationAction, EscalationCD, PartCD, WhenCD
 from bot.middlewares.staff import STAFF
-from bot.services.escalations import close_request, open_request_at, reschedule
-from bot.services.offers import place_timezone
-from bot.services.talents import PARTS
+from bot.services.helping.escalations import close_request, open_request_at, reschedule
+from bot.services.helping.offers import place_timezone
+from bot.services.people.talents import PARTS
 from bot.states import Rework
 from bot.views.replies import bot_of
 from bot.views.texts import staff_only, typed_text

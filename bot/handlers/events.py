@@ -31,18 +31,24 @@ from bot.keyboards.callbacks import (
     PeoplePageCD,
     RateCD,
 )
-from bot.services import signups
-from bot.services.agenda import Dated, dated, my_upcoming, neighbour_dates, upcoming_at_place
-from bot.services.calendar import ics_for
-from bot.services.event_followup import (
+from bot.services.centres.invites import runs_place
+from bot.services.initiatives import signups
+from bot.services.initiatives.agenda import (
+    Dated,
+    dated,
+    my_upcoming,
+    neighbour_dates,
+    upcoming_at_place,
+)
+from bot.services.initiatives.calendar import ics_for
+from bot.services.initiatives.event_followup import (
     FEEDBACK_COMMENT_LIMIT,
     FeedbackNotAllowed,
     save_comment,
     save_rating,
 )
-from bot.services.events import cancel_occurrence, cancel_series
-from bot.services.invites import runs_place
-from bot.services.signups import SignupOutcome
+from bot.services.initiatives.events import cancel_occurrence, cancel_series
+from bot.services.initiatives.signups import SignupOutcome
 from bot.services.statuses import EventStatus, SignupStatus
 from bot.states import Feedback
 from bot.views.events import agenda_line, event_card, places_text, when_text

@@ -19,8 +19,8 @@ from bot.handlers.staff import main_place
 from bot.keyboards.callbacks import GroupAction, GroupCD
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
-from bot.services.events import groups_of
-from bot.services.groups import (
+from bot.services.initiatives.events import groups_of
+from bot.services.initiatives.groups import (
     GROUP_NAME_LIMIT,
     GroupExists,
     TooManyGroups,

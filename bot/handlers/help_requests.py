@@ -33,10 +33,10 @@ from bot.keyboards.callbacks import (
     WhenCD,
 )
 from bot.middlewares.staff import STAFF
-from bot.services.asking import NotStaffThere, ask_for_help
+from bot.services.centres.places import district_name, districts_of, timezone_of
 from bot.services.errors import DistrictNotInPlace, EmptyValue, PlaceNotFound, TooLong
-from bot.services.places import district_name, districts_of, timezone_of
-from bot.services.requests import (
+from bot.services.helping.asking import NotStaffThere, ask_for_help
+from bot.services.helping.requests import (
     ADDRESS_LIMIT,
     DESCRIPTION_LIMIT,
     OnBehalf,
@@ -46,9 +46,9 @@ from bot.services.requests import (
     cancel_request,
     requests_of,
 )
+from bot.services.helping.tasks import time_has_passed
+from bot.services.people.talents import PARTS, TALENTS
 from bot.services.statuses import RequestStatus
-from bot.services.talents import PARTS, TALENTS
-from bot.services.tasks import time_has_passed
 from bot.states import Intake, NewRequest
 from bot.views.labels import long_date
 from bot.views.replies import (

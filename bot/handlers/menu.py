@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import User
 from bot.filters import HasConsented, Tapped
 from bot.keyboards import menus
-from bot.services.invites import is_animator
+from bot.services.centres.invites import is_animator
 from bot.views.texts import staff_only
 
 

@@ -37,12 +37,18 @@ from bot.keyboards.callbacks import (
 )
 from bot.middlewares import Handler
 from bot.middlewares.locale import FSM_LANGUAGE_KEY
+from bot.services.across.privacy import forget_user
+from bot.services.centres.invites import INVITE_PREFIX, redeem_invite
+from bot.services.centres.places import get_place, get_place_by_slug, list_places
 from bot.services.errors import DistrictNotInPlace, InviteInvalid, PlaceNotFound
-from bot.services.invites import INVITE_PREFIX, redeem_invite
-from bot.services.places import get_place, get_place_by_slug, list_places
-from bot.services.privacy import forget_user
-from bot.services.profiles import ensure_profile
-from bot.services.users import Intent, give_consent, register_contact, set_home_place, set_intent
+from bot.services.people.profiles import ensure_profile
+from bot.services.people.users import (
+    Intent,
+    give_consent,
+    register_contact,
+    set_home_place,
+    set_intent,
+)
 from bot.states import ChangePlace, Onboarding
 from bot.views.replies import (
     Reply,

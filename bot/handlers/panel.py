@@ -26,10 +26,12 @@ from bot.keyboards.callbacks import OfferToCD, PanelCD, VetAction, VetCD, VetHol
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
 from bot.notify.event_notices import stored_summary
-from bot.services import panel, profiles, stats, turning_up, verification
-from bot.services.charts import ChartLabels, monthly_chart
-from bot.services.events import pending_proposals
-from bot.services.places import district_name, get_place, user_timezone
+from bot.services.across import stats
+from bot.services.centres.places import district_name, get_place, managed_places, user_timezone
+from bot.services.helping import panel, turning_up
+from bot.services.initiatives.events import pending_proposals
+from bot.services.people import profiles, verification
+from bot.services.printed.charts import ChartLabels, monthly_chart
 from bot.views.formatting import decimal, duration, long_date, month
 from bot.views.replies import bot_of, drop_buttons, edit_or_send, reply_below
 from bot.views.requests import summary
@@ -228,7 +230,7 @@ class VolunteerOfMine(Filter):
         user: User | None,
         is_admin: bool = False,
     ) -> bool | dict[str, Any]:
-        places = await panel.managed_places(session, user, is_admin)
+        places = await managed_places(session, user, is_admin)
         volunteer = await panel.volunteer_at(session, callback_data.user_id, places)
         return False if volunteer is None else {"volunteer": volunteer}
 

@@ -16,8 +16,8 @@ from bot.keyboards.builders import LANGUAGE_NAMES
 from bot.keyboards.callbacks import PosterCD
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
-from bot.services.places import get_place
-from bot.services.posters import poster_png
+from bot.services.centres.places import get_place
+from bot.services.printed.posters import poster_png
 from bot.views.replies import bot_of, deep_link
 from bot.views.texts import staff_only
 

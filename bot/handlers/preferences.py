@@ -11,7 +11,7 @@ from bot.db.models import User
 from bot.filters import Asks, HasConsented
 from bot.keyboards.callbacks import SettingCD
 from bot.keyboards.grid import InlineGrid
-from bot.services.users import set_preference
+from bot.services.people.users import set_preference
 from bot.views.replies import reply_to_callback
 from bot.views.texts import stale_button
 

@@ -18,8 +18,8 @@ from bot.filters import Asks
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
 from bot.keyboards.callbacks import ForgetCD, PrivacyAction, PrivacyCD
-from bot.services.places import timezone_of
-from bot.services.privacy import export_user_data, forget_user
+from bot.services.across.privacy import export_user_data, forget_user
+from bot.services.centres.places import timezone_of
 from bot.states import Forget
 from bot.views.formatting import local_datetime
 from bot.views.replies import bot_of, drop_buttons

@@ -29,10 +29,10 @@ from bot.keyboards.callbacks import (
     SpokenCD,
     TalentCD,
 )
-from bot.services import profiles
+from bot.services.centres.places import get_place, timezone_of
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
-from bot.services.offers import reverse_match
-from bot.services.places import get_place, timezone_of
+from bot.services.helping.offers import reverse_match
+from bot.services.people import profiles
 from bot.states import ProfileEdit
 from bot.views.labels import language_name, long_date, talent
 from bot.views.replies import Reply, reply_below, reply_to_callback, reply_to_message

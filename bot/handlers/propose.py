@@ -25,8 +25,9 @@ from bot.handlers.staff import main_place
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import DraftAction, DraftCD, DraftGroupCD
 from bot.middlewares.staff import STAFF
+from bot.services.centres.places import get_place, managed_places
 from bot.services.errors import EmptyValue, PlaceNotFound, TooLong
-from bot.services.events import (
+from bot.services.initiatives.events import (
     DESCRIPTION_LIMIT,
     LOCATION_LIMIT,
     MAX_CAPACITY,
@@ -42,8 +43,6 @@ from bot.services.events import (
     proposals_of,
     submit_event,
 )
-from bot.services.panel import managed_places
-from bot.services.places import get_place
 from bot.services.when import moment_on, parse_moment, parse_time
 from bot.states import Propose
 from bot.views.events import draft_summary, proposal_status

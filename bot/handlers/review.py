@@ -22,8 +22,9 @@ from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import EditFieldCD, ReviewAction, ReviewCD
 from bot.middlewares.staff import STAFF
 from bot.notify.event_notices import stored_summary
-from bot.services import events
-from bot.services.events import (
+from bot.services.centres.places import get_place
+from bot.services.initiatives import events
+from bot.services.initiatives.events import (
     COMMENT_LIMIT,
     DESCRIPTION_LIMIT,
     EDITABLE,
@@ -34,7 +35,6 @@ from bot.services.events import (
     InvalidCapacity,
     parse_capacity,
 )
-from bot.services.places import get_place
 from bot.services.statuses import EventStatus
 from bot.services.when import parse_moment
 from bot.states import Review

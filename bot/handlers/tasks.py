@@ -23,15 +23,15 @@ from bot.db.models import User
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
-from bot.services import tasks, turning_up
-from bot.services.offers import (
+from bot.services.centres.places import district_name, timezone_of
+from bot.services.helping import tasks, turning_up
+from bot.services.helping.offers import (
     AcceptOutcome,
     MatchingConfig,
     accept_offer,
     decline_offer,
 )
-from bot.services.places import district_name, timezone_of
-from bot.services.requests import RequestNotFound
+from bot.services.helping.requests import RequestNotFound
 from bot.services.statuses import RequestStatus
 from bot.states import Relay
 from bot.views.formatting import decimal

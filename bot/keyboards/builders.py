@@ -26,8 +26,8 @@ from bot.keyboards.callbacks import (
     ResumeCD,
 )
 from bot.keyboards.grid import InlineGrid, column
-from bot.services.places import PlacePage
-from bot.services.users import Intent
+from bot.services.centres.places import PlacePage
+from bot.services.people.users import Intent
 
 LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "en": "🇬🇧 English", "uk": "🇺🇦 Українська"}
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-from bot.services.certificates import Period
+from bot.services.people.certificates import Period
 
 # Every number in callback data is an id, a page or a small value that the database
 # stores as a 32-bit INTEGER on PostgreSQL. A forged press with a larger number fails

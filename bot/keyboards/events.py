@@ -30,9 +30,9 @@ from bot.keyboards.callbacks import (
     ReviewCD,
 )
 from bot.keyboards.grid import InlineGrid
-from bot.services.agenda import AgendaPage
-from bot.services.event_followup import RATINGS
-from bot.services.signups import SeatView
+from bot.services.initiatives.agenda import AgendaPage
+from bot.services.initiatives.event_followup import RATINGS
+from bot.services.initiatives.signups import SeatView
 from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.views.events import repeat_text
 from bot.views.labels import attendance_label, rating_label

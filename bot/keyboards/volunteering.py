@@ -38,10 +38,10 @@ from bot.keyboards.callbacks import (
     WhenCD,
 )
 from bot.keyboards.grid import InlineGrid, column
-from bot.services.profiles import WEEKLY_CAPS, ProfileView
-from bot.services.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
-from bot.services.tasks import HOURS_CHOICES, RATINGS
-from bot.services.verification import HOLD_MONTHS, UNTIL_REVOKED
+from bot.services.helping.tasks import HOURS_CHOICES, RATINGS
+from bot.services.people.profiles import WEEKLY_CAPS, ProfileView
+from bot.services.people.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
+from bot.services.people.verification import HOLD_MONTHS, UNTIL_REVOKED
 from bot.views.formatting import decimal
 from bot.views.labels import (
     PART_LABELS,

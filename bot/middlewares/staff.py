@@ -12,7 +12,7 @@ from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.middlewares import Handler
-from bot.services.panel import managed_places
+from bot.services.centres.places import managed_places
 from bot.views.texts import staff_only
 
 STAFF = {"staff": True}

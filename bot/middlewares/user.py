@@ -8,7 +8,7 @@ from aiogram.types import User as TelegramUser
 
 from bot.config import Settings
 from bot.middlewares import Handler
-from bot.services.users import get_user, set_reachable
+from bot.services.people.users import get_user, set_reachable
 
 
 class UserMiddleware(BaseMiddleware):

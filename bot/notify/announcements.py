@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Announcement, User
-from bot.services import announcements as ann
+from bot.services.messaging import announcements as ann
 
 
 def _author_language(author: User | None) -> str:

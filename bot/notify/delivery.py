@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
+from bot.services.centres.places import district_name, place_animators, user_timezone
 from bot.services.happened import MessageRelayed, TaskNews, TaskNewsFor, VolunteerVerified
-from bot.services.offers import EscalationReason, MatchingOutcome, Recipient
-from bot.services.outbox import Notice, queue
-from bot.services.places import district_name, place_animators, user_timezone
+from bot.services.helping.offers import EscalationReason, MatchingOutcome, Recipient
+from bot.services.messaging.outbox import Notice, queue
 from bot.views.formatting import long_date
 from bot.views.requests import resident_cancelled, summary, volunteer_gave_back, when
 

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Place
-from bot.services.digests import DailySummary, Digest, daily_summaries, weekly_digests
-from bot.services.outbox import Notice, queue
-from bot.services.places import district_name
+from bot.services.across.digests import DailySummary, Digest, daily_summaries, weekly_digests
+from bot.services.centres.places import district_name
+from bot.services.messaging.outbox import Notice, queue
 from bot.views.events import agenda_line
 from bot.views.formatting import decimal
 from bot.views.requests import summary

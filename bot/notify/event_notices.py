@@ -16,10 +16,6 @@ from bot.config import Settings
 from bot.db.models import Event, Place, User
 from bot.keyboards import events as ekb
 from bot.notify.delivery import Compose, Composed, notify, notify_animators
-from bot.services.agenda import Dated, dated
-from bot.services.event_invites import invites_for
-from bot.services.events import EventDraft, RoleDraft, event_group_names, roles_of
-from bot.services.groups import members_for_event
 from bot.services.happened import (
     EventPublished,
     OccurrenceCancelled,
@@ -27,7 +23,11 @@ from bot.services.happened import (
     ProposalDecided,
     ProposalSubmitted,
 )
-from bot.services.signups import participants, upcoming_occurrences
+from bot.services.initiatives.agenda import Dated, dated
+from bot.services.initiatives.event_invites import invites_for
+from bot.services.initiatives.events import EventDraft, RoleDraft, event_group_names, roles_of
+from bot.services.initiatives.groups import members_for_event
+from bot.services.initiatives.signups import participants, upcoming_occurrences
 from bot.views.events import draft_summary, event_heading
 
 

@@ -1,6 +1,6 @@
 """A place at an event given up late: the invitations to fitting neighbours and, if it
 is still free hours later, the word to the animators (the decisions are in
-`bot.services.freed_places`; each message is queued once, with its dedupe key)."""
+`bot.services.initiatives.freed_places`; each message is queued once, with its dedupe key)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.keyboards import events as ekb
 from bot.notify.delivery import Compose, Composed, notify, notify_animators
-from bot.services.freed_places import Freed, invitees, mark_invited, to_invite, to_tell
+from bot.services.initiatives.freed_places import Freed, invitees, mark_invited, to_invite, to_tell
 from bot.views.events import event_heading
 
 

@@ -16,12 +16,12 @@ from bot.db.models import Place
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.notify.delivery import Composed, notify
-from bot.services.event_followup import Attendee, due_event_reminders, due_feedback
-from bot.services.offers import place_timezone
-from bot.services.outbox import Notice, queue
-from bot.services.places import district_name
-from bot.services.reminders import BEFORE, DueReminder, due_reminders
-from bot.services.turning_up import Question, ask_standbys, due_questions
+from bot.services.centres.places import district_name
+from bot.services.helping.offers import place_timezone
+from bot.services.helping.reminders import BEFORE, DueReminder, due_reminders
+from bot.services.helping.turning_up import Question, ask_standbys, due_questions
+from bot.services.initiatives.event_followup import Attendee, due_event_reminders, due_feedback
+from bot.services.messaging.outbox import Notice, queue
 from bot.views.events import event_heading
 from bot.views.requests import summary, when
 

@@ -27,8 +27,8 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.services import outbox
-from bot.services.outbox import Claimed, OutboxStatus, Outcome
+from bot.services.messaging import outbox
+from bot.services.messaging.outbox import Claimed, OutboxStatus, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from bot.notify.event_notices import (
     proposal_to_animators,
     tell_promotion,
 )
-from bot.services import outbox
 from bot.services.happened import (
     EventPublished,
     MessageRelayed,
@@ -36,7 +35,8 @@ from bot.services.happened import (
     TaskNewsFor,
     VolunteerVerified,
 )
-from bot.services.offers import Escalation, MatchingOutcome, OfferSent
+from bot.services.helping.offers import Escalation, MatchingOutcome, OfferSent
+from bot.services.messaging import outbox
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.keyboards.callbacks import VetAction, VetCD
 from bot.keyboards.grid import InlineGrid
 from bot.notify.delivery import Composed, notify, notify_animators
-from bot.services.places import user_timezone
-from bot.services.verification import Lapse, due_lapse_notices
+from bot.services.centres.places import user_timezone
+from bot.services.people.verification import Lapse, due_lapse_notices
 from bot.views.formatting import long_date, reading_at
 
 

@@ -47,7 +47,7 @@ from bot.runtime.logs import UpdateContext
 from bot.runtime.memory import settle_after_start
 from bot.runtime.polling import poll
 from bot.runtime.scheduler import build_scheduler
-from bot.services.invites import animator_chats
+from bot.services.centres.invites import animator_chats
 
 log = logging.getLogger(__name__)
 

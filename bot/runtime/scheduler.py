@@ -31,10 +31,10 @@ from bot.notify.reminders import (
 )
 from bot.notify.teller import teller
 from bot.notify.verifications import queue_lapse_notices
-from bot.services.events import ensure_occurrences, published_series
+from bot.services.helping.offers import advance_matching
+from bot.services.initiatives.events import ensure_occurrences, published_series
+from bot.services.initiatives.signups import sign_up_series_members
 from bot.services.leases import take_lease
-from bot.services.offers import advance_matching
-from bot.services.signups import sign_up_series_members
 
 PROCESS = uuid.uuid4().hex
 ANNOUNCEMENT_INTERVAL_SECONDS = 5

@@ -6,7 +6,7 @@ in their language, and queues the messages in the same transaction. So no caller
 to remember to tell anyone, and a change never commits without its messages.
 
 Offers and escalations are recorded as the `OfferSent` and `Escalation` values that
-matching already returns (`bot.services.offers`).
+matching already returns (`bot.services.helping.offers`).
 """
 
 from __future__ import annotations

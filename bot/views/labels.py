@@ -10,7 +10,7 @@ from aiogram.utils.i18n.lazy_proxy import LazyProxy
 from babel import Locale
 from babel.dates import format_date, get_day_names
 
-from bot.services.talents import AFTERNOON, EVENING, MORNING
+from bot.services.people.talents import AFTERNOON, EVENING, MORNING
 
 TALENT_LABELS: dict[str, LazyProxy] = {
     "shopping": __("🛒 Shopping & errands"),

@@ -9,8 +9,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.db.models import Place
+from bot.services.centres.places import PlaceStats
 from bot.services.errors import EmptyValue, TooLong
-from bot.services.places import PlaceStats
 from bot.services.text import clean_text
 
 

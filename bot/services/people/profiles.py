@@ -20,7 +20,7 @@ from bot.db.models import (
     VolunteerTalent,
 )
 from bot.services.errors import DistrictNotInPlace, EmptyValue, ServiceError
-from bot.services.talents import SLOTS, SPOKEN_LANGUAGES, TALENTS
+from bot.services.people.talents import SLOTS, SPOKEN_LANGUAGES, TALENTS
 from bot.services.text import clean_text
 from bot.services.when import parse_day
 

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.changed import changed_rows
 from bot.db.models import Announcement, GroupMember, User, VolunteerProfile
 from bot.services.errors import TooLong
-from bot.services.outbox import Notice, batch_counts, queue
-from bot.services.outbox import OutboxStatus as Sent
+from bot.services.messaging.outbox import Notice, batch_counts, queue
+from bot.services.messaging.outbox import OutboxStatus as Sent
 
 TEXT_LIMIT = 3800
 CAPTION_LIMIT = 900

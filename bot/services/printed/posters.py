@@ -11,7 +11,7 @@ import io
 import textwrap
 from typing import TYPE_CHECKING
 
-from bot.services.printing import font_path, qr_image
+from bot.services.printed.printing import font_path, qr_image
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, User
 from bot.db.unit_of_work import record
+from bot.services.centres.places import district_ref
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
 from bot.services.happened import TaskNews, TaskNewsFor
-from bot.services.places import district_ref
+from bot.services.people.talents import PARTS, SENSITIVE, TALENTS
 from bot.services.statuses import ACTIVE_REQUEST, RequestStatus
-from bot.services.talents import PARTS, SENSITIVE, TALENTS
 from bot.services.text import clean_text
 
 DESCRIPTION_LIMIT = 500

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, OutboxMessage, User
-from bot.services.offers import starts_at
+from bot.services.helping.offers import starts_at
 from bot.services.statuses import RequestStatus
 
 BEFORE = "before"

@@ -32,8 +32,8 @@ from bot.services.happened import (
     ProposalDecided,
     ProposalSubmitted,
 )
+from bot.services.people.talents import talent_for
 from bot.services.statuses import EventStatus, OccurrenceStatus
-from bot.services.talents import talent_for
 from bot.services.text import clean_text
 
 TITLE_LIMIT = 100

@@ -24,9 +24,9 @@ from bot.db.models import (
 )
 from bot.db.unit_of_work import record
 from bot.services.happened import TaskNews, TaskNewsFor
-from bot.services.offers import MatchingConfig, restart_matching
-from bot.services.profiles import ProfileView, get_profile
-from bot.services.signups import cancel_signup
+from bot.services.helping.offers import MatchingConfig, restart_matching
+from bot.services.initiatives.signups import cancel_signup
+from bot.services.people.profiles import ProfileView, get_profile
 from bot.services.statuses import (
     ACTIVE_REQUEST,
     ACTIVE_SIGNUP,

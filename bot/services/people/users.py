@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import District, User
+from bot.services.centres.places import get_place
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound
-from bot.services.places import get_place
 
 FIRST_NAME_LIMIT = 64
 

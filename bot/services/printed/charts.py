@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from bot.services.stats import Row
+from bot.services.across.stats import Row
 
 MONTHS_SHOWN = 6
 

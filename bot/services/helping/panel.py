@@ -7,28 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, Membership, Offer, Place, User, VolunteerProfile
+from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.db.unit_of_work import record
-from bot.services.offers import MatchingConfig, OfferSent, Recipient
-from bot.services.places import ANIMATOR
+from bot.services.helping.offers import MatchingConfig, OfferSent, Recipient
 from bot.services.statuses import OfferStatus, RequestStatus
 
 LIST_LIMIT = 10
-
-
-async def managed_places(session: AsyncSession, user: User | None, is_admin: bool) -> list[int]:
-    """Admins manage every place; animators the places they run; everyone else none."""
-    if is_admin:
-        return list(await session.scalars(select(Place.id)))
-    if user is None:
-        return []
-    return list(
-        await session.scalars(
-            select(Membership.place_id).where(
-                Membership.user_id == user.id, Membership.role == ANIMATOR
-            )
-        )
-    )
 
 
 async def escalated_requests(session: AsyncSession, place_ids: list[int]) -> list[HelpRequest]:

@@ -13,18 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.changed import changed_rows
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
 from bot.db.unit_of_work import record
+from bot.services.centres.places import place_animators
 from bot.services.happened import TaskNews, TaskNewsFor
-from bot.services.matching import (
+from bot.services.helping.matching import (
     CAP_WINDOW,
     Candidate,
     open_requests_for,
     rank_volunteers,
     tasks_since,
 )
-from bot.services.places import place_animators
-from bot.services.quiet import NIGHTS, QuietHours
+from bot.services.messaging.quiet import NIGHTS, QuietHours
+from bot.services.people.talents import PART_STARTS
 from bot.services.statuses import OfferStatus, RequestStatus
-from bot.services.talents import PART_STARTS
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AnimatorInvite, Membership, Place, User
+from bot.services.centres.places import ANIMATOR, get_place
 from bot.services.errors import InviteInvalid, PlaceNotFound
-from bot.services.places import ANIMATOR, get_place
 
 INVITE_PREFIX = "invite-"
 

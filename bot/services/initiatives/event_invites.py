@@ -1,5 +1,5 @@
 """Volunteers whose talents fit an event's helper roles, chosen by the same ranking that
-chooses whom to offer a help request to (bot.services.matching)."""
+chooses whom to offer a help request to (bot.services.helping.matching)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, EventRole, HelpRequest, Occurrence, Place
-from bot.services.matching import Candidate, rank_volunteers
-from bot.services.talents import PART_STARTS
+from bot.services.helping.matching import Candidate, rank_volunteers
+from bot.services.people.talents import PART_STARTS
 
 INVITES_PER_PLACE = 2
 

@@ -218,3 +218,18 @@ async def place_animators(session: AsyncSession, place_id: int) -> list[User]:
 async def user_timezone(session: AsyncSession, user: User) -> str:
     """The zone of the person's centre, for the dates they read (Warsaw without one)."""
     return await timezone_of(session, user.place_id, "Europe/Warsaw")
+
+
+async def managed_places(session: AsyncSession, user: User | None, is_admin: bool) -> list[int]:
+    """Admins manage every place; animators the places they run; everyone else none."""
+    if is_admin:
+        return list(await session.scalars(select(Place.id)))
+    if user is None:
+        return []
+    return list(
+        await session.scalars(
+            select(Membership.place_id).where(
+                Membership.user_id == user.id, Membership.role == ANIMATOR
+            )
+        )
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.printing import font_path, qr_image
+from bot.services.printed.printing import font_path, qr_image
 
 FONT = "DejaVu"
 QR_SIZE_MM = 45

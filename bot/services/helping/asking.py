@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, User
+from bot.services.centres.places import managed_places
 from bot.services.errors import ServiceError
-from bot.services.offers import MatchingConfig, MatchingOutcome, send_next_wave
-from bot.services.panel import managed_places
-from bot.services.requests import OnBehalf, RequestDraft, submit_request
+from bot.services.helping.offers import MatchingConfig, MatchingOutcome, send_next_wave
+from bot.services.helping.requests import OnBehalf, RequestDraft, submit_request
 
 
 class NotStaffThere(ServiceError):

@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import HelpRequest, Offer, Place, User
-from bot.services.matching import rank_volunteers
-from bot.services.offers import (
+from bot.services.helping.matching import rank_volunteers
+from bot.services.helping.offers import (
     MatchingConfig,
     MatchingOutcome,
     offer_wave,
     start_in,
 )
-from bot.services.quiet import NIGHTS, QuietHours
+from bot.services.messaging.quiet import NIGHTS, QuietHours
 from bot.services.statuses import OfferStatus, RequestStatus
 
 LATEST_STANDBY_BEFORE = timedelta(hours=2)

@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import HelpRequest, Offer, User
 from bot.db.unit_of_work import record
 from bot.services.happened import MessageRelayed, TaskNews, TaskNewsFor
-from bot.services.offers import (
+from bot.services.helping.offers import (
     MatchingConfig,
     MatchingOutcome,
     restart_matching,
     reverse_match,
     starts_at,
 )
-from bot.services.profiles import record_no_show
-from bot.services.requests import RequestNotFound, own_request
+from bot.services.helping.requests import RequestNotFound, own_request
+from bot.services.people.profiles import record_no_show
 from bot.services.statuses import OfferStatus, RequestStatus
 
 HOURS_CHOICES: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.0)

@@ -1,0 +1,1 @@
+"""Community centres, their districts and teams: who runs which centre, invites."""

@@ -1,0 +1,1 @@
+"""Messages the bot starts: the outbox, quiet hours, the team's announcements."""

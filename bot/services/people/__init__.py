@@ -1,0 +1,1 @@
+"""Residents and volunteers: consent, profiles, skills, verification, certificates."""
