@@ -252,36 +252,38 @@ async def tell_task_news(
     await tell_about_task(i18n, session, clock, person, text, request, markup)
 
 
+async def _notify_by_id(
+    i18n: I18n, session: AsyncSession, clock: Clock, user_id: int, compose: Compose, kind: str
+) -> None:
+    """`notify` someone who may have left meanwhile (then nobody is told)."""
+    person = await session.get(User, user_id)
+    if person is not None:
+        await notify(i18n, session, clock, person, compose, kind=kind)
+
+
 async def tell_verified(
     i18n: I18n, session: AsyncSession, clock: Clock, happened: VolunteerVerified
 ) -> None:
-    volunteer = await session.get(User, happened.volunteer_id)
-    if volunteer is None:
-        return
-    timezone = await user_timezone(session, volunteer)
-    until = happened.until
-
     async def compose() -> Composed:
         text = _("✅ An animator has verified you: you can now be asked for help at home too.")
-        if until is not None:
+        volunteer = await session.get(User, happened.volunteer_id)
+        if happened.until is not None and volunteer is not None:
+            timezone = await user_timezone(session, volunteer)
             text += " " + _("The verification holds until {day}.").format(
-                day=long_date(until, timezone)
+                day=long_date(happened.until, timezone)
             )
         return text, None
 
-    await notify(i18n, session, clock, volunteer, compose, kind="notice")
+    await _notify_by_id(i18n, session, clock, happened.volunteer_id, compose, "notice")
 
 
 async def tell_relayed(
     i18n: I18n, session: AsyncSession, clock: Clock, relayed: MessageRelayed
 ) -> None:
     """What one side of a task wrote, passed to the other, with a button to answer."""
-    partner = await session.get(User, relayed.to_user_id)
-    if partner is None:
-        return
 
     async def compose() -> Composed:
         heading = _("✉️ {name} writes about your task:").format(name=escape(relayed.from_name))
         return heading + "\n\n" + escape(relayed.text), vkb.reply_to(relayed.request_id)
 
-    await notify(i18n, session, clock, partner, compose, kind="relay")
+    await _notify_by_id(i18n, session, clock, relayed.to_user_id, compose, "relay")

@@ -209,25 +209,21 @@ async def counts(session: AsyncSession) -> dict[str, int]:
 async def hold(session: AsyncSession, chat_id: int, now: datetime, until: datetime) -> None:
     """What was just queued (at `now`) for `chat_id` and was due at once waits until
     `until`, unless `release_held` lets it go sooner."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.chat_id == chat_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.created_at == now,
-            OutboxMessage.due_at <= now,
-        )
-        .values(due_at=until)
-    )
+    just_queued = and_(OutboxMessage.created_at == now, OutboxMessage.due_at <= now)
+    await _redate(session, chat_id, just_queued, until)
 
 
 async def release_held(session: AsyncSession, chat_id: int, until: datetime, now: datetime) -> None:
+    await _redate(session, chat_id, OutboxMessage.due_at == until, now)
+
+
+async def _redate(
+    session: AsyncSession, chat_id: int, which: ColumnElement[bool], due_at: datetime
+) -> None:
     await session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.chat_id == chat_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.due_at == until,
+            OutboxMessage.chat_id == chat_id, OutboxMessage.status == OutboxStatus.PENDING, which
         )
-        .values(due_at=now)
+        .values(due_at=due_at)
     )
