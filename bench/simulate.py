@@ -68,6 +68,7 @@ from bot.db.models import (
     VolunteerSlot,
     VolunteerTalent,
 )
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import unit_of_work
 from bot.services.helping.offers import (
     AcceptOutcome,
@@ -92,7 +93,6 @@ from bot.services.helping.turning_up import (
 )
 from bot.services.messaging.quiet import NIGHTS
 from bot.services.people.talents import PART_STARTS, PARTS, RELATED, SENSITIVE, TALENTS, slot
-from bot.services.statuses import OfferStatus, RequestStatus
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # a Monday
 ZONE = ZoneInfo("Europe/Warsaw")

@@ -46,6 +46,7 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.models import HelpRequest, Offer, User
+from bot.db.statuses import OfferStatus
 from bot.db.unit_of_work import unit_of_work
 from bot.i18n import build_i18n
 from bot.keyboards.callbacks import OfferCD
@@ -54,7 +55,6 @@ from bot.runtime.app import build_bot, build_dispatcher
 from bot.runtime.memory import settle_after_start
 from bot.services.people.profiles import WEEKLY_CAPS
 from bot.services.people.users import get_user
-from bot.services.statuses import OfferStatus
 from tests.fakes.session import RecordingSession
 from tests.harness import START, FakeClock, FakeMonotonic, Harness, Person
 from tests.helpers import add_place
@@ -235,7 +235,9 @@ async def measure_echo(lanes: list[list[Raw]], url: str | None = None) -> list[t
         await _look_up(session, callback.from_user)
         await callback.answer()
 
-    dp = Dispatcher(i18n=build_i18n("pl"), clock=FakeClock(START))
+    dp = Dispatcher(
+        i18n=build_i18n("pl"), clock=FakeClock(START), settings=Settings(_env_file=None)
+    )
     engine = make_engine(url) if url else None
     if engine is not None:
         dp.update.outer_middleware(DbSessionMiddleware(make_session_factory(engine)))

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.db.engine import DEFAULT_SERVER_POOL
+from bot.services.defaults import TIMEZONE
 from bot.services.helping.offers import MatchingConfig
 from bot.services.helping.reminders import ReminderConfig
 from bot.services.helping.turning_up import ConfirmConfig
@@ -42,7 +43,7 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=DEFAULT_SERVER_POOL, ge=1, le=200)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: Language = "pl"
-    timezone: str = "Europe/Warsaw"
+    timezone: str = TIMEZONE
     api_base_url: str | None = None
     log_level: str = "INFO"
     flood_max_updates: int = Field(default=20, ge=1)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Certificate, Place, User
-from bot.services.statuses import RequestStatus
+from bot.db.statuses import RequestStatus
 from tests.fakes.session import BOT_USERNAME
 from tests.harness import START, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place, stored

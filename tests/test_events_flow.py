@@ -22,10 +22,10 @@ from bot.db.models import (
     Signup,
     User,
 )
+from bot.db.statuses import EventStatus
 from bot.runtime.scheduler import event_tick
 from bot.services.initiatives import signups
 from bot.services.initiatives.events import EventDraft, submit_event
-from bot.services.statuses import EventStatus
 from tests.harness import START, FakeClock, Harness, Person, alerts, drain, inline_labels, joined
 from tests.helpers import add_place, stored
 from tests.test_help_flow import MAREK, ZOFIA, english_volunteer, sign_up

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Event, Occurrence, Place, Seat, Signup, User
+from bot.db.statuses import EventStatus, SignupStatus
 from bot.db.unit_of_work import unit_of_work
 from bot.services.initiatives import events, signups
 from bot.services.initiatives.calendar import ics_for
@@ -25,7 +26,6 @@ from bot.services.initiatives.event_followup import (
 from bot.services.initiatives.event_invites import invites_for
 from bot.services.initiatives.events import EventDraft, InvalidRoles, RoleDraft, parse_roles
 from bot.services.initiatives.signups import SignupOutcome
-from bot.services.statuses import EventStatus, SignupStatus
 from bot.services.when import parse_moment
 from tests.harness import START
 from tests.helpers import add_place, real_teller

@@ -23,8 +23,8 @@ from bot.db.models import (
     Signup,
     VolunteerProfile,
 )
+from bot.db.statuses import SignupStatus
 from bot.runtime.scheduler import event_tick
-from bot.services.statuses import SignupStatus
 from tests.harness import START, Harness, Person, alerts, drain, inline_labels, joined
 from tests.helpers import add_place, stored
 from tests.test_events_flow import IGOR, to

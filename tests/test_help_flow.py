@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
+from bot.db.statuses import RequestStatus
 from bot.services.across.stats import month_totals, stats_table
 from bot.services.helping.offers import advance_matching
-from bot.services.statuses import RequestStatus
 from tests.harness import Harness, Person, alerts, drain, inline_labels, joined
 from tests.helpers import add_place
 from tests.volunteers import volunteer

@@ -131,7 +131,7 @@ def test_handlers_take_from_notify_only_what_replies_need() -> None:
 
 
 # Areas of bot/services, each importing only the shared modules at the top of services
-# (errors, text, statuses, happened, when, leases) and the areas before it: no cycle
+# (errors, text, happened, when, leases) and the areas before it: no cycle
 # between areas (docs/architecture.md, "Areas of the services").
 AREAS = ["centres", "people", "messaging", "helping", "initiatives", "across", "printed"]
 
@@ -161,7 +161,7 @@ def test_an_area_imports_only_the_areas_before_it(path: Path) -> None:
 
 def test_every_module_of_services_is_in_an_area_or_shared() -> None:
     shared = {p.stem for p in (BOT / "services").glob("*.py")} - {"__init__"}
-    assert shared == {"errors", "text", "statuses", "happened", "when", "leases"}
+    assert shared == {"errors", "text", "happened", "when", "leases", "defaults"}
     assert {p.name for p in (BOT / "services").iterdir() if p.is_dir()} - {"__pycache__"} == set(
         AREAS
     )

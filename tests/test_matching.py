@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import District, HelpRequest, Offer
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import unit_of_work
 from bot.services.helping.matching import (
     NO_SHOW_PENALTY,
@@ -31,7 +32,6 @@ from bot.services.helping.offers import (
 )
 from bot.services.people import profiles
 from bot.services.people.talents import AFTERNOON, MORNING, slot
-from bot.services.statuses import OfferStatus, RequestStatus
 from tests.harness import START
 from tests.helpers import add_place, real_teller
 from tests.volunteers import request, resident, volunteer

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Membership, Offer, Place, VolunteerProfile
-from bot.services.statuses import OfferStatus
+from bot.db.statuses import OfferStatus
 from tests.fakes.session import BOT_USERNAME
 from tests.harness import START, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place, onboard, stored

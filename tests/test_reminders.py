@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db.models import District, HelpRequest, Membership, OutboxMessage, User
+from bot.db.statuses import RequestStatus
 from bot.runtime.scheduler import build_scheduler, daily_summary_job, digest_job, reminder_tick
 from bot.services.helping.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.initiatives.events import EventDraft, submit_event
 from bot.services.people.talents import AFTERNOON
-from bot.services.statuses import RequestStatus
 from tests.harness import FakeClock, Harness, Person, alerts, joined
 from tests.helpers import add_place, onboard
 from tests.volunteers import request, resident, volunteer

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Membership, User
+from bot.db.models import HelpRequest, Membership, User
+from bot.db.statuses import RequestStatus
 from bot.db.unit_of_work import unit_of_work
 from bot.services.across.privacy import export_user_data, forget_user
 from bot.services.centres.invites import create_invite, redeem_invite
@@ -40,6 +42,7 @@ from bot.services.people.profiles import pause_end
 from bot.services.people.users import give_consent, register_contact, set_home_place
 from tests.harness import START
 from tests.helpers import add_place
+from tests.volunteers import request, resident
 
 
 @pytest.mark.parametrize(
@@ -209,3 +212,19 @@ async def test_export_and_forget(db: AsyncSession) -> None:
 def test_pause_end(typed: str, expected: str | None) -> None:
     end = pause_end(typed, START, "Europe/Warsaw")
     assert (end.isoformat() if end else None) == expected
+
+
+async def test_a_status_column_reads_back_as_its_enum_and_refuses_other_words(
+    db: AsyncSession,
+) -> None:
+    place_id = await add_place(db)
+    zofia = await resident(db, 1, place_id)
+    asked = (await request(db, zofia, now=START)).id
+    await db.commit()
+    db.expire_all()
+    stored = await db.get(HelpRequest, asked)
+    assert stored is not None
+    assert stored.status is RequestStatus.OPEN
+    stored.status = "lost"  # type: ignore[assignment]
+    with pytest.raises(StatementError):
+        await db.flush()

@@ -22,10 +22,10 @@ from bot.db.models import (
     User,
     VolunteerProfile,
 )
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.runtime.scheduler import reminder_tick
 from bot.services.helping.offers import MatchingConfig, accept_offer, send_next_wave
 from bot.services.people.talents import AFTERNOON
-from bot.services.statuses import OfferStatus, RequestStatus
 from tests.harness import FakeClock, Harness, Person, alerts, inline_labels, joined
 from tests.helpers import add_place
 from tests.test_help_flow import MAREK, english_volunteer

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.conversation_storage import DatabaseStorage
 from bot.db.models import HelpRequest, OutboxMessage, User, VolunteerProfile
-from bot.services.statuses import RequestStatus
+from bot.db.statuses import RequestStatus
 from tests.harness import Harness, Person, joined, writes_after_calls
 from tests.helpers import add_place, stored
 from tests.test_help_flow import MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up

@@ -18,7 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.db.types import UTCDateTime
+from bot.db.statuses import (
+    AnnouncementStatus,
+    EventStatus,
+    OccurrenceStatus,
+    OfferStatus,
+    OutboxStatus,
+    RequestStatus,
+    SignupStatus,
+)
+from bot.db.types import Status, UTCDateTime
 
 # Named constraints let Alembic's batch mode alter SQLite tables reliably.
 NAMING_CONVENTION = {
@@ -212,7 +221,7 @@ class HelpRequest(Base):
     address: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8))
     sensitive: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[RequestStatus] = mapped_column(Status(RequestStatus, 16), index=True)
     wave: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -249,7 +258,7 @@ class Offer(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     wave: Mapped[int]
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[OfferStatus] = mapped_column(Status(OfferStatus, 16))
     sent_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
@@ -275,7 +284,7 @@ class OutboxMessage(Base):
     batch: Mapped[str | None] = mapped_column(String(40), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[OutboxStatus] = mapped_column(Status(OutboxStatus, 12))
     due_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
@@ -340,7 +349,7 @@ class Event(Base):
     # 0: once; N: every N weeks.
     repeat_weeks: Mapped[int] = mapped_column(default=0)
     language: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[EventStatus] = mapped_column(Status(EventStatus, 16), index=True)
     review_comment: Mapped[str | None] = mapped_column(String(500))
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]
@@ -382,7 +391,7 @@ class Occurrence(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     starts_at: Mapped[datetime | None] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[OccurrenceStatus] = mapped_column(Status(OccurrenceStatus, 16))
     cancelled_at: Mapped[datetime | None]
 
 
@@ -417,7 +426,7 @@ class Signup(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("event_roles.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[SignupStatus] = mapped_column(Status(SignupStatus, 12))
     queued_at: Mapped[datetime]
     promoted_at: Mapped[datetime | None]
     attended: Mapped[bool | None]
@@ -472,7 +481,7 @@ class Announcement(Base):
     translations: Mapped[str] = mapped_column(Text, default="{}")
     photo: Mapped[str | None] = mapped_column(String(200))
     audience: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[AnnouncementStatus] = mapped_column(Status(AnnouncementStatus, 12), index=True)
     send_at: Mapped[datetime | None]
     recipients: Mapped[int] = mapped_column(default=0)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)

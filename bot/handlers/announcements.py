@@ -31,6 +31,7 @@ from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
 from bot.notify.announcements import start_due
 from bot.services.centres.places import get_place
+from bot.services.defaults import TIMEZONE
 from bot.services.errors import TooLong
 from bot.services.initiatives.events import groups_of
 from bot.services.messaging import announcements as ann
@@ -126,9 +127,9 @@ async def _audience_keyboard(
             ),
         )
     who = {
-        "all": _("👥 Volunteers and residents"),
-        "volunteers": _("🤝 Only volunteers"),
-        "residents": _("🙋 Only residents"),
+        ann.Who.ALL: _("👥 Volunteers and residents"),
+        ann.Who.VOLUNTEERS: _("🤝 Only volunteers"),
+        ann.Who.RESIDENTS: _("🙋 Only residents"),
     }
     builder.button(
         text=who[audience.who],
@@ -489,7 +490,7 @@ async def _launch(
 
 async def _place_today(session: AsyncSession, draft: Announcement, clock: Clock) -> date:
     place = await get_place(session, draft.place_id)
-    return local_today(clock, place.timezone if place else "Europe/Warsaw")
+    return local_today(clock, place.timezone if place else TIMEZONE)
 
 
 async def _days(
@@ -570,5 +571,5 @@ async def cmd_scheduled(message: Message, session: AsyncSession, places: list[in
         builder.button(
             text=_("🚫 Cancel it"), callback_data=AnnCD(action=AnnAction.UNSCHEDULE, ann_id=item.id)
         )
-        when = when_text(item.send_at, place.timezone if place else "Europe/Warsaw")
+        when = when_text(item.send_at, place.timezone if place else TIMEZONE)
         await message.answer(f"🕒 {when}\n\n{item.text}", reply_markup=builder.as_markup())

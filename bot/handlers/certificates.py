@@ -18,6 +18,7 @@ from bot.filters import Asks, HasConsented
 from bot.keyboards.callbacks import CertAskCD, CertCD, CertRevokeCD
 from bot.keyboards.grid import InlineGrid
 from bot.middlewares.staff import STAFF
+from bot.services.defaults import language_of
 from bot.services.helping.panel import LIST_LIMIT
 from bot.services.people import certificates
 from bot.services.people.certificates import CERT_PREFIX, Period, Work
@@ -116,7 +117,7 @@ async def _issue(
     await callback.answer()
     certificate = await certificates.issue(session, user, place, work, clock())
     link = await deep_link(bot_of(callback), CERT_PREFIX + certificate.code)
-    pdf = certificate_pdf(_wording(certificate, place, work, link, user.language or "pl"))
+    pdf = certificate_pdf(_wording(certificate, place, work, link, language_of(user)))
     await bot_of(callback).send_document(
         callback.from_user.id,
         BufferedInputFile(pdf, filename=f"zaswiadczenie-{certificate.issued_at:%Y%m%d}.pdf"),

@@ -20,6 +20,7 @@ from bot.keyboards.callbacks import BackCD, CancelCD, LanguageCD, ResumeCD
 from bot.middlewares.navigation import parked_of, swap_with_parked
 from bot.middlewares.step_questions import ask_again, step_back
 from bot.services.centres.invites import is_animator
+from bot.services.defaults import language_of
 from bot.services.messaging.announcements import discard_drafts
 from bot.services.people.users import set_language
 from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
@@ -148,7 +149,7 @@ async def cmd_help(
 
 async def cmd_language(message: Message, user: User) -> None:
     await message.answer(
-        _("Which language do you prefer?"), reply_markup=kb.languages(user.language or "pl")
+        _("Which language do you prefer?"), reply_markup=kb.languages(language_of(user))
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Place, Signup, User
+from bot.db.statuses import EventStatus, SignupStatus
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import (
@@ -49,7 +50,6 @@ from bot.services.initiatives.event_followup import (
 )
 from bot.services.initiatives.events import cancel_occurrence, cancel_series
 from bot.services.initiatives.signups import SignupOutcome
-from bot.services.statuses import EventStatus, SignupStatus
 from bot.states import Feedback
 from bot.views.events import agenda_line, event_card, places_text, when_text
 from bot.views.labels import rating_label

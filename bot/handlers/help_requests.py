@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.db.models import HelpRequest, User
+from bot.db.statuses import RequestStatus
 from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.day_buttons import day_pressed, days_shown
 from bot.handlers.staff import main_place
@@ -48,7 +49,6 @@ from bot.services.helping.requests import (
 )
 from bot.services.helping.tasks import time_has_passed
 from bot.services.people.talents import PARTS, TALENTS
-from bot.services.statuses import RequestStatus
 from bot.states import Intake, NewRequest
 from bot.views.labels import long_date
 from bot.views.replies import (

@@ -20,6 +20,7 @@ from bot.keyboards import menus
 from bot.keyboards.callbacks import ForgetCD, PrivacyAction, PrivacyCD
 from bot.services.across.privacy import export_user_data, forget_user
 from bot.services.centres.places import timezone_of
+from bot.services.defaults import language_of
 from bot.states import Forget
 from bot.views.formatting import local_datetime
 from bot.views.replies import bot_of, drop_buttons
@@ -49,7 +50,7 @@ async def cmd_privacy(
     if user is not None and user.consent_at is not None:
         timezone = await timezone_of(session, user.place_id, settings.timezone)
         text += "\n\n" + _("You agreed to this on {date}.").format(
-            date=local_datetime(user.consent_at, timezone, user.language or "pl")
+            date=local_datetime(user.consent_at, timezone, language_of(user))
         )
     else:
         text += "\n\n" + _("You have not agreed yet, so nothing but your Telegram id is kept.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -24,12 +25,14 @@ from bot.keyboards.callbacks import (
     CapCD,
     PauseCD,
     ProfileCD,
+    ProfileSection,
     ServeCD,
     SlotCD,
     SpokenCD,
     TalentCD,
 )
 from bot.services.centres.places import get_place, timezone_of
+from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
 from bot.services.helping.offers import reverse_match
 from bot.services.people import profiles
@@ -64,7 +67,7 @@ async def render_summary(reply: Reply, session: AsyncSession, user: User, clock:
     view = await profiles.ensure_profile(session, user, clock())
     place = await get_place(session, user.place_id) if user.place_id else None
     districts = [d.name for d in place.districts if d.id in view.district_ids] if place else []
-    language = user.language or "pl"
+    language = language_of(user)
     talents = [escape(talent(code)) for code in sorted(view.talents)]
     if view.other_talents:
         talents.append(escape(view.other_talents))
@@ -101,6 +104,23 @@ async def cmd_profile(message: Message, session: AsyncSession, user: User, clock
     await render_summary(reply_to_message(message), session, user, clock)
 
 
+@dataclass(frozen=True)
+class SectionPress:
+    """What opening any section of the profile works with."""
+
+    callback: CallbackQuery
+    session: AsyncSession
+    user: User
+    state: FSMContext
+    clock: Clock
+    settings: Settings
+    view: profiles.ProfileView
+
+    @property
+    def reply(self) -> Reply:
+        return reply_to_callback(self.callback)
+
+
 async def cb_section(
     callback: CallbackQuery,
     callback_data: ProfileCD,
@@ -111,43 +131,79 @@ async def cb_section(
     settings: Settings,
 ) -> None:
     await callback.answer()
-    reply = reply_to_callback(callback)
     view = await profiles.ensure_profile(session, user, clock())
-    section = callback_data.section
     if await state.get_state() == ProfileEdit.other_talents.state:
         await state.clear()  # ⬅️ Back from writing, or another section: nothing is written
-    if section == "talents":
-        await reply(_("Tap what you can do (tap again to remove):"), vkb.talents(view))
-    elif section == "other":
-        await state.set_state(ProfileEdit.other_talents)
-        await reply(
-            _("Write your other talents in a few words (at most 200 characters):"),
-            vkb.back_to_talents(),
+    press = SectionPress(callback, session, user, state, clock, settings, view)
+    await SECTIONS[callback_data.section](press)
+
+
+async def _summary(press: SectionPress) -> None:
+    await render_summary(press.reply, press.session, press.user, press.clock)
+
+
+async def _talents(press: SectionPress) -> None:
+    await press.reply(_("Tap what you can do (tap again to remove):"), vkb.talents(press.view))
+
+
+async def _other(press: SectionPress) -> None:
+    await press.state.set_state(ProfileEdit.other_talents)
+    await press.reply(
+        _("Write your other talents in a few words (at most 200 characters):"),
+        vkb.back_to_talents(),
+    )
+
+
+async def _slots(press: SectionPress) -> None:
+    await press.reply(_("When can you usually help? Tap the times:"), vkb.slots(press.view))
+
+
+async def _districts(press: SectionPress) -> None:
+    user = press.user
+    place = await get_place(press.session, user.place_id) if user.place_id else None
+    if place is None or not place.districts:
+        await press.reply(
+            _("Your place has no districts: you help in the whole neighbourhood."), None
         )
-    elif section == "slots":
-        await reply(_("When can you usually help? Tap the times:"), vkb.slots(view))
-    elif section == "districts":
-        place = await get_place(session, user.place_id) if user.place_id else None
-        if place is None or not place.districts:
-            await reply(
-                _("Your place has no districts: you help in the whole neighbourhood."), None
-            )
-            return
-        await reply(
-            _("Where can you help? Tap the districts:"), vkb.serve_districts(view, place.districts)
-        )
-    elif section == "languages":
-        await reply(_("Which languages do you speak?"), vkb.spoken(view))
-    elif section == "cap":
-        await reply(_("At most how many tasks a week?"), vkb.caps(view))
-    elif section == "ready":
-        await _ready(callback, session, user, clock, settings)
-    elif section == "pause":
-        await reply(_("A break from requests: for how long?"), vkb.pause_lengths())
-    elif section == "resume":
-        await _resume(reply, session, user, clock, settings)
-    else:
-        await render_summary(reply, session, user, clock)
+        return
+    await press.reply(
+        _("Where can you help? Tap the districts:"),
+        vkb.serve_districts(press.view, place.districts),
+    )
+
+
+async def _languages(press: SectionPress) -> None:
+    await press.reply(_("Which languages do you speak?"), vkb.spoken(press.view))
+
+
+async def _cap(press: SectionPress) -> None:
+    await press.reply(_("At most how many tasks a week?"), vkb.caps(press.view))
+
+
+async def _ready_pressed(press: SectionPress) -> None:
+    await _ready(press.callback, press.session, press.user, press.clock, press.settings)
+
+
+async def _pause_lengths(press: SectionPress) -> None:
+    await press.reply(_("A break from requests: for how long?"), vkb.pause_lengths())
+
+
+async def _resume_pressed(press: SectionPress) -> None:
+    await _resume(press.reply, press.session, press.user, press.clock, press.settings)
+
+
+SECTIONS: dict[ProfileSection, Callable[[SectionPress], Awaitable[None]]] = {
+    ProfileSection.SUMMARY: _summary,
+    ProfileSection.TALENTS: _talents,
+    ProfileSection.OTHER: _other,
+    ProfileSection.SLOTS: _slots,
+    ProfileSection.DISTRICTS: _districts,
+    ProfileSection.LANGUAGES: _languages,
+    ProfileSection.CAP: _cap,
+    ProfileSection.READY: _ready_pressed,
+    ProfileSection.PAUSE: _pause_lengths,
+    ProfileSection.RESUME: _resume_pressed,
+}
 
 
 async def _ready(
@@ -176,25 +232,34 @@ async def _ready(
 Change = Callable[[AsyncSession, User, Any], Awaitable[None]]
 
 # Each profile button: the section whose buttons it re-draws, and the change it makes.
-TOGGLES: dict[type[CallbackData], tuple[str, Change]] = {
-    TalentCD: ("talents", lambda s, user, data: profiles.toggle_talent(s, user.id, data.code)),
-    SlotCD: ("slots", lambda s, user, data: profiles.toggle_slot(s, user.id, data.slot)),
+TOGGLES: dict[type[CallbackData], tuple[ProfileSection, Change]] = {
+    TalentCD: (
+        ProfileSection.TALENTS,
+        lambda s, user, data: profiles.toggle_talent(s, user.id, data.code),
+    ),
+    SlotCD: (
+        ProfileSection.SLOTS,
+        lambda s, user, data: profiles.toggle_slot(s, user.id, data.slot),
+    ),
     ServeCD: (
-        "districts",
+        ProfileSection.DISTRICTS,
         lambda s, user, data: profiles.toggle_district(s, user.id, data.district_id, user.place_id),
     ),
     SpokenCD: (
-        "languages",
+        ProfileSection.LANGUAGES,
         lambda s, user, data: profiles.toggle_language(s, user.id, data.language),
     ),
-    CapCD: ("cap", lambda s, user, data: profiles.set_weekly_cap(s, user.id, data.cap)),
+    CapCD: (
+        ProfileSection.CAP,
+        lambda s, user, data: profiles.set_weekly_cap(s, user.id, data.cap),
+    ),
 }
 
 SECTION_KEYBOARDS = {
-    "talents": vkb.talents,
-    "slots": vkb.slots,
-    "languages": vkb.spoken,
-    "cap": vkb.caps,
+    ProfileSection.TALENTS: vkb.talents,
+    ProfileSection.SLOTS: vkb.slots,
+    ProfileSection.LANGUAGES: vkb.spoken,
+    ProfileSection.CAP: vkb.caps,
 }
 
 
@@ -214,7 +279,7 @@ async def cb_toggle(
         await callback.answer(stale_button(), show_alert=True)
         return
     view = await profiles.ensure_profile(session, user, clock())
-    if section == "districts":
+    if section == ProfileSection.DISTRICTS:
         place = await get_place(session, user.place_id) if user.place_id else None
         markup = vkb.serve_districts(view, place.districts if place else [])
     else:

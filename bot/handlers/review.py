@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Event, User
+from bot.db.statuses import EventStatus
 from bot.filters import Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import EditFieldCD, ReviewAction, ReviewCD
@@ -35,7 +36,6 @@ from bot.services.initiatives.events import (
     InvalidCapacity,
     parse_capacity,
 )
-from bot.services.statuses import EventStatus
 from bot.services.when import parse_moment
 from bot.states import Review
 from bot.views.replies import reply_to_callback

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
+from bot.db.statuses import RequestStatus
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import OfferAction, OfferCD, TaskAction, TaskCD
@@ -32,7 +33,6 @@ from bot.services.helping.offers import (
     decline_offer,
 )
 from bot.services.helping.requests import RequestNotFound
-from bot.services.statuses import RequestStatus
 from bot.states import Relay
 from bot.views.formatting import decimal
 from bot.views.replies import bot_of, drop_buttons, reply_to_callback

@@ -93,10 +93,24 @@ class ResumeCD(CallbackData, prefix="resume"):
     keep: bool
 
 
-class ProfileCD(CallbackData, prefix="prof"):
-    """Open a section of the volunteer profile, or finish it."""
+class ProfileSection(StrEnum):
+    SUMMARY = "summary"
+    TALENTS = "talents"
+    OTHER = "other"  # talents in one's own words
+    SLOTS = "slots"
+    DISTRICTS = "districts"
+    LANGUAGES = "languages"
+    CAP = "cap"
+    READY = "ready"
+    PAUSE = "pause"
+    RESUME = "resume"
 
-    section: str
+
+class ProfileCD(CallbackData, prefix="prof"):
+    """Open a section of the volunteer profile, or finish it (a forged section does not
+    unpack)."""
+
+    section: ProfileSection
 
 
 class TalentCD(CallbackData, prefix="tal"):

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from babel.dates import format_date
 
 from bot.db.models import Event, InterestGroup, Occurrence, Signup
+from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.keyboards.builders import cancel_button
 from bot.keyboards.callbacks import (
     AttendCD,
@@ -33,7 +34,6 @@ from bot.keyboards.grid import InlineGrid
 from bot.services.initiatives.agenda import AgendaPage
 from bot.services.initiatives.event_followup import RATINGS
 from bot.services.initiatives.signups import SeatView
-from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.views.events import repeat_text
 from bot.views.labels import attendance_label, rating_label
 from bot.views.labels import chosen as chosen_label

@@ -26,6 +26,7 @@ from bot.keyboards.callbacks import (
     PartCD,
     PauseCD,
     ProfileCD,
+    ProfileSection,
     RequestAction,
     RequestCD,
     ServeCD,
@@ -59,7 +60,9 @@ DAYS_AHEAD = 7
 
 
 def _done(builder: InlineGrid) -> None:
-    builder.button(text=_("⬅️ Back to the profile"), callback_data=ProfileCD(section="summary"))
+    builder.button(
+        text=_("⬅️ Back to the profile"), callback_data=ProfileCD(section=ProfileSection.SUMMARY)
+    )
 
 
 PAUSE_DAYS = (7, 14, 30)
@@ -67,17 +70,27 @@ PAUSE_DAYS = (7, 14, 30)
 
 def profile_menu(view: ProfileView, *, paused: bool) -> InlineKeyboardMarkup:
     builder = InlineGrid()
-    builder.button(text=_("🧰 Talents"), callback_data=ProfileCD(section="talents"))
-    builder.button(text=_("🗓 When I can help"), callback_data=ProfileCD(section="slots"))
-    builder.button(text=_("📍 Districts"), callback_data=ProfileCD(section="districts"))
-    builder.button(text=_("🗣 Languages"), callback_data=ProfileCD(section="languages"))
-    builder.button(text=_("🔢 Tasks per week"), callback_data=ProfileCD(section="cap"))
+    builder.button(text=_("🧰 Talents"), callback_data=ProfileCD(section=ProfileSection.TALENTS))
+    builder.button(
+        text=_("🗓 When I can help"), callback_data=ProfileCD(section=ProfileSection.SLOTS)
+    )
+    builder.button(
+        text=_("📍 Districts"), callback_data=ProfileCD(section=ProfileSection.DISTRICTS)
+    )
+    builder.button(text=_("🗣 Languages"), callback_data=ProfileCD(section=ProfileSection.LANGUAGES))
+    builder.button(text=_("🔢 Tasks per week"), callback_data=ProfileCD(section=ProfileSection.CAP))
     if not view.completed:
-        builder.button(text=_("✅ Ready to help"), callback_data=ProfileCD(section="ready"))
+        builder.button(
+            text=_("✅ Ready to help"), callback_data=ProfileCD(section=ProfileSection.READY)
+        )
     elif paused:
-        builder.button(text=_("▶️ I am back"), callback_data=ProfileCD(section="resume"))
+        builder.button(
+            text=_("▶️ I am back"), callback_data=ProfileCD(section=ProfileSection.RESUME)
+        )
     else:
-        builder.button(text=_("⏸ Take a break"), callback_data=ProfileCD(section="pause"))
+        builder.button(
+            text=_("⏸ Take a break"), callback_data=ProfileCD(section=ProfileSection.PAUSE)
+        )
     return builder.adjust(2, 2, 1, 1).as_markup()
 
 
@@ -103,14 +116,16 @@ def talents(view: ProfileView) -> InlineKeyboardMarkup:
         builder.button(
             text=chosen(talent(code), code in view.talents), callback_data=TalentCD(code=code)
         )
-    builder.button(text=_("✏️ Something else (write it)"), callback_data=ProfileCD(section="other"))
+    builder.button(
+        text=_("✏️ Something else (write it)"), callback_data=ProfileCD(section=ProfileSection.OTHER)
+    )
     _done(builder)
     return builder.adjust(1).as_markup()
 
 
 def back_to_talents() -> InlineKeyboardMarkup:
     builder = InlineGrid()
-    builder.button(text=_("⬅️ Back"), callback_data=ProfileCD(section="talents"))
+    builder.button(text=_("⬅️ Back"), callback_data=ProfileCD(section=ProfileSection.TALENTS))
     return builder.as_markup()
 
 

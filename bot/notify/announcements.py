@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Announcement, User
+from bot.services.defaults import language_of
 from bot.services.messaging import announcements as ann
 
 
 def _author_language(author: User | None) -> str:
-    return author.language if author is not None and author.language else "pl"
+    return language_of(author)
 
 
 async def start_due(bot: Bot, i18n: I18n, session: AsyncSession, clock: Clock) -> None:

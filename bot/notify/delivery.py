@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
 from bot.services.centres.places import district_name, place_animators, user_timezone
+from bot.services.defaults import LANGUAGE, language_of
 from bot.services.happened import MessageRelayed, TaskNews, TaskNewsFor, VolunteerVerified
 from bot.services.helping.offers import EscalationReason, MatchingOutcome, Recipient
 from bot.services.messaging.outbox import Notice, queue
@@ -58,7 +59,7 @@ async def notify(
     dedupe_key: str | None = None,
 ) -> None:
     """Queue a message composed in the person's own language."""
-    with i18n.context(), i18n.use_locale(person.language or "pl"):
+    with i18n.context(), i18n.use_locale(language_of(person)):
         text, markup = await compose()
     await send_notice(
         session,
@@ -111,7 +112,7 @@ async def deliver(
     session: AsyncSession,
     clock: Clock,
     outcome: MatchingOutcome,
-    default_language: str = "pl",
+    default_language: str = LANGUAGE,
 ) -> None:
     """Queue a matching outcome (offers, escalations) in the caller's transaction."""
     notices: list[Notice] = []

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.db.models import Place
 from bot.services.across.digests import DailySummary, Digest, daily_summaries, weekly_digests
 from bot.services.centres.places import district_name
+from bot.services.defaults import language_of
 from bot.services.messaging.outbox import Notice, queue
 from bot.views.events import agenda_line
 from bot.views.formatting import decimal
@@ -28,7 +29,7 @@ async def queue_weekly_digests(
     week = now.astimezone(ZoneInfo(settings.timezone)).strftime("%G-W%V")
     for digest in await weekly_digests(session, now):
         volunteer = digest.volunteer
-        with i18n.context(), i18n.use_locale(volunteer.language or "pl"):
+        with i18n.context(), i18n.use_locale(language_of(volunteer)):
             text = await _digest_text(session, digest)
         key = f"digest:{volunteer.id}:{week}"
         notice = Notice(volunteer.telegram_id, text, "digest", dedupe_key=key)
@@ -59,7 +60,7 @@ async def queue_daily_summaries(
     day = now.astimezone(ZoneInfo(settings.timezone)).date().isoformat()
     for daily in await daily_summaries(session, now):
         animator = daily.animator
-        with i18n.context(), i18n.use_locale(animator.language or "pl"):
+        with i18n.context(), i18n.use_locale(language_of(animator)):
             text = _summary_text(daily)
         key = f"summary:{animator.id}:{day}"
         notice = Notice(animator.telegram_id, text, "summary", dedupe_key=key)

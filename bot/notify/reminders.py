@@ -17,6 +17,7 @@ from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.notify.delivery import Composed, notify
 from bot.services.centres.places import district_name
+from bot.services.defaults import language_of
 from bot.services.helping.offers import place_timezone
 from bot.services.helping.reminders import BEFORE, DueReminder, due_reminders
 from bot.services.helping.turning_up import Question, ask_standbys, due_questions
@@ -54,7 +55,7 @@ async def _queue_task_reminder(
     i18n: I18n, session: AsyncSession, now: datetime, settings: Settings, reminder: DueReminder
 ) -> None:
     request = reminder.request
-    with i18n.context(), i18n.use_locale(reminder.volunteer.language or "pl"):
+    with i18n.context(), i18n.use_locale(language_of(reminder.volunteer)):
         if reminder.kind == BEFORE and reminder.offset is not None:
             text = _starts_in(round(reminder.offset.total_seconds() / 3600), event=False)
         else:
@@ -137,7 +138,7 @@ async def _ask_if_coming(
     i18n: I18n, session: AsyncSession, now: datetime, question: Question
 ) -> None:
     request, volunteer = question.request, question.volunteer
-    with i18n.context(), i18n.use_locale(volunteer.language or "pl"):
+    with i18n.context(), i18n.use_locale(language_of(volunteer)):
         text = _("Are you still coming on {when}?").format(when=when(request)) + "\n\n"
         text += summary(request, await district_name(session, request.district_id), address=True)
         markup = vkb.still_coming(request.id)

@@ -27,8 +27,9 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.db.statuses import OutboxStatus
 from bot.services.messaging import outbox
-from bot.services.messaging.outbox import Claimed, OutboxStatus, Outcome
+from bot.services.messaging.outbox import Claimed, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import Event, Occurrence, Place, Signup
+from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.services.initiatives.agenda import Dated
 from bot.services.initiatives.events import EventDraft
 from bot.services.initiatives.signups import SeatView
-from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.views.formatting import local_datetime
 
 

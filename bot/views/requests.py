@@ -8,7 +8,7 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import HelpRequest
-from bot.services.statuses import RequestStatus
+from bot.db.statuses import RequestStatus
 from bot.views.labels import PART_LABELS, long_date, talent
 
 

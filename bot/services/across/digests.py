@@ -9,10 +9,10 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Membership, Place, User, VolunteerProfile
+from bot.db.statuses import RequestStatus
 from bot.services.centres.places import ANIMATOR
 from bot.services.helping.matching import open_requests_for
 from bot.services.initiatives.agenda import Dated, upcoming_at_place
-from bot.services.statuses import RequestStatus
 
 DIGEST_EVENTS_AHEAD = timedelta(days=7)
 

@@ -22,18 +22,18 @@ from bot.db.models import (
     Signup,
     User,
 )
-from bot.db.unit_of_work import record
-from bot.services.happened import TaskNews, TaskNewsFor
-from bot.services.helping.offers import MatchingConfig, restart_matching
-from bot.services.initiatives.signups import cancel_signup
-from bot.services.people.profiles import ProfileView, get_profile
-from bot.services.statuses import (
+from bot.db.statuses import (
     ACTIVE_REQUEST,
     ACTIVE_SIGNUP,
     EventStatus,
     OfferStatus,
     RequestStatus,
 )
+from bot.db.unit_of_work import record
+from bot.services.happened import TaskNews, TaskNewsFor
+from bot.services.helping.offers import MatchingConfig, restart_matching
+from bot.services.initiatives.signups import cancel_signup
+from bot.services.people.profiles import ProfileView, get_profile
 
 
 def _iso(value: datetime | None) -> str | None:

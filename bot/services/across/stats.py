@@ -23,7 +23,7 @@ from bot.db.models import (
     User,
     VolunteerProfile,
 )
-from bot.services.statuses import (
+from bot.db.statuses import (
     EventStatus,
     OccurrenceStatus,
     OfferStatus,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import District, Membership, Place, User
+from bot.services.defaults import TIMEZONE
 from bot.services.errors import InvalidSlug, SlugTaken, TooManyDistricts, UnknownTimezone
 from bot.services.text import clean_text
 
@@ -217,7 +218,7 @@ async def place_animators(session: AsyncSession, place_id: int) -> list[User]:
 
 async def user_timezone(session: AsyncSession, user: User) -> str:
     """The zone of the person's centre, for the dates they read (Warsaw without one)."""
-    return await timezone_of(session, user.place_id, "Europe/Warsaw")
+    return await timezone_of(session, user.place_id, TIMEZONE)
 
 
 async def managed_places(session: AsyncSession, user: User | None, is_admin: bool) -> list[int]:

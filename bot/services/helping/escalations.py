@@ -10,11 +10,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import record
 from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.helping.offers import MatchingConfig, MatchingOutcome, restart_matching
 from bot.services.people.talents import PARTS
-from bot.services.statuses import OfferStatus, RequestStatus
 
 
 async def open_request_at(

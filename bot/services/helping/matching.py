@@ -36,9 +36,9 @@ from bot.db.models import (
     VolunteerSlot,
     VolunteerTalent,
 )
+from bot.db.statuses import RequestStatus
 from bot.services.people.talents import RELATED, request_slots
 from bot.services.people.verification import task_day_end, verified_through
-from bot.services.statuses import RequestStatus
 
 W_TALENT = 40.0
 W_RELATED = 15.0

@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import record
 from bot.services.centres.places import place_animators
+from bot.services.defaults import TIMEZONE
 from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.helping.matching import (
     CAP_WINDOW,
@@ -24,7 +26,6 @@ from bot.services.helping.matching import (
 )
 from bot.services.messaging.quiet import NIGHTS, QuietHours
 from bot.services.people.talents import PART_STARTS
-from bot.services.statuses import OfferStatus, RequestStatus
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class AcceptOutcome(StrEnum):
 
 async def place_timezone(session: AsyncSession, request: HelpRequest) -> str:
     place = await session.get(Place, request.place_id)
-    return place.timezone if place else "Europe/Warsaw"
+    return place.timezone if place else TIMEZONE
 
 
 async def starts_at(session: AsyncSession, request: HelpRequest) -> datetime | None:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import record
 from bot.services.helping.offers import MatchingConfig, OfferSent, Recipient
-from bot.services.statuses import OfferStatus, RequestStatus
 
 LIST_LIMIT = 10
 

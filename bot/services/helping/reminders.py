@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, OutboxMessage, User
+from bot.db.statuses import RequestStatus
 from bot.services.helping.offers import starts_at
-from bot.services.statuses import RequestStatus
 
 BEFORE = "before"
 FOLLOW_UP = "follow_up"

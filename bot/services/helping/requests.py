@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, User
+from bot.db.statuses import ACTIVE_REQUEST, RequestStatus
 from bot.db.unit_of_work import record
 from bot.services.centres.places import district_ref
+from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
 from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.people.talents import PARTS, SENSITIVE, TALENTS
-from bot.services.statuses import ACTIVE_REQUEST, RequestStatus
 from bot.services.text import clean_text
 
 DESCRIPTION_LIMIT = 500
@@ -96,7 +97,7 @@ async def submit_request(
         day=draft.day,
         part=draft.part,
         address=clean_text(draft.address, limit=ADDRESS_LIMIT) if draft.address else None,
-        language=user.language or "pl",
+        language=language_of(user),
         sensitive=draft.category in SENSITIVE,
         status=RequestStatus.OPEN,
         created_at=now,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Offer, User
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import record
 from bot.services.happened import MessageRelayed, TaskNews, TaskNewsFor
 from bot.services.helping.offers import (
@@ -21,7 +22,6 @@ from bot.services.helping.offers import (
 )
 from bot.services.helping.requests import RequestNotFound, own_request
 from bot.services.people.profiles import record_no_show
-from bot.services.statuses import OfferStatus, RequestStatus
 
 HOURS_CHOICES: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.0)
 RATINGS = range(1, 6)

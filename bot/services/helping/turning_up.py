@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import HelpRequest, Offer, Place, User
+from bot.db.statuses import OfferStatus, RequestStatus
 from bot.services.helping.matching import rank_volunteers
 from bot.services.helping.offers import (
     MatchingConfig,
@@ -26,7 +27,6 @@ from bot.services.helping.offers import (
     start_in,
 )
 from bot.services.messaging.quiet import NIGHTS, QuietHours
-from bot.services.statuses import OfferStatus, RequestStatus
 
 LATEST_STANDBY_BEFORE = timedelta(hours=2)
 

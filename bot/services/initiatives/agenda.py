@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, Occurrence, Place, Signup
-from bot.services.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus
+from bot.db.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus
 
 PER_PAGE = 5
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db.models import Event, Occurrence, Place
-from bot.services.statuses import EventStatus, OccurrenceStatus
+from bot.db.statuses import EventStatus, OccurrenceStatus
 
 PRODUCT = "-//Sasiad//Neighbourhood volunteering//PL"
 

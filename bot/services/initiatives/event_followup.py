@@ -11,8 +11,8 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, EventFeedback, Occurrence, OutboxMessage, Signup, User
+from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.services.errors import ServiceError
-from bot.services.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.services.text import clean_text
 
 FEEDBACK_WINDOW = timedelta(days=3)

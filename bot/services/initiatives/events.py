@@ -24,7 +24,9 @@ from bot.db.models import (
     SeriesMember,
     User,
 )
+from bot.db.statuses import EventStatus, OccurrenceStatus
 from bot.db.unit_of_work import record
+from bot.services.defaults import language_of
 from bot.services.errors import PlaceNotFound, ServiceError
 from bot.services.happened import (
     EventPublished,
@@ -33,7 +35,6 @@ from bot.services.happened import (
     ProposalSubmitted,
 )
 from bot.services.people.talents import talent_for
-from bot.services.statuses import EventStatus, OccurrenceStatus
 from bot.services.text import clean_text
 
 TITLE_LIMIT = 100
@@ -150,7 +151,7 @@ async def submit_event(
         location=draft.location,
         starts_at=draft.starts_at,
         repeat_weeks=draft.repeat_weeks,
-        language=author.language or "pl",
+        language=language_of(author),
         status=EventStatus.PENDING,
         created_at=now,
     )

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, EventRole, FreedPlace, Occurrence, Place, Seat, Signup, User
+from bot.db.statuses import EventStatus, OccurrenceStatus
 from bot.services.initiatives.event_invites import fitting_volunteers
 from bot.services.initiatives.groups import members_for_event
-from bot.services.statuses import EventStatus, OccurrenceStatus
 
 # Giving a place up this close to the date is what leaves it empty.
 LATE_WITHIN = timedelta(hours=24)

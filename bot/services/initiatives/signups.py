@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import Event, EventRole, Occurrence, Seat, SeriesMember, Signup, User
+from bot.db.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus, SignupStatus
 from bot.db.unit_of_work import record
 from bot.services.happened import Promotion
 from bot.services.initiatives.freed_places import note_freed
 from bot.services.people.profiles import record_no_show, withdraw_no_show
-from bot.services.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus, SignupStatus
 
 
 class SignupOutcome(StrEnum):

@@ -18,28 +18,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import Announcement, GroupMember, User, VolunteerProfile
+from bot.db.statuses import AnnouncementStatus
+from bot.db.statuses import OutboxStatus as Sent
+from bot.services.defaults import language_of
 from bot.services.errors import TooLong
 from bot.services.messaging.outbox import Notice, batch_counts, queue
-from bot.services.messaging.outbox import OutboxStatus as Sent
 
 TEXT_LIMIT = 3800
 CAPTION_LIMIT = 900
-WHO = ("all", "volunteers", "residents")
 
 
-class AnnouncementStatus(StrEnum):
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    SENDING = "sending"
-    SENT = "sent"
-    CANCELLED = "cancelled"
+class Who(StrEnum):
+    """Who of the centre's people an announcement is for."""
+
+    ALL = "all"
+    VOLUNTEERS = "volunteers"
+    RESIDENTS = "residents"
+
+
+WHO = tuple(Who)
 
 
 @dataclass(frozen=True)
 class Audience:
     districts: frozenset[int] = field(default_factory=frozenset)
     groups: frozenset[int] = field(default_factory=frozenset)
-    who: str = "all"
+    who: Who = Who.ALL
     language: str | None = None
 
     def to_json(self) -> str:
@@ -56,7 +60,10 @@ class Audience:
     def from_json(cls, text: str) -> Audience:
         data = json.loads(text)
         return cls(
-            frozenset(data["districts"]), frozenset(data["groups"]), data["who"], data["language"]
+            frozenset(data["districts"]),
+            frozenset(data["groups"]),
+            Who(data["who"]),
+            data["language"],
         )
 
     def with_district(self, district_id: int, chosen: bool) -> Audience:
@@ -81,9 +88,9 @@ def _audience(place_id: int, audience: Audience) -> Select[User]:
     volunteering = exists().where(
         VolunteerProfile.user_id == User.id, VolunteerProfile.completed_at.is_not(None)
     )
-    if audience.who == "volunteers":
+    if audience.who == Who.VOLUNTEERS:
         query = query.where(volunteering)
-    elif audience.who == "residents":
+    elif audience.who == Who.RESIDENTS:
         query = query.where(~volunteering)
     if audience.groups:
         query = query.where(
@@ -121,7 +128,7 @@ async def create_draft(
         author_id=author.id,
         author_chat_id=author.telegram_id,
         text=check_length(text, with_photo=photo is not None),
-        language=author.language or "pl",
+        language=language_of(author),
         translations="{}",
         photo=photo,
         audience=Audience().to_json(),

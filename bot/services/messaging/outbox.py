@@ -13,24 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, User
 from bot.db.portable import insert_skipping_duplicates, table_of
+from bot.db.statuses import OutboxStatus
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(minutes=10)
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"  # Telegram refused it for good, or retries ran out
-    BLOCKED = "blocked"  # the person blocked the bot
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
 from bot.db.models import Certificate, HelpRequest, Place, User
-from bot.services.statuses import RequestStatus
+from bot.db.statuses import RequestStatus
 
 CERT_PREFIX = "cert-"
 CODE_BYTES = 16

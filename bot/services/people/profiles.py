@@ -19,6 +19,7 @@ from bot.db.models import (
     VolunteerSlot,
     VolunteerTalent,
 )
+from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, EmptyValue, ServiceError
 from bot.services.people.talents import SLOTS, SPOKEN_LANGUAGES, TALENTS
 from bot.services.text import clean_text
@@ -62,7 +63,7 @@ async def ensure_profile(session: AsyncSession, user: User, now: datetime) -> Pr
     if profile is None:
         session.add(VolunteerProfile(user_id=user.id, created_at=now))
         await session.flush()
-        session.add(VolunteerLanguage(user_id=user.id, language=user.language or "pl"))
+        session.add(VolunteerLanguage(user_id=user.id, language=language_of(user)))
         if user.district_id is not None:
             session.add(VolunteerDistrict(user_id=user.id, district_id=user.district_id))
         await session.flush()

@@ -1,4 +1,6 @@
-"""Life cycles of requests and offers, as stored strings."""
+"""Life cycles of what is stored (requests, offers, events, sign-ups, messages), as the
+strings in the status columns; the models type those columns with these enums
+(`bot.db.types.Status`)."""
 
 from enum import StrEnum
 
@@ -44,3 +46,19 @@ class SignupStatus(StrEnum):
 
 
 ACTIVE_SIGNUP = (SignupStatus.CONFIRMED, SignupStatus.WAITING)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # Telegram refused it for good, or retries ran out
+    BLOCKED = "blocked"  # the person blocked the bot
+
+
+class AnnouncementStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
