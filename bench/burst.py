@@ -42,7 +42,7 @@ from bot.runtime.app import build_bot, build_dispatcher
 from bot.runtime.memory import settle_after_start
 from bot.services.initiatives.events import EventDraft, submit_event
 from tests.harness import START, FakeClock, FakeMonotonic, Person
-from tests.helpers import add_place
+from tests.helpers import add_place, real_teller
 from tests.volunteers import resident
 
 PEOPLE = 500
@@ -67,7 +67,7 @@ def tap(person: Person, update_id: int) -> dict[str, Any]:
 
 async def setup(url: str) -> tuple[Any, Any, list[dict[str, Any]], Any]:
     engine, factory, settings = await bench_database(url)
-    async with unit_of_work(factory) as db:
+    async with unit_of_work(factory, real_teller()) as db:
         place_id = await add_place(db)
         author = await resident(db, 999, place_id)
         draft = EventDraft(

@@ -531,3 +531,27 @@ async def test_a_volunteers_own_reply_comes_before_the_offers_it_led_to(
     thanks = next(i for i, text in enumerate(to_marek) if "Requests that fit you" in text)
     offer = next(i for i, text in enumerate(to_marek) if "A neighbour needs help" in text)
     assert thanks < offer
+
+
+async def test_a_profile_press_handled_twice_keeps_the_choice(
+    harness: Harness, db: AsyncSession
+) -> None:
+    """A press handled again (a crash after its commit, before its end) must not undo
+    itself: "Shopping" pressed once is chosen, and the same press again leaves it so."""
+    await add_place(db)
+    await sign_up(harness, MAREK, "I want to help")
+    await harness.send(MAREK, "🤝 Volunteering")
+    calls = await harness.press(MAREK, "Skills")
+    press = next(
+        button.callback_data
+        for call in calls
+        if getattr(call, "reply_markup", None)
+        for row in call.reply_markup.inline_keyboard
+        for button in row
+        if "Shopping" in button.text
+    )
+    for _twice in range(2):
+        calls = await harness.press_data(MAREK, press)
+        assert "✅ 🛒 Shopping & errands (chosen)" in inline_labels(calls)
+    calls = await harness.press(MAREK, "Shopping")  # the button as now drawn: unchoose
+    assert "🛒 Shopping & errands" in inline_labels(calls)

@@ -66,8 +66,8 @@ async def test_hard_filters(db: AsyncSession, place: tuple[int, int, int]) -> No
     await volunteer(db, 12, place_id, districts=(sady,))
     await volunteer(db, 13, place_id, slots=(slot(0, AFTERNOON),))
     english_only = await volunteer(db, 14, place_id)
-    await profiles.toggle_language(db, english_only.id, "pl")
-    await profiles.toggle_language(db, english_only.id, "en")
+    await profiles.choose_language(db, english_only.id, "pl", False)
+    await profiles.choose_language(db, english_only.id, "en", True)
     req = await request(db, zofia, day=MONDAY, part=MORNING, district=marymont)
     assert await ids(db, req) == [fits.id]
 

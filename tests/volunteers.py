@@ -49,16 +49,16 @@ async def volunteer(
     user = await resident(db, telegram_id, place_id, district=home_district, name=name)
     await profiles.ensure_profile(db, user, START)
     for code in talents:
-        await profiles.toggle_talent(db, user.id, code)
+        await profiles.choose_talent(db, user.id, code, True)
     for slot in slots:
-        await profiles.toggle_slot(db, user.id, slot)
+        await profiles.choose_slot(db, user.id, slot, True)
     place = await get_place(db, place_id)
     view = await profiles.get_profile(db, user.id)
     wanted = set(districts if districts is not None else [d.id for d in place.districts])
     for district_id in wanted ^ set(view.district_ids):
-        await profiles.toggle_district(db, user.id, district_id, place_id)
+        await profiles.choose_district(db, user.id, district_id, place_id, district_id in wanted)
     for language in languages:
-        await profiles.toggle_language(db, user.id, language)
+        await profiles.choose_language(db, user.id, language, True)
     if other:
         await profiles.set_other_talents(db, user.id, other)
     await profiles.set_weekly_cap(db, user.id, cap)

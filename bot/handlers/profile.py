@@ -235,19 +235,21 @@ Change = Callable[[AsyncSession, User, Any], Awaitable[None]]
 TOGGLES: dict[type[CallbackData], tuple[ProfileSection, Change]] = {
     TalentCD: (
         ProfileSection.TALENTS,
-        lambda s, user, data: profiles.toggle_talent(s, user.id, data.code),
+        lambda s, user, data: profiles.choose_talent(s, user.id, data.code, data.chosen),
     ),
     SlotCD: (
         ProfileSection.SLOTS,
-        lambda s, user, data: profiles.toggle_slot(s, user.id, data.slot),
+        lambda s, user, data: profiles.choose_slot(s, user.id, data.slot, data.chosen),
     ),
     ServeCD: (
         ProfileSection.DISTRICTS,
-        lambda s, user, data: profiles.toggle_district(s, user.id, data.district_id, user.place_id),
+        lambda s, user, data: profiles.choose_district(
+            s, user.id, data.district_id, user.place_id, data.chosen
+        ),
     ),
     SpokenCD: (
         ProfileSection.LANGUAGES,
-        lambda s, user, data: profiles.toggle_language(s, user.id, data.language),
+        lambda s, user, data: profiles.choose_language(s, user.id, data.language, data.chosen),
     ),
     CapCD: (
         ProfileSection.CAP,

@@ -113,20 +113,26 @@ class ProfileCD(CallbackData, prefix="prof"):
     section: ProfileSection
 
 
+# The profile's choices say what the press makes it (`chosen`), not "toggle": a press
+# handled twice gives the same profile.
 class TalentCD(CallbackData, prefix="tal"):
     code: str
+    chosen: bool
 
 
 class SlotCD(CallbackData, prefix="slot"):
     slot: DbInt
+    chosen: bool
 
 
 class ServeCD(CallbackData, prefix="serve"):
     district_id: DbInt
+    chosen: bool
 
 
 class SpokenCD(CallbackData, prefix="spk"):
     language: str
+    chosen: bool
 
 
 class CapCD(CallbackData, prefix="cap"):

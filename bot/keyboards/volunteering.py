@@ -114,7 +114,8 @@ def talents(view: ProfileView) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for code in TALENTS:
         builder.button(
-            text=chosen(talent(code), code in view.talents), callback_data=TalentCD(code=code)
+            text=chosen(talent(code), code in view.talents),
+            callback_data=TalentCD(code=code, chosen=code not in view.talents),
         )
     builder.button(
         text=_("✏️ Something else (write it)"), callback_data=ProfileCD(section=ProfileSection.OTHER)
@@ -137,7 +138,10 @@ def slots(view: ProfileView) -> InlineKeyboardMarkup:
         for part in PARTS:
             code = slot(weekday, part)
             label = f"{weekday_short(weekday, language)} {PART_WORDS[part]}"
-            builder.button(text=chosen(label, code in view.slots), callback_data=SlotCD(slot=code))
+            builder.button(
+                text=chosen(label, code in view.slots),
+                callback_data=SlotCD(slot=code, chosen=code not in view.slots),
+            )
     _done(builder)
     return builder.adjust(*([len(PARTS)] * DAYS), 1).as_markup()
 
@@ -147,7 +151,9 @@ def serve_districts(view: ProfileView, districts: Iterable[District]) -> InlineK
     for district in districts:
         builder.button(
             text=chosen(district.name, district.id in view.district_ids),
-            callback_data=ServeCD(district_id=district.id),
+            callback_data=ServeCD(
+                district_id=district.id, chosen=district.id not in view.district_ids
+            ),
         )
     _done(builder)
     return builder.adjust(1).as_markup()
@@ -159,7 +165,7 @@ def spoken(view: ProfileView) -> InlineKeyboardMarkup:
     for code in SPOKEN_LANGUAGES:
         builder.button(
             text=chosen(language_name(code, language), code in view.languages),
-            callback_data=SpokenCD(language=code),
+            callback_data=SpokenCD(language=code, chosen=code not in view.languages),
         )
     _done(builder)
     return builder.adjust(2).as_markup()

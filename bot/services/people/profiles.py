@@ -96,44 +96,48 @@ async def get_profile(session: AsyncSession, user_id: int) -> ProfileView | None
     )
 
 
-async def _toggle(session: AsyncSession, model: Any, user_id: int, **key: Any) -> None:
+async def _choose(
+    session: AsyncSession, model: Any, user_id: int, chosen: bool, **key: Any
+) -> None:
+    """Chosen or not, whatever it was: a press handled twice (after a crash between its
+    commit and its end) changes nothing the second time, where a toggle undid itself."""
     column, value = next(iter(key.items()))
     found = await session.scalar(
         select(model).where(model.user_id == user_id, getattr(model, column) == value)
     )
-    if found is None:
+    if chosen and found is None:
         session.add(model(user_id=user_id, **key))
-    else:
+    elif not chosen and found is not None:
         await session.delete(found)
     await session.flush()
 
 
-async def toggle_talent(session: AsyncSession, user_id: int, code: str) -> None:
+async def choose_talent(session: AsyncSession, user_id: int, code: str, chosen: bool) -> None:
     if code not in TALENTS:
         raise ValueError(code)
-    await _toggle(session, VolunteerTalent, user_id, code=code)
+    await _choose(session, VolunteerTalent, user_id, chosen, code=code)
 
 
-async def toggle_slot(session: AsyncSession, user_id: int, slot: int) -> None:
+async def choose_slot(session: AsyncSession, user_id: int, slot: int, chosen: bool) -> None:
     if slot not in SLOTS:
         raise ValueError(slot)
-    await _toggle(session, VolunteerSlot, user_id, slot=slot)
+    await _choose(session, VolunteerSlot, user_id, chosen, slot=slot)
 
 
-async def toggle_language(session: AsyncSession, user_id: int, language: str) -> None:
+async def choose_language(session: AsyncSession, user_id: int, language: str, chosen: bool) -> None:
     if language not in SPOKEN_LANGUAGES:
         raise ValueError(language)
-    await _toggle(session, VolunteerLanguage, user_id, language=language)
+    await _choose(session, VolunteerLanguage, user_id, chosen, language=language)
 
 
-async def toggle_district(
-    session: AsyncSession, user_id: int, district_id: int, place_id: int | None
+async def choose_district(
+    session: AsyncSession, user_id: int, district_id: int, place_id: int | None, chosen: bool
 ) -> None:
     """Volunteers help in the districts of their own place only."""
     district = await session.get(District, district_id)
     if district is None or district.place_id != place_id:
         raise DistrictNotInPlace
-    await _toggle(session, VolunteerDistrict, user_id, district_id=district_id)
+    await _choose(session, VolunteerDistrict, user_id, chosen, district_id=district_id)
 
 
 async def _existing(session: AsyncSession, user_id: int) -> VolunteerProfile:
