@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     webhook_register: bool = True
+    # The Mini App (docs/miniapp.md): served by this process when a port is set; the
+    # public https address behind the deployer's proxy goes on the buttons.
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_url: str | None = None
+    web_signin_max_age_hours: float = Field(default=24, gt=0)
     redis_url: str | None = None
     background: bool = True
     log_format: Literal["text", "json"] | None = None

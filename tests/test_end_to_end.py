@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import ClientSession
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
 from bot.services.centres.places import create_place
 from tests.fakes.bot_api import BOT_USER, Call, FakeBotApi
-from tests.fakes.process import start_bot, start_process
+from tests.fakes.process import TOKEN, start_bot, start_process
+from tests.fakes.webapp import init_data
 
 # These start the real bot process: `pytest -m "not process"` is the fast loop.
 pytestmark = pytest.mark.process
@@ -250,3 +253,26 @@ async def test_kill_9_while_a_press_is_being_handled_handles_it_after_the_restar
     assert again.returncode == 0, output.decode()
     questions = [c for c in _sent_to_person(api.calls) if "W czym" in c.params["text"]]
     assert len(questions) == 1, "the updates handled before the kill were not handled again"
+
+
+async def test_the_mini_app_is_served_in_polling_mode(api: FakeBotApi, tmp_path: Path) -> None:
+    """`sasiad run` with SASIAD_WEB_PORT: the same process that polls answers the Mini
+    App on 127.0.0.1 (a good signature for nobody who agreed: 403; none: 401)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await start_bot(api, tmp_path / "web.db", web_port=str(port))
+    try:
+        await api.wait_for(lambda calls: any(c.method == "deleteWebhook" for c in calls))
+        signed = init_data(TOKEN, user_id=42, first_name="Ola", signed_at=datetime.now(UTC))
+        async with ClientSession() as client:
+            url = f"http://127.0.0.1:{port}/api/me"
+            async with client.get(url) as response:
+                assert response.status == 401
+            async with client.get(url, headers={"Authorization": f"tma {signed}"}) as response:
+                assert response.status == 403
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, output.decode()
+    assert f"Mini App on 127.0.0.1:{port}" in output.decode()

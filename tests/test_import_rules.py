@@ -34,9 +34,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "notify": _BUTTONS,
     "middlewares": _TELLING | {"states"},
     "filters": _BUTTONS,
+    "web": _TELLING,
     "handlers": _FEATURES,
-    "runtime": _FEATURES | {"runtime"},
-    "__main__": _FEATURES | {"runtime"},
+    "runtime": _FEATURES | {"runtime", "web"},
+    "__main__": _FEATURES | {"runtime", "web"},
     "__init__": set(),
 }
 

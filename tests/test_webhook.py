@@ -40,7 +40,9 @@ async def client(
     recording = RecordingSession()
     bot = build_bot(settings, recording)
     dispatcher = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
-    app = build_web_app(Runtime(bot, engine, session_factory, i18n), dispatcher, SECRET, PATH, None)
+    with_mini_app = settings.model_copy(update={"web_port": 8099})
+    runtime = Runtime(bot, engine, session_factory, i18n)
+    app = build_web_app(runtime, dispatcher, SECRET, PATH, None, with_mini_app)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client, recording
 
@@ -73,3 +75,13 @@ async def test_a_wrong_secret_gets_403(client: tuple[TestClient, RecordingSessio
     response = await test_client.post(PATH, json=HELP, headers={SECRET_HEADER: "wrong" * 4})
     assert response.status == 403
     assert recording.requests == []
+
+
+async def test_the_mini_app_is_served_by_the_webhooks_own_application(
+    client: tuple[TestClient, RecordingSession],
+) -> None:
+    """One aiohttp application in webhook mode: the webhook, /healthz and the Mini App."""
+    test_client, _ = client
+    response = await test_client.get("/api/me")
+    assert response.status == 401
+    assert (await response.json()) == {"error": "no Telegram sign-in"}

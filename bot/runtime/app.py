@@ -45,6 +45,7 @@ from bot.notify.sender import OutboxSender, Pacer
 from bot.runtime.database import engine_for
 from bot.runtime.logs import UpdateContext
 from bot.runtime.memory import settle_after_start
+from bot.runtime.mini_app import mini_app_server
 from bot.runtime.polling import poll
 from bot.runtime.scheduler import build_scheduler
 from bot.services.centres.invites import animator_chats
@@ -236,7 +237,8 @@ async def run_polling(settings: Settings) -> None:
             settings=settings, session_factory=runtime.session_factory, i18n=runtime.i18n
         )
         await publish_all_commands(runtime.bot, runtime.i18n, settings, runtime.session_factory)
-        async with background_work(runtime, settings):
+        serving = mini_app_server(settings, runtime.session_factory, runtime.i18n)
+        async with background_work(runtime, settings), serving:
             with stop_on_signals() as stop:
                 await dp.emit_startup(bot=runtime.bot)
                 log.info("Sąsiad is running (long polling)")

@@ -32,6 +32,8 @@ from bot.runtime.app import (
     publish_all_commands,
     until_stopped,
 )
+from bot.runtime.mini_app import mini_app_of
+from bot.web.api import add_mini_app
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -88,13 +90,22 @@ def health_handler(
 
 
 def build_web_app(
-    runtime: Runtime, dispatcher: Dispatcher, secret: str, path: str, redis: Redis | None
+    runtime: Runtime,
+    dispatcher: Dispatcher,
+    secret: str,
+    path: str,
+    redis: Redis | None,
+    runtime_settings: Settings,
 ) -> web.Application:
+    """The webhook, the health check and (with `SASIAD_WEB_PORT`) the Mini App: one
+    application, listening on the webhook's address and on the Mini App's."""
     app = web.Application()
     GuardedRequestHandler(
         dispatcher=dispatcher, bot=runtime.bot, handle_in_background=False, secret_token=secret
     ).register(app, path=path)
     app.router.add_get("/healthz", health_handler(runtime.engine, redis))
+    if runtime_settings.web_port is not None:
+        add_mini_app(app, mini_app_of(runtime_settings, runtime.session_factory, runtime.i18n))
     return app
 
 
@@ -133,10 +144,16 @@ async def run_webhook(settings: Settings) -> None:
                     allowed_updates=dispatcher.resolve_used_update_types(),
                 )
             await publish_all_commands(runtime.bot, runtime.i18n, settings, runtime.session_factory)
-            app = build_web_app(runtime, dispatcher, secret, settings.webhook_path, redis)
+            app = build_web_app(runtime, dispatcher, secret, settings.webhook_path, redis, settings)
             runner = web.AppRunner(app, handle_signals=False)
             await runner.setup()
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            web_address = (settings.web_host, settings.web_port)
+            if settings.web_port is not None and web_address != (
+                settings.webhook_host,
+                settings.webhook_port,
+            ):
+                await web.TCPSite(runner, *web_address).start()
             log.info(
                 "Sąsiad is running (webhook on %s:%s%s)",
                 settings.webhook_host,

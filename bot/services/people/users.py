@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -9,8 +10,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import District, User
-from bot.services.centres.places import get_place
+from bot.db.models import District, Membership, Place, User, VolunteerProfile
+from bot.services.centres.places import ANIMATOR, get_place
+from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound
 
 FIRST_NAME_LIMIT = 64
@@ -106,3 +108,35 @@ async def set_preference(session: AsyncSession, user: User, name: str, wanted: b
         raise ValueError(name)
     setattr(user, name, wanted)
     await session.flush()
+
+
+@dataclass(frozen=True)
+class SignedInPerson:
+    """What the Mini App may know of the person signed in: plain data, no row."""
+
+    first_name: str
+    language: str
+    centre: str | None
+    volunteer: bool
+    runs_centres: tuple[int, ...]
+
+
+async def signed_in_person(session: AsyncSession, telegram_id: int) -> SignedInPerson | None:
+    """The person behind a Mini App sign-in, once they agreed in the chat (as there,
+    nothing is shown before consent); None otherwise."""
+    user = await get_user(session, telegram_id)
+    if user is None or not user.has_consented:
+        return None
+    centre = await session.get(Place, user.place_id) if user.place_id else None
+    runs = await session.scalars(
+        select(Membership.place_id).where(
+            Membership.user_id == user.id, Membership.role == ANIMATOR
+        )
+    )
+    return SignedInPerson(
+        first_name=user.first_name or "",
+        language=language_of(user),
+        centre=centre.name if centre else None,
+        volunteer=await session.get(VolunteerProfile, user.id) is not None,
+        runs_centres=tuple(runs),
+    )
