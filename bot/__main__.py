@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
+from bot.i18n import build_i18n
 from bot.runtime.database import engine_for
 from bot.runtime.logs import configure_logging
 from bot.services.centres.invites import INVITE_PREFIX, create_invite
@@ -27,6 +29,7 @@ from bot.services.centres.places import (
     parse_districts,
 )
 from bot.services.errors import ServiceError
+from bot.views.texts import input_problem
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -153,6 +156,16 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_invite(settings, args))
 
 
+LONG_RUNNING = {"run", "worker"}
+
+
+def in_english(words: Callable[[ServiceError], str], error: ServiceError) -> str:
+    """A sentence from the catalogues, in English, for the operator's terminal."""
+    i18n = build_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        return words(error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -167,13 +180,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.log_level,
         json_lines=settings.log_format == "json" or (settings.log_format is None and webhook),
     )
+    if args.command not in LONG_RUNNING:
+        # A one-off command prints its answer; Alembic's "Context impl SQLiteImpl" and
+        # "Will assume non-transactional DDL" lines are for the running bot's log.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return _dispatch(settings, args)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
     except ServiceError as exc:
-        print(f"Not done: {exc.__class__.__name__} {exc}".strip(), file=sys.stderr)
+        print(f"Not done: {in_english(input_problem, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -117,6 +117,14 @@ def test_places_and_invite_from_the_command_line(
         in capsys.readouterr().out
     ), "the organisation, as printed on certificates"
     assert main(["places", "add", "--name", "Again", "--slug", "mal-zoliborz"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "Not done: Another place already uses that link name. Please choose a different one.\n"
+    )
+    assert main(["places", "add", "--name", "Bad", "--slug", "bad slug!"]) == 2
+    err = capsys.readouterr().err
+    assert "Not done: Please use only small letters a–z, digits and hyphens" in err
+    assert "InvalidSlug" not in err
+    assert "Context impl" not in err, "Alembic's INFO lines are for the running bot's log"
     assert main(["invite", "--place", "mal-zoliborz", "--bot-username", "@sasiad_bot"]) == 0
     assert capsys.readouterr().out.startswith("https://t.me/sasiad_bot?start=invite-")
     assert main(["invite", "--place", "nope"]) == 2

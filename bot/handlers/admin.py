@@ -32,19 +32,14 @@ from bot.services.centres.places import (
     validate_timezone,
 )
 from bot.services.errors import (
-    EmptyValue,
-    InvalidSlug,
     PlaceNotFound,
     ServiceError,
     SlugTaken,
-    TooLong,
-    TooManyDistricts,
-    UnknownTimezone,
 )
 from bot.states import AddPlace
 from bot.views.formatting import local_datetime
 from bot.views.replies import Reply, deep_link, reply_below, reply_to_callback, reply_to_message
-from bot.views.texts import place_card, too_long, typed_text
+from bot.views.texts import input_problem, place_card, typed_text
 
 ADMIN_COMMANDS = ("addplace", "places", "invite")
 STAFF_PURPOSES = {PlacePurpose.INVITE, PlacePurpose.DETAILS}
@@ -100,26 +95,6 @@ def build_router() -> Router:
     return router
 
 
-def _problem(error: ServiceError) -> str:
-    """What went wrong with typed input, in words the admin can act on."""
-    if isinstance(error, TooLong):
-        return too_long(error.length, error.limit)
-    if isinstance(error, InvalidSlug):
-        return _(
-            "Please use only small letters a–z, digits and hyphens (at most 40), "
-            "for example: mal-zoliborz."
-        )
-    if isinstance(error, SlugTaken):
-        return _("Another place already uses that link name. Please choose a different one.")
-    if isinstance(error, UnknownTimezone):
-        return _("I do not know that time zone. Please write it like Europe/Warsaw.")
-    if isinstance(error, TooManyDistricts):
-        return _("That is too many districts (at most {limit}).").format(limit=error.limit)
-    if isinstance(error, EmptyValue):
-        return _("Please write some text.")
-    return _("That did not work. Please try again.")
-
-
 async def cmd_addplace(message: Message, state: FSMContext) -> None:
     await state.clear()
     await state.set_state(AddPlace.name)
@@ -152,7 +127,7 @@ async def _take_slug(reply: Reply, slug: str, session: AsyncSession, state: FSMC
         if not await slug_is_free(session, slug):
             raise SlugTaken
     except ServiceError as error:
-        await reply(_problem(error), None)
+        await reply(input_problem(error), None)
         return
     await state.update_data(slug=slug)
     await state.set_state(AddPlace.districts)
@@ -192,7 +167,7 @@ async def msg_place_districts(message: Message, state: FSMContext, settings: Set
     try:
         districts = parse_districts(message.text or "")
     except ServiceError as error:
-        await message.answer(_problem(error))
+        await message.answer(input_problem(error))
         return
     await _take_districts(reply_to_message(message), districts, state, settings)
 
@@ -206,7 +181,7 @@ async def _take_timezone(reply: Reply, timezone: str, state: FSMContext) -> None
     try:
         timezone = validate_timezone(timezone)
     except ServiceError as error:
-        await reply(_problem(error), None)
+        await reply(input_problem(error), None)
         return
     data = await state.update_data(timezone=timezone)
     await state.set_state(AddPlace.confirm)
@@ -249,7 +224,7 @@ async def cb_save_place(
             now=clock(),
         )
     except ServiceError as error:
-        await callback.answer(_problem(error), show_alert=True)
+        await callback.answer(input_problem(error), show_alert=True)
         return
     await callback.answer()
     await state.clear()

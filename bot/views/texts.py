@@ -10,7 +10,15 @@ from aiogram.utils.i18n import ngettext
 
 from bot.db.models import Place
 from bot.services.centres.places import PlaceStats
-from bot.services.errors import EmptyValue, TooLong
+from bot.services.errors import (
+    EmptyValue,
+    InvalidSlug,
+    ServiceError,
+    SlugTaken,
+    TooLong,
+    TooManyDistricts,
+    UnknownTimezone,
+)
 from bot.services.text import clean_text
 
 
@@ -90,3 +98,24 @@ def staff_only() -> str:
 def stale_button() -> str:
     """The answer to a press on a button whose question is settled or never existed."""
     return _("This button is no longer active.")
+
+
+def input_problem(error: ServiceError) -> str:
+    """What went wrong with typed input, in words one can act on (the admin in chat,
+    the operator at the command line)."""
+    if isinstance(error, TooLong):
+        return too_long(error.length, error.limit)
+    if isinstance(error, InvalidSlug):
+        return _(
+            "Please use only small letters a–z, digits and hyphens (at most 40), "
+            "for example: mal-zoliborz."
+        )
+    if isinstance(error, SlugTaken):
+        return _("Another place already uses that link name. Please choose a different one.")
+    if isinstance(error, UnknownTimezone):
+        return _("I do not know that time zone. Please write it like Europe/Warsaw.")
+    if isinstance(error, TooManyDistricts):
+        return _("That is too many districts (at most {limit}).").format(limit=error.limit)
+    if isinstance(error, EmptyValue):
+        return _("Please write some text.")
+    return _("That did not work. Please try again.")
