@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Date,
     ForeignKey,
@@ -478,9 +479,9 @@ class Announcement(Base):
     author_chat_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
-    translations: Mapped[str] = mapped_column(Text, default="{}")
+    translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     photo: Mapped[str | None] = mapped_column(String(200))
-    audience: Mapped[str] = mapped_column(Text)
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[AnnouncementStatus] = mapped_column(Status(AnnouncementStatus, 12), index=True)
     send_at: Mapped[datetime | None]
     recipients: Mapped[int] = mapped_column(default=0)

@@ -110,7 +110,7 @@ async def msg_content(
 async def _audience_keyboard(
     session: AsyncSession, draft: Announcement, place: Place
 ) -> InlineKeyboardMarkup:
-    audience = Audience.from_json(draft.audience)
+    audience = Audience.of(draft.audience)
     builder = InlineGrid()
     aid = draft.id
     whole = audience == Audience()
@@ -177,7 +177,7 @@ async def _show_audience(reply: Reply, session: AsyncSession, draft: Announcemen
     place = await get_place(session, draft.place_id)
     if place is None:
         return
-    count = await ann.count_audience(session, place.id, Audience.from_json(draft.audience))
+    count = await ann.count_audience(session, place.id, Audience.of(draft.audience))
     await reply(
         _("Who should get it? Combine the buttons. Recipients now: {count}").format(count=count),
         await _audience_keyboard(session, draft, place),
@@ -247,7 +247,7 @@ async def cb_step(
 
 
 async def _audience_step(step: Step) -> None:
-    changed = _changed(Audience.from_json(step.draft.audience), step.press)
+    changed = _changed(Audience.of(step.draft.audience), step.press)
     if changed is not None:
         await ann.set_audience(step.session, step.draft, changed)
     await _show_audience(step.reply, step.session, step.draft)
@@ -452,7 +452,7 @@ async def _preview(
         await bot.send_photo(chat, draft.photo, caption=draft.text)
     else:
         await bot.send_message(chat, draft.text)
-    count = await ann.count_audience(session, draft.place_id, Audience.from_json(draft.audience))
+    count = await ann.count_audience(session, draft.place_id, Audience.of(draft.audience))
     builder = InlineGrid()
     builder.button(
         text=_("📨 Send now"), callback_data=AnnCD(action=AnnAction.NOW, ann_id=draft.id)

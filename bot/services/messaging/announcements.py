@@ -8,10 +8,10 @@ announcements off, never consented or blocked the bot are neither counted nor se
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,19 +46,17 @@ class Audience:
     who: Who = Who.ALL
     language: str | None = None
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "districts": sorted(self.districts),
-                "groups": sorted(self.groups),
-                "who": self.who,
-                "language": self.language,
-            }
-        )
+    def stored(self) -> dict[str, Any]:
+        """As the `announcements.audience` JSON column keeps it."""
+        return {
+            "districts": sorted(self.districts),
+            "groups": sorted(self.groups),
+            "who": self.who.value,
+            "language": self.language,
+        }
 
     @classmethod
-    def from_json(cls, text: str) -> Audience:
-        data = json.loads(text)
+    def of(cls, data: dict[str, Any]) -> Audience:
         return cls(
             frozenset(data["districts"]),
             frozenset(data["groups"]),
@@ -129,9 +127,9 @@ async def create_draft(
         author_chat_id=author.telegram_id,
         text=check_length(text, with_photo=photo is not None),
         language=language_of(author),
-        translations="{}",
+        translations={},
         photo=photo,
-        audience=Audience().to_json(),
+        audience=Audience().stored(),
         status=AnnouncementStatus.DRAFT,
         created_at=now,
     )
@@ -157,22 +155,21 @@ async def editable(
 async def set_audience(
     session: AsyncSession, announcement: Announcement, audience: Audience
 ) -> None:
-    announcement.audience = audience.to_json()
+    announcement.audience = audience.stored()
     await session.flush()
 
 
 async def add_translation(
     session: AsyncSession, announcement: Announcement, language: str, text: str
 ) -> None:
-    translations = json.loads(announcement.translations)
-    translations[language] = check_length(text, with_photo=announcement.photo is not None)
-    announcement.translations = json.dumps(translations, ensure_ascii=False)
+    checked = check_length(text, with_photo=announcement.photo is not None)
+    announcement.translations = {**announcement.translations, language: checked}
     await session.flush()
 
 
 def text_for(announcement: Announcement, language: str | None) -> str:
     """The recipient's translation if there is one, else the original."""
-    return json.loads(announcement.translations).get(language or "", announcement.text)
+    return announcement.translations.get(language or "", announcement.text)
 
 
 async def schedule(
@@ -269,7 +266,7 @@ async def launch_due(session: AsyncSession, now: datetime) -> list[Announcement]
 
 
 async def _queue_letters(session: AsyncSession, announcement: Announcement, now: datetime) -> None:
-    audience = Audience.from_json(announcement.audience)
+    audience = Audience.of(announcement.audience)
     people = await session.execute(
         _audience(announcement.place_id, audience).with_only_columns(
             User.id, User.telegram_id, User.language
