@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -18,9 +18,8 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
-from bot.i18n import build_i18n
 from bot.runtime.database import engine_for
-from bot.runtime.logs import configure_logging
+from bot.runtime.log_lines import configure_logging
 from bot.services.centres.invites import INVITE_PREFIX, create_invite
 from bot.services.centres.places import (
     create_place,
@@ -29,7 +28,6 @@ from bot.services.centres.places import (
     parse_districts,
 )
 from bot.services.errors import ServiceError
-from bot.views.texts import input_problem
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -159,11 +157,16 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
 LONG_RUNNING = {"run", "worker"}
 
 
-def in_english(words: Callable[[ServiceError], str], error: ServiceError) -> str:
-    """A sentence from the catalogues, in English, for the operator's terminal."""
+def in_english(error: ServiceError) -> str:
+    """What went wrong, in the catalogues' words, in English, for the operator's terminal.
+    Imported here: aiogram (the catalogues' runtime) takes seconds to load, and a
+    one-off command that goes well never needs it."""
+    from bot.i18n import build_i18n
+    from bot.views.texts import input_problem
+
     i18n = build_i18n("en")
     with i18n.context(), i18n.use_locale("en"):
-        return words(error)
+        return input_problem(error)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -190,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except ServiceError as exc:
-        print(f"Not done: {in_english(input_problem, exc)}", file=sys.stderr)
+        print(f"Not done: {in_english(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -142,3 +142,26 @@ def test_printing_and_charting_load_only_when_used() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.process
+def test_one_off_commands_do_not_load_the_bot(tmp_path) -> None:
+    """`sasiad places list`, `db upgrade`, `invite` and a refused `places add` answer
+    without importing aiogram, which took 3 of their 4 seconds (#36)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    script = (
+        "import sys; from bot.__main__ import main; "
+        "codes = [main(['db', 'upgrade']), main(['places', 'list']), "
+        "main(['places', 'add', '--name', 'X', '--slug', 'x-y']), "
+        "main(['invite', '--place', 'x-y'])]; "
+        "print(codes, 'aiogram' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**CLEAN_ENV, "SASIAD_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0] False"

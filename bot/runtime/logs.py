@@ -1,24 +1,18 @@
-"""Logging set-up. In webhook mode every line is one JSON object carrying the update id
-and the Telegram user id of the update being handled, so that replicas' logs can be
-joined; message text and names never go into a log line from this code."""
+"""One log line per update, and the update's ids for the JSON lines of everything logged
+while it is handled (`bot.runtime.log_lines`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.middlewares import Handler
-
-_update_id: ContextVar[int | None] = ContextVar("update_id", default=None)
-_user_id: ContextVar[int | None] = ContextVar("user_id", default=None)
-
+from bot.runtime.log_lines import update_id as _update_id
+from bot.runtime.log_lines import user_id as _user_id
 
 log = logging.getLogger(__name__)
 
@@ -39,32 +33,3 @@ class UpdateContext(BaseMiddleware):
             log.info("%s handled in %.0f ms", kind, (time.perf_counter() - started) * 1000)
             _update_id.reset(update_token)
             _user_id.reset(user_token)
-
-
-class JsonLines(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if (update_id := _update_id.get()) is not None:
-            line["update_id"] = update_id
-        if (user_id := _user_id.get()) is not None:
-            line["user_id"] = user_id
-        if record.exc_info:
-            line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
-
-
-def configure_logging(level: str, *, json_lines: bool) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        JsonLines()
-        if json_lines
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    # aiogram's own line per update says less than UpdateContext's; one line is enough.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
