@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,7 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import make_session_factory
 from bot.db.migrations import upgrade
 from bot.db.unit_of_work import unit_of_work
+from bot.runtime.backups import BackupRefused, back_up, restore, sqlite_file
 from bot.runtime.database import engine_for
 from bot.runtime.log_lines import configure_logging
 from bot.services.centres.invites import INVITE_PREFIX, create_invite
@@ -56,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--districts", default="", help='comma-separated, e.g. "Marymont, Sady"')
     add.add_argument("--timezone", default=None, help="default: SASIAD_TIMEZONE")
     add.add_argument("--organisation", default=None, help="who runs it, as printed on certificates")
+
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database, safely while the bot runs (docs/deploy.md)"
+    )
+    backup.add_argument("path", help="a new file, e.g. backups/sasiad-2026-12-08.db")
+    restore = commands.add_parser(
+        "restore", help="bring a backup back (the bot must be stopped; the old file is kept)"
+    )
+    restore.add_argument("path", help="a file made by sasiad backup")
 
     invite = commands.add_parser("invite", help="create a one-time animator invite link")
     invite.add_argument("--place", required=True, help="the place's link name (slug)")
@@ -131,6 +142,25 @@ async def _db_upgrade(settings: Settings) -> int:
     return 0
 
 
+def _backup(settings: Settings, target: Path) -> int:
+    done = back_up(sqlite_file(settings.database_url), target)
+    print(
+        f"Backed up to {target} (migration {done.revision}, "
+        f"{done.people} people, {done.requests} requests)."
+    )
+    return 0
+
+
+async def _restore(settings: Settings, backup: Path) -> int:
+    database = sqlite_file(settings.database_url)
+    done, kept = restore(backup, database, system_clock())
+    async with _session(settings):
+        pass  # brings an older backup up to this version's schema
+    before = f"; the database it replaced is kept as {kept}" if kept else ""
+    print(f"Restored {backup} (migration {done.revision}, {done.people} people){before}.")
+    return 0
+
+
 def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "run" and args.webhook:
         from bot.runtime.webhook import run_webhook
@@ -147,6 +177,10 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
+    if args.command == "backup":
+        return _backup(settings, Path(args.path))
+    if args.command == "restore":
+        return asyncio.run(_restore(settings, Path(args.path)))
     if args.command == "places":
         if args.places_command == "list":
             return asyncio.run(_places_list(settings))
@@ -191,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(settings, args)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except BackupRefused as exc:
+        print(f"Not done: {exc}", file=sys.stderr)
         return 2
     except ServiceError as exc:
         print(f"Not done: {in_english(exc)}", file=sys.stderr)
