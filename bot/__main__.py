@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", help="a file made by sasiad backup")
 
+    commands.add_parser(
+        "status", help="is all well? database, Telegram, outbox, timers (exit 0 only then)"
+    )
+
     invite = commands.add_parser("invite", help="create a one-time animator invite link")
     invite.add_argument("--place", required=True, help="the place's link name (slug)")
     invite.add_argument(
@@ -142,6 +146,14 @@ async def _db_upgrade(settings: Settings) -> int:
     return 0
 
 
+async def _status(settings: Settings) -> int:
+    from bot.runtime.status import database_lines, screen, telegram_line
+
+    lines = [*await database_lines(settings, system_clock()), await telegram_line(settings)]
+    print(screen(lines))
+    return 0 if all(line.ok for line in lines) else 1
+
+
 def _backup(settings: Settings, target: Path) -> int:
     done = back_up(sqlite_file(settings.database_url), target)
     print(
@@ -177,6 +189,8 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
+    if args.command == "status":
+        return asyncio.run(_status(settings))
     if args.command == "backup":
         return _backup(settings, Path(args.path))
     if args.command == "restore":

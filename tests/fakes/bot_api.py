@@ -153,6 +153,12 @@ class FakeBotApi:
             return BOT_USER
         if name in {"setwebhook", "deletewebhook"}:
             self.webhook_set = name == "setwebhook"
+        if name == "getwebhookinfo":
+            return {
+                "url": "https://sasiad.example.org/telegram/webhook" if self.webhook_set else "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
+            }
         if name == "sendmessage" and self._over_ceiling():
             raise TooManyRequests
         if name in {"sendmessage", "editmessagetext"}:
