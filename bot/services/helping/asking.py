@@ -4,7 +4,6 @@ parses, calls this and renders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,18 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import HelpRequest, User
 from bot.services.centres.places import managed_places
 from bot.services.errors import ServiceError
-from bot.services.helping.offers import MatchingConfig, MatchingOutcome, send_next_wave
+from bot.services.helping.offers import MatchingConfig, send_next_wave
 from bot.services.helping.requests import OnBehalf, RequestDraft, submit_request
 
 
 class NotStaffThere(ServiceError):
     """Registering for someone else at a place the person does not run."""
-
-
-@dataclass(frozen=True)
-class Asked:
-    request: HelpRequest
-    outcome: MatchingOutcome
 
 
 async def ask_for_help(
@@ -36,7 +29,7 @@ async def ask_for_help(
     max_open: int,
     is_admin: bool,
     on_behalf: OnBehalf | None = None,
-) -> Asked:
+) -> HelpRequest:
     """Store the request (checked again) and offer it to the first volunteers who fit
     (the offers are recorded, so the unit of work tells them)."""
     if on_behalf is not None and on_behalf.place_id not in await managed_places(
@@ -46,4 +39,5 @@ async def ask_for_help(
     request = await submit_request(
         session, user, draft, now=now, max_open=max_open, on_behalf=on_behalf
     )
-    return Asked(request, await send_next_wave(session, request, now, config))
+    await send_next_wave(session, request, now, config)
+    return request
