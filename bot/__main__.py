@@ -31,6 +31,9 @@ from bot.services.centres.places import (
 )
 from bot.services.errors import ServiceError
 
+# The commands that run the bot (the rest answer and end).
+LONG_RUNNING = {"run", "worker"}
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -181,7 +184,7 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
         settings.require_webhook()
         asyncio.run(run_webhook(settings))
         return 0
-    if args.command in ("run", "worker"):
+    if args.command in LONG_RUNNING:
         from bot.runtime.app import run_polling, run_worker
 
         settings.require_token()
@@ -200,9 +203,6 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
             return asyncio.run(_places_list(settings))
         return asyncio.run(_places_add(settings, args))
     return asyncio.run(_invite(settings, args))
-
-
-LONG_RUNNING = {"run", "worker"}
 
 
 def in_english(error: ServiceError) -> str:

@@ -29,12 +29,15 @@ from tests.fakes.session import RecordingSession
 
 
 class FakeClock:
-    """Time that moves only when a test says so."""
+    """Time that moves only when a test says so: by `advance`, or by `tick` on every
+    reading, as a real clock does between two statements."""
 
     def __init__(self, start: datetime) -> None:
         self.now = start
+        self.tick = timedelta(0)
 
     def __call__(self) -> datetime:
+        self.now += self.tick
         return self.now
 
     def advance(self, **delta: float) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -74,21 +74,23 @@ def teller(i18n: I18n, clock: Clock, settings: Settings, replying_to: int | None
     telling = _Telling(i18n, clock, settings)
 
     async def tell(session: AsyncSession, happened: Sequence[object]) -> None:
+        since = clock()
         await _tell(session, happened)
         if replying_to is not None:
-            await _reply_first(session, replying_to)
+            await _reply_first(session, replying_to, since)
 
-    async def _reply_first(session: AsyncSession, chat_id: int) -> None:
-        now = clock()
-        until = now + REPLY_FIRST
-        await outbox.hold(session, chat_id, now, until)
-        if not session.info.get(_RELEASE_PLANNED):
-            session.info[_RELEASE_PLANNED] = True
+    async def _reply_first(session: AsyncSession, chat_id: int, since: datetime) -> None:
+        until = clock() + REPLY_FIRST
+        await outbox.hold(session, chat_id, since, until)
+        held = session.info.get(_HELD)
+        if held is None:
+            held = session.info[_HELD] = []
 
             async def release(last: AsyncSession) -> None:
-                await outbox.release_held(last, chat_id, until, clock())
+                await outbox.release_held(last, chat_id, held, clock())
 
             when_complete(session, release)
+        held.append(until)
 
     async def _tell(session: AsyncSession, happened: Sequence[object]) -> None:
         # In the order recorded; a run of offers and escalations (one wave) is queued
@@ -111,7 +113,8 @@ def teller(i18n: I18n, clock: Clock, settings: Settings, replying_to: int | None
     return tell
 
 
-_RELEASE_PLANNED = "sasiad_reply_first"
+# The moments this unit held notices until; its last commit lets them all go.
+_HELD = "sasiad_reply_first"
 
 
 def _is_matching(fact: object) -> bool:

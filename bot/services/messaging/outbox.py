@@ -198,15 +198,19 @@ async def counts(session: AsyncSession) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-async def hold(session: AsyncSession, chat_id: int, now: datetime, until: datetime) -> None:
-    """What was just queued (at `now`) for `chat_id` and was due at once waits until
-    `until`, unless `release_held` lets it go sooner."""
-    just_queued = and_(OutboxMessage.created_at == now, OutboxMessage.due_at <= now)
+async def hold(session: AsyncSession, chat_id: int, since: datetime, until: datetime) -> None:
+    """What was queued for `chat_id` from `since` on and was due at once (not held for
+    the morning) waits until `until`, unless `release_held` lets it go sooner."""
+    just_queued = and_(
+        OutboxMessage.created_at >= since, OutboxMessage.due_at <= OutboxMessage.created_at
+    )
     await _redate(session, chat_id, just_queued, until)
 
 
-async def release_held(session: AsyncSession, chat_id: int, until: datetime, now: datetime) -> None:
-    await _redate(session, chat_id, OutboxMessage.due_at == until, now)
+async def release_held(
+    session: AsyncSession, chat_id: int, held: Sequence[datetime], now: datetime
+) -> None:
+    await _redate(session, chat_id, OutboxMessage.due_at.in_(held), now)
 
 
 async def _redate(
