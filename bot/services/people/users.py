@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import District, Membership, Place, User, VolunteerProfile
-from bot.services.centres.places import ANIMATOR, get_place
+from bot.db.models import District, Place, User, VolunteerProfile
+from bot.services.centres.places import get_place, managed_places
 from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound
 
@@ -128,11 +128,7 @@ async def signed_in_person(session: AsyncSession, telegram_id: int) -> SignedInP
     if user is None or not user.has_consented:
         return None
     centre = await session.get(Place, user.place_id) if user.place_id else None
-    runs = await session.scalars(
-        select(Membership.place_id).where(
-            Membership.user_id == user.id, Membership.role == ANIMATOR
-        )
-    )
+    runs = await managed_places(session, user, is_admin=False)
     return SignedInPerson(
         first_name=user.first_name or "",
         language=language_of(user),
