@@ -7,8 +7,8 @@ from aiogram.types import Message, TelegramObject
 from aiogram.utils.i18n.lazy_proxy import LazyProxy
 from magic_filter import MagicFilter
 
-from bot.db.models import User
 from bot.keyboards import menus
+from bot.services.plain import Person
 
 
 class IsAdmin(Filter):
@@ -17,7 +17,7 @@ class IsAdmin(Filter):
 
 
 class HasConsented(Filter):
-    async def __call__(self, event: TelegramObject, user: User | None = None) -> bool:
+    async def __call__(self, event: TelegramObject, user: Person | None = None) -> bool:
         return user is not None and user.has_consented
 
 

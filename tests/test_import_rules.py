@@ -4,6 +4,9 @@ rooms below its own. Read from the source (ast), so no module is executed."""
 from __future__ import annotations
 
 import ast
+import dataclasses
+import importlib
+import typing
 from pathlib import Path
 
 import pytest
@@ -162,7 +165,90 @@ def test_an_area_imports_only_the_areas_before_it(path: Path) -> None:
 
 def test_every_module_of_services_is_in_an_area_or_shared() -> None:
     shared = {p.stem for p in (BOT / "services").glob("*.py")} - {"__init__"}
-    assert shared == {"errors", "text", "happened", "when", "leases", "defaults"}
+    assert shared == {"errors", "text", "happened", "when", "leases", "defaults", "plain"}
     assert {p.name for p in (BOT / "services").iterdir() if p.is_dir()} - {"__pycache__"} == set(
         AREAS
     )
+
+
+# The rooms that read what services return: rows of bot/db/models.py never reach them,
+# only the plain copies of bot/services/plain.py (docs/architecture.md, "Plain data").
+READERS = ["handlers", "views", "keyboards", "notify", "middlewares", "web", "filters.py"]
+
+
+def _reader_files() -> list[Path]:
+    files: list[Path] = []
+    for room in READERS:
+        path = BOT / room
+        files += [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
+    return files
+
+
+def test_no_reader_imports_the_models() -> None:
+    wrong = [
+        str(path.relative_to(BOT))
+        for path in _reader_files()
+        if {"bot.db.models", "bot.db"} & _imports(path)
+    ]
+    assert not wrong, wrong
+
+
+def _service_names_used(path: Path) -> set[tuple[str, str]]:
+    """(module, name) of every service function or class `path` calls or reads, whether
+    imported by name or reached through an imported module."""
+    used: set[tuple[str, str]] = set()
+    modules: dict[str, str] = {}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.services"):
+            for alias in node.names:
+                whole = f"{node.module}.{alias.name}"
+                if _is_module(whole):
+                    modules[alias.asname or alias.name] = whole
+                else:
+                    used.add((node.module or "", alias.name))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
+            used.add((modules[node.value.id], node.attr))
+    return used
+
+
+def _is_module(name: str) -> bool:
+    path = BOT.parent / name.replace(".", "/")
+    return path.is_dir() or path.with_suffix(".py").exists()
+
+
+def _rows_in(kind: object, seen: set[object]) -> set[str]:
+    """Names of the model classes a type mentions, through generics and dataclass fields."""
+    from bot.db.models import Base
+
+    if isinstance(kind, type) and issubclass(kind, Base):
+        return {kind.__name__}
+    found: set[str] = set()
+    for argument in typing.get_args(kind):
+        found |= _rows_in(argument, seen)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind not in seen:
+        seen.add(kind)
+        for field_kind in typing.get_type_hints(kind).values():
+            found |= _rows_in(field_kind, seen)
+    return found
+
+
+def test_no_row_crosses_into_the_readers() -> None:
+    """Every service function a reader calls takes and returns plain data only."""
+    wrong = []
+    for path in _reader_files():
+        for module, name in sorted(_service_names_used(path)):
+            thing = getattr(importlib.import_module(module), name)
+            if not callable(thing):
+                continue
+            rows = set()
+            for kind in typing.get_type_hints(thing).values():
+                rows |= _rows_in(kind, set())
+            if rows:
+                wrong.append(f"{path.relative_to(BOT)}: {module}.{name} {sorted(rows)}")
+    assert not wrong, "\n".join(wrong)

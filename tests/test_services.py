@@ -16,7 +16,6 @@ from bot.db.unit_of_work import unit_of_work
 from bot.services.across.privacy import export_user_data, forget_user
 from bot.services.centres.invites import create_invite, redeem_invite
 from bot.services.centres.places import (
-    DistrictRef,
     create_place,
     district_ref,
     districts_of,
@@ -40,6 +39,7 @@ from bot.services.errors import (
 from bot.services.helping.offers import MatchingConfig
 from bot.services.people.profiles import pause_end
 from bot.services.people.users import give_consent, register_contact, set_home_place
+from bot.services.plain import DistrictInfo
 from tests.harness import START
 from tests.helpers import add_place
 from tests.volunteers import request, resident
@@ -113,7 +113,7 @@ async def test_a_district_is_read_once_per_session_and_outlives_a_rollback(
     [marymont] = await districts_of(db, place_id)
     async with unit_of_work(session_factory) as session:
         first = await district_ref(session, marymont.id)
-        assert first == DistrictRef(marymont.id, place_id, "Marymont")
+        assert first == DistrictInfo(marymont.id, place_id, "Marymont")
         await session.rollback()  # expires ORM objects; the value must not need the database
         await db.execute(text("UPDATE districts SET name = 'Renamed'"))
         await db.commit()
@@ -121,7 +121,7 @@ async def test_a_district_is_read_once_per_session_and_outlives_a_rollback(
         assert await district_ref(session, 999) is None
     async with unit_of_work(session_factory) as later:
         renamed = await district_ref(later, marymont.id)
-        assert renamed == DistrictRef(marymont.id, place_id, "Renamed")
+        assert renamed == DistrictInfo(marymont.id, place_id, "Renamed")
 
 
 async def test_list_places_pages(db: AsyncSession) -> None:
@@ -178,8 +178,8 @@ async def test_only_one_of_many_concurrent_redemptions_wins(
 async def test_export_and_forget(db: AsyncSession) -> None:
     place_id = await add_place(db)
     user = await register_contact(db, 5, START)
-    await give_consent(db, user, first_name="  Zofia ", language="pl", now=START)
-    await set_home_place(db, user, place_id=place_id, district_id=None)
+    user = await give_consent(db, user, first_name="  Zofia ", language="pl", now=START)
+    user = await set_home_place(db, user, place_id=place_id, district_id=None)
     invite = await create_invite(
         db, place_id=place_id, created_by_user_id=user.id, now=START, ttl=timedelta(days=1)
     )

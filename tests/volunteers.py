@@ -11,6 +11,7 @@ from bot.services.centres.places import get_place
 from bot.services.helping.requests import RequestDraft, submit_request
 from bot.services.people import profiles
 from bot.services.people.users import give_consent, register_contact, set_home_place
+from bot.services.plain import stored
 from tests.harness import START
 
 ALL_WEEK = tuple(range(21))
@@ -25,10 +26,11 @@ async def resident(
     language: str = "pl",
     name: str = "Zofia",
 ) -> User:
-    user = await register_contact(db, telegram_id, START)
-    await give_consent(db, user, first_name=name, language=language, now=START)
-    await set_home_place(db, user, place_id=place_id, district_id=district)
-    return user
+    person = await register_contact(db, telegram_id, START)
+    person = await give_consent(db, person, first_name=name, language=language, now=START)
+    person = await set_home_place(db, person, place_id=place_id, district_id=district)
+    # The stored row: tests change it directly (a language, a place) to set up a case.
+    return await stored(db, User, person.id)
 
 
 async def volunteer(

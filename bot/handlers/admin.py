@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import User
 from bot.filters import Asks, IsAdmin, Rule
 from bot.keyboards import builders as kb
 from bot.keyboards.callbacks import NewPlaceAction, NewPlaceCD, PlaceCD, PlacePageCD, PlacePurpose
@@ -36,6 +35,7 @@ from bot.services.errors import (
     ServiceError,
     SlugTaken,
 )
+from bot.services.plain import Person
 from bot.states import AddPlace
 from bot.views.formatting import local_datetime
 from bot.views.replies import Reply, deep_link, reply_below, reply_to_callback, reply_to_message
@@ -288,7 +288,7 @@ async def cb_invite(
     callback_data: PlaceCD,
     bot: Bot,
     session: AsyncSession,
-    user: User | None,
+    user: Person | None,
     settings: Settings,
     clock: Clock,
 ) -> None:

@@ -10,13 +10,14 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import HelpRequest, User
 from bot.filters import Asks
 from bot.keyboards.callbacks import CandidatesCD, OfferToCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.centres.invites import runs_place
 from bot.services.centres.places import place_stats, places_run_by
 from bot.services.helping.matching import rank_volunteers
+from bot.services.helping.requests import get_request
+from bot.services.plain import Person
 from bot.views.formatting import decimal
 from bot.views.replies import bot_of, deep_link
 from bot.views.texts import place_card, staff_only
@@ -30,7 +31,7 @@ def build_router() -> Router:
 
 
 async def cmd_myplaces(
-    message: Message, bot: Bot, session: AsyncSession, user: User | None, is_admin: bool
+    message: Message, bot: Bot, session: AsyncSession, user: Person | None, is_admin: bool
 ) -> None:
     places = await places_run_by(session, user.id) if user is not None else []
     if not places:
@@ -53,13 +54,13 @@ async def cb_candidates(
     callback: CallbackQuery,
     callback_data: CandidatesCD,
     session: AsyncSession,
-    user: User | None,
+    user: Person | None,
     is_admin: bool,
     clock: Clock,
 ) -> None:
     """ "Why this volunteer": every score component of the best candidates, for the
     animators of the request's own place (checked here, whatever the button says)."""
-    request = await session.get(HelpRequest, callback_data.request_id)
+    request = await get_request(session, callback_data.request_id)
     if request is None or not (
         is_admin or (user is not None and await runs_place(session, user.id, request.place_id))
     ):

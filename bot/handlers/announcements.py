@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
 from bot.config import Settings
-from bot.db.models import Announcement, Place, User
 from bot.filters import Asks, Rule
 from bot.handlers.day_buttons import day_pressed, days_shown, kept_day
 from bot.handlers.staff import main_place
@@ -35,8 +34,9 @@ from bot.services.defaults import TIMEZONE
 from bot.services.errors import TooLong
 from bot.services.initiatives.events import groups_of
 from bot.services.messaging import announcements as ann
-from bot.services.messaging.announcements import Audience
+from bot.services.messaging.announcements import Audience, get_announcement
 from bot.services.messaging.quiet import QuietHours
+from bot.services.plain import AnnouncementInfo, Person, PlaceInfo, PlaceWithDistricts
 from bot.states import Announce
 from bot.views.events import when_text
 from bot.views.formatting import clock_time
@@ -65,7 +65,7 @@ def build_router() -> Router:
 
 
 async def cmd_announce(
-    message: Message, user: User | None, places: list[int], state: FSMContext
+    message: Message, user: Person | None, places: list[int], state: FSMContext
 ) -> None:
     place_id = main_place(user, places)
     await state.clear()
@@ -82,7 +82,7 @@ async def cmd_announce(
 async def msg_content(
     message: Message,
     session: AsyncSession,
-    user: User,
+    user: Person,
     places: list[int],
     state: FSMContext,
     clock: Clock,
@@ -108,7 +108,7 @@ async def msg_content(
 
 
 async def _audience_keyboard(
-    session: AsyncSession, draft: Announcement, place: Place
+    session: AsyncSession, draft: AnnouncementInfo, place: PlaceWithDistricts
 ) -> InlineKeyboardMarkup:
     audience = Audience.of(draft.audience)
     builder = InlineGrid()
@@ -173,7 +173,7 @@ def _back_and_cancel(builder: InlineGrid, action: AnnAction, ann_id: int) -> Inl
     return builder
 
 
-async def _show_audience(reply: Reply, session: AsyncSession, draft: Announcement) -> None:
+async def _show_audience(reply: Reply, session: AsyncSession, draft: AnnouncementInfo) -> None:
     place = await get_place(session, draft.place_id)
     if place is None:
         return
@@ -202,7 +202,7 @@ class Step:
     i18n: I18n
     settings: Settings
     places: list[int]
-    draft: Announcement
+    draft: AnnouncementInfo
 
     @property
     def reply(self) -> Reply:
@@ -234,7 +234,7 @@ async def cb_step(
         return
     draft = await ann.editable(session, callback_data.ann_id, places)
     if draft is None:
-        known = await session.get(Announcement, callback_data.ann_id)
+        known = await get_announcement(session, callback_data.ann_id)
         mine = known is not None and known.place_id in places
         await callback.answer(
             _("This announcement can no longer be changed.") if mine else staff_only(),
@@ -247,10 +247,11 @@ async def cb_step(
 
 
 async def _audience_step(step: Step) -> None:
-    changed = _changed(Audience.of(step.draft.audience), step.press)
+    draft = step.draft
+    changed = _changed(Audience.of(draft.audience), step.press)
     if changed is not None:
-        await ann.set_audience(step.session, step.draft, changed)
-    await _show_audience(step.reply, step.session, step.draft)
+        draft = await ann.set_audience(step.session, draft, changed)
+    await _show_audience(step.reply, step.session, draft)
 
 
 async def _back_to_audience(step: Step) -> None:
@@ -294,7 +295,7 @@ async def _now_anyway(step: Step) -> None:
 
 
 async def _ask_about_the_night(
-    step: Step, place: Place, quiet: QuietHours, moment: datetime, *, hour: int
+    step: Step, place: PlaceInfo, quiet: QuietHours, moment: datetime, *, hour: int
 ) -> None:
     """`moment` (now, or the hour chosen: `hour`) is in quiet hours: when they end, or
     then anyway?"""
@@ -411,7 +412,7 @@ def _changed(audience: Audience, press: AnnCD) -> Audience | None:
     return replace(audience, language=AUDIENCE_LANGUAGES[value])
 
 
-async def _ask_translation_language(reply: Reply, draft: Announcement) -> None:
+async def _ask_translation_language(reply: Reply, draft: AnnouncementInfo) -> None:
     builder = InlineGrid()
     choices = 0
     for index, code in enumerate(LANGUAGES):
@@ -435,7 +436,7 @@ async def msg_translation(
         await message.answer(_("This announcement can no longer be changed."))
         return
     try:
-        await ann.add_translation(session, draft, str(data["language"]), message.html_text)
+        draft = await ann.add_translation(session, draft, str(data["language"]), message.html_text)
     except TooLong as error:
         await message.answer(too_long(error.length, error.limit))
         return
@@ -444,7 +445,7 @@ async def msg_translation(
 
 
 async def _preview(
-    callback: CallbackQuery, bot: Bot, session: AsyncSession, draft: Announcement
+    callback: CallbackQuery, bot: Bot, session: AsyncSession, draft: AnnouncementInfo
 ) -> None:
     """The very message recipients get, then the count and the ways on."""
     chat = callback.from_user.id
@@ -480,7 +481,7 @@ async def _launch(
     bot: Bot,
     i18n: I18n,
     session: AsyncSession,
-    draft: Announcement,
+    draft: AnnouncementInfo,
     places: list[int],
     clock: Clock,
 ) -> None:
@@ -488,13 +489,13 @@ async def _launch(
         await start_due(bot, i18n, session, clock)
 
 
-async def _place_today(session: AsyncSession, draft: Announcement, clock: Clock) -> date:
+async def _place_today(session: AsyncSession, draft: AnnouncementInfo, clock: Clock) -> date:
     place = await get_place(session, draft.place_id)
     return local_today(clock, place.timezone if place else TIMEZONE)
 
 
 async def _days(
-    session: AsyncSession, state: FSMContext, draft: Announcement, clock: Clock
+    session: AsyncSession, state: FSMContext, draft: AnnouncementInfo, clock: Clock
 ) -> InlineKeyboardMarkup:
     today = await _place_today(session, draft, clock)
     await days_shown(state, today)
@@ -520,7 +521,7 @@ def _hours(ann_id: int) -> InlineKeyboardMarkup:
 
 
 async def _chosen_moment(
-    state: FSMContext, place: Place, clock: Clock, hour: int
+    state: FSMContext, place: PlaceInfo, clock: Clock, hour: int
 ) -> datetime | None:
     """The day chosen a step before (as it was shown) at `hour`, in the place's zone."""
     day = kept_day((await state.get_data()).get("day"), local_today(clock, place.timezone))
@@ -549,7 +550,7 @@ async def _schedule(step: Step, *, anyway: bool) -> None:
     await _scheduled(step, place, send_at)
 
 
-async def _scheduled(step: Step, place: Place, send_at: datetime) -> None:
+async def _scheduled(step: Step, place: PlaceInfo, send_at: datetime) -> None:
     await step.state.clear()
     await ann.schedule(step.session, step.draft.id, step.places, send_at)
     await step.reply(

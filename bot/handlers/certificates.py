@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Certificate, Place, User
 from bot.filters import Asks, HasConsented
 from bot.keyboards.callbacks import CertAskCD, CertCD, CertRevokeCD
 from bot.keyboards.grid import InlineGrid
@@ -22,6 +21,7 @@ from bot.services.defaults import language_of
 from bot.services.helping.panel import LIST_LIMIT
 from bot.services.people import certificates
 from bot.services.people.certificates import CERT_PREFIX, Period, Work
+from bot.services.plain import CertificateInfo, Person, PlaceInfo
 from bot.services.printed.certificate_pdf import CertificateText, certificate_pdf
 from bot.views.formatting import calendar_day, calendar_month, decimal, long_date
 from bot.views.labels import talent_words
@@ -71,7 +71,11 @@ async def cb_ask(callback: CallbackQuery) -> None:
 
 
 async def cb_period(
-    callback: CallbackQuery, callback_data: CertCD, session: AsyncSession, user: User, clock: Clock
+    callback: CallbackQuery,
+    callback_data: CertCD,
+    session: AsyncSession,
+    user: Person,
+    clock: Clock,
 ) -> None:
     """One centre: the certificate comes at once; several: the volunteer chooses."""
     works = await certificates.work_by_place(session, user.id, callback_data.period, clock())
@@ -96,7 +100,11 @@ async def cb_period(
 
 
 async def cb_issue(
-    callback: CallbackQuery, callback_data: CertCD, session: AsyncSession, user: User, clock: Clock
+    callback: CallbackQuery,
+    callback_data: CertCD,
+    session: AsyncSession,
+    user: Person,
+    clock: Clock,
 ) -> None:
     works = await certificates.work_by_place(session, user.id, callback_data.period, clock())
     chosen = next((found for found in works if found[0].id == callback_data.place_id), None)
@@ -109,9 +117,9 @@ async def cb_issue(
 async def _issue(
     callback: CallbackQuery,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
-    place: Place,
+    place: PlaceInfo,
     work: Work,
 ) -> None:
     await callback.answer()
@@ -129,7 +137,7 @@ async def _issue(
 
 
 def _wording(
-    certificate: Certificate, place: Place, work: Work, link: str, language: str
+    certificate: CertificateInfo, place: PlaceInfo, work: Work, link: str, language: str
 ) -> CertificateText:
     """Every line in the current language; names are printed as given, not escaped (a PDF
     is not HTML)."""

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES
-from bot.db.models import User
 from bot.filters import Asks, HasConsented
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
@@ -23,6 +22,7 @@ from bot.services.centres.invites import is_animator
 from bot.services.defaults import language_of
 from bot.services.messaging.announcements import discard_drafts
 from bot.services.people.users import set_language
+from bot.services.plain import Person
 from bot.states import CANCELLED_WHAT, TEXT_STEPS, Onboarding, group_of
 from bot.views.replies import bot_of, drop_buttons, edit_or_send
 from bot.views.texts import stale_button
@@ -46,7 +46,7 @@ async def _cancel(
     bot: Bot,
     chat_id: int,
     state: FSMContext,
-    user: User | None,
+    user: Person | None,
     *,
     pressed: bool = False,
     discarded: int = 0,
@@ -74,7 +74,7 @@ async def _cancel(
 
 
 async def cmd_cancel(
-    message: Message, bot: Bot, state: FSMContext, user: User | None, session: AsyncSession
+    message: Message, bot: Bot, state: FSMContext, user: Person | None, session: AsyncSession
 ) -> None:
     """Typed /cancel stops everything under way, including an announcement whose text is
     written and whose "Send now" is still on the screen: nobody should have to wonder
@@ -84,7 +84,7 @@ async def cmd_cancel(
 
 
 async def cb_cancel(
-    callback: CallbackQuery, bot: Bot, state: FSMContext, user: User | None
+    callback: CallbackQuery, bot: Bot, state: FSMContext, user: Person | None
 ) -> None:
     await callback.answer()
     await drop_buttons(callback)
@@ -92,7 +92,7 @@ async def cb_cancel(
 
 
 async def cb_resume(
-    callback: CallbackQuery, callback_data: ResumeCD, state: FSMContext, user: User | None
+    callback: CallbackQuery, callback_data: ResumeCD, state: FSMContext, user: Person | None
 ) -> None:
     """Go back to the conversation a menu tap put aside (the current one, if any, is put
     aside in its place), or drop it."""
@@ -132,7 +132,7 @@ async def cb_back(callback: CallbackQuery, callback_data: BackCD, state: FSMCont
 
 
 async def cmd_help(
-    message: Message, user: User | None, is_admin: bool, session: AsyncSession
+    message: Message, user: Person | None, is_admin: bool, session: AsyncSession
 ) -> None:
     """A few lines and the menu: every feature is a button (the commands, for those who
     like them, are in Telegram's own command menu)."""
@@ -147,7 +147,7 @@ async def cmd_help(
     await message.answer(text, reply_markup=menus.menu_for(user))
 
 
-async def cmd_language(message: Message, user: User) -> None:
+async def cmd_language(message: Message, user: Person) -> None:
     await message.answer(
         _("Which language do you prefer?"), reply_markup=kb.languages(language_of(user))
     )
@@ -158,7 +158,7 @@ async def cb_language(
     callback_data: LanguageCD,
     bot: Bot,
     session: AsyncSession,
-    user: User,
+    user: Person,
     i18n: I18n,
     is_admin: bool,
 ) -> None:

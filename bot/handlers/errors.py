@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import User
 from bot.db.unit_of_work import unit_of_work
 from bot.filters import Rule
 from bot.i18n import guess_language
 from bot.services.people.users import set_reachable
+from bot.services.plain import Person
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ async def on_forbidden(
 
 
 async def on_unexpected_error(
-    event: ErrorEvent, bot: Bot, i18n: I18n, settings: Settings, user: User | None = None
+    event: ErrorEvent, bot: Bot, i18n: I18n, settings: Settings, user: Person | None = None
 ) -> None:
     """Log it, and tell the person that what they saved is safe and they can try again."""
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)

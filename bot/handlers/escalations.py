@@ -15,14 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
 from bot.config import Settings
-from bot.db.models import HelpRequest
 from bot.filters import Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import EscalationAction, EscalationCD, PartCD, WhenCD
 from bot.middlewares.staff import STAFF
 from bot.services.helping.escalations import close_request, open_request_at, reschedule
 from bot.services.helping.offers import place_timezone
+from bot.services.helping.requests import get_request
 from bot.services.people.talents import PARTS
+from bot.services.plain import RequestInfo
 from bot.states import Rework
 from bot.views.replies import bot_of
 from bot.views.texts import staff_only, typed_text
@@ -44,17 +45,17 @@ def build_router() -> Router:
     return router
 
 
-async def _request(session: AsyncSession, request_id: int, places: list[int]) -> HelpRequest | None:
+async def _request(session: AsyncSession, request_id: int, places: list[int]) -> RequestInfo | None:
     return await open_request_at(session, request_id, places)
 
 
 async def _checked(
     callback: CallbackQuery, session: AsyncSession, request_id: int, places: list[int]
-) -> HelpRequest | None:
+) -> RequestInfo | None:
     """The open request, or None after telling the animator why not."""
     request = await open_request_at(session, request_id, places)
     if request is None:
-        known = await session.get(HelpRequest, request_id)
+        known = await get_request(session, request_id)
         ours = known is not None and known.place_id in places
         await callback.answer(
             _("This request is no longer open.") if ours else staff_only(), show_alert=True

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import Place, Signup, User
 from bot.db.statuses import EventStatus, SignupStatus
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import events as ekb
@@ -33,6 +32,7 @@ from bot.keyboards.callbacks import (
     RateCD,
 )
 from bot.services.centres.invites import runs_place
+from bot.services.centres.places import place_info
 from bot.services.initiatives import signups
 from bot.services.initiatives.agenda import (
     Dated,
@@ -50,6 +50,7 @@ from bot.services.initiatives.event_followup import (
 )
 from bot.services.initiatives.events import cancel_occurrence, cancel_series
 from bot.services.initiatives.signups import SignupOutcome
+from bot.services.plain import Person, PlaceInfo, SignupInfo
 from bot.states import Feedback
 from bot.views.events import agenda_line, event_card, places_text, when_text
 from bot.views.labels import rating_label
@@ -64,13 +65,13 @@ class EventPress:
     """What every press on an event card works with, loaded once by its filter."""
 
     session: AsyncSession
-    user: User
+    user: Person
     is_admin: bool
     clock: Clock
     i18n: I18n
     settings: Settings
     item: Dated
-    place: Place
+    place: PlaceInfo
     role_id: int
 
     @property
@@ -99,7 +100,7 @@ class VisibleEvent(Filter):
         callback: CallbackQuery,
         callback_data: EventCD | PeoplePageCD,
         session: AsyncSession,
-        user: User,
+        user: Person,
         clock: Clock,
         i18n: I18n,
         settings: Settings,
@@ -167,12 +168,12 @@ def build_router() -> Router:
     return router
 
 
-async def _is_staff(session: AsyncSession, user: User, is_admin: bool, place_id: int) -> bool:
+async def _is_staff(session: AsyncSession, user: Person, is_admin: bool, place_id: int) -> bool:
     return is_admin or await runs_place(session, user.id, place_id)
 
 
 async def _agenda_text(
-    session: AsyncSession, place: Place, page: int, clock: Clock
+    session: AsyncSession, place: PlaceInfo, page: int, clock: Clock
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     agenda = await upcoming_at_place(session, place.id, clock(), page)
     if not agenda.items:
@@ -191,8 +192,8 @@ async def _agenda_text(
     return "\n".join(lines), ekb.agenda(agenda)
 
 
-async def cmd_events(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
-    place = await session.get(Place, user.place_id) if user.place_id else None
+async def cmd_events(message: Message, session: AsyncSession, user: Person, clock: Clock) -> None:
+    place = await place_info(session, user.place_id) if user.place_id else None
     if place is None:
         await message.answer(
             _("First choose your community centre with «📍 My centre» to see its events.")
@@ -206,25 +207,27 @@ async def cb_page(
     callback: CallbackQuery,
     callback_data: EventsPageCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
 ) -> None:
     await callback.answer()
-    place = await session.get(Place, user.place_id) if user.place_id else None
+    place = await place_info(session, user.place_id) if user.place_id else None
     if place is None:
         return
     text, markup = await _agenda_text(session, place, callback_data.page, clock)
     await edit_or_send(callback, text, markup)
 
 
-async def cmd_my_events(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
+async def cmd_my_events(
+    message: Message, session: AsyncSession, user: Person, clock: Clock
+) -> None:
     mine = await my_upcoming(session, user.id, clock())
     if not mine:
         await message.answer(_("You have not signed up for anything yet. See /events."))
         return
     lines = [_("Your events:")]
     for item in mine:
-        place = await session.get(Place, item.event.place_id)
+        place = await place_info(session, item.event.place_id)
         if place is not None:
             lines.append(f"• {agenda_line(item, place)}")
     await message.answer(
@@ -233,7 +236,7 @@ async def cmd_my_events(message: Message, session: AsyncSession, user: User, clo
     )
 
 
-async def _visible(session: AsyncSession, occurrence_id: int) -> tuple[Dated, Place] | None:
+async def _visible(session: AsyncSession, occurrence_id: int) -> tuple[Dated, PlaceInfo] | None:
     """Published (or cancelled) events only: a proposal is not public before approval."""
     found = await dated(session, occurrence_id)
     if found is None or found[0].event.status in (EventStatus.PENDING, EventStatus.REJECTED):
@@ -244,7 +247,7 @@ async def _visible(session: AsyncSession, occurrence_id: int) -> tuple[Dated, Pl
 async def _render(
     callback: CallbackQuery,
     session: AsyncSession,
-    user: User,
+    user: Person,
     is_admin: bool,
     clock: Clock,
     occurrence_id: int,
@@ -408,15 +411,15 @@ async def _participants(press: EventPress, page: int) -> tuple[str, InlineKeyboa
 
 
 def _page_of(
-    people: list[tuple[Signup, User]], page: int
-) -> tuple[list[tuple[Signup, User]], int, int]:
+    people: list[tuple[SignupInfo, Person]], page: int
+) -> tuple[list[tuple[SignupInfo, Person]], int, int]:
     """The people on `page` (kept within the list), that page, and how many there are."""
     pages = max(1, -(-len(people) // ekb.PEOPLE_PAGE))
     page = min(max(page, 0), pages - 1)
     return people[page * ekb.PEOPLE_PAGE : (page + 1) * ekb.PEOPLE_PAGE], page, pages
 
 
-def _with_a_place(people: list[tuple[Signup, User]]) -> list[tuple[Signup, str]]:
+def _with_a_place(people: list[tuple[SignupInfo, Person]]) -> list[tuple[SignupInfo, str]]:
     return [
         (signup, person.first_name or "?")
         for signup, person in people
@@ -428,7 +431,7 @@ async def cb_attend(
     callback: CallbackQuery,
     callback_data: AttendCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     is_admin: bool,
     clock: Clock,
 ) -> None:
@@ -465,7 +468,7 @@ async def cb_rate(
     callback: CallbackQuery,
     callback_data: RateCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
 ) -> None:
@@ -488,7 +491,7 @@ async def cb_rate(
 
 
 async def msg_comment(
-    message: Message, session: AsyncSession, user: User, state: FSMContext
+    message: Message, session: AsyncSession, user: Person, state: FSMContext
 ) -> None:
     comment = await typed_text(message, FEEDBACK_COMMENT_LIMIT)
     if comment is None:

@@ -8,13 +8,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.db.models import User
 from bot.filters import Rule
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
 from bot.middlewares.navigation import has_parked
 from bot.middlewares.settled import settled_by_now
 from bot.middlewares.step_questions import current_question
+from bot.services.plain import Person
 from bot.views.replies import bot_of, drop_buttons
 
 
@@ -66,20 +66,20 @@ async def msg_in_flow_unexpected(message: Message, state: FSMContext) -> None:
     await message.answer(question.text or "", reply_markup=question.keyboard())
 
 
-async def msg_unknown_command(message: Message, user: User | None) -> None:
+async def msg_unknown_command(message: Message, user: Person | None) -> None:
     await message.answer(
         _("I do not know that command. /help lists what I can do."),
         reply_markup=menus.menu_for(user),
     )
 
 
-async def msg_not_text(message: Message, user: User | None) -> None:
+async def msg_not_text(message: Message, user: Person | None) -> None:
     await message.answer(
         _("I can only read text messages and button presses."), reply_markup=menus.menu_for(user)
     )
 
 
-async def msg_unknown_text(message: Message, user: User | None) -> None:
+async def msg_unknown_text(message: Message, user: Person | None) -> None:
     if user is None or not user.has_consented:
         await message.answer(_("Hello! Send /start to begin."))
         return

@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import User
 from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.staff import main_place
 from bot.keyboards.callbacks import GroupAction, GroupCD
@@ -29,6 +28,7 @@ from bot.services.initiatives.groups import (
     remove_group,
     toggle_membership,
 )
+from bot.services.plain import Person
 from bot.states import NewGroup
 from bot.views.labels import chosen
 from bot.views.replies import Reply, reply_to_callback, reply_to_message
@@ -53,7 +53,7 @@ def build_router() -> Router:
     return router
 
 
-async def _show_mine(reply: Reply, session: AsyncSession, user: User) -> None:
+async def _show_mine(reply: Reply, session: AsyncSession, user: Person) -> None:
     groups = await groups_of(session, user.place_id) if user.place_id else []
     if not groups:
         await reply(_("Your place has no interest groups yet. The animators can add them."), None)
@@ -71,12 +71,16 @@ async def _show_mine(reply: Reply, session: AsyncSession, user: User) -> None:
     )
 
 
-async def cmd_groups(message: Message, session: AsyncSession, user: User) -> None:
+async def cmd_groups(message: Message, session: AsyncSession, user: Person) -> None:
     await _show_mine(reply_to_message(message), session, user)
 
 
 async def cb_toggle(
-    callback: CallbackQuery, callback_data: GroupCD, session: AsyncSession, user: User, clock: Clock
+    callback: CallbackQuery,
+    callback_data: GroupCD,
+    session: AsyncSession,
+    user: Person,
+    clock: Clock,
 ) -> None:
     try:
         joined = await toggle_membership(session, user, callback_data.group_id, clock())
@@ -112,12 +116,14 @@ async def _show_managed(reply: Reply, session: AsyncSession, place_id: int) -> N
 
 
 async def cmd_manage(
-    message: Message, session: AsyncSession, user: User, places: list[int]
+    message: Message, session: AsyncSession, user: Person, places: list[int]
 ) -> None:
     await _show_managed(reply_to_message(message), session, main_place(user, places))
 
 
-async def cb_add(callback: CallbackQuery, user: User, places: list[int], state: FSMContext) -> None:
+async def cb_add(
+    callback: CallbackQuery, user: Person, places: list[int], state: FSMContext
+) -> None:
     await callback.answer()
     await state.set_state(NewGroup.name)
     await state.update_data(place_id=main_place(user, places))
@@ -155,7 +161,7 @@ async def cb_remove(
     callback: CallbackQuery,
     callback_data: GroupCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     places: list[int],
 ) -> None:
     if not await remove_group(session, callback_data.group_id, places):

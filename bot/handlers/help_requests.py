@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
 from bot.config import Settings
-from bot.db.models import HelpRequest, User
 from bot.db.statuses import RequestStatus
 from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.day_buttons import day_pressed, days_shown
@@ -49,6 +48,7 @@ from bot.services.helping.requests import (
 )
 from bot.services.helping.tasks import time_has_passed
 from bot.services.people.talents import PARTS, TALENTS
+from bot.services.plain import Person, RequestText
 from bot.states import Intake, NewRequest
 from bot.views.labels import long_date
 from bot.views.replies import (
@@ -102,7 +102,7 @@ def build_router() -> Router:
     return router
 
 
-async def cmd_new_request(message: Message, user: User, state: FSMContext) -> None:
+async def cmd_new_request(message: Message, user: Person, state: FSMContext) -> None:
     if user.place_id is None:
         await message.answer(
             _(
@@ -117,7 +117,7 @@ async def cmd_new_request(message: Message, user: User, state: FSMContext) -> No
 
 
 async def cmd_intake(
-    message: Message, user: User | None, places: list[int], state: FSMContext
+    message: Message, user: Person | None, places: list[int], state: FSMContext
 ) -> None:
     """An animator registers a request for someone without Telegram, at the place they run
     (their own place if they run it, else the first one)."""
@@ -157,7 +157,7 @@ def _behalf(data: dict[str, Any]) -> OnBehalf | None:
     return OnBehalf(int(data["behalf_place"]), str(data["behalf_name"]), str(data["behalf_phone"]))
 
 
-async def _request_place(user: User, state: FSMContext) -> int | None:
+async def _request_place(user: Person, state: FSMContext) -> int | None:
     behalf = _behalf(await state.get_data())
     return behalf.place_id if behalf else user.place_id
 
@@ -183,7 +183,7 @@ async def _ask_description(reply: Reply, state: FSMContext) -> None:
     )
 
 
-Step = Callable[[Reply, AsyncSession, User, FSMContext, Clock, Settings], Awaitable[None]]
+Step = Callable[[Reply, AsyncSession, Person, FSMContext, Clock, Settings], Awaitable[None]]
 
 
 def _typed_step(key: str, limit: int, then: Step) -> Callable[..., Awaitable[None]]:
@@ -193,7 +193,7 @@ def _typed_step(key: str, limit: int, then: Step) -> Callable[..., Awaitable[Non
     async def on_text(
         message: Message,
         session: AsyncSession,
-        user: User,
+        user: Person,
         state: FSMContext,
         clock: Clock,
         settings: Settings,
@@ -208,7 +208,7 @@ def _typed_step(key: str, limit: int, then: Step) -> Callable[..., Awaitable[Non
 
 
 async def _today(
-    session: AsyncSession, user: User, state: FSMContext, clock: Clock, settings: Settings
+    session: AsyncSession, user: Person, state: FSMContext, clock: Clock, settings: Settings
 ) -> date:
     place_id = await _request_place(user, state)
     return local_today(clock, await timezone_of(session, place_id, settings.timezone))
@@ -217,7 +217,7 @@ async def _today(
 async def _ask_day(
     reply: Reply,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
     settings: Settings,
@@ -235,7 +235,7 @@ async def cb_day(
     callback: CallbackQuery,
     callback_data: WhenCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
     settings: Settings,
@@ -262,7 +262,7 @@ async def cb_part(
     callback: CallbackQuery,
     callback_data: PartCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
 ) -> None:
     await callback.answer()
@@ -272,7 +272,7 @@ async def cb_part(
     await _ask_where(reply_to_callback(callback), session, user, state)
 
 
-async def _ask_where(reply: Reply, session: AsyncSession, user: User, state: FSMContext) -> None:
+async def _ask_where(reply: Reply, session: AsyncSession, user: Person, state: FSMContext) -> None:
     """The district, where the place has districts; otherwise straight to the address."""
     place_id = await _request_place(user, state)
     districts = await districts_of(session, place_id) if place_id else []
@@ -306,7 +306,7 @@ async def _ask_address(reply: Reply, state: FSMContext) -> None:
 async def cb_no_address(
     callback: CallbackQuery,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
     settings: Settings,
@@ -325,7 +325,7 @@ async def cb_no_address(
 
 
 async def _draft(
-    session: AsyncSession, user: User, state: FSMContext, clock: Clock, settings: Settings
+    session: AsyncSession, user: Person, state: FSMContext, clock: Clock, settings: Settings
 ) -> RequestDraft:
     data = await state.get_data()
     if "day" in data:
@@ -348,7 +348,7 @@ async def _draft(
 async def _show_summary(
     reply: Reply,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
     settings: Settings,
@@ -357,7 +357,7 @@ async def _show_summary(
     if await _day_has_passed(reply, draft, session, user, state, clock, settings):
         return
     behalf = _behalf(await state.get_data())
-    preview = HelpRequest(
+    preview = RequestText(
         on_behalf_name=behalf.name if behalf else None,
         on_behalf_phone=behalf.phone if behalf else None,
         category=draft.category,
@@ -379,7 +379,7 @@ async def _day_has_passed(
     reply: Reply,
     draft: RequestDraft,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
     settings: Settings,
@@ -407,7 +407,7 @@ async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:
 async def cb_submit(
     callback: CallbackQuery,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
     settings: Settings,
@@ -457,7 +457,7 @@ async def cb_submit(
 
 
 async def cmd_my_requests(
-    message: Message, session: AsyncSession, user: User, clock: Clock
+    message: Message, session: AsyncSession, user: Person, clock: Clock
 ) -> None:
     requests = await requests_of(session, user.id)
     if not requests:
@@ -482,7 +482,7 @@ async def cb_cancel_request(
     callback_data: MyRequestCD,
     bot: Bot,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
 ) -> None:
     try:

@@ -7,10 +7,10 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import User
 from bot.filters import HasConsented, Tapped
 from bot.keyboards import menus
 from bot.services.centres.invites import is_animator
+from bot.services.plain import Person
 from bot.views.texts import staff_only
 
 
@@ -23,11 +23,11 @@ def build_router() -> Router:
     return router
 
 
-async def _is_staff(session: AsyncSession, user: User, is_admin: bool) -> bool:
+async def _is_staff(session: AsyncSession, user: Person, is_admin: bool) -> bool:
     return is_admin or await is_animator(session, user.id)
 
 
-async def cmd_more(message: Message, session: AsyncSession, user: User, is_admin: bool) -> None:
+async def cmd_more(message: Message, session: AsyncSession, user: Person, is_admin: bool) -> None:
     await message.answer(
         _("☰ Everything else is on the buttons below."),
         reply_markup=menus.more_menu(staff=await _is_staff(session, user, is_admin)),
@@ -39,7 +39,7 @@ async def cmd_main_menu(message: Message) -> None:
 
 
 async def cmd_team_tools(
-    message: Message, session: AsyncSession, user: User, is_admin: bool
+    message: Message, session: AsyncSession, user: Person, is_admin: bool
 ) -> None:
     if not await _is_staff(session, user, is_admin):
         await message.answer(staff_only())

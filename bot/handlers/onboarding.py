@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.commands import publish_chat_commands
 from bot.config import LANGUAGES, Settings
-from bot.db.models import Place, User
 from bot.filters import Asks, HasConsented, Tapped
 from bot.handlers.profile import render_summary
 from bot.i18n import guess_language
@@ -49,6 +48,7 @@ from bot.services.people.users import (
     set_home_place,
     set_intent,
 )
+from bot.services.plain import Person, PlaceInfo, PlaceWithDistricts
 from bot.states import ChangePlace, Onboarding
 from bot.views.replies import (
     Reply,
@@ -75,7 +75,7 @@ class Step:
     reply: Reply
     bot: Bot
     session: AsyncSession
-    user: User
+    user: Person
     state: FSMContext
     clock: Clock
     i18n: I18n
@@ -90,7 +90,7 @@ class StepMiddleware(BaseMiddleware):
     """Gathers what every step needs into one `step` argument (for known users)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user: User | None = data.get("user")
+        user: Person | None = data.get("user")
         reply: Reply | None = None
         if isinstance(event, CallbackQuery):
             reply = reply_to_callback(event)
@@ -222,7 +222,7 @@ async def _ask_place(reply: Reply, session: AsyncSession, page: int, note: str =
     return True
 
 
-async def _ask_district(reply: Reply, place: Place) -> None:
+async def _ask_district(reply: Reply, place: PlaceWithDistricts) -> None:
     await reply(
         _("Which part of the neighbourhood of {place} do you live in?").format(
             place=escape(place.name)
@@ -248,7 +248,7 @@ async def cb_consent(
     callback: CallbackQuery,
     callback_data: ConsentCD,
     session: AsyncSession,
-    user: User | None,
+    user: Person | None,
     state: FSMContext,
     clock: Clock,
     i18n: I18n,
@@ -287,7 +287,7 @@ async def cb_intent(
     if step is None or callback_data.intent not in {i.value for i in Intent}:
         await expire_question(callback, state)
         return
-    await set_intent(step.session, step.user, Intent(callback_data.intent))
+    step.user = await set_intent(step.session, step.user, Intent(callback_data.intent))
     slug = (await state.get_data()).get(PENDING_PLACE)
     place = await get_place_by_slug(step.session, slug) if slug else None
     if place is not None:
@@ -332,7 +332,7 @@ async def cb_home_place(
     await choose_place(step, place)
 
 
-async def choose_place(step: Step, place: Place) -> None:
+async def choose_place(step: Step, place: PlaceWithDistricts) -> None:
     """With districts: ask which one. Without: the place is settled."""
     if place.districts:
         await step.state.update_data({CHOSEN_PLACE: place.id})
@@ -340,7 +340,7 @@ async def choose_place(step: Step, place: Place) -> None:
         await step.state.set_state(Onboarding.district if onboarding else ChangePlace.district)
         await _ask_district(step.reply, place)
         return
-    await set_home_place(step.session, step.user, place_id=place.id, district_id=None)
+    step.user = await set_home_place(step.session, step.user, place_id=place.id, district_id=None)
     await _place_settled(step, place)
 
 
@@ -357,7 +357,7 @@ async def cb_district(
         await expire_question(callback, state)
         return
     try:
-        await set_home_place(
+        step.user = await set_home_place(
             session, step.user, place_id=place.id, district_id=callback_data.district_id or None
         )
     except (DistrictNotInPlace, PlaceNotFound):
@@ -367,7 +367,7 @@ async def cb_district(
     await _place_settled(step, place)
 
 
-async def _place_settled(step: Step, place: Place) -> None:
+async def _place_settled(step: Step, place: PlaceInfo) -> None:
     if await step.in_onboarding():
         await finish_onboarding(step, _("Your place: {place}.").format(place=escape(place.name)))
         return
@@ -401,7 +401,7 @@ async def finish_onboarding(step: Step, settled: str) -> None:
         await render_summary(reply, step.session, step.user, step.clock)
 
 
-async def _redeem(step: Step, token: str) -> Place | None:
+async def _redeem(step: Step, token: str) -> PlaceInfo | None:
     """The invite's centre, its team now joined; None when the link no longer works."""
     try:
         return await redeem_invite(step.session, token=token, user=step.user, now=step.clock())
@@ -409,7 +409,7 @@ async def _redeem(step: Step, token: str) -> Place | None:
         return None
 
 
-async def _welcome_to_the_team(step: Step, place: Place | None) -> None:
+async def _welcome_to_the_team(step: Step, place: PlaceInfo | None) -> None:
     if place is None:
         text = _(
             "This invite link does not work any more: it was already used, it expired, "
@@ -448,7 +448,7 @@ async def offer_poster_place(step: Step, slug: str) -> None:
     )
 
 
-async def msg_my_place(message: Message, session: AsyncSession, user: User) -> None:
+async def msg_my_place(message: Message, session: AsyncSession, user: Person) -> None:
     place = await get_place(session, user.place_id) if user.place_id else None
     district = (
         next((d for d in place.districts if d.id == user.district_id), None) if place else None
@@ -493,5 +493,5 @@ async def expire_question(callback: CallbackQuery, state: FSMContext) -> None:
     )
 
 
-def display_name(user: User) -> str:
+def display_name(user: Person) -> str:
     return escape(user.first_name or _("neighbour"))

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import HelpRequest, User
 from bot.filters import Asks
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
@@ -29,8 +28,10 @@ from bot.notify.event_notices import stored_summary
 from bot.services.across import stats
 from bot.services.centres.places import district_name, get_place, managed_places, user_timezone
 from bot.services.helping import panel, turning_up
+from bot.services.helping.requests import get_request
 from bot.services.initiatives.events import pending_proposals
 from bot.services.people import profiles, verification
+from bot.services.plain import Person
 from bot.services.printed.charts import ChartLabels, monthly_chart
 from bot.views.formatting import decimal, duration, long_date, month
 from bot.views.replies import bot_of, drop_buttons, edit_or_send, reply_below
@@ -199,7 +200,7 @@ async def cb_offer_to(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    request = await session.get(HelpRequest, callback_data.request_id)
+    request = await get_request(session, callback_data.request_id)
     volunteer = (
         await panel.volunteer_at(session, callback_data.user_id, [request.place_id])
         if request is not None and request.place_id in places
@@ -227,7 +228,7 @@ class VolunteerOfMine(Filter):
         callback: CallbackQuery,
         callback_data: VetCD | VetHoldCD,
         session: AsyncSession,
-        user: User | None,
+        user: Person | None,
         is_admin: bool = False,
     ) -> bool | dict[str, Any]:
         places = await managed_places(session, user, is_admin)
@@ -239,7 +240,7 @@ async def cb_not_mine(callback: CallbackQuery) -> None:
     await callback.answer(staff_only(), show_alert=True)
 
 
-async def cb_verify(callback: CallbackQuery, volunteer: User) -> None:
+async def cb_verify(callback: CallbackQuery, volunteer: Person) -> None:
     """How long the verification holds is the animator's choice, asked on the same message."""
     await callback.answer()
     await edit_or_send(
@@ -255,7 +256,7 @@ async def cb_hold(
     callback: CallbackQuery,
     callback_data: VetHoldCD,
     session: AsyncSession,
-    volunteer: User,
+    volunteer: Person,
     clock: Clock,
 ) -> None:
     months = callback_data.months
@@ -272,7 +273,7 @@ async def cb_hold(
     await drop_buttons(callback)
 
 
-async def cb_clear(callback: CallbackQuery, session: AsyncSession, volunteer: User) -> None:
+async def cb_clear(callback: CallbackQuery, session: AsyncSession, volunteer: Person) -> None:
     await profiles.clear_no_show(session, volunteer.id)
     await callback.answer(_("Record cleared."), show_alert=True)
     await drop_buttons(callback)

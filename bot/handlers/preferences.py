@@ -7,11 +7,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import User
 from bot.filters import Asks, HasConsented
 from bot.keyboards.callbacks import SettingCD
 from bot.keyboards.grid import InlineGrid
 from bot.services.people.users import set_preference
+from bot.services.plain import Person
 from bot.views.replies import reply_to_callback
 from bot.views.texts import stale_button
 
@@ -23,7 +23,7 @@ def build_router() -> Router:
     return router
 
 
-def _view(user: User) -> tuple[str, InlineKeyboardMarkup]:
+def _view(user: Person) -> tuple[str, InlineKeyboardMarkup]:
     def state(on: bool) -> str:
         return _("on") if on else _("off")
 
@@ -50,16 +50,16 @@ def _view(user: User) -> tuple[str, InlineKeyboardMarkup]:
     return text, builder.adjust(1).as_markup()
 
 
-async def cmd_settings(message: Message, user: User) -> None:
+async def cmd_settings(message: Message, user: Person) -> None:
     text, markup = _view(user)
     await message.answer(text, reply_markup=markup)
 
 
 async def cb_setting(
-    callback: CallbackQuery, callback_data: SettingCD, session: AsyncSession, user: User
+    callback: CallbackQuery, callback_data: SettingCD, session: AsyncSession, user: Person
 ) -> None:
     try:
-        await set_preference(session, user, callback_data.name, callback_data.on)
+        user = await set_preference(session, user, callback_data.name, callback_data.on)
     except ValueError:
         await callback.answer(stale_button(), show_alert=True)
         return

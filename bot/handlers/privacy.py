@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import User
 from bot.filters import Asks
 from bot.keyboards import builders as kb
 from bot.keyboards import menus
@@ -21,6 +20,7 @@ from bot.keyboards.callbacks import ForgetCD, PrivacyAction, PrivacyCD
 from bot.services.across.privacy import export_user_data, forget_user
 from bot.services.centres.places import timezone_of
 from bot.services.defaults import language_of
+from bot.services.plain import Person
 from bot.states import Forget
 from bot.views.formatting import local_datetime
 from bot.views.replies import bot_of, drop_buttons
@@ -44,7 +44,7 @@ def build_router() -> Router:
 
 
 async def cmd_privacy(
-    message: Message, session: AsyncSession, user: User | None, settings: Settings
+    message: Message, session: AsyncSession, user: Person | None, settings: Settings
 ) -> None:
     text = privacy_notice()
     if user is not None and user.consent_at is not None:
@@ -64,20 +64,20 @@ async def cb_read_more(callback: CallbackQuery) -> None:
 
 
 async def cmd_export(
-    message: Message, bot: Bot, session: AsyncSession, user: User | None, clock: Clock
+    message: Message, bot: Bot, session: AsyncSession, user: Person | None, clock: Clock
 ) -> None:
     await _send_export(bot, message.chat.id, session, user, clock)
 
 
 async def cb_export(
-    callback: CallbackQuery, bot: Bot, session: AsyncSession, user: User | None, clock: Clock
+    callback: CallbackQuery, bot: Bot, session: AsyncSession, user: Person | None, clock: Clock
 ) -> None:
     await callback.answer()
     await _send_export(bot, callback.from_user.id, session, user, clock)
 
 
 async def _send_export(
-    bot: Bot, chat_id: int, session: AsyncSession, user: User | None, clock: Clock
+    bot: Bot, chat_id: int, session: AsyncSession, user: Person | None, clock: Clock
 ) -> None:
     if user is None:
         await bot.send_message(chat_id, _("I keep no data about you."))
@@ -91,18 +91,18 @@ async def _send_export(
     )
 
 
-async def cmd_forget(message: Message, bot: Bot, user: User | None, state: FSMContext) -> None:
+async def cmd_forget(message: Message, bot: Bot, user: Person | None, state: FSMContext) -> None:
     await _ask_forget(bot, message.chat.id, user, state)
 
 
 async def cb_forget_asked(
-    callback: CallbackQuery, bot: Bot, user: User | None, state: FSMContext
+    callback: CallbackQuery, bot: Bot, user: Person | None, state: FSMContext
 ) -> None:
     await callback.answer()
     await _ask_forget(bot, callback.from_user.id, user, state)
 
 
-async def _ask_forget(bot: Bot, chat_id: int, user: User | None, state: FSMContext) -> None:
+async def _ask_forget(bot: Bot, chat_id: int, user: Person | None, state: FSMContext) -> None:
     if user is None:
         await bot.send_message(chat_id, _("I keep no data about you."))
         return
@@ -122,7 +122,7 @@ async def cb_forget(
     callback_data: ForgetCD,
     bot: Bot,
     session: AsyncSession,
-    user: User | None,
+    user: Person | None,
     state: FSMContext,
     clock: Clock,
     settings: Settings,

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import User
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
 from bot.keyboards.callbacks import (
@@ -36,6 +35,7 @@ from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
 from bot.services.helping.offers import reverse_match
 from bot.services.people import profiles
+from bot.services.plain import Person
 from bot.states import ProfileEdit
 from bot.views.labels import language_name, long_date, talent
 from bot.views.replies import Reply, reply_below, reply_to_callback, reply_to_message
@@ -63,7 +63,7 @@ def build_router() -> Router:
     return router
 
 
-async def render_summary(reply: Reply, session: AsyncSession, user: User, clock: Clock) -> None:
+async def render_summary(reply: Reply, session: AsyncSession, user: Person, clock: Clock) -> None:
     view = await profiles.ensure_profile(session, user, clock())
     place = await get_place(session, user.place_id) if user.place_id else None
     districts = [d.name for d in place.districts if d.id in view.district_ids] if place else []
@@ -100,7 +100,7 @@ async def render_summary(reply: Reply, session: AsyncSession, user: User, clock:
     await reply("\n".join(lines), vkb.profile_menu(view, paused=view.is_paused(clock())))
 
 
-async def cmd_profile(message: Message, session: AsyncSession, user: User, clock: Clock) -> None:
+async def cmd_profile(message: Message, session: AsyncSession, user: Person, clock: Clock) -> None:
     await render_summary(reply_to_message(message), session, user, clock)
 
 
@@ -110,7 +110,7 @@ class SectionPress:
 
     callback: CallbackQuery
     session: AsyncSession
-    user: User
+    user: Person
     state: FSMContext
     clock: Clock
     settings: Settings
@@ -125,7 +125,7 @@ async def cb_section(
     callback: CallbackQuery,
     callback_data: ProfileCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
     clock: Clock,
     settings: Settings,
@@ -209,7 +209,7 @@ SECTIONS: dict[ProfileSection, Callable[[SectionPress], Awaitable[None]]] = {
 async def _ready(
     callback: CallbackQuery,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
     settings: Settings,
 ) -> None:
@@ -229,7 +229,7 @@ async def _ready(
         await reply_below(callback)(_("🎉 Thank you! Requests that fit you will come here."), None)
 
 
-Change = Callable[[AsyncSession, User, Any], Awaitable[None]]
+Change = Callable[[AsyncSession, Person, Any], Awaitable[None]]
 
 # Each profile button: the section whose buttons it re-draws, and the change it makes.
 TOGGLES: dict[type[CallbackData], tuple[ProfileSection, Change]] = {
@@ -269,7 +269,7 @@ async def cb_toggle(
     callback: CallbackQuery,
     callback_data: CallbackData,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
 ) -> None:
     """Any profile button: apply its one change and re-draw that section's buttons."""
@@ -292,7 +292,7 @@ async def cb_toggle(
 
 
 async def msg_other_talents(
-    message: Message, session: AsyncSession, user: User, state: FSMContext, clock: Clock
+    message: Message, session: AsyncSession, user: Person, state: FSMContext, clock: Clock
 ) -> None:
     await profiles.ensure_profile(session, user, clock())
     try:
@@ -311,7 +311,7 @@ async def cmd_pause(
     message: Message,
     command: CommandObject,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
     settings: Settings,
 ) -> None:
@@ -323,7 +323,7 @@ async def cb_pause(
     callback: CallbackQuery,
     callback_data: PauseCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
     settings: Settings,
 ) -> None:
@@ -336,7 +336,7 @@ async def cb_pause(
 
 
 async def _pause(
-    reply: Reply, session: AsyncSession, user: User, clock: Clock, settings: Settings, until: str
+    reply: Reply, session: AsyncSession, user: Person, clock: Clock, settings: Settings, until: str
 ) -> None:
     await profiles.ensure_profile(session, user, clock())
     timezone = await timezone_of(session, user.place_id, settings.timezone)
@@ -358,7 +358,7 @@ async def _pause(
 async def cmd_resume(
     message: Message,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
     settings: Settings,
 ) -> None:
@@ -368,7 +368,7 @@ async def cmd_resume(
 async def _resume(
     reply: Reply,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
     settings: Settings,
 ) -> None:

@@ -18,7 +18,6 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
-from bot.db.models import Place, User
 from bot.filters import Asks, HasConsented, Rule
 from bot.handlers.day_buttons import day_pressed, days_shown, kept_day
 from bot.handlers.staff import main_place
@@ -43,6 +42,7 @@ from bot.services.initiatives.events import (
     proposals_of,
     submit_event,
 )
+from bot.services.plain import Person, PlaceInfo
 from bot.services.when import moment_on, parse_moment, parse_time
 from bot.states import Propose
 from bot.views.events import draft_summary, proposal_status
@@ -108,7 +108,7 @@ async def _start(message: Message, state: FSMContext, place_id: int, publish: bo
     )
 
 
-async def cmd_propose(message: Message, user: User, state: FSMContext) -> None:
+async def cmd_propose(message: Message, user: Person, state: FSMContext) -> None:
     if user.place_id is None:
         await message.answer(
             _("First choose your community centre with «📍 My centre»: ideas go to its animators.")
@@ -117,12 +117,14 @@ async def cmd_propose(message: Message, user: User, state: FSMContext) -> None:
     await _start(message, state, user.place_id, publish=False)
 
 
-async def cmd_new_event(message: Message, user: User, places: list[int], state: FSMContext) -> None:
+async def cmd_new_event(
+    message: Message, user: Person, places: list[int], state: FSMContext
+) -> None:
     """Animators publish directly, at their own place if they run it, else the first."""
     await _start(message, state, main_place(user, places), publish=True)
 
 
-async def cmd_my_ideas(message: Message, session: AsyncSession, user: User) -> None:
+async def cmd_my_ideas(message: Message, session: AsyncSession, user: Person) -> None:
     ideas = await proposals_of(session, user.id)
     if not ideas:
         await message.answer(_("You have not proposed anything yet. Press «💡 I have an idea»."))
@@ -135,7 +137,7 @@ async def cmd_my_ideas(message: Message, session: AsyncSession, user: User) -> N
         await message.answer(draft_summary(draft, place, []) + "\n\n" + proposal_status(idea))
 
 
-async def _place(session: AsyncSession, state: FSMContext) -> Place:
+async def _place(session: AsyncSession, state: FSMContext) -> PlaceInfo:
     place = await get_place(session, int((await state.get_data())["place_id"]))
     if place is None:
         raise PlaceNotFound
@@ -487,7 +489,7 @@ async def cb_edit(callback: CallbackQuery, state: FSMContext) -> None:
 async def cb_submit(
     callback: CallbackQuery,
     session: AsyncSession,
-    user: User,
+    user: Person,
     is_admin: bool,
     state: FSMContext,
     clock: Clock,

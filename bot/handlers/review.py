@@ -16,7 +16,6 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Event, User
 from bot.db.statuses import EventStatus
 from bot.filters import Rule
 from bot.keyboards import events as ekb
@@ -36,6 +35,7 @@ from bot.services.initiatives.events import (
     InvalidCapacity,
     parse_capacity,
 )
+from bot.services.plain import EventInfo, Person
 from bot.services.when import parse_moment
 from bot.states import Review
 from bot.views.replies import reply_to_callback
@@ -62,7 +62,7 @@ def build_router() -> Router:
 
 async def _pending_event_of_mine(
     session: AsyncSession, places: list[int], event_id: int
-) -> Event | None:
+) -> EventInfo | None:
     """The proposal, if it is still undecided and at a place this person runs."""
     try:
         event = await events.get_event(session, event_id)
@@ -75,7 +75,7 @@ async def _pending_event_of_mine(
 
 async def _decidable(
     callback: CallbackQuery, session: AsyncSession, places: list[int], event_id: int
-) -> Event | None:
+) -> EventInfo | None:
     """The proposal when this person may still decide it; otherwise the press is answered."""
     event = await _pending_event_of_mine(session, places, event_id)
     if event is None:
@@ -92,7 +92,7 @@ async def cb_approve(
     callback: CallbackQuery,
     callback_data: ReviewCD,
     session: AsyncSession,
-    user: User | None,
+    user: Person | None,
     places: list[int],
     clock: Clock,
 ) -> None:
@@ -219,7 +219,7 @@ async def msg_value(
 async def msg_comment(
     message: Message,
     session: AsyncSession,
-    user: User | None,
+    user: Person | None,
     places: list[int],
     state: FSMContext,
     clock: Clock,

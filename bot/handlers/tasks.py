@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import User
 from bot.db.statuses import RequestStatus
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import volunteering as vkb
@@ -33,6 +32,7 @@ from bot.services.helping.offers import (
     decline_offer,
 )
 from bot.services.helping.requests import RequestNotFound
+from bot.services.plain import Person
 from bot.states import Relay
 from bot.views.formatting import decimal
 from bot.views.replies import bot_of, drop_buttons, reply_to_callback
@@ -50,7 +50,7 @@ class TaskPress:
     """What every press on a task works with, handed over by `OnTask`."""
 
     session: AsyncSession
-    user: User
+    user: Person
     clock: Clock
     i18n: I18n
     settings: Settings
@@ -92,7 +92,7 @@ class Pressing(Filter):
         callback: CallbackQuery,
         callback_data: TaskCD,
         session: AsyncSession,
-        user: User,
+        user: Person,
         clock: Clock,
         i18n: I18n,
         settings: Settings,
@@ -133,7 +133,7 @@ async def cb_accept(
     callback: CallbackQuery,
     callback_data: OfferCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
 ) -> None:
     outcome, request = await accept_offer(session, callback_data.offer_id, user.id, clock())
@@ -171,7 +171,7 @@ async def cb_decline(
     callback: CallbackQuery,
     callback_data: OfferCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     clock: Clock,
     settings: Settings,
 ) -> None:
@@ -280,7 +280,7 @@ async def cb_write(
     callback: CallbackQuery,
     callback_data: TaskCD,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
 ) -> None:
     try:
@@ -299,7 +299,7 @@ async def cb_write(
 async def msg_relay(
     message: Message,
     session: AsyncSession,
-    user: User,
+    user: Person,
     state: FSMContext,
 ) -> None:
     request_id = (await state.get_data()).get("request_id", 0)
@@ -316,7 +316,7 @@ async def msg_relay(
 
 
 async def cmd_tasks(
-    message: Message, session: AsyncSession, user: User, clock: Clock, settings: Settings
+    message: Message, session: AsyncSession, user: Person, clock: Clock, settings: Settings
 ) -> None:
     mine = await tasks.tasks_of(session, user.id)
     timezone = await timezone_of(session, user.place_id, settings.timezone)

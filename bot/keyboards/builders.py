@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.db.models import District, Place
 from bot.keyboards.callbacks import (
     BackCD,
     CancelCD,
@@ -28,6 +27,7 @@ from bot.keyboards.callbacks import (
 from bot.keyboards.grid import InlineGrid, column
 from bot.services.centres.places import PlacePage
 from bot.services.people.users import Intent
+from bot.services.plain import DistrictInfo, PlaceInfo
 
 LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "en": "🇬🇧 English", "uk": "🇺🇦 Українська"}
 
@@ -124,7 +124,7 @@ def places(page: PlacePage, purpose: PlacePurpose) -> InlineKeyboardMarkup:
     return builder.adjust(*widths, 1).as_markup()
 
 
-def single_place(place: Place) -> InlineKeyboardMarkup:
+def single_place(place: PlaceInfo) -> InlineKeyboardMarkup:
     """The place from a poster, plus a way to keep things as they are."""
     builder = InlineGrid()
     builder.button(
@@ -135,7 +135,7 @@ def single_place(place: Place) -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def districts(items: Sequence[District]) -> InlineKeyboardMarkup:
+def districts(items: Sequence[DistrictInfo]) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for district in items:
         builder.button(text=district.name, callback_data=DistrictCD(district_id=district.id))
@@ -168,7 +168,7 @@ def new_place_step(*options: tuple[str, NewPlaceAction]) -> InlineKeyboardMarkup
     return builder.adjust(1).as_markup()
 
 
-def invite_for(place: Place) -> InlineKeyboardMarkup:
+def invite_for(place: PlaceInfo) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(
         text=_("Invite an animator"),

@@ -12,7 +12,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.dates import format_date
 
-from bot.db.models import Event, InterestGroup, Occurrence, Signup
 from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.keyboards.builders import cancel_button
 from bot.keyboards.callbacks import (
@@ -34,6 +33,7 @@ from bot.keyboards.grid import InlineGrid
 from bot.services.initiatives.agenda import AgendaPage
 from bot.services.initiatives.event_followup import RATINGS
 from bot.services.initiatives.signups import SeatView
+from bot.services.plain import EventInfo, GroupInfo, OccurrenceInfo, SignupInfo
 from bot.views.events import repeat_text
 from bot.views.labels import attendance_label, rating_label
 from bot.views.labels import chosen as chosen_label
@@ -149,7 +149,7 @@ def capacities() -> InlineKeyboardMarkup:
     return builder.adjust(len(CAPACITY_CHOICES), 1, 1).as_markup()
 
 
-def draft_groups(groups: Sequence[InterestGroup], chosen: set[int]) -> InlineKeyboardMarkup:
+def draft_groups(groups: Sequence[GroupInfo], chosen: set[int]) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for group in groups:
         builder.button(
@@ -223,7 +223,7 @@ def _pager(
     return [nav] if nav else []
 
 
-def open_buttons(items: Sequence[tuple[Occurrence, Event]]) -> InlineKeyboardMarkup:
+def open_buttons(items: Sequence[tuple[OccurrenceInfo, EventInfo]]) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for occurrence, event in items:
         builder.button(
@@ -242,10 +242,10 @@ def _join_label(seat: SeatView) -> str:
 
 
 def event_card(
-    event: Event,
-    occurrence: Occurrence,
+    event: EventInfo,
+    occurrence: OccurrenceInfo,
     seats: Sequence[SeatView],
-    mine: Signup | None,
+    mine: SignupInfo | None,
     *,
     series_member: bool,
     staff: bool,
@@ -358,7 +358,7 @@ PEOPLE_PAGE = 20
 
 
 def attendance(
-    occurrence_id: int, people: Sequence[tuple[Signup, str]], page: int = 0, pages: int = 1
+    occurrence_id: int, people: Sequence[tuple[SignupInfo, str]], page: int = 0, pages: int = 1
 ) -> InlineKeyboardMarkup:
     """A button per participant with a place on this page of the list, then the pager."""
     builder = InlineGrid()

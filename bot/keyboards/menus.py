@@ -20,7 +20,7 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n.lazy_proxy import LazyProxy
 
-from bot.db.models import User
+from bot.services.plain import Person
 
 MENU_NEED_HELP = __("🙋 I need help")
 MENU_VOLUNTEER = __("🤝 Volunteering")
@@ -163,7 +163,7 @@ def _main_menu(locale: str) -> ReplyKeyboardMarkup:
     return _keyboard(_MAIN)
 
 
-def menu_for(user: User | None) -> ReplyKeyboardMarkup | None:
+def menu_for(user: Person | None) -> ReplyKeyboardMarkup | None:
     """The main menu, for people who finished signing up; nothing for the others."""
     return main_menu() if user is not None and user.has_consented else None
 

@@ -9,7 +9,6 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from bot.db.models import District
 from bot.keyboards.builders import cancel_button
 from bot.keyboards.callbacks import (
     CandidatesCD,
@@ -43,6 +42,7 @@ from bot.services.helping.tasks import HOURS_CHOICES, RATINGS
 from bot.services.people.profiles import WEEKLY_CAPS, ProfileView
 from bot.services.people.talents import DAYS, PARTS, SPOKEN_LANGUAGES, TALENTS, slot
 from bot.services.people.verification import HOLD_MONTHS, UNTIL_REVOKED
+from bot.services.plain import DistrictInfo
 from bot.views.formatting import decimal
 from bot.views.labels import (
     PART_LABELS,
@@ -146,7 +146,7 @@ def slots(view: ProfileView) -> InlineKeyboardMarkup:
     return builder.adjust(*([len(PARTS)] * DAYS), 1).as_markup()
 
 
-def serve_districts(view: ProfileView, districts: Iterable[District]) -> InlineKeyboardMarkup:
+def serve_districts(view: ProfileView, districts: Iterable[DistrictInfo]) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for district in districts:
         builder.button(
@@ -213,7 +213,7 @@ def parts() -> InlineKeyboardMarkup:
     return builder.adjust(3, 1, 1).as_markup()
 
 
-def request_districts(districts: Iterable[District], home: int | None) -> InlineKeyboardMarkup:
+def request_districts(districts: Iterable[DistrictInfo], home: int | None) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for district in districts:
         label = (

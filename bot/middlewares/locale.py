@@ -7,9 +7,9 @@ from aiogram.types import TelegramObject
 from aiogram.types import User as TelegramUser
 from aiogram.utils.i18n import I18nMiddleware
 
-from bot.db.models import User
 from bot.i18n import guess_language
 from bot.middlewares import Handler
+from bot.services.plain import Person
 from bot.views.formatting import reading_at
 
 # Before consent the chosen language may live only in the conversation state.
@@ -25,7 +25,7 @@ class UserLocaleMiddleware(I18nMiddleware):
             return await super().__call__(handler, event, data)
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        user: User | None = data.get("user")
+        user: Person | None = data.get("user")
         if user is not None and user.language:
             return user.language
         state: FSMContext | None = data.get("state")

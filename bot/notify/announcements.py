@@ -12,34 +12,34 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import Announcement, User
 from bot.services.defaults import language_of
 from bot.services.messaging import announcements as ann
+from bot.services.people.users import get_person
+from bot.services.plain import AnnouncementInfo, Person
 
 
-def _author_language(author: User | None) -> str:
+def _author_language(author: Person | None) -> str:
     return language_of(author)
 
 
 async def start_due(bot: Bot, i18n: I18n, session: AsyncSession, clock: Clock) -> None:
     """Queue what is due and give each author a progress message to update."""
     for started in await ann.launch_due(session, clock()):
-        author = await session.get(User, started.author_id) if started.author_id else None
+        author = await get_person(session, started.author_id) if started.author_id else None
         with i18n.context(), i18n.use_locale(_author_language(author)):
             text = ngettext(
                 "📣 Sending to {count} person…", "📣 Sending to {count} people…", started.recipients
             ).format(count=started.recipients)
         with contextlib.suppress(TelegramAPIError):
             sent = await bot.send_message(started.author_chat_id, text)
-            started.progress_message_id = sent.message_id
-            await session.flush()
+            await ann.set_progress_message(session, started, sent.message_id)
 
 
 async def report_progress(bot: Bot, i18n: I18n, session: AsyncSession, clock: Clock) -> None:
     """Update every running announcement's progress message; finished ones get the report."""
     for running in await ann.sending(session):
         progress = await ann.progress_of(session, running)
-        author = await session.get(User, running.author_id) if running.author_id else None
+        author = await get_person(session, running.author_id) if running.author_id else None
         with i18n.context(), i18n.use_locale(_author_language(author)):
             text = _report(running, progress)
         if running.progress_message_id is not None:
@@ -51,7 +51,7 @@ async def report_progress(bot: Bot, i18n: I18n, session: AsyncSession, clock: Cl
             await ann.finish(session, running, clock())
 
 
-def _report(running: Announcement, progress: ann.Progress) -> str:
+def _report(running: AnnouncementInfo, progress: ann.Progress) -> str:
     if not progress.finished:
         return _("📣 Sending… {done} of {count} done.").format(
             done=progress.done, count=running.recipients

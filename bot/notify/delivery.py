@@ -15,13 +15,15 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import HelpRequest, User
 from bot.keyboards import volunteering as vkb
 from bot.services.centres.places import district_name, place_animators, user_timezone
 from bot.services.defaults import LANGUAGE, language_of
 from bot.services.happened import MessageRelayed, TaskNews, TaskNewsFor, VolunteerVerified
 from bot.services.helping.offers import EscalationReason, MatchingOutcome, Recipient
+from bot.services.helping.requests import get_request
 from bot.services.messaging.outbox import Notice, queue
+from bot.services.people.users import get_person
+from bot.services.plain import Person, RequestInfo
 from bot.views.formatting import long_date
 from bot.views.requests import resident_cancelled, summary, volunteer_gave_back, when
 
@@ -51,7 +53,7 @@ async def notify(
     i18n: I18n,
     session: AsyncSession,
     clock: Clock,
-    person: User,
+    person: Person,
     compose: Compose,
     *,
     kind: str,
@@ -117,7 +119,7 @@ async def deliver(
     """Queue a matching outcome (offers, escalations) in the caller's transaction."""
     notices: list[Notice] = []
     for sent in outcome.offers:
-        request = await session.get(HelpRequest, sent.request_id)
+        request = await get_request(session, sent.request_id)
         if request is None:
             continue
         with i18n.context(), i18n.use_locale(_language(sent.volunteer, default_language)):
@@ -133,7 +135,7 @@ async def deliver(
             markup = vkb.offer(sent.offer_id)
         notices.append(Notice(sent.volunteer.telegram_id, text, "offer", _json(markup)))
     for escalation in outcome.escalations:
-        request = await session.get(HelpRequest, escalation.request_id)
+        request = await get_request(session, escalation.request_id)
         if request is None:
             continue
         for animator in escalation.animators:
@@ -167,9 +169,9 @@ async def tell_about_task(
     i18n: I18n,
     session: AsyncSession,
     clock: Clock,
-    person: User | None,
+    person: Person | None,
     text: Callable[[], str],
-    request: HelpRequest,
+    request: RequestInfo,
     markup: Callable[[], InlineKeyboardMarkup] | None = None,
 ) -> None:
     """Tell one side of a task what happened, in their language, with the request below.
@@ -195,21 +197,21 @@ async def tell_about_task(
     await notify(i18n, session, clock, person, compose, kind="notice")
 
 
-def _accepted(news: TaskNewsFor, request: HelpRequest) -> str:
+def _accepted(news: TaskNewsFor, request: RequestInfo) -> str:
     return _("🤝 Good news: {name} will help you ({when}).").format(
         name=escape(news.actor), when=when(request)
     )
 
 
-def _done(news: TaskNewsFor, _request: HelpRequest) -> str:
+def _done(news: TaskNewsFor, _request: RequestInfo) -> str:
     return _("{name} says the task is done. Did it go well?").format(name=escape(news.actor))
 
 
-def _closed(news: TaskNewsFor, _request: HelpRequest) -> str:
+def _closed(news: TaskNewsFor, _request: RequestInfo) -> str:
     return _("An animator closed your request. Their message:") + "\n\n" + escape(news.note)
 
 
-NEWS_TEXT: dict[TaskNews, Callable[[TaskNewsFor, HelpRequest], str]] = {
+NEWS_TEXT: dict[TaskNews, Callable[[TaskNewsFor, RequestInfo], str]] = {
     TaskNews.ACCEPTED: _accepted,
     TaskNews.DONE: _done,
     TaskNews.CONFIRMED: lambda _news, _request: _("❤️ The resident confirmed and thanks you!"),
@@ -243,8 +245,8 @@ async def tell_task_news(
     i18n: I18n, session: AsyncSession, clock: Clock, happened: TaskNewsFor
 ) -> None:
     """One side of a task hears what happened to it, with the request below."""
-    request = await session.get(HelpRequest, happened.request_id)
-    person = await session.get(User, happened.person_id) if happened.person_id else None
+    request = await get_request(session, happened.request_id)
+    person = await get_person(session, happened.person_id) if happened.person_id else None
     if request is None:
         return
     buttons = NEWS_BUTTONS.get(happened.news)
@@ -257,7 +259,7 @@ async def _notify_by_id(
     i18n: I18n, session: AsyncSession, clock: Clock, user_id: int, compose: Compose, kind: str
 ) -> None:
     """`notify` someone who may have left meanwhile (then nobody is told)."""
-    person = await session.get(User, user_id)
+    person = await get_person(session, user_id)
     if person is not None:
         await notify(i18n, session, clock, person, compose, kind=kind)
 
@@ -267,7 +269,7 @@ async def tell_verified(
 ) -> None:
     async def compose() -> Composed:
         text = _("✅ An animator has verified you: you can now be asked for help at home too.")
-        volunteer = await session.get(User, happened.volunteer_id)
+        volunteer = await get_person(session, happened.volunteer_id)
         if happened.until is not None and volunteer is not None:
             timezone = await user_timezone(session, volunteer)
             text += " " + _("The verification holds until {day}.").format(

@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import Place
 from bot.services.across.digests import DailySummary, Digest, daily_summaries, weekly_digests
-from bot.services.centres.places import district_name
+from bot.services.centres.places import district_name, place_info
 from bot.services.defaults import language_of
 from bot.services.messaging.outbox import Notice, queue
 from bot.views.events import agenda_line
@@ -45,7 +44,7 @@ async def _digest_text(session: AsyncSession, digest: Digest) -> str:
             for r in digest.requests
         ]
         parts.append(_("Offers for them come as usual."))
-    place = await session.get(Place, digest.volunteer.place_id)
+    place = await place_info(session, digest.volunteer.place_id)
     if digest.events and place is not None:
         parts.append(_("📅 Coming up at your place this week (see /events):"))
         parts += [agenda_line(item, place) for item in digest.events]

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import Event, Place, User
 from bot.keyboards import events as ekb
 from bot.notify.delivery import Compose, Composed, notify, notify_animators
+from bot.services.centres.places import place_info
 from bot.services.happened import (
     EventPublished,
     OccurrenceCancelled,
@@ -25,13 +25,21 @@ from bot.services.happened import (
 )
 from bot.services.initiatives.agenda import Dated, dated
 from bot.services.initiatives.event_invites import invites_for
-from bot.services.initiatives.events import EventDraft, RoleDraft, event_group_names, roles_of
+from bot.services.initiatives.events import (
+    EventDraft,
+    RoleDraft,
+    event_group_names,
+    find_event,
+    roles_of,
+)
 from bot.services.initiatives.groups import members_for_event
 from bot.services.initiatives.signups import participants, upcoming_occurrences
+from bot.services.people.users import get_person
+from bot.services.plain import EventInfo, PlaceInfo
 from bot.views.events import draft_summary, event_heading
 
 
-async def stored_summary(session: AsyncSession, event: Event, place: Place) -> str:
+async def stored_summary(session: AsyncSession, event: EventInfo, place: PlaceInfo) -> str:
     """A stored event shown like the proposer's own summary."""
     roles = await roles_of(session, event.id)
     draft = EventDraft(
@@ -47,14 +55,14 @@ async def stored_summary(session: AsyncSession, event: Event, place: Place) -> s
 
 
 def _release_at(
-    settings: Settings, now: datetime, place: Place, starts_at: datetime | None = None
+    settings: Settings, now: datetime, place: PlaceInfo, starts_at: datetime | None = None
 ) -> datetime:
     return settings.quiet().release_at(now, place.timezone, starts_at)
 
 
-async def _event(session: AsyncSession, event_id: int) -> Event | None:
+async def _event(session: AsyncSession, event_id: int) -> EventInfo | None:
     """The event as it stands now (its review was written by a conditional UPDATE)."""
-    return await session.get(Event, event_id, populate_existing=True)
+    return await find_event(session, event_id)
 
 
 async def proposal_to_animators(
@@ -63,8 +71,8 @@ async def proposal_to_animators(
     event = await _event(session, proposed.event_id)
     if event is None:
         return
-    place = await session.get(Place, event.place_id)
-    proposer = await session.get(User, event.proposer_id) if event.proposer_id else None
+    place = await place_info(session, event.place_id)
+    proposer = await get_person(session, event.proposer_id) if event.proposer_id else None
     if place is None:
         return
     name = escape(proposer.first_name or "?") if proposer else "?"
@@ -89,7 +97,7 @@ async def decision_to_proposer(
     i18n: I18n, session: AsyncSession, clock: Clock, decided: ProposalDecided
 ) -> None:
     event = await _event(session, decided.event_id)
-    proposer = await session.get(User, event.proposer_id) if event and event.proposer_id else None
+    proposer = await get_person(session, event.proposer_id) if event and event.proposer_id else None
     if event is None or proposer is None:
         return
 
@@ -111,7 +119,7 @@ async def tell_promotion(
 ) -> None:
     """Someone moved up from the waiting list: the place is theirs (quiet hours kept)."""
     found = await dated(session, promotion.occurrence_id)
-    user = await session.get(User, promotion.user_id)
+    user = await get_person(session, promotion.user_id)
     if found is None or user is None:
         return
     item, place = found
@@ -127,7 +135,7 @@ async def tell_promotion(
     )
 
 
-def _promotion(item: Dated, place: Place) -> Compose:
+def _promotion(item: Dated, place: PlaceInfo) -> Compose:
     async def compose() -> Composed:
         text = _("🎉 A place came free and it is yours: you are signed up.")
         heading = event_heading(item.event, item.occurrence, place)
@@ -176,7 +184,7 @@ async def announce_published(
     event = await _event(session, published.event_id)
     if event is None:
         return
-    place = await session.get(Place, event.place_id)
+    place = await place_info(session, event.place_id)
     dates = await upcoming_occurrences(session, event.id, clock())
     if place is None or not dates:
         return
@@ -200,7 +208,7 @@ async def announce_published(
         )
     roles = await roles_of(session, event.id)
     for invite in await invites_for(session, event, first, roles, place, clock()):
-        person = await session.get(User, invite.candidate.user_id)
+        person = await get_person(session, invite.candidate.user_id)
         if person is None:
             continue
         await notify(
@@ -215,7 +223,7 @@ async def announce_published(
         )
 
 
-def _invitation(item: Dated, place: Place, role: str, role_id: int) -> Compose:
+def _invitation(item: Dated, place: PlaceInfo, role: str, role_id: int) -> Compose:
     async def compose() -> Composed:
         text = _("🙋 Your talents fit this event. Could you help as: {role}?").format(
             role=escape(role)

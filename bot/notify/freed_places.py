@@ -37,7 +37,7 @@ async def queue_freed_places(
                 not_before=released_at,
                 dedupe_key=f"freed:{item.occurrence.id}:{person.id}",
             )
-        mark_invited(item, released_at)
+        await mark_invited(session, item, released_at)
     wait = timedelta(hours=settings.freed_place_wait_hours)
     for item in await to_tell(session, now, wait):
         await notify_animators(
@@ -47,7 +47,7 @@ async def queue_freed_places(
             item.place.id,
             _still_free(item),
             kind="freed_place",
-            dedupe_prefix=f"freed-told:{item.freed.id}:{item.freed.freed_at.isoformat()}",
+            dedupe_prefix=f"freed-told:{item.id}:{item.freed_at.isoformat()}",
             not_before=_release_at(settings, item, now),
         )
 

@@ -12,11 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import Place
 from bot.keyboards import events as ekb
 from bot.keyboards import volunteering as vkb
 from bot.notify.delivery import Composed, notify
-from bot.services.centres.places import district_name
+from bot.services.centres.places import district_name, place_info
 from bot.services.defaults import language_of
 from bot.services.helping.offers import place_timezone
 from bot.services.helping.reminders import BEFORE, DueReminder, due_reminders
@@ -97,7 +96,7 @@ async def _tell_attendee(
 ) -> None:
     """A "reminder" before the date (urgent when it is near) or the "feedback" question
     after it (never at night), under the event's heading."""
-    place = await session.get(Place, attendee.event.place_id)
+    place = await place_info(session, attendee.event.place_id)
     if place is None or (kind == "reminder" and attendee.offset is None):
         return
     occurrence = attendee.occurrence

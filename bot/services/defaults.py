@@ -5,12 +5,19 @@ from the same values."""
 
 from __future__ import annotations
 
-from bot.db.models import User
+from typing import Protocol
 
 LANGUAGE = "pl"
 TIMEZONE = "Europe/Warsaw"
 
 
-def language_of(person: User | None) -> str:
+class Speaks(Protocol):
+    """Anyone with a stored language: a user's row or a `Person`."""
+
+    @property
+    def language(self) -> str | None: ...
+
+
+def language_of(person: Speaks | None) -> str:
     """The language a person reads, for words the bot writes to them."""
     return person.language if person is not None and person.language else LANGUAGE

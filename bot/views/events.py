@@ -8,11 +8,11 @@ from html import escape
 from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from bot.db.models import Event, Occurrence, Place, Signup
 from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.services.initiatives.agenda import Dated
 from bot.services.initiatives.events import EventDraft
 from bot.services.initiatives.signups import SeatView
+from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo, SignupInfo
 from bot.views.formatting import local_datetime
 
 
@@ -59,16 +59,16 @@ def _seat_line(seat: SeatView) -> str:
     return line
 
 
-def _where(event: Event, place: Place) -> str:
+def _where(event: EventInfo, place: PlaceInfo) -> str:
     return escape(event.location) if event.location else escape(place.name)
 
 
 def event_card(
-    event: Event,
-    occurrence: Occurrence,
-    place: Place,
+    event: EventInfo,
+    occurrence: OccurrenceInfo,
+    place: PlaceInfo,
     seats: list[SeatView],
-    mine: Signup | None,
+    mine: SignupInfo | None,
     position: int,
 ) -> str:
     lines = [f"📅 <b>{escape(event.title)}</b>"]
@@ -106,7 +106,7 @@ def event_card(
     return "\n".join(lines)
 
 
-def draft_summary(draft: EventDraft, place: Place, group_names: list[str]) -> str:
+def draft_summary(draft: EventDraft, place: PlaceInfo, group_names: list[str]) -> str:
     lines = [f"<b>{escape(draft.title)}</b>", escape(draft.description), ""]
     when = when_text(draft.starts_at, place.timezone)
     if draft.repeat_weeks:
@@ -129,7 +129,7 @@ def draft_summary(draft: EventDraft, place: Place, group_names: list[str]) -> st
     return "\n".join(lines)
 
 
-def proposal_status(event: Event) -> str:
+def proposal_status(event: EventInfo) -> str:
     if event.status == EventStatus.PENDING:
         return _("⏳ Waiting for the animators.")
     if event.status == EventStatus.PUBLISHED:
@@ -140,12 +140,12 @@ def proposal_status(event: Event) -> str:
     return _("🚫 Cancelled.")
 
 
-def event_heading(event: Event, occurrence: Occurrence | None, place: Place) -> str:
+def event_heading(event: EventInfo, occurrence: OccurrenceInfo | None, place: PlaceInfo) -> str:
     """Title and date, the first lines of every notice about an event."""
     starts_at = occurrence.starts_at if occurrence is not None else event.starts_at
     return f"📅 <b>{escape(event.title)}</b>\n🕒 {when_text(starts_at, place.timezone)}"
 
 
-def agenda_line(item: Dated, place: Place) -> str:
+def agenda_line(item: Dated, place: PlaceInfo) -> str:
     when = when_text(item.occurrence.starts_at, place.timezone)
     return f"<b>{escape(item.event.title)}</b> · {when}"

@@ -7,19 +7,19 @@ from html import escape
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.db.models import HelpRequest
 from bot.db.statuses import RequestStatus
+from bot.services.plain import RequestInfo, RequestText
 from bot.views.labels import PART_LABELS, long_date, talent
 
 
-def when(request: HelpRequest) -> str:
+def when(request: RequestText) -> str:
     language = get_i18n().current_locale
     day = long_date(request.day, language) if request.day else _("any day")
     part = str(PART_LABELS[request.part]) if request.part is not None else _("any time")
     return f"{day}, {part}"
 
 
-def status(request: HelpRequest) -> str:
+def status(request: RequestInfo) -> str:
     labels = {
         RequestStatus.OPEN: _("🔎 looking for a volunteer"),
         RequestStatus.MATCHED: _("🤝 a volunteer is coming"),
@@ -31,7 +31,7 @@ def status(request: HelpRequest) -> str:
 
 
 def summary(
-    request: HelpRequest, district: str | None, *, address: bool, requester: bool = False
+    request: RequestText, district: str | None, *, address: bool, requester: bool = False
 ) -> str:
     """Category, time, district (its name, read by the caller: views never query) and
     description; the address only where allowed, and the name and phone of someone

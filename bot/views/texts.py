@@ -8,7 +8,6 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.db.models import Place
 from bot.services.centres.places import PlaceStats
 from bot.services.errors import (
     EmptyValue,
@@ -19,6 +18,7 @@ from bot.services.errors import (
     TooManyDistricts,
     UnknownTimezone,
 )
+from bot.services.plain import PlaceWithDistricts
 from bot.services.text import clean_text
 
 
@@ -48,7 +48,7 @@ def privacy_short() -> str:
     )
 
 
-def place_card(place: Place, stats: PlaceStats, poster_link: str) -> str:
+def place_card(place: PlaceWithDistricts, stats: PlaceStats, poster_link: str) -> str:
     districts = ", ".join(escape(d.name) for d in place.districts) or _("none")
     residents = ngettext("{count} resident", "{count} residents", stats.residents).format(
         count=stats.residents

@@ -13,14 +13,15 @@ from bot.db.statuses import RequestStatus
 from bot.services.centres.places import ANIMATOR
 from bot.services.helping.matching import open_requests_for
 from bot.services.initiatives.agenda import Dated, upcoming_at_place
+from bot.services.plain import Person, PlaceInfo, RequestInfo, plain
 
 DIGEST_EVENTS_AHEAD = timedelta(days=7)
 
 
 @dataclass(frozen=True)
 class Digest:
-    volunteer: User
-    requests: list[HelpRequest]
+    volunteer: Person
+    requests: list[RequestInfo]
     events: list[Dated]
 
 
@@ -37,8 +38,8 @@ async def weekly_digests(session: AsyncSession, now: datetime) -> list[Digest]:
         )
     )
     digests = []
-    for volunteer in list(volunteers):
-        fitting = await open_requests_for(session, volunteer, now)
+    for volunteer in [plain(Person, row) for row in volunteers]:
+        fitting = [plain(RequestInfo, r) for r in await open_requests_for(session, volunteer, now)]
         coming = await _this_week(session, volunteer.place_id, now)
         if fitting or coming:
             digests.append(Digest(volunteer, fitting, coming))
@@ -61,7 +62,7 @@ async def _this_week(session: AsyncSession, place_id: int | None, now: datetime)
 class PlaceDay:
     """One place's last 24 hours, for its animators."""
 
-    place: Place
+    place: PlaceInfo
     new_requests: int
     waiting: int
     escalated: int
@@ -71,7 +72,7 @@ class PlaceDay:
 
 @dataclass(frozen=True)
 class DailySummary:
-    animator: User
+    animator: Person
     places: list[PlaceDay]
 
 
@@ -84,16 +85,16 @@ async def daily_summaries(session: AsyncSession, now: datetime) -> list[DailySum
         .where(Membership.role == ANIMATOR, User.blocked_at.is_(None))
         .order_by(User.id, Place.name)
     )
-    by_animator: dict[int, tuple[User, list[PlaceDay]]] = {}
+    by_animator: dict[int, tuple[Person, list[PlaceDay]]] = {}
     days: dict[int, PlaceDay] = {}
     for animator, place in rows:
         if place.id not in days:
-            days[place.id] = await _place_day(session, place, since)
-        by_animator.setdefault(animator.id, (animator, []))[1].append(days[place.id])
+            days[place.id] = await _place_day(session, plain(PlaceInfo, place), since)
+        by_animator.setdefault(animator.id, (plain(Person, animator), []))[1].append(days[place.id])
     return [DailySummary(animator, places) for animator, places in by_animator.values()]
 
 
-async def _place_day(session: AsyncSession, place: Place, since: datetime) -> PlaceDay:
+async def _place_day(session: AsyncSession, place: PlaceInfo, since: datetime) -> PlaceDay:
     def count(*conditions: ColumnElement[bool]) -> Select:
         return select(func.count(HelpRequest.id)).where(
             HelpRequest.place_id == place.id, *conditions

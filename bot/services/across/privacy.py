@@ -34,13 +34,14 @@ from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.helping.offers import MatchingConfig, restart_matching
 from bot.services.initiatives.signups import cancel_signup
 from bot.services.people.profiles import ProfileView, get_profile
+from bot.services.plain import Person
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-async def export_user_data(session: AsyncSession, user: User, now: datetime) -> dict[str, Any]:
+async def export_user_data(session: AsyncSession, user: Person, now: datetime) -> dict[str, Any]:
     """Everything stored about the user, as plain JSON-ready data."""
     place = await session.get(Place, user.place_id) if user.place_id else None
     district = await session.get(District, user.district_id) if user.district_id else None
@@ -155,7 +156,7 @@ def _request(request: HelpRequest, *, with_address: bool) -> dict[str, Any]:
 
 
 async def forget_user(
-    session: AsyncSession, user: User, now: datetime, config: MatchingConfig
+    session: AsyncSession, user: Person, now: datetime, config: MatchingConfig
 ) -> None:
     """Delete the person. Their open requests are cancelled and their accepted tasks go
     back to matching first, and the people on the other side are told (as are those who
@@ -194,7 +195,7 @@ async def forget_user(
         await restart_matching(session, request, now, config)
 
 
-async def _leave_events(session: AsyncSession, user: User, now: datetime) -> None:
+async def _leave_events(session: AsyncSession, user: Person, now: datetime) -> None:
     """Free their places (the next person waiting moves up), drop undecided proposals
     and keep ratings only as anonymous numbers."""
     occurrence_ids = list(

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AnimatorInvite, Membership, Place, User
-from bot.services.centres.places import ANIMATOR, get_place
+from bot.db.models import AnimatorInvite, Membership, User
+from bot.services.centres.places import ANIMATOR, get_place, place_exists
 from bot.services.errors import InviteInvalid, PlaceNotFound
+from bot.services.plain import InviteInfo, Person, PlaceWithDistricts, plain
 
 INVITE_PREFIX = "invite-"
 
@@ -22,9 +23,9 @@ async def create_invite(
     created_by_user_id: int | None,
     now: datetime,
     ttl: timedelta,
-) -> AnimatorInvite:
+) -> InviteInfo:
     """A fresh unguessable token (128 bits), valid once, until `now + ttl`."""
-    if await get_place(session, place_id) is None:
+    if not await place_exists(session, place_id):
         raise PlaceNotFound
     invite = AnimatorInvite(
         token=secrets.token_urlsafe(16),
@@ -35,10 +36,12 @@ async def create_invite(
     )
     session.add(invite)
     await session.flush()
-    return invite
+    return plain(InviteInfo, invite)
 
 
-async def redeem_invite(session: AsyncSession, *, token: str, user: User, now: datetime) -> Place:
+async def redeem_invite(
+    session: AsyncSession, *, token: str, user: Person, now: datetime
+) -> PlaceWithDistricts:
     """Make `user` an animator of the invite's place. Exactly one redemption can win.
 
     The conditional UPDATE is the claim: two people opening the same link at

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import District, Membership, Place, User
 from bot.services.defaults import TIMEZONE
 from bot.services.errors import InvalidSlug, SlugTaken, TooManyDistricts, UnknownTimezone
+from bot.services.plain import DistrictInfo, Person, PlaceInfo, PlaceWithDistricts, plain
 from bot.services.text import clean_text
 
 ORGANISATION_LIMIT = 200
@@ -31,7 +32,7 @@ _TRANSLITERATION = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "
 
 @dataclass(frozen=True)
 class PlacePage:
-    places: list[Place]
+    places: list[PlaceInfo]
     page: int
     pages: int
 
@@ -93,7 +94,7 @@ async def create_place(
     timezone: str,
     now: datetime,
     organisation: str | None = None,
-) -> Place:
+) -> PlaceWithDistricts:
     """Add a place; every value is validated again here, whatever the caller checked.
     `organisation` (the NGO or city unit running it) is printed on certificates."""
     place = Place(
@@ -108,13 +109,24 @@ async def create_place(
         raise SlugTaken
     session.add(place)
     await session.flush()
-    return place
+    return PlaceWithDistricts.of(place)
 
 
-async def get_place(session: AsyncSession, place_id: int) -> Place | None:
-    return await session.scalar(
+async def get_place(session: AsyncSession, place_id: int) -> PlaceWithDistricts | None:
+    place = await session.scalar(
         select(Place).where(Place.id == place_id).options(selectinload(Place.districts))
     )
+    return PlaceWithDistricts.of(place) if place is not None else None
+
+
+async def place_info(session: AsyncSession, place_id: int | None) -> PlaceInfo | None:
+    """A place without its districts (one row, where `get_place` reads them all)."""
+    place = await session.get(Place, place_id) if place_id is not None else None
+    return plain(PlaceInfo, place) if place is not None else None
+
+
+async def place_exists(session: AsyncSession, place_id: int) -> bool:
+    return await session.scalar(select(Place.id).where(Place.id == place_id)) is not None
 
 
 # Built once: the request flow and /tasks ask for these on almost every step.
@@ -132,30 +144,21 @@ async def timezone_of(session: AsyncSession, place_id: int | None, default: str)
     return await session.scalar(_TIMEZONE_OF, {"place_id": place_id}) or default
 
 
-async def districts_of(session: AsyncSession, place_id: int) -> list[District]:
-    return list(await session.scalars(_DISTRICTS_OF, {"place_id": place_id}))
+async def districts_of(session: AsyncSession, place_id: int) -> list[DistrictInfo]:
+    return [
+        plain(DistrictInfo, d) for d in await session.scalars(_DISTRICTS_OF, {"place_id": place_id})
+    ]
 
 
-@dataclass(frozen=True)
-class DistrictRef:
-    """A district's name and place, detached from the session that read it."""
-
-    id: int
-    place_id: int
-    name: str
-
-
-async def district_ref(session: AsyncSession, district_id: int) -> DistrictRef | None:
+async def district_ref(session: AsyncSession, district_id: int) -> DistrictInfo | None:
     """Read once per session (one update, one job run): a request is checked, summarised
     and offered to a wave in one update, each naming the same district, and a list of
     tasks repeats it; it cannot change meanwhile. A plain value, so that a rollback,
     which expires ORM objects, cannot turn it into a lazy load."""
-    known: dict[int, DistrictRef | None] = session.info.setdefault("districts", {})
+    known: dict[int, DistrictInfo | None] = session.info.setdefault("districts", {})
     if district_id not in known:
         district = await session.get(District, district_id)
-        known[district_id] = (
-            DistrictRef(district.id, district.place_id, district.name) if district else None
-        )
+        known[district_id] = plain(DistrictInfo, district) if district else None
     return known[district_id]
 
 
@@ -165,10 +168,11 @@ async def district_name(session: AsyncSession, district_id: int | None) -> str |
     return district.name if district is not None else None
 
 
-async def get_place_by_slug(session: AsyncSession, slug: str) -> Place | None:
-    return await session.scalar(
+async def get_place_by_slug(session: AsyncSession, slug: str) -> PlaceWithDistricts | None:
+    place = await session.scalar(
         select(Place).where(Place.slug == slug.lower()).options(selectinload(Place.districts))
     )
+    return PlaceWithDistricts.of(place) if place is not None else None
 
 
 async def list_places(session: AsyncSession, *, page: int, per_page: int) -> PlacePage:
@@ -179,7 +183,7 @@ async def list_places(session: AsyncSession, *, page: int, per_page: int) -> Pla
     places = await session.scalars(
         select(Place).order_by(Place.name, Place.id).offset(page * per_page).limit(per_page)
     )
-    return PlacePage(places=list(places), page=page, pages=pages)
+    return PlacePage(places=[plain(PlaceInfo, p) for p in places], page=page, pages=pages)
 
 
 async def place_stats(session: AsyncSession, place_id: int) -> PlaceStats:
@@ -194,7 +198,7 @@ async def place_stats(session: AsyncSession, place_id: int) -> PlaceStats:
     return PlaceStats(residents=residents or 0, animators=animators or 0)
 
 
-async def places_run_by(session: AsyncSession, user_id: int) -> list[Place]:
+async def places_run_by(session: AsyncSession, user_id: int) -> list[PlaceWithDistricts]:
     """Places where the user is an animator."""
     result = await session.scalars(
         select(Place)
@@ -203,25 +207,25 @@ async def places_run_by(session: AsyncSession, user_id: int) -> list[Place]:
         .order_by(Place.name)
         .options(selectinload(Place.districts))
     )
-    return list(result)
+    return [PlaceWithDistricts.of(place) for place in result]
 
 
-async def place_animators(session: AsyncSession, place_id: int) -> list[User]:
+async def place_animators(session: AsyncSession, place_id: int) -> list[Person]:
     result = await session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.place_id == place_id, Membership.role == ANIMATOR)
         .order_by(User.id)
     )
-    return list(result)
+    return [plain(Person, user) for user in result]
 
 
-async def user_timezone(session: AsyncSession, user: User) -> str:
+async def user_timezone(session: AsyncSession, person: Person) -> str:
     """The zone of the person's centre, for the dates they read (Warsaw without one)."""
-    return await timezone_of(session, user.place_id, TIMEZONE)
+    return await timezone_of(session, person.place_id, TIMEZONE)
 
 
-async def managed_places(session: AsyncSession, user: User | None, is_admin: bool) -> list[int]:
+async def managed_places(session: AsyncSession, user: Person | None, is_admin: bool) -> list[int]:
     """Admins manage every place; animators the places they run; everyone else none."""
     if is_admin:
         return list(await session.scalars(select(Place.id)))

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, User
 from bot.services.centres.places import managed_places
 from bot.services.errors import ServiceError
 from bot.services.helping.offers import MatchingConfig, send_next_wave
 from bot.services.helping.requests import OnBehalf, RequestDraft, submit_request
+from bot.services.plain import Person, RequestInfo, plain
 
 
 class NotStaffThere(ServiceError):
@@ -21,7 +21,7 @@ class NotStaffThere(ServiceError):
 
 async def ask_for_help(
     session: AsyncSession,
-    user: User,
+    user: Person,
     draft: RequestDraft,
     *,
     now: datetime,
@@ -29,7 +29,7 @@ async def ask_for_help(
     max_open: int,
     is_admin: bool,
     on_behalf: OnBehalf | None = None,
-) -> HelpRequest:
+) -> RequestInfo:
     """Store the request (checked again) and offer it to the first volunteers who fit
     (the offers are recorded, so the unit of work tells them)."""
     if on_behalf is not None and on_behalf.place_id not in await managed_places(
@@ -40,4 +40,4 @@ async def ask_for_help(
         session, user, draft, now=now, max_open=max_open, on_behalf=on_behalf
     )
     await send_next_wave(session, request, now, config)
-    return request
+    return plain(RequestInfo, request)

@@ -15,16 +15,17 @@ from bot.db.unit_of_work import record
 from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.helping.offers import MatchingConfig, MatchingOutcome, restart_matching
 from bot.services.people.talents import PARTS
+from bot.services.plain import RequestInfo, plain, stored
 
 
 async def open_request_at(
     session: AsyncSession, request_id: int, place_ids: list[int]
-) -> HelpRequest | None:
+) -> RequestInfo | None:
     """The request if it is still looking for a volunteer and belongs to one of the places."""
     request = await session.get(HelpRequest, request_id, populate_existing=True)
     if request is None or request.place_id not in place_ids:
         return None
-    return request if request.status == RequestStatus.OPEN else None
+    return plain(RequestInfo, request) if request.status == RequestStatus.OPEN else None
 
 
 async def _withdraw_offers(session: AsyncSession, request_id: int) -> None:
@@ -35,11 +36,10 @@ async def _withdraw_offers(session: AsyncSession, request_id: int) -> None:
     )
 
 
-async def close_request(
-    session: AsyncSession, request: HelpRequest, now: datetime, note: str
-) -> None:
+async def close_request(session: AsyncSession, seen: RequestInfo, now: datetime, note: str) -> None:
     """Closed by staff: it counts as cancelled, not done, and unanswered offers lapse;
     the resident gets the team's `note`."""
+    request = await stored(session, HelpRequest, seen.id)
     await _withdraw_offers(session, request.id)
     request.status = RequestStatus.CANCELLED
     request.closed_at = now
@@ -49,7 +49,7 @@ async def close_request(
 
 async def reschedule(
     session: AsyncSession,
-    request: HelpRequest,
+    seen: RequestInfo,
     day: date | None,
     part: int | None,
     now: datetime,
@@ -60,6 +60,7 @@ async def reschedule(
     the candidates, who are listed with everyone else."""
     if part is not None and part not in PARTS:
         raise ValueError("unknown part of day")
+    request = await stored(session, HelpRequest, seen.id)
     await _withdraw_offers(session, request.id)
     request.day = day
     request.part = part

@@ -39,6 +39,7 @@ from bot.db.models import (
 from bot.db.statuses import RequestStatus
 from bot.services.people.talents import RELATED, request_slots
 from bot.services.people.verification import task_day_end, verified_through
+from bot.services.plain import Need, Person
 
 W_TALENT = 40.0
 W_RELATED = 15.0
@@ -227,7 +228,7 @@ def _ranking_query(shape: _Shape) -> Select[Any]:
 
 async def rank_volunteers(
     session: AsyncSession,
-    request: HelpRequest,
+    request: Need,
     now: datetime,
     *,
     limit: int,
@@ -285,7 +286,7 @@ async def rank_volunteers(
 
 
 async def open_requests_for(
-    session: AsyncSession, volunteer: User, now: datetime, *, limit: int = 3
+    session: AsyncSession, volunteer: Person, now: datetime, *, limit: int = 3
 ) -> list[HelpRequest]:
     """Reverse matching: open requests at the volunteer's place that they could take now,
     judged by the same rules that choose whom to offer a request to."""

@@ -26,6 +26,7 @@ from bot.services.helping.matching import (
 )
 from bot.services.messaging.quiet import NIGHTS, QuietHours
 from bot.services.people.talents import PART_STARTS
+from bot.services.plain import Need, Person, RequestInfo, plain
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,12 @@ class AcceptOutcome(StrEnum):
     OVER_CAP = "over_cap"
 
 
-async def place_timezone(session: AsyncSession, request: HelpRequest) -> str:
+async def place_timezone(session: AsyncSession, request: Need) -> str:
     place = await session.get(Place, request.place_id)
     return place.timezone if place else TIMEZONE
 
 
-async def starts_at(session: AsyncSession, request: HelpRequest) -> datetime | None:
+async def starts_at(session: AsyncSession, request: Need) -> datetime | None:
     """When the help is due: the start of its part of day in the place's zone."""
     if request.day is None:
         return None
@@ -208,7 +209,7 @@ _ACCEPT_CHECK = (
 
 async def accept_offer(
     session: AsyncSession, offer_id: int, volunteer_id: int, now: datetime
-) -> tuple[AcceptOutcome, HelpRequest | None]:
+) -> tuple[AcceptOutcome, RequestInfo | None]:
     """The first acceptance wins. The claim is one conditional UPDATE of the request, so
     of any number of simultaneous presses the database lets exactly one through. The
     resident hears the good news in the same transaction.
@@ -269,7 +270,7 @@ async def accept_offer(
     actor = volunteer.first_name or "" if volunteer is not None else ""
     record(session, TaskNewsFor(TaskNews.ACCEPTED, request.id, request.requester_id, actor))
     await session.flush()
-    return AcceptOutcome.WON, request
+    return AcceptOutcome.WON, plain(RequestInfo, request)
 
 
 async def decline_offer(
@@ -348,7 +349,7 @@ async def restart_matching(
 
 
 async def reverse_match(
-    session: AsyncSession, volunteer: User, now: datetime, config: MatchingConfig
+    session: AsyncSession, volunteer: Person, now: datetime, config: MatchingConfig
 ) -> MatchingOutcome:
     """A volunteer just became available: offer them up to three open requests that fit."""
     outcome = MatchingOutcome()

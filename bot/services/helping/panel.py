@@ -11,11 +11,12 @@ from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import record
 from bot.services.helping.offers import MatchingConfig, OfferSent, Recipient
+from bot.services.plain import Person, RequestInfo, plain
 
 LIST_LIMIT = 10
 
 
-async def escalated_requests(session: AsyncSession, place_ids: list[int]) -> list[HelpRequest]:
+async def escalated_requests(session: AsyncSession, place_ids: list[int]) -> list[RequestInfo]:
     result = await session.scalars(
         select(HelpRequest)
         .where(
@@ -26,34 +27,34 @@ async def escalated_requests(session: AsyncSession, place_ids: list[int]) -> lis
         .order_by(HelpRequest.escalated_at)
         .limit(LIST_LIMIT)
     )
-    return list(result)
+    return [plain(RequestInfo, request) for request in result]
 
 
 async def volunteers_with_no_show(
     session: AsyncSession, place_ids: list[int], now: datetime
-) -> list[User]:
+) -> list[Person]:
     result = await session.scalars(
         select(User)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(User.place_id.in_(place_ids), VolunteerProfile.no_show_until > now)
         .limit(LIST_LIMIT)
     )
-    return list(result)
+    return [plain(Person, user) for user in result]
 
 
-async def volunteer_at(session: AsyncSession, user_id: int, place_ids: list[int]) -> User | None:
+async def volunteer_at(session: AsyncSession, user_id: int, place_ids: list[int]) -> Person | None:
     """The volunteer, if they belong to one of these places (else None: not yours)."""
     volunteer = await session.get(User, user_id)
     profile = await session.get(VolunteerProfile, user_id)
     if volunteer is None or profile is None or volunteer.place_id not in place_ids:
         return None
-    return volunteer
+    return plain(Person, volunteer)
 
 
 async def offer_to(
     session: AsyncSession,
-    request: HelpRequest,
-    volunteer: User,
+    request: RequestInfo,
+    volunteer: Person,
     now: datetime,
     config: MatchingConfig,
 ) -> OfferSent | None:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import HelpRequest, OutboxMessage, User
 from bot.db.statuses import RequestStatus
 from bot.services.helping.offers import starts_at
+from bot.services.plain import Person, RequestInfo, plain
 
 BEFORE = "before"
 FOLLOW_UP = "follow_up"
@@ -33,8 +34,8 @@ class ReminderConfig:
 @dataclass(frozen=True)
 class DueReminder:
     kind: str
-    request: HelpRequest
-    volunteer: User
+    request: RequestInfo
+    volunteer: Person
     offset: timedelta | None
     dedupe_key: str
     starts: datetime | None = None
@@ -52,7 +53,8 @@ async def due_reminders(
         .where(HelpRequest.status == RequestStatus.MATCHED, User.task_reminders.is_(True))
     )
     due: list[DueReminder] = []
-    for request, volunteer in rows:
+    for row, person in rows:
+        request, volunteer = plain(RequestInfo, row), plain(Person, person)
         start = await starts_at(session, request)
         accepted = request.accepted_at or request.created_at
         key = f"task:{request.id}:{volunteer.id}:{accepted.isoformat()}"

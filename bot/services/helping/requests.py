@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest, User
+from bot.db.models import HelpRequest
 from bot.db.statuses import ACTIVE_REQUEST, RequestStatus
 from bot.db.unit_of_work import record
 from bot.services.centres.places import district_ref
@@ -16,6 +16,7 @@ from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
 from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.people.talents import PARTS, SENSITIVE, TALENTS
+from bot.services.plain import Person, RequestInfo, plain
 from bot.services.text import clean_text
 
 DESCRIPTION_LIMIT = 500
@@ -65,7 +66,7 @@ async def open_request_count(session: AsyncSession, user_id: int) -> int:
 
 async def submit_request(
     session: AsyncSession,
-    user: User,
+    user: Person,
     draft: RequestDraft,
     *,
     now: datetime,
@@ -107,7 +108,7 @@ async def submit_request(
     return request
 
 
-async def requests_of(session: AsyncSession, user_id: int, *, limit: int = 10) -> list[HelpRequest]:
+async def requests_of(session: AsyncSession, user_id: int, *, limit: int = 10) -> list[RequestInfo]:
     """The resident's requests, active ones first, newest first."""
     active_first = HelpRequest.status.in_(ACTIVE_REQUEST).desc()
     result = await session.scalars(
@@ -116,7 +117,13 @@ async def requests_of(session: AsyncSession, user_id: int, *, limit: int = 10) -
         .order_by(active_first, HelpRequest.created_at.desc(), HelpRequest.id.desc())
         .limit(limit)
     )
-    return list(result)
+    return [plain(RequestInfo, request) for request in result]
+
+
+async def get_request(session: AsyncSession, request_id: int) -> RequestInfo | None:
+    """Any request, for callers that check for themselves who may see it."""
+    request = await session.get(HelpRequest, request_id, populate_existing=True)
+    return plain(RequestInfo, request) if request is not None else None
 
 
 async def own_request(session: AsyncSession, request_id: int, user_id: int) -> HelpRequest:
@@ -128,7 +135,7 @@ async def own_request(session: AsyncSession, request_id: int, user_id: int) -> H
 
 async def cancel_request(
     session: AsyncSession, request_id: int, user_id: int, now: datetime
-) -> HelpRequest:
+) -> RequestInfo:
     """The resident withdraws a request that is not finished; a volunteer who took it is
     told they need not go."""
     request = await own_request(session, request_id, user_id)
@@ -137,4 +144,4 @@ async def cancel_request(
     request.status = RequestStatus.CANCELLED
     request.closed_at = now
     record(session, TaskNewsFor(TaskNews.CANCELLED, request.id, request.volunteer_id))
-    return request
+    return plain(RequestInfo, request)

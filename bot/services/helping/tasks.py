@@ -22,6 +22,7 @@ from bot.services.helping.offers import (
 )
 from bot.services.helping.requests import RequestNotFound, own_request
 from bot.services.people.profiles import record_no_show
+from bot.services.plain import Person, RequestInfo, plain
 
 HOURS_CHOICES: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.0)
 RATINGS = range(1, 6)
@@ -77,15 +78,15 @@ async def mark_done(
 async def finish_task(
     session: AsyncSession,
     request_id: int,
-    volunteer: User,
+    volunteer: Person,
     hours: float,
     now: datetime,
     config: MatchingConfig,
-) -> tuple[HelpRequest, MatchingOutcome]:
+) -> tuple[RequestInfo, MatchingOutcome]:
     """The volunteer reports the task done with its hours; being free again, they are
     offered the open requests that fit them now (recorded, so the unit of work tells them)."""
     request = await mark_done(session, request_id, volunteer.id, hours, now)
-    return request, await reverse_match(session, volunteer, now, config)
+    return plain(RequestInfo, request), await reverse_match(session, volunteer, now, config)
 
 
 async def confirm_done(
@@ -94,7 +95,7 @@ async def confirm_done(
     resident_id: int,
     now: datetime,
     rating: int | None,
-) -> HelpRequest:
+) -> RequestInfo:
     """The resident confirms (and may rate); the volunteer hears the thanks once. Also
     accepted straight after acceptance: some residents confirm before the volunteer
     remembers to press Done."""
@@ -111,10 +112,10 @@ async def confirm_done(
     if rating is not None:
         request.rating = rating
     await session.flush()
-    return request
+    return plain(RequestInfo, request)
 
 
-async def time_has_passed(session: AsyncSession, request: HelpRequest, now: datetime) -> bool:
+async def time_has_passed(session: AsyncSession, request: RequestInfo, now: datetime) -> bool:
     """The help was due a while ago: only then may a resident say it did not happen
     without the volunteer having called it done."""
     due = await starts_at(session, request)
@@ -125,12 +126,19 @@ async def time_has_passed(session: AsyncSession, request: HelpRequest, now: date
 
 async def task_to_close(
     session: AsyncSession, request_id: int, resident_id: int, now: datetime
-) -> HelpRequest:
+) -> RequestInfo:
     """The resident's task they may confirm or say did not happen: the volunteer called it
     done, or its time has passed."""
+    return plain(RequestInfo, await _task_to_close(session, request_id, resident_id, now))
+
+
+async def _task_to_close(
+    session: AsyncSession, request_id: int, resident_id: int, now: datetime
+) -> HelpRequest:
     request = await own_request(session, request_id, resident_id)
     if request.status == RequestStatus.DONE or (
-        request.status == RequestStatus.MATCHED and await time_has_passed(session, request, now)
+        request.status == RequestStatus.MATCHED
+        and await time_has_passed(session, plain(RequestInfo, request), now)
     ):
         return request
     raise RequestNotFound
@@ -145,7 +153,7 @@ async def report_no_show(
 ) -> MatchingOutcome:
     """It did not happen: the volunteer ranks lower for a while (it is forgiven after
     a while, or by an animator), is told, and the request goes back to matching."""
-    request = await task_to_close(session, request_id, resident_id, now)
+    request = await _task_to_close(session, request_id, resident_id, now)
     volunteer = await session.get(User, request.volunteer_id) if request.volunteer_id else None
     if volunteer is not None:
         await record_no_show(session, volunteer.id, now)
@@ -188,14 +196,14 @@ async def _mark_offer(
 
 async def tasks_of(
     session: AsyncSession, volunteer_id: int, *, limit: int = 10
-) -> list[HelpRequest]:
+) -> list[RequestInfo]:
     result = await session.scalars(
         select(HelpRequest)
         .where(HelpRequest.volunteer_id == volunteer_id)
         .order_by(HelpRequest.accepted_at.desc())
         .limit(limit)
     )
-    return list(result)
+    return [plain(RequestInfo, request) for request in result]
 
 
 async def hours_this_month(
@@ -213,14 +221,14 @@ async def hours_this_month(
     return float(total or 0)
 
 
-async def relay_message(session: AsyncSession, request_id: int, sender: User, text: str) -> None:
+async def relay_message(session: AsyncSession, request_id: int, sender: Person, text: str) -> None:
     """Pass `text` to the other side of an active task (neither sees the other's handle);
     nobody else may write."""
     partner = await relay_partner(session, request_id, sender.id)
     record(session, MessageRelayed(request_id, partner.id, sender.first_name or "", text))
 
 
-async def relay_partner(session: AsyncSession, request_id: int, user_id: int) -> User:
+async def relay_partner(session: AsyncSession, request_id: int, user_id: int) -> Person:
     """The other side of an active task, for the masked relay; nobody else may write."""
     request = await session.get(HelpRequest, request_id)
     if request is None or request.status not in (RequestStatus.MATCHED, RequestStatus.DONE):
@@ -235,4 +243,4 @@ async def relay_partner(session: AsyncSession, request_id: int, user_id: int) ->
     partner = await session.get(User, other) if other is not None else None
     if partner is None:
         raise RequestNotFound
-    return partner
+    return plain(Person, partner)

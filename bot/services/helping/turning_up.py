@@ -27,6 +27,7 @@ from bot.services.helping.offers import (
     start_in,
 )
 from bot.services.messaging.quiet import NIGHTS, QuietHours
+from bot.services.plain import Person, RequestInfo, plain
 
 LATEST_STANDBY_BEFORE = timedelta(hours=2)
 
@@ -43,8 +44,8 @@ class Question:
     """ "Are you still coming?" for `volunteer`, about `request` starting at `starts`,
     to go out at `asked_at` (later than now in quiet hours)."""
 
-    request: HelpRequest
-    volunteer: User
+    request: RequestInfo
+    volunteer: Person
     starts: datetime
     asked_at: datetime
 
@@ -97,7 +98,14 @@ async def due_questions(
         if not moment <= now < start or accepted >= moment:
             continue  # not yet, too late, or accepted after the moment: they just said yes
         request.coming_asked_at = config.quiet.release_at(now, tz, start)
-        due.append(Question(request, volunteer, start, request.coming_asked_at))
+        due.append(
+            Question(
+                plain(RequestInfo, request),
+                plain(Person, volunteer),
+                start,
+                request.coming_asked_at,
+            )
+        )
     await session.flush()
     return due
 
@@ -155,7 +163,7 @@ async def ask_standbys(
 
 async def unconfirmed(
     session: AsyncSession, place_ids: list[int], limit: int
-) -> list[tuple[HelpRequest, User]]:
+) -> list[tuple[RequestInfo, Person]]:
     """Tasks at these centres whose volunteer was asked and has not said yes yet, with
     the volunteer: the animator may want to call them."""
     rows = await session.execute(
@@ -165,4 +173,7 @@ async def unconfirmed(
         .order_by(HelpRequest.day, HelpRequest.part, HelpRequest.id)
         .limit(limit)
     )
-    return [(request, volunteer) for request, volunteer, _timezone in rows]
+    return [
+        (plain(RequestInfo, request), plain(Person, volunteer))
+        for request, volunteer, _timezone in rows
+    ]

@@ -10,14 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Event, Occurrence, Place, Signup
 from bot.db.statuses import ACTIVE_SIGNUP, EventStatus, OccurrenceStatus
+from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo, plain
 
 PER_PAGE = 5
 
 
 @dataclass(frozen=True)
 class Dated:
-    occurrence: Occurrence
-    event: Event
+    occurrence: OccurrenceInfo
+    event: EventInfo
+
+    @classmethod
+    def of(cls, occurrence: Occurrence, event: Event) -> Dated:
+        return cls(plain(OccurrenceInfo, occurrence), plain(EventInfo, event))
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ async def upcoming_at_place(
     for occurrence, event in rows:
         if event.id not in seen:
             seen.add(event.id)
-            items.append(Dated(occurrence, event))
+            items.append(Dated.of(occurrence, event))
     pages = max(1, -(-len(items) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
     return AgendaPage(items[page * PER_PAGE : (page + 1) * PER_PAGE], page, pages)
@@ -77,10 +82,10 @@ async def my_upcoming(session: AsyncSession, user_id: int, now: datetime) -> lis
         .order_by(Occurrence.starts_at.is_(None), Occurrence.starts_at)
         .limit(20)
     )
-    return [Dated(occurrence, event) for occurrence, event in rows]
+    return [Dated.of(occurrence, event) for occurrence, event in rows]
 
 
-async def dated(session: AsyncSession, occurrence_id: int) -> tuple[Dated, Place] | None:
+async def dated(session: AsyncSession, occurrence_id: int) -> tuple[Dated, PlaceInfo] | None:
     row = (
         await session.execute(
             select(Occurrence, Event, Place)
@@ -92,11 +97,11 @@ async def dated(session: AsyncSession, occurrence_id: int) -> tuple[Dated, Place
     ).first()
     if row is None:
         return None
-    return Dated(row[0], row[1]), row[2]
+    return Dated.of(row[0], row[1]), plain(PlaceInfo, row[2])
 
 
 async def neighbour_dates(
-    session: AsyncSession, occurrence: Occurrence, now: datetime
+    session: AsyncSession, occurrence: OccurrenceInfo, now: datetime
 ) -> tuple[int | None, int | None]:
     """The previous and next date of the same series still ahead, for paging through it."""
     base = select(Occurrence.id).where(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.db.models import Event, Occurrence, Place
 from bot.db.statuses import EventStatus, OccurrenceStatus
+from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo
 
 PRODUCT = "-//Sasiad//Neighbourhood volunteering//PL"
 
 
-def ics_for(event: Event, occurrence: Occurrence, place: Place, stamp_at: datetime) -> bytes:
+def ics_for(
+    event: EventInfo, occurrence: OccurrenceInfo, place: PlaceInfo, stamp_at: datetime
+) -> bytes:
     """One date of an event, in the place's time zone (with its VTIMEZONE), so calendars
     show the right hour whatever zone the phone is in. None-dated events have no file."""
     if occurrence.starts_at is None:

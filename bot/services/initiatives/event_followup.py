@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Event, EventFeedback, Occurrence, OutboxMessage, Signup, User
 from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.services.errors import ServiceError
+from bot.services.plain import EventInfo, OccurrenceInfo, Person, plain
 from bot.services.text import clean_text
 
 FEEDBACK_WINDOW = timedelta(days=3)
@@ -26,18 +27,27 @@ class FeedbackNotAllowed(ServiceError):
 
 @dataclass(frozen=True)
 class Attendee:
-    occurrence: Occurrence
-    event: Event
-    user: User
+    occurrence: OccurrenceInfo
+    event: EventInfo
+    user: Person
     dedupe_key: str
     offset: timedelta | None = None
 
-
-def reminder_times(occurrence: Occurrence, offsets: tuple[timedelta, ...]) -> list[datetime]:
-    """When participants of an occurrence are reminded (none for "to be agreed")."""
-    if occurrence.starts_at is None:
-        return []
-    return [occurrence.starts_at - offset for offset in offsets]
+    @classmethod
+    def of(
+        cls,
+        rows: tuple[Occurrence, Event, User],
+        dedupe_key: str,
+        offset: timedelta | None = None,
+    ) -> Attendee:
+        occurrence, event, user = rows
+        return cls(
+            plain(OccurrenceInfo, occurrence),
+            plain(EventInfo, event),
+            plain(Person, user),
+            dedupe_key,
+            offset,
+        )
 
 
 def ends_at(occurrence: Occurrence, event: Event) -> datetime | None:
@@ -100,7 +110,7 @@ async def due_event_reminders(
             offset = min(passed)
             hours = int(offset.total_seconds() // 3600)
             key = f"event:{occurrence.id}:{user.id}:{occurrence.starts_at.isoformat()}:{hours}h"
-            due.append(Attendee(occurrence, event, user, key, offset))
+            due.append(Attendee.of((occurrence, event, user), key, offset))
     return await _not_queued(session, due)
 
 
@@ -127,7 +137,8 @@ async def due_feedback(session: AsyncSession, now: datetime) -> list[Attendee]:
     for _signup, occurrence, event, user in rows:
         end = ends_at(occurrence, event)
         if end is not None and end <= now:
-            due.append(Attendee(occurrence, event, user, f"feedback:{occurrence.id}:{user.id}"))
+            key = f"feedback:{occurrence.id}:{user.id}"
+            due.append(Attendee.of((occurrence, event, user), key))
     return await _not_queued(session, due)
 
 

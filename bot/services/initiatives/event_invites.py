@@ -9,16 +9,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Event, EventRole, HelpRequest, Occurrence, Place
+from bot.db.models import HelpRequest
 from bot.services.helping.matching import Candidate, rank_volunteers
 from bot.services.people.talents import PART_STARTS
+from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo, RoleInfo
 
 INVITES_PER_PLACE = 2
 
 
 @dataclass(frozen=True)
 class RoleInvite:
-    role: EventRole
+    role: RoleInfo
     candidate: Candidate
 
 
@@ -27,7 +28,9 @@ def _part_of_day(moment: datetime, timezone: str) -> int:
     return max(part for part, start in PART_STARTS.items() if local >= start or part == 0)
 
 
-def _as_need(event: Event, occurrence: Occurrence, role: EventRole, place: Place) -> HelpRequest:
+def _as_need(
+    event: EventInfo, occurrence: OccurrenceInfo, role: RoleInfo, place: PlaceInfo
+) -> HelpRequest:
     """The role as the matcher sees a request (never stored)."""
     start = occurrence.starts_at
     return HelpRequest(
@@ -45,10 +48,10 @@ def _as_need(event: Event, occurrence: Occurrence, role: EventRole, place: Place
 
 async def fitting_volunteers(
     session: AsyncSession,
-    event: Event,
-    occurrence: Occurrence,
-    role: EventRole,
-    place: Place,
+    event: EventInfo,
+    occurrence: OccurrenceInfo,
+    role: RoleInfo,
+    place: PlaceInfo,
     now: datetime,
     *,
     limit: int,
@@ -61,10 +64,10 @@ async def fitting_volunteers(
 
 async def invites_for(
     session: AsyncSession,
-    event: Event,
-    occurrence: Occurrence,
-    roles: list[EventRole],
-    place: Place,
+    event: EventInfo,
+    occurrence: OccurrenceInfo,
+    roles: list[RoleInfo],
+    place: PlaceInfo,
     now: datetime,
 ) -> list[RoleInvite]:
     """For each helper role, about twice as many fitting volunteers as it has places;

@@ -22,7 +22,6 @@ from bot.db.models import (
     Place,
     Seat,
     SeriesMember,
-    User,
 )
 from bot.db.statuses import EventStatus, OccurrenceStatus
 from bot.db.unit_of_work import record
@@ -35,6 +34,7 @@ from bot.services.happened import (
     ProposalSubmitted,
 )
 from bot.services.people.talents import talent_for
+from bot.services.plain import EventInfo, GroupInfo, OccurrenceInfo, Person, RoleInfo, plain
 from bot.services.text import clean_text
 
 TITLE_LIMIT = 100
@@ -121,22 +121,22 @@ def check_draft(draft: EventDraft) -> None:
         raise InvalidRoles
 
 
-async def groups_of(session: AsyncSession, place_id: int) -> list[InterestGroup]:
+async def groups_of(session: AsyncSession, place_id: int) -> list[GroupInfo]:
     result = await session.scalars(
         select(InterestGroup).where(InterestGroup.place_id == place_id).order_by(InterestGroup.name)
     )
-    return list(result)
+    return [plain(GroupInfo, group) for group in result]
 
 
 async def submit_event(
     session: AsyncSession,
-    author: User,
+    author: Person,
     place_id: int,
     draft: EventDraft,
     now: datetime,
     *,
     publish: bool,
-) -> Event:
+) -> EventInfo:
     """A proposal waiting for an animator, or (`publish`, for animators) a published event."""
     check_draft(draft)
     place = await session.get(Place, place_id)
@@ -180,17 +180,27 @@ async def submit_event(
     else:
         record(session, ProposalSubmitted(event.id))
     await session.flush()
-    return event
+    return plain(EventInfo, event)
 
 
-async def get_event(session: AsyncSession, event_id: int) -> Event:
+async def get_event(session: AsyncSession, event_id: int) -> EventInfo:
+    return plain(EventInfo, await _event_row(session, event_id))
+
+
+async def find_event(session: AsyncSession, event_id: int) -> EventInfo | None:
+    """The event as stored now, or None (it was deleted with its proposer)."""
+    event = await session.get(Event, event_id, populate_existing=True)
+    return plain(EventInfo, event) if event is not None else None
+
+
+async def _event_row(session: AsyncSession, event_id: int) -> Event:
     event = await session.get(Event, event_id, populate_existing=True)
     if event is None:
         raise EventNotFound
     return event
 
 
-async def approve(session: AsyncSession, event_id: int, reviewer: User, now: datetime) -> bool:
+async def approve(session: AsyncSession, event_id: int, reviewer: Person, now: datetime) -> bool:
     """Publish a pending proposal. One conditional UPDATE: of two animators pressing
     Approve (or one Approve, one Reject) only the first counts."""
     decided = await changed_rows(
@@ -202,14 +212,14 @@ async def approve(session: AsyncSession, event_id: int, reviewer: User, now: dat
     if decided != 1:
         await session.flush()
         return False
-    await ensure_occurrences(session, await get_event(session, event_id), now)
+    await ensure_occurrences(session, await _event_row(session, event_id), now)
     record(session, ProposalDecided(event_id), EventPublished(event_id))
     await session.flush()
     return True
 
 
 async def reject(
-    session: AsyncSession, event_id: int, reviewer: User, comment: str, now: datetime
+    session: AsyncSession, event_id: int, reviewer: Person, comment: str, now: datetime
 ) -> bool:
     comment = clean_text(comment, limit=COMMENT_LIMIT)
     decided = await changed_rows(
@@ -232,11 +242,11 @@ async def reject(
 EDITABLE = ("title", "description", "starts_at", "location", "capacity")
 
 
-async def edit_pending(session: AsyncSession, event_id: int, name: str, value: object) -> Event:
+async def edit_pending(session: AsyncSession, event_id: int, name: str, value: object) -> EventInfo:
     """Change one field of a proposal before it is decided (animators tidy them up)."""
     if name not in EDITABLE:
         raise ValueError(name)
-    event = await get_event(session, event_id)
+    event = await _event_row(session, event_id)
     if event.status != EventStatus.PENDING:
         raise EventNotFound
     if name == "capacity":
@@ -250,14 +260,14 @@ async def edit_pending(session: AsyncSession, event_id: int, name: str, value: o
         if name == "starts_at" and value is None:
             event.repeat_weeks = 0
     await session.flush()
-    return event
+    return plain(EventInfo, event)
 
 
-async def roles_of(session: AsyncSession, event_id: int) -> list[EventRole]:
+async def roles_of(session: AsyncSession, event_id: int) -> list[RoleInfo]:
     result = await session.scalars(
         select(EventRole).where(EventRole.event_id == event_id).order_by(EventRole.position)
     )
-    return list(result)
+    return [plain(RoleInfo, role) for role in result]
 
 
 async def event_group_names(session: AsyncSession, event_id: int) -> list[str]:
@@ -335,29 +345,29 @@ async def published_series(session: AsyncSession) -> list[Event]:
     return list(result)
 
 
-async def proposals_of(session: AsyncSession, user_id: int, *, limit: int = 10) -> list[Event]:
+async def proposals_of(session: AsyncSession, user_id: int, *, limit: int = 10) -> list[EventInfo]:
     result = await session.scalars(
         select(Event)
         .where(Event.proposer_id == user_id)
         .order_by(Event.created_at.desc(), Event.id.desc())
         .limit(limit)
     )
-    return list(result)
+    return [plain(EventInfo, event) for event in result]
 
 
-async def pending_proposals(session: AsyncSession, place_ids: list[int]) -> list[Event]:
+async def pending_proposals(session: AsyncSession, place_ids: list[int]) -> list[EventInfo]:
     result = await session.scalars(
         select(Event)
         .where(Event.place_id.in_(place_ids), Event.status == EventStatus.PENDING)
         .order_by(Event.created_at)
         .limit(10)
     )
-    return list(result)
+    return [plain(EventInfo, event) for event in result]
 
 
 async def cancel_occurrence(
     session: AsyncSession, occurrence_id: int, now: datetime
-) -> Occurrence | None:
+) -> OccurrenceInfo | None:
     """Cancel one date; None when it was not scheduled (already cancelled, say)."""
     cancelled = await changed_rows(
         session,
@@ -369,7 +379,8 @@ async def cancel_occurrence(
     if cancelled != 1:
         return None
     record(session, OccurrenceCancelled(occurrence_id))
-    return await session.get(Occurrence, occurrence_id, populate_existing=True)
+    occurrence = await session.get(Occurrence, occurrence_id, populate_existing=True)
+    return plain(OccurrenceInfo, occurrence) if occurrence is not None else None
 
 
 async def cancel_series(session: AsyncSession, event_id: int, now: datetime) -> list[int]:

@@ -21,6 +21,7 @@ from bot.db.models import Event, EventRole, FreedPlace, Occurrence, Place, Seat,
 from bot.db.statuses import EventStatus, OccurrenceStatus
 from bot.services.initiatives.event_invites import fitting_volunteers
 from bot.services.initiatives.groups import members_for_event
+from bot.services.plain import EventInfo, OccurrenceInfo, Person, PlaceInfo, RoleInfo, plain, stored
 
 # Giving a place up this close to the date is what leaves it empty.
 LATE_WITHIN = timedelta(hours=24)
@@ -40,16 +41,34 @@ class FreedOutcome(StrEnum):
 class Freed:
     """A freed place with what the messages about it need."""
 
-    freed: FreedPlace
-    occurrence: Occurrence
-    event: Event
-    role: EventRole
-    place: Place
+    id: int
+    places: int
+    freed_at: datetime
+    invited_at: datetime | None
+    occurrence: OccurrenceInfo
+    event: EventInfo
+    role: RoleInfo
+    place: PlaceInfo
+
+    @classmethod
+    def of(
+        cls, freed: FreedPlace, occurrence: Occurrence, event: Event, role: EventRole, place: Place
+    ) -> Freed:
+        return cls(
+            freed.id,
+            freed.places,
+            freed.freed_at,
+            freed.invited_at,
+            plain(OccurrenceInfo, occurrence),
+            plain(EventInfo, event),
+            plain(RoleInfo, role),
+            plain(PlaceInfo, place),
+        )
 
     @property
     def starts_at(self) -> datetime:
         """Only dated occurrences are ever noted (`note_freed`)."""
-        return self.occurrence.starts_at or self.freed.freed_at
+        return self.occurrence.starts_at or self.freed_at
 
 
 async def note_freed(
@@ -93,22 +112,23 @@ _OPEN = (
 )
 
 
-async def _open(session: AsyncSession, *, invited: bool) -> list[Freed]:
-    """Freed places not settled yet, whose wave has (or has not) been sent."""
+async def _open(session: AsyncSession, *, invited: bool) -> list[tuple[FreedPlace, Freed]]:
+    """Freed places not settled yet, whose wave has (or has not) been sent: each row, to
+    settle it, and its copy, to tell about it."""
     sent = FreedPlace.invited_at.is_not(None) if invited else FreedPlace.invited_at.is_(None)
     rows = await session.execute(_OPEN.where(sent).execution_options(populate_existing=True))
-    return [Freed(*row) for row in rows]
+    return [(row[0], Freed.of(*row)) for row in rows]
 
 
 async def to_invite(session: AsyncSession, now: datetime) -> list[Freed]:
     """Freed places whose wave has not been sent yet, on dates still ahead (those whose
     date is gone are settled)."""
     ahead = []
-    for item in await _open(session, invited=False):
+    for row, item in await _open(session, invited=False):
         if _still_ahead(item, now):
             ahead.append(item)
         else:
-            _settle(item, now, FreedOutcome.GONE)
+            _settle(row, now, FreedOutcome.GONE)
     return ahead
 
 
@@ -120,7 +140,7 @@ def _still_ahead(item: Freed, now: datetime) -> bool:
     )
 
 
-async def invitees(session: AsyncSession, item: Freed, now: datetime) -> list[User]:
+async def invitees(session: AsyncSession, item: Freed, now: datetime) -> list[Person]:
     """Who is invited: never anyone already signed up, waiting or who gave this date up.
     Helpers are ranked by the matcher; members of the event's groups come in an order
     drawn from the date, so the same few are not always asked first."""
@@ -129,7 +149,7 @@ async def invitees(session: AsyncSession, item: Freed, now: datetime) -> list[Us
             select(Signup.user_id).where(Signup.occurrence_id == item.occurrence.id)
         )
     )
-    wanted = item.freed.places * WAVE_PER_PLACE
+    wanted = item.places * WAVE_PER_PLACE
     if item.role.name is None:
         members = [m for m in await members_for_event(session, item.event.id) if m.id not in seen]
         return sorted(members, key=lambda m: _draw(item.occurrence.id, m.id))[:wanted]
@@ -144,17 +164,17 @@ async def invitees(session: AsyncSession, item: Freed, now: datetime) -> list[Us
     )
     chosen = [c.user_id for c in fitting if c.user_id not in seen][:wanted]
     people = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(chosen)))}
-    return [people[user_id] for user_id in chosen if user_id in people]
+    return [plain(Person, people[user_id]) for user_id in chosen if user_id in people]
 
 
 def _draw(occurrence_id: int, user_id: int) -> bytes:
     return hashlib.sha256(f"{occurrence_id}:{user_id}".encode()).digest()
 
 
-def mark_invited(item: Freed, released_at: datetime) -> None:
+async def mark_invited(session: AsyncSession, item: Freed, released_at: datetime) -> None:
     """The wave is queued to go at `released_at` (later than now in quiet hours); the
     few hours before the animators hear of it count from then."""
-    item.freed.invited_at = released_at
+    (await stored(session, FreedPlace, item.id)).invited_at = released_at
 
 
 def tell_at(invited_at: datetime, starts_at: datetime, wait: timedelta) -> datetime:
@@ -167,13 +187,13 @@ async def to_tell(session: AsyncSession, now: datetime, wait: timedelta) -> list
     """Settle the invited places that are filled or whose date is gone; return those
     still free whose time to tell the animators has come (settled as told)."""
     due = []
-    for item in await _open(session, invited=True):
+    for row, item in await _open(session, invited=True):
         if not _still_ahead(item, now):
-            _settle(item, now, FreedOutcome.GONE)
+            _settle(row, now, FreedOutcome.GONE)
         elif not await _still_free(session, item):
-            _settle(item, now, FreedOutcome.FILLED)
-        elif now >= tell_at(item.freed.invited_at or now, item.starts_at, wait):
-            _settle(item, now, FreedOutcome.TOLD)
+            _settle(row, now, FreedOutcome.FILLED)
+        elif now >= tell_at(item.invited_at or now, item.starts_at, wait):
+            _settle(row, now, FreedOutcome.TOLD)
             due.append(item)
     await session.flush()
     return due
@@ -184,6 +204,6 @@ async def _still_free(session: AsyncSession, item: Freed) -> bool:
     return seat is not None and seat.capacity is not None and seat.taken < seat.capacity
 
 
-def _settle(item: Freed, now: datetime, outcome: FreedOutcome) -> None:
-    item.freed.settled_at = now
-    item.freed.outcome = outcome
+def _settle(freed: FreedPlace, now: datetime, outcome: FreedOutcome) -> None:
+    freed.settled_at = now
+    freed.outcome = outcome

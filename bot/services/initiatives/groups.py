@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.changed import changed_rows
 from bot.db.models import EventGroup, GroupMember, InterestGroup, User
 from bot.services.errors import ServiceError
+from bot.services.plain import GroupInfo, Person, plain
 from bot.services.text import clean_text
 
 GROUP_NAME_LIMIT = 64
@@ -25,9 +26,7 @@ class TooManyGroups(ServiceError):
     pass
 
 
-async def add_group(
-    session: AsyncSession, place_id: int, name: str, now: datetime
-) -> InterestGroup:
+async def add_group(session: AsyncSession, place_id: int, name: str, now: datetime) -> GroupInfo:
     name = clean_text(name, limit=GROUP_NAME_LIMIT)
     count = await session.scalar(
         select(func.count(InterestGroup.id)).where(InterestGroup.place_id == place_id)
@@ -40,7 +39,7 @@ async def add_group(
             session.add(group)
     except IntegrityError:
         raise GroupExists from None
-    return group
+    return plain(GroupInfo, group)
 
 
 async def remove_group(session: AsyncSession, group_id: int, place_ids: list[int]) -> bool:
@@ -61,7 +60,7 @@ async def my_group_ids(session: AsyncSession, user_id: int) -> set[int]:
 
 
 async def toggle_membership(
-    session: AsyncSession, user: User, group_id: int, now: datetime
+    session: AsyncSession, user: Person, group_id: int, now: datetime
 ) -> bool:
     """Join or leave a group of one's own place; returns whether they are a member now."""
     group = await session.get(InterestGroup, group_id)
@@ -76,7 +75,7 @@ async def toggle_membership(
     return member is None
 
 
-async def members_for_event(session: AsyncSession, event_id: int) -> list[User]:
+async def members_for_event(session: AsyncSession, event_id: int) -> list[Person]:
     """Members of the groups an event is for, each once."""
     result = await session.scalars(
         select(User)
@@ -91,4 +90,4 @@ async def members_for_event(session: AsyncSession, event_id: int) -> list[User]:
         )
         .order_by(User.id)
     )
-    return list(result)
+    return [plain(Person, user) for user in result]

@@ -24,6 +24,7 @@ from bot.db.unit_of_work import record
 from bot.services.happened import Promotion
 from bot.services.initiatives.freed_places import note_freed
 from bot.services.people.profiles import record_no_show, withdraw_no_show
+from bot.services.plain import OccurrenceInfo, Person, RoleInfo, SignupInfo, plain
 
 
 class SignupOutcome(StrEnum):
@@ -42,7 +43,7 @@ class SignupResult:
 
 @dataclass(frozen=True)
 class SeatView:
-    role: EventRole
+    role: RoleInfo
     capacity: int | None
     taken: int
     waiting: int
@@ -125,7 +126,9 @@ async def sign_up(
     if status == SignupStatus.CONFIRMED:
         return SignupResult(SignupOutcome.CONFIRMED, occurrence_id)
     return SignupResult(
-        SignupOutcome.WAITING, occurrence_id, await waiting_position(session, existing)
+        SignupOutcome.WAITING,
+        occurrence_id,
+        await waiting_position(session, plain(SignupInfo, existing)),
     )
 
 
@@ -136,7 +139,7 @@ async def _has_seat(session: AsyncSession, occurrence_id: int, role_id: int) -> 
     return found is not None
 
 
-async def waiting_position(session: AsyncSession, signup: Signup) -> int:
+async def waiting_position(session: AsyncSession, signup: SignupInfo) -> int:
     ahead = await session.scalar(
         select(func.count(Signup.id)).where(
             Signup.occurrence_id == signup.occurrence_id,
@@ -225,7 +228,7 @@ async def _promote_first(
 
 async def upcoming_occurrences(
     session: AsyncSession, event_id: int, now: datetime
-) -> list[Occurrence]:
+) -> list[OccurrenceInfo]:
     result = await session.scalars(
         select(Occurrence)
         .where(
@@ -235,7 +238,7 @@ async def upcoming_occurrences(
         )
         .order_by(Occurrence.number)
     )
-    return list(result)
+    return [plain(OccurrenceInfo, occurrence) for occurrence in result]
 
 
 async def join_series(
@@ -319,10 +322,13 @@ async def seats_of(session: AsyncSession, occurrence_id: int) -> list[SeatView]:
         .where(Seat.occurrence_id == occurrence_id)
         .order_by(EventRole.position)
     )
-    return [SeatView(role, capacity, taken, int(wait)) for role, capacity, taken, wait in rows]
+    return [
+        SeatView(plain(RoleInfo, role), capacity, taken, int(wait))
+        for role, capacity, taken, wait in rows
+    ]
 
 
-async def signup_of(session: AsyncSession, occurrence_id: int, user_id: int) -> Signup | None:
+async def signup_of(session: AsyncSession, occurrence_id: int, user_id: int) -> SignupInfo | None:
     signup = await session.scalar(
         select(Signup)
         .where(
@@ -332,10 +338,12 @@ async def signup_of(session: AsyncSession, occurrence_id: int, user_id: int) -> 
         )
         .execution_options(populate_existing=True)
     )
-    return signup
+    return plain(SignupInfo, signup) if signup is not None else None
 
 
-async def participants(session: AsyncSession, occurrence_id: int) -> list[tuple[Signup, User]]:
+async def participants(
+    session: AsyncSession, occurrence_id: int
+) -> list[tuple[SignupInfo, Person]]:
     """Everyone with a place or waiting, in the order they came."""
     rows = await session.execute(
         select(Signup, User)
@@ -344,7 +352,7 @@ async def participants(session: AsyncSession, occurrence_id: int) -> list[tuple[
         .order_by(Signup.status, Signup.queued_at, Signup.id)
         .execution_options(populate_existing=True)
     )
-    return [(signup, user) for signup, user in rows]
+    return [(plain(SignupInfo, signup), plain(Person, user)) for signup, user in rows]
 
 
 async def set_attendance(

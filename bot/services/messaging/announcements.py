@@ -23,6 +23,7 @@ from bot.db.statuses import OutboxStatus as Sent
 from bot.services.defaults import language_of
 from bot.services.errors import TooLong
 from bot.services.messaging.outbox import Notice, batch_counts, queue
+from bot.services.plain import AnnouncementInfo, Person, plain, stored
 
 TEXT_LIMIT = 3800
 CAPTION_LIMIT = 900
@@ -115,12 +116,12 @@ def check_length(text: str, *, with_photo: bool) -> str:
 
 async def create_draft(
     session: AsyncSession,
-    author: User,
+    author: Person,
     place_id: int,
     text: str,
     photo: str | None,
     now: datetime,
-) -> Announcement:
+) -> AnnouncementInfo:
     announcement = Announcement(
         place_id=place_id,
         author_id=author.id,
@@ -135,12 +136,12 @@ async def create_draft(
     )
     session.add(announcement)
     await session.flush()
-    return announcement
+    return plain(AnnouncementInfo, announcement)
 
 
 async def editable(
     session: AsyncSession, announcement_id: int, place_ids: list[int]
-) -> Announcement | None:
+) -> AnnouncementInfo | None:
     """A draft at one of `place_ids`, or None (someone else's place, or already sent)."""
     announcement = await session.get(Announcement, announcement_id, populate_existing=True)
     if (
@@ -149,25 +150,42 @@ async def editable(
         or announcement.status != AnnouncementStatus.DRAFT
     ):
         return None
-    return announcement
+    return plain(AnnouncementInfo, announcement)
+
+
+async def get_announcement(session: AsyncSession, announcement_id: int) -> AnnouncementInfo | None:
+    announcement = await session.get(Announcement, announcement_id, populate_existing=True)
+    return plain(AnnouncementInfo, announcement) if announcement is not None else None
+
+
+async def set_progress_message(
+    session: AsyncSession, announcement: AnnouncementInfo, message_id: int
+) -> None:
+    """The author's message that shows how far the sending has come, edited as it goes."""
+    (await stored(session, Announcement, announcement.id)).progress_message_id = message_id
+    await session.flush()
 
 
 async def set_audience(
-    session: AsyncSession, announcement: Announcement, audience: Audience
-) -> None:
+    session: AsyncSession, draft: AnnouncementInfo, audience: Audience
+) -> AnnouncementInfo:
+    announcement = await stored(session, Announcement, draft.id)
     announcement.audience = audience.stored()
     await session.flush()
+    return plain(AnnouncementInfo, announcement)
 
 
 async def add_translation(
-    session: AsyncSession, announcement: Announcement, language: str, text: str
-) -> None:
+    session: AsyncSession, draft: AnnouncementInfo, language: str, text: str
+) -> AnnouncementInfo:
+    announcement = await stored(session, Announcement, draft.id)
     checked = check_length(text, with_photo=announcement.photo is not None)
     announcement.translations = {**announcement.translations, language: checked}
     await session.flush()
+    return plain(AnnouncementInfo, announcement)
 
 
-def text_for(announcement: Announcement, language: str | None) -> str:
+def text_for(announcement: AnnouncementInfo, language: str | None) -> str:
     """The recipient's translation if there is one, else the original."""
     return announcement.translations.get(language or "", announcement.text)
 
@@ -218,7 +236,7 @@ async def discard_drafts(session: AsyncSession, author_id: int) -> int:
     return discarded
 
 
-async def scheduled_at(session: AsyncSession, place_ids: list[int]) -> list[Announcement]:
+async def scheduled_at(session: AsyncSession, place_ids: list[int]) -> list[AnnouncementInfo]:
     result = await session.scalars(
         select(Announcement)
         .where(
@@ -227,14 +245,14 @@ async def scheduled_at(session: AsyncSession, place_ids: list[int]) -> list[Anno
         )
         .order_by(Announcement.send_at)
     )
-    return list(result)
+    return [plain(AnnouncementInfo, announcement) for announcement in result]
 
 
-def batch_of(announcement: Announcement) -> str:
+def batch_of(announcement: AnnouncementInfo) -> str:
     return f"announcement:{announcement.id}"
 
 
-async def launch_due(session: AsyncSession, now: datetime) -> list[Announcement]:
+async def launch_due(session: AsyncSession, now: datetime) -> list[AnnouncementInfo]:
     """Start every scheduled announcement whose time has come. Each is claimed by one
     conditional UPDATE (one process wins) and its letters are queued in the same
     transaction, with a dedupe key per person: a crash before the caller commits leaves
@@ -261,11 +279,12 @@ async def launch_due(session: AsyncSession, now: datetime) -> list[Announcement]
             announcement = await session.get(Announcement, announcement_id, populate_existing=True)
             if announcement is not None:
                 await _queue_letters(session, announcement, now)
-                started.append(announcement)
+                started.append(plain(AnnouncementInfo, announcement))
     return started
 
 
 async def _queue_letters(session: AsyncSession, announcement: Announcement, now: datetime) -> None:
+    seen = plain(AnnouncementInfo, announcement)
     audience = Audience.of(announcement.audience)
     people = await session.execute(
         _audience(announcement.place_id, audience).with_only_columns(
@@ -275,10 +294,10 @@ async def _queue_letters(session: AsyncSession, announcement: Announcement, now:
     letters = [
         Notice(
             chat_id=telegram_id,
-            text=text_for(announcement, language),
+            text=text_for(seen, language),
             kind="announcement",
-            dedupe_key=f"{batch_of(announcement)}:{user_id}",
-            batch=batch_of(announcement),
+            dedupe_key=f"{batch_of(seen)}:{user_id}",
+            batch=batch_of(seen),
             photo=announcement.photo,
         )
         for user_id, telegram_id, language in people
@@ -303,7 +322,7 @@ class Progress:
         return self.done >= self.recipients
 
 
-async def progress_of(session: AsyncSession, announcement: Announcement) -> Progress:
+async def progress_of(session: AsyncSession, announcement: AnnouncementInfo) -> Progress:
     counts = await batch_counts(session, batch_of(announcement))
     return Progress(
         recipients=announcement.recipients,
@@ -313,16 +332,17 @@ async def progress_of(session: AsyncSession, announcement: Announcement) -> Prog
     )
 
 
-async def sending(session: AsyncSession) -> list[Announcement]:
+async def sending(session: AsyncSession) -> list[AnnouncementInfo]:
     result = await session.scalars(
         select(Announcement)
         .where(Announcement.status == AnnouncementStatus.SENDING)
         .execution_options(populate_existing=True)
     )
-    return list(result)
+    return [plain(AnnouncementInfo, announcement) for announcement in result]
 
 
-async def finish(session: AsyncSession, announcement: Announcement, now: datetime) -> None:
+async def finish(session: AsyncSession, sent: AnnouncementInfo, now: datetime) -> None:
+    announcement = await stored(session, Announcement, sent.id)
     announcement.status = AnnouncementStatus.SENT
     announcement.finished_at = now
     await session.flush()

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.changed import changed_rows
 from bot.db.models import Certificate, HelpRequest, Place, User
 from bot.db.statuses import RequestStatus
+from bot.services.plain import CertificateInfo, Person, PlaceInfo, plain
 
 CERT_PREFIX = "cert-"
 CODE_BYTES = 16
@@ -52,7 +53,7 @@ def _bounds(period: Period, today: date) -> tuple[date | None, date]:
     return None, today
 
 
-async def _finished(session: AsyncSession, user_id: int) -> list[tuple[HelpRequest, Place]]:
+async def _finished(session: AsyncSession, user_id: int) -> list[tuple[HelpRequest, PlaceInfo]]:
     rows = await session.execute(
         select(HelpRequest, Place)
         .join(Place, Place.id == HelpRequest.place_id)
@@ -63,17 +64,17 @@ async def _finished(session: AsyncSession, user_id: int) -> list[tuple[HelpReque
         )
         .order_by(HelpRequest.done_at)
     )
-    return [(request, place) for request, place in rows]
+    return [(request, plain(PlaceInfo, place)) for request, place in rows]
 
 
-def _local_day(moment: datetime | None, place: Place) -> date:
+def _local_day(moment: datetime | None, place: PlaceInfo) -> date:
     assert moment is not None
     return moment.astimezone(ZoneInfo(place.timezone)).date()
 
 
 def _in_period(
-    done: list[tuple[HelpRequest, Place]], period: Period, now: datetime
-) -> list[tuple[HelpRequest, Place]]:
+    done: list[tuple[HelpRequest, PlaceInfo]], period: Period, now: datetime
+) -> list[tuple[HelpRequest, PlaceInfo]]:
     kept = []
     for request, place in done:
         start, end = _bounds(period, now.astimezone(ZoneInfo(place.timezone)).date())
@@ -85,11 +86,11 @@ def _in_period(
 
 async def work_by_place(
     session: AsyncSession, user_id: int, period: Period, now: datetime
-) -> list[tuple[Place, Work]]:
+) -> list[tuple[PlaceInfo, Work]]:
     """The volunteer's work in the period at each centre where they finished a task,
     centres by name."""
     done_at: dict[int, list[HelpRequest]] = {}
-    places: dict[int, Place] = {}
+    places: dict[int, PlaceInfo] = {}
     for request, place in _in_period(await _finished(session, user_id), period, now):
         done_at.setdefault(place.id, []).append(request)
         places[place.id] = place
@@ -99,7 +100,7 @@ async def work_by_place(
     )
 
 
-def _work(place: Place, done: list[HelpRequest], period: Period, now: datetime) -> Work:
+def _work(place: PlaceInfo, done: list[HelpRequest], period: Period, now: datetime) -> Work:
     months: dict[date, float] = {}
     kinds: dict[str, float] = {}
     for request in done:
@@ -117,8 +118,8 @@ def _work(place: Place, done: list[HelpRequest], period: Period, now: datetime) 
 
 
 async def issue(
-    session: AsyncSession, volunteer: User, place: Place, work: Work, now: datetime
-) -> Certificate:
+    session: AsyncSession, volunteer: Person, place: PlaceInfo, work: Work, now: datetime
+) -> CertificateInfo:
     """Record the certificate as it will be printed; the caller renders it. Asking again
     for the same figures (a double tap, or a lost file) gives the same paper and code
     back: the volunteer's row is written first, so two presses at once run one after
@@ -139,7 +140,7 @@ async def issue(
         )
     )
     if same is not None:
-        return same
+        return plain(CertificateInfo, same)
     certificate = Certificate(
         code=secrets.token_urlsafe(CODE_BYTES),
         user_id=volunteer.id,
@@ -152,10 +153,10 @@ async def issue(
     )
     session.add(certificate)
     await session.flush()
-    return certificate
+    return plain(CertificateInfo, certificate)
 
 
-async def by_code(session: AsyncSession, code: str) -> tuple[Certificate, Place] | None:
+async def by_code(session: AsyncSession, code: str) -> tuple[CertificateInfo, PlaceInfo] | None:
     row = (
         await session.execute(
             select(Certificate, Place)
@@ -163,10 +164,12 @@ async def by_code(session: AsyncSession, code: str) -> tuple[Certificate, Place]
             .where(Certificate.code == code)
         )
     ).first()
-    return None if row is None else (row[0], row[1])
+    return None if row is None else (plain(CertificateInfo, row[0]), plain(PlaceInfo, row[1]))
 
 
-async def of_places(session: AsyncSession, place_ids: list[int], limit: int) -> list[Certificate]:
+async def of_places(
+    session: AsyncSession, place_ids: list[int], limit: int
+) -> list[CertificateInfo]:
     """The newest certificates issued at these centres."""
     result = await session.scalars(
         select(Certificate)
@@ -174,7 +177,7 @@ async def of_places(session: AsyncSession, place_ids: list[int], limit: int) -> 
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         .limit(limit)
     )
-    return list(result)
+    return [plain(CertificateInfo, certificate) for certificate in result]
 
 
 async def revoke(

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     District,
-    User,
     VolunteerDistrict,
     VolunteerLanguage,
     VolunteerProfile,
@@ -22,6 +21,7 @@ from bot.db.models import (
 from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, EmptyValue, ServiceError
 from bot.services.people.talents import SLOTS, SPOKEN_LANGUAGES, TALENTS
+from bot.services.plain import Person
 from bot.services.text import clean_text
 from bot.services.when import parse_day
 
@@ -56,7 +56,7 @@ class ProfileView:
         return self.paused or (self.paused_until is not None and self.paused_until > now)
 
 
-async def ensure_profile(session: AsyncSession, user: User, now: datetime) -> ProfileView:
+async def ensure_profile(session: AsyncSession, user: Person, now: datetime) -> ProfileView:
     """Open the profile, creating it with sensible defaults on first use: the user's
     language, and their home district."""
     profile = await session.get(VolunteerProfile, user.id)

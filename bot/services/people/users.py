@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import District, Place, User, VolunteerProfile
-from bot.services.centres.places import get_place, managed_places
+from bot.services.centres.places import managed_places, place_exists
 from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound
+from bot.services.plain import Person, plain, stored
 
 FIRST_NAME_LIMIT = 64
 
@@ -34,14 +35,24 @@ async def get_user(session: AsyncSession, telegram_id: int) -> User | None:
     return await session.scalar(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
 
-async def register_contact(session: AsyncSession, telegram_id: int, now: datetime) -> User:
+async def person_with_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
+    user = await get_user(session, telegram_id)
+    return plain(Person, user) if user is not None else None
+
+
+async def get_person(session: AsyncSession, user_id: int) -> Person | None:
+    user = await session.get(User, user_id)
+    return plain(Person, user) if user is not None else None
+
+
+async def register_contact(session: AsyncSession, telegram_id: int, now: datetime) -> Person:
     """Create the user with nothing but the Telegram id (all we may keep before consent).
 
     Safe against two first updates arriving at once: the unique id decides.
     """
     existing = await get_user(session, telegram_id)
     if existing is not None:
-        return existing
+        return plain(Person, existing)
     user = User(telegram_id=telegram_id, created_at=now)
     try:
         async with session.begin_nested():
@@ -50,43 +61,51 @@ async def register_contact(session: AsyncSession, telegram_id: int, now: datetim
         found = await get_user(session, telegram_id)
         if found is None:
             raise
-        return found
-    return user
+        return plain(Person, found)
+    return plain(Person, user)
 
 
 async def give_consent(
-    session: AsyncSession, user: User, *, first_name: str, language: str, now: datetime
-) -> None:
+    session: AsyncSession, person: Person, *, first_name: str, language: str, now: datetime
+) -> Person:
     """Record consent and, only from now on, the name and language."""
+    user = await stored(session, User, person.id)
     user.consent_at = now
     user.first_name = first_name.strip()[:FIRST_NAME_LIMIT] or None
     user.language = language
     await session.flush()
+    return plain(Person, user)
 
 
-async def set_language(session: AsyncSession, user: User, language: str) -> None:
+async def set_language(session: AsyncSession, person: Person, language: str) -> Person:
+    user = await stored(session, User, person.id)
     user.language = language
     await session.flush()
+    return plain(Person, user)
 
 
-async def set_intent(session: AsyncSession, user: User, intent: Intent) -> None:
+async def set_intent(session: AsyncSession, person: Person, intent: Intent) -> Person:
+    user = await stored(session, User, person.id)
     user.intent = intent.value
     await session.flush()
+    return plain(Person, user)
 
 
 async def set_home_place(
-    session: AsyncSession, user: User, *, place_id: int, district_id: int | None
-) -> None:
+    session: AsyncSession, person: Person, *, place_id: int, district_id: int | None
+) -> Person:
     """Set the user's place and district; the district must belong to that place."""
-    if await get_place(session, place_id) is None:
+    if not await place_exists(session, place_id):
         raise PlaceNotFound
     if district_id is not None:
         district = await session.get(District, district_id)
         if district is None or district.place_id != place_id:
             raise DistrictNotInPlace
+    user = await stored(session, User, person.id)
     user.place_id = place_id
     user.district_id = district_id
     await session.flush()
+    return plain(Person, user)
 
 
 async def set_reachable(
@@ -102,12 +121,14 @@ async def set_reachable(
 PREFERENCES = ("task_reminders", "weekly_digest", "announcements")
 
 
-async def set_preference(session: AsyncSession, user: User, name: str, wanted: bool) -> None:
+async def set_preference(session: AsyncSession, person: Person, name: str, wanted: bool) -> Person:
     """Switch one of the PREFERENCES; anything else is refused (names come from buttons)."""
     if name not in PREFERENCES:
         raise ValueError(name)
+    user = await stored(session, User, person.id)
     setattr(user, name, wanted)
     await session.flush()
+    return plain(Person, user)
 
 
 @dataclass(frozen=True)
@@ -128,7 +149,7 @@ async def signed_in_person(session: AsyncSession, telegram_id: int) -> SignedInP
     if user is None or not user.has_consented:
         return None
     centre = await session.get(Place, user.place_id) if user.place_id else None
-    runs = await managed_places(session, user, is_admin=False)
+    runs = await managed_places(session, plain(Person, user), is_admin=False)
     return SignedInPerson(
         first_name=user.first_name or "",
         language=language_of(user),

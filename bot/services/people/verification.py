@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import User, VolunteerProfile
 from bot.db.unit_of_work import record
 from bot.services.happened import VolunteerVerified
+from bot.services.plain import Person, plain
 
 HOLD_MONTHS: tuple[int, ...] = (6, 12, 24)
 UNTIL_REVOKED = 0
@@ -71,7 +72,7 @@ async def verify(
 class Lapse:
     """A verification that lapses soon (`lapsed` False) or has lapsed."""
 
-    volunteer: User
+    volunteer: Person
     until: datetime
     lapsed: bool
 
@@ -99,7 +100,7 @@ async def due_lapse_notices(session: AsyncSession, now: datetime) -> list[Lapse]
         assert profile.verified_until is not None
         lapsed = profile.verified_until <= now
         profile.verification_notice = LAPSED if lapsed else SOON
-        due.append(Lapse(volunteer, profile.verified_until, lapsed))
+        due.append(Lapse(plain(Person, volunteer), profile.verified_until, lapsed))
     await session.flush()
     return due
 
@@ -109,7 +110,7 @@ class Standing:
     """A volunteer in the panel's verification list: never verified (`until` None and
     `lapsed` True), lapsed, or lapsing within a month."""
 
-    volunteer: User
+    volunteer: Person
     until: datetime | None
     lapsed: bool
 
@@ -138,6 +139,10 @@ async def to_verify(
         .limit(limit)
     )
     return [
-        Standing(volunteer, until, verified_at is None or (until is not None and until <= now))
+        Standing(
+            plain(Person, volunteer),
+            until,
+            verified_at is None or (until is not None and until <= now),
+        )
         for volunteer, verified_at, until in rows
     ]
