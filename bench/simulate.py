@@ -83,7 +83,7 @@ from bot.services.helping.offers import (
     send_next_wave,
     starts_at,
 )
-from bot.services.helping.requests import RequestDraft, RequestNotFound, submit_request
+from bot.services.helping.requests import RequestNotFound, submit_request
 from bot.services.helping.tasks import hand_back
 from bot.services.helping.turning_up import (
     ConfirmConfig,
@@ -93,6 +93,7 @@ from bot.services.helping.turning_up import (
 )
 from bot.services.messaging.quiet import NIGHTS
 from bot.services.people.talents import PART_STARTS, PARTS, RELATED, SENSITIVE, TALENTS, slot
+from bot.services.plain import RequestDraft
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # a Monday
 ZONE = ZoneInfo("Europe/Warsaw")

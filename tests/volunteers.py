@@ -8,10 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, User, VolunteerProfile
 from bot.services.centres.places import get_place
-from bot.services.helping.requests import RequestDraft, submit_request
+from bot.services.helping.requests import submit_request
 from bot.services.people import profiles
 from bot.services.people.users import give_consent, register_contact, set_home_place
-from bot.services.plain import stored
+from bot.services.plain import RequestDraft, stored
 from tests.harness import START
 
 ALL_WEEK = tuple(range(21))

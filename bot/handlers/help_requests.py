@@ -40,7 +40,6 @@ from bot.services.helping.requests import (
     ADDRESS_LIMIT,
     DESCRIPTION_LIMIT,
     OnBehalf,
-    RequestDraft,
     RequestNotFound,
     TooManyOpenRequests,
     cancel_request,
@@ -48,7 +47,7 @@ from bot.services.helping.requests import (
 )
 from bot.services.helping.tasks import time_has_passed
 from bot.services.people.talents import PARTS, TALENTS
-from bot.services.plain import Person, RequestText
+from bot.services.plain import Person, RequestDraft, RequestText
 from bot.states import Intake, NewRequest
 from bot.views.labels import long_date
 from bot.views.replies import (

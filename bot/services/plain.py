@@ -107,8 +107,8 @@ class InviteInfo:
 
 
 @dataclass(frozen=True)
-class RequestText:
-    """What a request says, stored or still a draft being checked by the resident."""
+class RequestDraft:
+    """What a resident asks for, as the request flow collected it."""
 
     category: str
     description: str
@@ -116,6 +116,13 @@ class RequestText:
     part: int | None
     district_id: int | None
     address: str | None
+
+
+@dataclass(frozen=True)
+class RequestText(RequestDraft):
+    """What a request says, stored or still being checked by the one who asks: the
+    draft, and who it is for when an animator registers someone without Telegram."""
+
     on_behalf_name: str | None
     on_behalf_phone: str | None
 

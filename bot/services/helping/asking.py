@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.centres.places import managed_places
 from bot.services.errors import ServiceError
 from bot.services.helping.offers import MatchingConfig, send_next_wave
-from bot.services.helping.requests import OnBehalf, RequestDraft, submit_request
-from bot.services.plain import Person, RequestInfo, plain
+from bot.services.helping.requests import OnBehalf, submit_request
+from bot.services.plain import Person, RequestDraft, RequestInfo, plain
 
 
 class NotStaffThere(ServiceError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, PlaceNotFound, ServiceError
 from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.people.talents import PARTS, SENSITIVE, TALENTS
-from bot.services.plain import Person, RequestInfo, plain
+from bot.services.plain import Person, RequestDraft, RequestInfo, plain
 from bot.services.text import clean_text
 
 DESCRIPTION_LIMIT = 500
@@ -41,16 +41,6 @@ class OnBehalf:
     place_id: int
     name: str
     phone: str
-
-
-@dataclass(frozen=True)
-class RequestDraft:
-    category: str
-    description: str
-    day: date | None
-    part: int | None
-    district_id: int | None
-    address: str | None
 
 
 async def open_request_count(session: AsyncSession, user_id: int) -> int:
@@ -122,7 +112,7 @@ async def requests_of(session: AsyncSession, user_id: int, *, limit: int = 10) -
 
 async def get_request(session: AsyncSession, request_id: int) -> RequestInfo | None:
     """Any request, for callers that check for themselves who may see it."""
-    request = await session.get(HelpRequest, request_id, populate_existing=True)
+    request = await session.get(HelpRequest, request_id)
     return plain(RequestInfo, request) if request is not None else None
 
 

@@ -154,7 +154,7 @@ async def editable(
 
 
 async def get_announcement(session: AsyncSession, announcement_id: int) -> AnnouncementInfo | None:
-    announcement = await session.get(Announcement, announcement_id, populate_existing=True)
+    announcement = await session.get(Announcement, announcement_id)
     return plain(AnnouncementInfo, announcement) if announcement is not None else None
 
 
