@@ -19,6 +19,8 @@ from bot.config import LANGUAGES, Language
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
+# Where the messages are, below bot/: the code, and the Mini App's templates.
+EXTRACTED_FROM = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
 
 
 def catalogue_paths(locales_dir: Path = LOCALES_DIR) -> dict[str, Path]:

@@ -12,7 +12,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.config import LANGUAGES
-from bot.i18n import LOCALES_DIR, build_i18n, catalogue_paths, compile_catalogues
+from bot.i18n import (
+    EXTRACTED_FROM,
+    LOCALES_DIR,
+    build_i18n,
+    catalogue_paths,
+    compile_catalogues,
+)
 
 BOT_DIR = Path(__file__).resolve().parents[1] / "bot"
 KEYWORDS = {"_": None, "__": None, "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
@@ -23,7 +29,7 @@ def source_messages() -> set[str | tuple[str, str]]:
     """What the code asks gettext for, found the way pybabel finds it."""
     found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(BOT_DIR), keywords=KEYWORDS, comment_tags=()
+        str(BOT_DIR), method_map=EXTRACTED_FROM, keywords=KEYWORDS, comment_tags=()
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db.models import User
-from bot.web.api import MiniApp, add_mini_app
+from bot.web.api import MiniApp
+from bot.web.routes import add_mini_app
 from tests.conftest import TOKEN
 from tests.fakes.webapp import init_data
 from tests.harness import START, FakeClock, Harness, Person

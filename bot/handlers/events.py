@@ -14,7 +14,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Filter, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,10 +49,18 @@ from bot.services.initiatives.event_followup import (
     save_rating,
 )
 from bot.services.initiatives.events import cancel_occurrence, cancel_series
-from bot.services.initiatives.signups import SignupOutcome
 from bot.services.plain import Person, PlaceInfo, SignupInfo
 from bot.states import Feedback
-from bot.views.events import agenda_line, event_card, places_text, when_text
+from bot.views.events import (
+    agenda_line,
+    event_card,
+    leave_answer,
+    places_text,
+    series_answer,
+    series_left_answer,
+    signup_answer,
+    when_text,
+)
 from bot.views.labels import rating_label
 from bot.views.replies import bot_of, edit_or_send, reply_to_callback
 from bot.views.texts import staff_only, typed_text
@@ -277,19 +285,6 @@ async def _render(
     await edit_or_send(callback, text, markup)
 
 
-def _signup_answer(result: signups.SignupResult) -> str:
-    if result.outcome == SignupOutcome.CONFIRMED:
-        return _("✅ You are signed up. See you there!")
-    if result.outcome == SignupOutcome.WAITING:
-        return _(
-            "⏳ It is full, so you are number {position} on the waiting list. "
-            "I will tell you as soon as a place comes free."
-        ).format(position=result.position)
-    if result.outcome == SignupOutcome.ALREADY:
-        return _("You are already signed up for this date.")
-    return _("Sorry, signing up for this date has closed.")
-
-
 async def cb_gone(callback: CallbackQuery) -> None:
     await callback.answer(_("This event is no longer available."), show_alert=True)
 
@@ -307,7 +302,7 @@ async def cb_join(callback: CallbackQuery, press: EventPress) -> None:
     result = await signups.sign_up(
         press.session, press.occurrence_id, press.role_id, press.user.id, press.clock()
     )
-    await press.alert_and_render(callback, _signup_answer(result))
+    await press.alert_and_render(callback, signup_answer(result))
 
 
 async def cb_series(callback: CallbackQuery, press: EventPress) -> None:
@@ -317,38 +312,19 @@ async def cb_series(callback: CallbackQuery, press: EventPress) -> None:
     results = await signups.join_series(
         press.session, press.item.event.id, press.role_id, press.user.id, press.clock()
     )
-    await press.alert_and_render(callback, _series_answer(results))
-
-
-def _series_answer(results: list[signups.SignupResult]) -> str:
-    confirmed = sum(r.outcome == SignupOutcome.CONFIRMED for r in results)
-    waiting = sum(r.outcome == SignupOutcome.WAITING for r in results)
-    text = ngettext(
-        "🔁 You will come to every date: signed up for {count} date now, new ones follow.",
-        "🔁 You will come to every date: signed up for {count} dates now, new ones follow.",
-        confirmed,
-    ).format(count=confirmed)
-    if waiting:
-        text += " " + ngettext(
-            "On the waiting list for {count} date.",
-            "On the waiting list for {count} dates.",
-            waiting,
-        ).format(count=waiting)
-    return text
+    await press.alert_and_render(callback, series_answer(results))
 
 
 async def cb_leave(callback: CallbackQuery, press: EventPress) -> None:
     cancelled, _moved_up = await signups.cancel_signup(
         press.session, press.occurrence_id, press.user.id, press.clock()
     )
-    await press.alert_and_render(
-        callback, _("Your sign-up is cancelled.") if cancelled else _("You were not signed up.")
-    )
+    await press.alert_and_render(callback, leave_answer(cancelled))
 
 
 async def cb_unseries(callback: CallbackQuery, press: EventPress) -> None:
     await signups.leave_series(press.session, press.item.event.id, press.user.id, press.clock())
-    await press.alert_and_render(callback, _("You are no longer signed up for the coming dates."))
+    await press.alert_and_render(callback, series_left_answer())
 
 
 async def cb_calendar(callback: CallbackQuery, press: EventPress, bot: Bot) -> None:

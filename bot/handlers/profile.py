@@ -33,7 +33,7 @@ from bot.keyboards.callbacks import (
 from bot.services.centres.places import get_place, timezone_of
 from bot.services.defaults import language_of
 from bot.services.errors import DistrictNotInPlace, ServiceError, TooLong
-from bot.services.helping.offers import reverse_match
+from bot.services.helping.offers import back_from_a_break, reverse_match
 from bot.services.people import profiles
 from bot.services.plain import Person
 from bot.states import ProfileEdit
@@ -373,8 +373,5 @@ async def _resume(
     settings: Settings,
 ) -> None:
     await profiles.ensure_profile(session, user, clock())
-    await profiles.resume(session, user.id)
-    view = await profiles.get_profile(session, user.id)
-    if view is not None and view.completed:
-        await reverse_match(session, user, clock(), settings.matching())
+    await back_from_a_break(session, user, clock(), settings.matching())
     await reply(_("▶️ Welcome back! Requests that fit you will come here again."), None)

@@ -22,6 +22,7 @@ from bot.services.happened import (
     Promotion,
     ProposalDecided,
     ProposalSubmitted,
+    SignedUpOnPage,
 )
 from bot.services.initiatives.agenda import Dated, dated
 from bot.services.initiatives.event_invites import invites_for
@@ -33,10 +34,15 @@ from bot.services.initiatives.events import (
     roles_of,
 )
 from bot.services.initiatives.groups import members_for_event
-from bot.services.initiatives.signups import participants, upcoming_occurrences
+from bot.services.initiatives.signups import (
+    SignupOutcome,
+    SignupResult,
+    participants,
+    upcoming_occurrences,
+)
 from bot.services.people.users import get_person
 from bot.services.plain import EventInfo, PlaceInfo
-from bot.views.events import draft_summary, event_heading
+from bot.views.events import draft_summary, event_heading, signup_answer
 
 
 async def stored_summary(session: AsyncSession, event: EventInfo, place: PlaceInfo) -> str:
@@ -133,6 +139,25 @@ async def tell_promotion(
         not_before=_release_at(settings, clock(), place, item.occurrence.starts_at),
         dedupe_key=f"promoted:{item.occurrence.id}:{user.id}:{clock().isoformat()}",
     )
+
+
+async def confirm_page_signup(
+    i18n: I18n, session: AsyncSession, clock: Clock, signed: SignedUpOnPage
+) -> None:
+    """The answer a sign-up on a page got, kept in the chat with the date: the page
+    closes, the chat stays. Once per sign-up (a second tap is "already signed up")."""
+    found = await dated(session, signed.occurrence_id)
+    user = await get_person(session, signed.user_id)
+    if found is None or user is None:
+        return
+    item, place = found
+    result = SignupResult(SignupOutcome(signed.outcome), signed.occurrence_id, signed.position)
+
+    async def compose() -> Composed:
+        heading = event_heading(item.event, item.occurrence, place)
+        return signup_answer(result) + "\n\n" + heading, ekb.calendar_only(item.occurrence.id)
+
+    await notify(i18n, session, clock, user, compose, kind="page_signup")
 
 
 def _promotion(item: Dated, place: PlaceInfo) -> Compose:

@@ -21,6 +21,7 @@ from bot.notify.delivery import deliver, tell_relayed, tell_task_news, tell_veri
 from bot.notify.event_notices import (
     announce_published,
     cancellation,
+    confirm_page_signup,
     decision_to_proposer,
     proposal_to_animators,
     tell_promotion,
@@ -32,6 +33,7 @@ from bot.services.happened import (
     Promotion,
     ProposalDecided,
     ProposalSubmitted,
+    SignedUpOnPage,
     TaskNewsFor,
     VolunteerVerified,
 )
@@ -59,6 +61,7 @@ HOW: dict[type, Tell] = {
     ),
     ProposalDecided: lambda t, s, fact: decision_to_proposer(t.i18n, s, t.clock, fact),
     OccurrenceCancelled: lambda t, s, fact: cancellation(t.i18n, s, t.clock, t.settings, fact),
+    SignedUpOnPage: lambda t, s, fact: confirm_page_signup(t.i18n, s, t.clock, fact),
 }
 
 

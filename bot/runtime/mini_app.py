@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import system_clock
 from bot.config import Settings
-from bot.web.api import MiniApp, add_mini_app
+from bot.web.api import MiniApp
+from bot.web.routes import add_mini_app
 
 log = logging.getLogger(__name__)
 

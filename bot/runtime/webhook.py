@@ -33,7 +33,7 @@ from bot.runtime.app import (
     until_stopped,
 )
 from bot.runtime.mini_app import mini_app_of
-from bot.web.api import add_mini_app
+from bot.web.routes import add_mini_app
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -58,6 +58,17 @@ class Promotion:
 
 
 @dataclass(frozen=True)
+class SignedUpOnPage:
+    """A sign-up made in the Mini App: the page closes, so the chat keeps the answer
+    (with the date, and the calendar button) where the person looks for it later."""
+
+    user_id: int
+    occurrence_id: int
+    outcome: str  # a `SignupOutcome` of bot.services.initiatives.signups
+    position: int
+
+
+@dataclass(frozen=True)
 class EventPublished:
     """An event is public: its interest groups hear of it, fitting volunteers are invited."""
 

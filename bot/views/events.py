@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.services.initiatives.agenda import Dated
 from bot.services.initiatives.events import EventDraft
-from bot.services.initiatives.signups import SeatView
+from bot.services.initiatives.signups import SeatView, SignupOutcome, SignupResult
 from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo, SignupInfo
 from bot.views.formatting import local_datetime
 
@@ -149,3 +149,41 @@ def event_heading(event: EventInfo, occurrence: OccurrenceInfo | None, place: Pl
 def agenda_line(item: Dated, place: PlaceInfo) -> str:
     when = when_text(item.occurrence.starts_at, place.timezone)
     return f"<b>{escape(item.event.title)}</b> · {when}"
+
+
+def signup_answer(result: SignupResult) -> str:
+    if result.outcome == SignupOutcome.CONFIRMED:
+        return _("✅ You are signed up. See you there!")
+    if result.outcome == SignupOutcome.WAITING:
+        return _(
+            "⏳ It is full, so you are number {position} on the waiting list. "
+            "I will tell you as soon as a place comes free."
+        ).format(position=result.position)
+    if result.outcome == SignupOutcome.ALREADY:
+        return _("You are already signed up for this date.")
+    return _("Sorry, signing up for this date has closed.")
+
+
+def series_answer(results: list[SignupResult]) -> str:
+    confirmed = sum(r.outcome == SignupOutcome.CONFIRMED for r in results)
+    waiting = sum(r.outcome == SignupOutcome.WAITING for r in results)
+    text = ngettext(
+        "🔁 You will come to every date: signed up for {count} date now, new ones follow.",
+        "🔁 You will come to every date: signed up for {count} dates now, new ones follow.",
+        confirmed,
+    ).format(count=confirmed)
+    if waiting:
+        text += " " + ngettext(
+            "On the waiting list for {count} date.",
+            "On the waiting list for {count} dates.",
+            waiting,
+        ).format(count=waiting)
+    return text
+
+
+def leave_answer(cancelled: bool) -> str:
+    return _("Your sign-up is cancelled.") if cancelled else _("You were not signed up.")
+
+
+def series_left_answer() -> str:
+    return _("You are no longer signed up for the coming dates.")

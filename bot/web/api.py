@@ -66,9 +66,3 @@ class MiniApp:
                 {"error": "send /start to the bot and agree first"}, status=403
             )
         return web.json_response(asdict(person))
-
-
-def add_mini_app(app: web.Application, mini_app: MiniApp) -> None:
-    """The Mini App's routes on an application: its own (polling mode) or the webhook's."""
-    app.middlewares.append(mini_app.signed_in_only)
-    app.router.add_get("/api/me", mini_app.me)

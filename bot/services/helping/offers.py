@@ -25,6 +25,7 @@ from bot.services.helping.matching import (
     tasks_since,
 )
 from bot.services.messaging.quiet import NIGHTS, QuietHours
+from bot.services.people import profiles
 from bot.services.people.talents import PART_STARTS
 from bot.services.plain import Need, Person, RequestInfo, plain
 
@@ -370,6 +371,18 @@ async def reverse_match(
         outcome.offers.append(sent)
     await session.flush()
     return outcome
+
+
+async def back_from_a_break(
+    session: AsyncSession, volunteer: Person, now: datetime, config: MatchingConfig
+) -> MatchingOutcome:
+    """The volunteer is available again: offers resume, and a finished profile is
+    offered the open requests that fit it now (recorded, so the unit of work tells them)."""
+    await profiles.resume(session, volunteer.id)
+    view = await profiles.get_profile(session, volunteer.id)
+    if view is None or not view.completed:
+        return MatchingOutcome()
+    return await reverse_match(session, volunteer, now, config)
 
 
 async def release_unconfirmed(session: AsyncSession, request_id: int, holder: int) -> None:

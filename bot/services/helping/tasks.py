@@ -206,6 +206,20 @@ async def tasks_of(
     return [plain(RequestInfo, request) for request in result]
 
 
+async def active_tasks(session: AsyncSession, volunteer_id: int) -> list[RequestInfo]:
+    """The tasks a volunteer has taken and not finished, the soonest first ("any day"
+    last): what their week holds."""
+    result = await session.scalars(
+        select(HelpRequest)
+        .where(
+            HelpRequest.volunteer_id == volunteer_id,
+            HelpRequest.status == RequestStatus.MATCHED,
+        )
+        .order_by(HelpRequest.day.is_(None), HelpRequest.day, HelpRequest.part, HelpRequest.id)
+    )
+    return [plain(RequestInfo, request) for request in result]
+
+
 async def hours_this_month(
     session: AsyncSession, volunteer_id: int, now: datetime, timezone: str
 ) -> float:

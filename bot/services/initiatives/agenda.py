@@ -116,3 +116,24 @@ async def neighbour_dates(
         base.where(Occurrence.number > occurrence.number).order_by(Occurrence.number)
     )
     return before, after
+
+
+async def month_at_place(
+    session: AsyncSession, place_id: int, start: datetime, end: datetime
+) -> list[Dated]:
+    """Every scheduled date of the place's published events from `start` to before
+    `end` (a month in the place's zone), soonest first: the calendar shows each date of a
+    series where the list shows the series once."""
+    rows = await session.execute(
+        select(Occurrence, Event)
+        .join(Event, Event.id == Occurrence.event_id)
+        .where(
+            Event.place_id == place_id,
+            Event.status == EventStatus.PUBLISHED,
+            Occurrence.status == OccurrenceStatus.SCHEDULED,
+            Occurrence.starts_at >= start,
+            Occurrence.starts_at < end,
+        )
+        .order_by(Occurrence.starts_at, Occurrence.id)
+    )
+    return [Dated.of(occurrence, event) for occurrence, event in rows]
