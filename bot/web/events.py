@@ -138,7 +138,8 @@ async def card(visit: Visit) -> tuple[str, dict[str, Any]]:
     )
     # The card's text is the chat's, where every user text is escaped (`views.events`).
     text = Markup(event_card(item.event, item.occurrence, place, seats, mine, position))
-    return "event.html", {"tab": "events", "text": text, "buttons": _buttons(markup)}
+    context = {"title": item.event.title, "text": text, "buttons": _buttons(markup)}
+    return "event.html", context
 
 
 async def act(visit: Visit) -> tuple[str, dict[str, Any]]:

@@ -11,12 +11,18 @@ from bot.web.signin import signature
 
 
 def init_data(
-    token: str, *, user_id: int, first_name: str, signed_at: datetime, **extra: str
+    token: str,
+    *,
+    user_id: int,
+    first_name: str,
+    signed_at: datetime,
+    language_code: str = "pl",
+    **extra: str,
 ) -> str:
     fields = {
         "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
         "user": json.dumps(
-            {"id": user_id, "first_name": first_name, "language_code": "pl"},
+            {"id": user_id, "first_name": first_name, "language_code": language_code},
             separators=(",", ":"),
             ensure_ascii=False,
         ),
