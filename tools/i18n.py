@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.i18n import EXTRACTED_FROM  # noqa: E402
+
 KEYWORDS = ["-k", "_", "-k", "__", "-k", "ngettext:1,2", "-k", "lazy_ngettext:1,2"]
 
 
