@@ -10,7 +10,13 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n.lazy_proxy import LazyProxy
@@ -97,3 +103,18 @@ async def publish_chat_commands(
         )
     except (TelegramAPIError, ClientError) as exc:
         log.warning("could not set the staff command menu for chat %s: %s", chat_id, exc)
+
+
+MENU_BUTTON = __("🗓 Open")
+
+
+async def publish_menu_button(bot: Bot, i18n: I18n, web_url: str, language: str) -> None:
+    """The button beside the message field opens the Mini App, where it is served.
+    Telegram keeps one default button for everyone, so it speaks the default language."""
+    with i18n.context(), i18n.use_locale(language):
+        text = str(MENU_BUTTON)
+    button = MenuButtonWebApp(text=text, web_app=WebAppInfo(url=f"{web_url.rstrip('/')}/app/"))
+    try:
+        await bot.set_chat_menu_button(menu_button=button)
+    except (TelegramAPIError, ClientError) as exc:
+        log.warning("could not set the menu button: %s", exc)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser, Page, Response, Route, async_playwright
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,9 +92,19 @@ class Phone:
     server: TestServer
     harness: Harness
 
-    async def open(self, person: Person, theme: str = "light", *, forged: bool = False) -> Page:
+    async def open(
+        self, person: Person, theme: str = "light", *, forged: bool = False, address: str = "/app/"
+    ) -> Page:
         context = await self.browser.new_context(viewport=PHONE, color_scheme=theme)
         page = await context.new_page()
+        await self.show(page, person, theme, address, forged=forged)
+        await page.locator("h1, [role=alert]").first.wait_for()
+        return page
+
+    async def show(
+        self, page: Page, person: Person, theme: str, address: str, *, forged: bool = False
+    ) -> None:
+        """Open the Mini App in `page` as Telegram would, signed in as `person`."""
         signed = init_data(
             TOKEN,
             user_id=person.id,
@@ -111,9 +121,7 @@ class Phone:
             await route.fulfill(body=script, content_type="application/javascript")
 
         await page.route(TELEGRAM_SCRIPT, telegram)
-        await page.goto(str(self.server.make_url("/app/")))
-        await page.locator("h1, [role=alert]").first.wait_for()
-        return page
+        await page.goto(str(self.server.make_url(address)))
 
 
 @pytest.fixture
@@ -240,3 +248,35 @@ async def test_the_wrong_person_and_a_forged_sign_in_see_nothing(
     page = await phone.open(ZOFIA, forged=True)
     await page.get_by_role("alert").wait_for()
     assert await page.get_by_role("alert").inner_text() == "the signature does not match"
+
+
+async def test_a_chat_button_opens_its_own_page(
+    phone: Phone, harness: Harness, db: AsyncSession
+) -> None:
+    """ "📅 Calendar" under /events opens the calendar, not the week."""
+    place_id = await add_place(db)
+    await english_volunteer(db, MAREK, place_id)
+    page = await phone.open(MAREK, address="/app/#events")
+    assert await page.locator("h1").inner_text() == "📅 Events"
+
+
+async def test_the_first_page_is_light_to_load(
+    phone: Phone, harness: Harness, db: AsyncSession
+) -> None:
+    """Everything our server sends for the first page (shell, script, style, the week)
+    stays under 150 kB: a volunteer on a bus is on a slow, metered connection."""
+    place_id = await add_place(db)
+    await english_volunteer(db, MAREK, place_id)
+    sizes: list[int] = []
+    context = await phone.browser.new_context(viewport=PHONE)
+    page = await context.new_page()
+
+    async def count(response: Response) -> None:
+        if response.url.startswith(str(phone.server.make_url("/"))):
+            sizes.append(len(await response.body()))
+
+    page.on("response", count)
+    await phone.show(page, MAREK, "light", "/app/")
+    await page.get_by_role("heading", name="🗓 My week").wait_for()
+    assert len(sizes) == 4, "shell, script, style, the week"
+    assert sum(sizes) < 150_000

@@ -257,13 +257,29 @@ async def test_kill_9_while_a_press_is_being_handled_handles_it_after_the_restar
 
 async def test_the_mini_app_is_served_in_polling_mode(api: FakeBotApi, tmp_path: Path) -> None:
     """`sasiad run` with SASIAD_WEB_PORT: the same process that polls answers the Mini
-    App on 127.0.0.1 (a good signature for nobody who agreed: 403; none: 401)."""
+    App on 127.0.0.1 (a good signature for nobody who agreed: 403; none: 401), and with
+    SASIAD_WEB_URL the menu button beside the message field opens it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = await start_bot(api, tmp_path / "web.db", web_port=str(port))
+    public = "https://sasiad.example.org"
+    process = await start_bot(api, tmp_path / "web.db", web_port=str(port), web_url=public)
     try:
         await api.wait_for(lambda calls: any(c.method == "deleteWebhook" for c in calls))
+        menu = await api.wait_for(
+            lambda calls: [c for c in calls if c.method == "setChatMenuButton"]
+        )
+        assert menu[0].params["menu_button"] == {
+            "type": "web_app",
+            "text": "🗓 Otwórz",
+            "web_app": {"url": f"{public}/app/"},
+        }
+        async with ClientSession() as client:
+            shell = f"http://127.0.0.1:{port}/app/"
+            async with client.get(shell) as response:
+                assert response.status == 200
+                assert "telegram-web-app.js" in await response.text()
+                assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
         signed = init_data(TOKEN, user_id=42, first_name="Ola", signed_at=datetime.now(UTC))
         async with ClientSession() as client:
             url = f"http://127.0.0.1:{port}/api/me"

@@ -50,3 +50,17 @@ def test_callback_data_is_packed_and_order_kept() -> None:
 def test_impossible_widths_are_refused(width: int) -> None:
     with pytest.raises(ValueError, match="a row holds 1 to 8 buttons"):
         _grid(3).adjust(width)
+
+
+@pytest.mark.parametrize("web_url", [None, "", "https://sasiad.example.org/"])
+def test_a_page_button_only_where_the_mini_app_is_served(web_url: str | None) -> None:
+    """Without SASIAD_WEB_URL no button points to a page that cannot open."""
+    grid = InlineGrid().button(text="A", callback_data="a")
+    grid.page(text="🗓 My week", web_url=web_url, page="week")
+    buttons = [button for row in grid.as_markup().inline_keyboard for button in row]
+    if not web_url:
+        assert [b.text for b in buttons] == ["A"]
+        return
+    assert buttons[1].web_app is not None
+    assert buttons[1].web_app.url == "https://sasiad.example.org/app/#week"
+    assert buttons[1].callback_data is None

@@ -181,7 +181,7 @@ async def _is_staff(session: AsyncSession, user: Person, is_admin: bool, place_i
 
 
 async def _agenda_text(
-    session: AsyncSession, place: PlaceInfo, page: int, clock: Clock
+    session: AsyncSession, place: PlaceInfo, page: int, clock: Clock, web_url: str | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     agenda = await upcoming_at_place(session, place.id, clock(), page)
     if not agenda.items:
@@ -197,17 +197,19 @@ async def _agenda_text(
         seats = free.get(item.occurrence.id)
         places = f" · {places_text(*seats)}" if seats is not None else ""
         lines.append(f"{number}. {agenda_line(item, place)}{places}")
-    return "\n".join(lines), ekb.agenda(agenda)
+    return "\n".join(lines), ekb.agenda(agenda, web_url)
 
 
-async def cmd_events(message: Message, session: AsyncSession, user: Person, clock: Clock) -> None:
+async def cmd_events(
+    message: Message, session: AsyncSession, user: Person, clock: Clock, settings: Settings
+) -> None:
     place = await place_info(session, user.place_id) if user.place_id else None
     if place is None:
         await message.answer(
             _("First choose your community centre with «📍 My centre» to see its events.")
         )
         return
-    text, markup = await _agenda_text(session, place, 0, clock)
+    text, markup = await _agenda_text(session, place, 0, clock, settings.web_url)
     await message.answer(text, reply_markup=markup)
 
 
@@ -217,12 +219,13 @@ async def cb_page(
     session: AsyncSession,
     user: Person,
     clock: Clock,
+    settings: Settings,
 ) -> None:
     await callback.answer()
     place = await place_info(session, user.place_id) if user.place_id else None
     if place is None:
         return
-    text, markup = await _agenda_text(session, place, callback_data.page, clock)
+    text, markup = await _agenda_text(session, place, callback_data.page, clock, settings.web_url)
     await edit_or_send(callback, text, markup)
 
 

@@ -63,7 +63,14 @@ def build_router() -> Router:
     return router
 
 
-async def render_summary(reply: Reply, session: AsyncSession, user: Person, clock: Clock) -> None:
+async def render_summary(
+    reply: Reply,
+    session: AsyncSession,
+    user: Person,
+    clock: Clock,
+    web_url: str | None = None,
+) -> None:
+    """The profile and its buttons; `web_url` adds "🗓 My week" where the Mini App is served."""
     view = await profiles.ensure_profile(session, user, clock())
     place = await get_place(session, user.place_id) if user.place_id else None
     districts = [d.name for d in place.districts if d.id in view.district_ids] if place else []
@@ -97,11 +104,14 @@ async def render_summary(reply: Reply, session: AsyncSession, user: Person, cloc
         lines.append(
             _("Still missing: {parts}.").format(parts=", ".join(MISSING[m]() for m in missing))
         )
-    await reply("\n".join(lines), vkb.profile_menu(view, paused=view.is_paused(clock())))
+    markup = vkb.profile_menu(view, paused=view.is_paused(clock()), web_url=web_url)
+    await reply("\n".join(lines), markup)
 
 
-async def cmd_profile(message: Message, session: AsyncSession, user: Person, clock: Clock) -> None:
-    await render_summary(reply_to_message(message), session, user, clock)
+async def cmd_profile(
+    message: Message, session: AsyncSession, user: Person, clock: Clock, settings: Settings
+) -> None:
+    await render_summary(reply_to_message(message), session, user, clock, settings.web_url)
 
 
 @dataclass(frozen=True)

@@ -324,7 +324,7 @@ async def cmd_tasks(
     if mine:
         await message.answer(
             _("Hours given this month: {hours}").format(hours=decimal(hours)),
-            reply_markup=vkb.certificate_button(),
+            reply_markup=vkb.certificate_button(settings.web_url),
         )
     else:
         await message.answer(_("You have no tasks yet. Requests that fit you will come here."))

@@ -196,7 +196,7 @@ def edit_fields(event_id: int) -> InlineKeyboardMarkup:
     return builder.adjust(2).as_markup()
 
 
-def agenda(page: AgendaPage) -> InlineKeyboardMarkup:
+def agenda(page: AgendaPage, web_url: str | None = None) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     for number, item in enumerate(page.items, start=page.page * 5 + 1):
         builder.button(
@@ -205,7 +205,8 @@ def agenda(page: AgendaPage) -> InlineKeyboardMarkup:
         )
     widths = [1] * len(page.items)
     widths += _pager(builder, page.page, page.pages, lambda to: EventsPageCD(page=to))
-    return builder.adjust(*widths).as_markup()
+    builder.page(text=_("📅 Calendar"), web_url=web_url, page="events")
+    return builder.adjust(*widths, 1).as_markup()
 
 
 def _pager(

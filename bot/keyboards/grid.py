@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import chain, repeat
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 # Telegram shows at most eight buttons in a row.
 MAX_WIDTH = 8
@@ -25,6 +25,15 @@ class InlineGrid:
     def button(self, *, text: str, callback_data: CallbackData | str) -> InlineGrid:
         data = callback_data.pack() if isinstance(callback_data, CallbackData) else callback_data
         self._buttons.append(InlineKeyboardButton(text=text, callback_data=data))
+        return self
+
+    def page(self, *, text: str, web_url: str | None, page: str) -> InlineGrid:
+        """A button that opens one of the Mini App's pages, where the deployment serves
+        them (`SASIAD_WEB_URL`); without one, nothing is added: no button points to a
+        page that cannot open."""
+        if web_url:
+            address = f"{web_url.rstrip('/')}/app/#{page}"
+            self._buttons.append(InlineKeyboardButton(text=text, web_app=WebAppInfo(url=address)))
         return self
 
     def adjust(self, *widths: int) -> InlineGrid:

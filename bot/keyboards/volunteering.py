@@ -68,7 +68,9 @@ def _done(builder: InlineGrid) -> None:
 PAUSE_DAYS = (7, 14, 30)
 
 
-def profile_menu(view: ProfileView, *, paused: bool) -> InlineKeyboardMarkup:
+def profile_menu(
+    view: ProfileView, *, paused: bool, web_url: str | None = None
+) -> InlineKeyboardMarkup:
     builder = InlineGrid()
     builder.button(text=_("🧰 Talents"), callback_data=ProfileCD(section=ProfileSection.TALENTS))
     builder.button(
@@ -91,6 +93,7 @@ def profile_menu(view: ProfileView, *, paused: bool) -> InlineKeyboardMarkup:
         builder.button(
             text=_("⏸ Take a break"), callback_data=ProfileCD(section=ProfileSection.PAUSE)
         )
+    builder.page(text=_("🗓 My week"), web_url=web_url, page="week")
     return builder.adjust(2, 2, 1, 1).as_markup()
 
 
@@ -404,8 +407,9 @@ def verification_lengths(user_id: int) -> InlineKeyboardMarkup:
     return builder.adjust(len(HOLD_MONTHS), 1).as_markup()
 
 
-def certificate_button() -> InlineKeyboardMarkup:
-    """Opens the choice of period for a certificate."""
+def certificate_button(web_url: str | None = None) -> InlineKeyboardMarkup:
+    """Opens the choice of period for a certificate (and, where served, the week page)."""
     builder = InlineGrid()
     builder.button(text=_("📄 Certificate"), callback_data=CertAskCD())
-    return builder.as_markup()
+    builder.page(text=_("🗓 My week"), web_url=web_url, page="week")
+    return builder.adjust(1).as_markup()

@@ -23,7 +23,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
-from bot.commands import publish_chat_commands, publish_default_commands
+from bot.commands import publish_chat_commands, publish_default_commands, publish_menu_button
 from bot.config import ConfigError, Settings
 from bot.db.conversation_storage import DatabaseStorage
 from bot.db.engine import make_session_factory
@@ -154,6 +154,8 @@ async def publish_all_commands(
     bot: Bot, i18n: I18n, settings: Settings, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     await publish_default_commands(bot, i18n, settings.default_language)
+    if settings.web_url:
+        await publish_menu_button(bot, i18n, settings.web_url, settings.default_language)
     async with session_factory() as session:
         animators = dict(await animator_chats(session))
     for chat_id in settings.admin_ids | animators.keys():

@@ -7,7 +7,10 @@
   const main = document.getElementById("page");
   const signIn = "tma " + (telegram ? telegram.initData : "");
   const trail = [];
-  let current = "/api/page/week";
+  // A chat button names its page after "#" ("…/app/#events"); the menu button opens the week.
+  const pages = ["week", "events", "requests", "hours"];
+  const named = window.location.hash.slice(1);
+  let current = "/api/page/" + (pages.includes(named) ? named : "week");
 
   async function show(response) {
     const type = response.headers.get("Content-Type") || "";
