@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -25,6 +27,8 @@ from bot.db.models import Base
 from bot.i18n import build_i18n
 from bot.runtime.app import build_bot, build_dispatcher, build_sender
 from bot.runtime.webhook import redis_storage
+from bot.web.api import MiniApp
+from bot.web.routes import add_mini_app
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.session import RecordingSession
 from tests.harness import (
@@ -267,3 +271,16 @@ async def api() -> AsyncIterator[FakeBotApi]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def web_server(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    harness: Harness,
+) -> AsyncIterator[TestServer]:
+    app = web.Application()
+    add_mini_app(app, MiniApp(settings, session_factory, i18n, harness.clock))
+    async with TestServer(app, host="127.0.0.1") as test_server:
+        yield test_server

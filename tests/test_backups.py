@@ -32,7 +32,7 @@ def test_a_backup_brings_the_database_back_and_keeps_the_one_it_replaces(
     copy = tmp_path / "backups" / "monday.db"
     copy.parent.mkdir()
     assert main(["backup", str(copy)]) == 0
-    assert f"Backed up to {copy} (migration 0016, 0 people, 0 requests)." in (
+    assert f"Backed up to {copy} (migration 0017, 0 people, 0 requests)." in (
         capsys.readouterr().out
     )
     assert main(["places", "add", "--name", "CAL Bródno", "--slug", "cal-brodno"]) == 0
@@ -40,7 +40,7 @@ def test_a_backup_brings_the_database_back_and_keeps_the_one_it_replaces(
 
     assert main(["restore", str(copy)]) == 0
     said = capsys.readouterr().out
-    assert said.startswith(f"Restored {copy} (migration 0016, 0 people); the database it")
+    assert said.startswith(f"Restored {copy} (migration 0017, 0 people); the database it")
     assert _places(capsys) == ["mal-zoliborz"]
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("sasiad.db.before-")]
     assert len(kept) == 1, "the database the backup replaced is kept"

@@ -28,8 +28,8 @@ from tests.conftest import TOKEN
 from tests.fakes.webapp import init_data
 from tests.harness import START, Harness, Person, drain, joined
 from tests.helpers import add_place
+from tests.pages import published_event
 from tests.test_help_flow import MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up
-from tests.test_pages import published_event, server  # noqa: F401 (a fixture)
 
 CHROMIUM = "/usr/bin/chromium"
 FAKE_TELEGRAM = Path(__file__).parent / "fakes" / "telegram-web-app.js"
@@ -125,8 +125,8 @@ class Phone:
 
 
 @pytest.fixture
-def phone(chromium: Browser, server: TestServer, harness: Harness) -> Phone:  # noqa: F811
-    return Phone(chromium, server, harness)
+def phone(chromium: Browser, web_server: TestServer, harness: Harness) -> Phone:
+    return Phone(chromium, web_server, harness)
 
 
 async def serious_violations(page: Page) -> list[dict[str, Any]]:

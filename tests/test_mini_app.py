@@ -3,35 +3,20 @@ nothing is read or changed for a sign-in that does not hold (docs/miniapp.md).""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from aiogram.utils.i18n import I18n
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
 from bot.db.models import User
-from bot.web.api import MiniApp
-from bot.web.routes import add_mini_app
 from tests.conftest import TOKEN
 from tests.fakes.webapp import init_data
-from tests.harness import START, FakeClock, Harness, Person
+from tests.harness import START, Harness, Person
 from tests.helpers import add_place
 from tests.test_help_flow import MAREK, sign_up
-
-
-@pytest.fixture
-async def server(
-    settings: Settings, session_factory: async_sessionmaker[AsyncSession], i18n: I18n
-) -> AsyncIterator[TestServer]:
-    app = web.Application()
-    add_mini_app(app, MiniApp(settings, session_factory, i18n, FakeClock(START)))
-    async with TestServer(app, host="127.0.0.1") as test_server:
-        yield test_server
 
 
 async def call(server: TestServer, authorization: str | None) -> tuple[int, dict[str, object]]:
@@ -49,12 +34,12 @@ def signed_as(person: Person, at: timedelta = timedelta(0)) -> str:
 
 
 async def test_a_volunteer_signed_in_from_telegram_is_known(
-    server: TestServer, harness: Harness, db: AsyncSession
+    web_server: TestServer, harness: Harness, db: AsyncSession
 ) -> None:
     await add_place(db)
     await sign_up(harness, MAREK, "I want to help")
     await harness.send(MAREK, "🤝 Volunteering")  # the profile is made on the first look
-    status, body = await call(server, signed_as(MAREK))
+    status, body = await call(web_server, signed_as(MAREK))
     assert status == 200
     assert body == {
         "first_name": "Marek",
@@ -76,7 +61,7 @@ async def test_a_volunteer_signed_in_from_telegram_is_known(
     ids=["no header", "other scheme", "changed field", "too old"],
 )
 async def test_a_sign_in_that_does_not_hold_gets_a_short_reason_and_changes_nothing(
-    server: TestServer,
+    web_server: TestServer,
     harness: Harness,
     db: AsyncSession,
     authorization: str | None,
@@ -86,18 +71,18 @@ async def test_a_sign_in_that_does_not_hold_gets_a_short_reason_and_changes_noth
     await add_place(db)
     await sign_up(harness, MAREK, "I want to help")
     before = await db.scalar(select(func.count(User.id)))
-    answer, body = await call(server, authorization)
+    answer, body = await call(web_server, authorization)
     assert answer == status
     assert error in str(body["error"])
     assert await db.scalar(select(func.count(User.id))) == before
 
 
 async def test_nobody_who_has_not_agreed_in_the_chat_is_let_in(
-    server: TestServer, harness: Harness, db: AsyncSession
+    web_server: TestServer, harness: Harness, db: AsyncSession
 ) -> None:
     """A stranger with a good signature, and someone who stopped before consent."""
     await add_place(db)
     await harness.send(MAREK, "/start")  # only the Telegram id is kept before consent
     for person in (MAREK, Person(id=123, first_name="Stranger", language_code="pl")):
-        status, body = await call(server, signed_as(person))
+        status, body = await call(web_server, signed_as(person))
         assert (status, body["error"]) == (403, "send /start to the bot and agree first")

@@ -36,7 +36,7 @@ async def test_status_says_what_needs_care_and_exits_0_only_when_all_is_well(
 
     code, said = await status(api, database)
     assert code == 1
-    assert "ok  database  reachable, migration 0016" in said
+    assert "ok  database  reachable, migration 0017" in said
     assert "ok  telegram  @" in said
     assert "long polling, 0 updates waiting" in said
     assert "NO  timers    never ran" in said

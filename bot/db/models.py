@@ -551,3 +551,16 @@ class HandledUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     handled_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CalendarFeed(Base):
+    """A person's private calendar address (`/feed/<token>.ics`): 128 random bits, so it
+    cannot be guessed; a new one replaces it, and the old address stops working."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime]

@@ -32,6 +32,7 @@ from bot.views.events import (
     series_left_answer,
     signup_answer,
 )
+from bot.web.feeds import public_base
 from bot.web.visits import NotYours, Visit, Visits
 
 # What a page may do with each of the chat's event buttons; the rest are for the
@@ -85,7 +86,9 @@ async def month(visit: Visit) -> tuple[str, dict[str, Any]]:
     for item in await month_at_place(visit.session, place.id, start, end):
         if item.occurrence.starts_at is not None:
             by_day.setdefault(item.occurrence.starts_at.astimezone(zone).date(), []).append(item)
+    base = public_base(visit.request, visit.settings.web_url)
     context.update(
+        feed=f"{base}/feed/place/{place.slug}.ics",
         first=first,
         weeks=list(_weeks(first, by_day)),
         days=[Day(day, items) for day, items in sorted(by_day.items())],

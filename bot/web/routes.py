@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web import events, hours, my_requests, shell, week
+from bot.web import events, feeds, hours, my_requests, shell, week
 from bot.web.api import MiniApp
 from bot.web.rendering import Pages
 from bot.web.visits import Visits
@@ -17,5 +17,6 @@ def add_mini_app(app: web.Application, mini_app: MiniApp) -> None:
     app.middlewares.append(mini_app.signed_in_only)
     app.router.add_get("/api/me", mini_app.me)
     shell.add_routes(app, mini_app, pages)
+    feeds.add_routes(app, mini_app, pages)
     for area in (week, events, my_requests, hours):
         area.add_routes(app, visits)

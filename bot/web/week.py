@@ -11,6 +11,7 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
+from bot.services.across.feeds import feed_token, renew_feed_token
 from bot.services.centres.places import district_name, timezone_of
 from bot.services.defaults import TIMEZONE, language_of
 from bot.services.helping import tasks
@@ -23,6 +24,7 @@ from bot.services.plain import RequestInfo
 from bot.views.formatting import decimal
 from bot.views.labels import PART_LABELS, PART_WORDS, long_date
 from bot.views.requests import when
+from bot.web.feeds import public_base
 from bot.web.visits import NotYours, Visit, Visits
 
 RELAY_LIMIT = 1000
@@ -68,6 +70,8 @@ async def week(visit: Visit) -> tuple[str, dict[str, Any]]:
         "grid": [],
         "paused": False,
     }
+    token = await feed_token(session, person.id, visit.now)
+    context["feed"] = f"{public_base(visit.request, visit.settings.web_url)}/feed/{token}.ics"
     if view is not None:
         context["grid"] = [
             [Cell(slot(day, part), day, part, slot(day, part) in view.slots) for day in range(DAYS)]
@@ -189,7 +193,14 @@ async def write(visit: Visit) -> tuple[str, dict[str, Any]]:
     return await week(visit)
 
 
+async def new_feed_address(visit: Visit) -> tuple[str, dict[str, Any]]:
+    await renew_feed_token(visit.session, visit.person.id, visit.now)
+    visit.note = lambda: _("A new address is ready; the old one no longer works.")
+    return await week(visit)
+
+
 def add_routes(app: web.Application, visits: Visits) -> None:
+    app.router.add_post("/api/feed/renew", visits.serve(new_feed_address))
     app.router.add_get("/api/page/week", visits.serve(week))
     app.router.add_post("/api/week/slot/{slot}", visits.serve(toggle_slot))
     app.router.add_post("/api/week/cap/{cap}", visits.serve(set_cap))

@@ -51,6 +51,16 @@
   }
 
   document.addEventListener("click", function (event) {
+    const copy = event.target.closest("[data-copy]");
+    if (copy) {
+      const field = document.getElementById(copy.dataset.copy);
+      field.select();
+      const said = copy.closest(".feed").querySelector("[data-copy-status]");
+      navigator.clipboard.writeText(field.value).then(function () {
+        said.textContent = copy.dataset.copied;
+      }, function () {});
+      return;
+    }
     const target = event.target.closest("[data-open], button[data-post]");
     if (!target) return;
     event.preventDefault();
