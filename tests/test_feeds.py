@@ -19,7 +19,11 @@ from bot.services.initiatives.events import cancel_occurrence
 from tests.harness import START, Harness
 from tests.helpers import add_place, tell
 from tests.pages import Browser, published_event
-from tests.test_help_flow import MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up
+from tests.test_help_flow import (
+    MAREK,
+    english_volunteer,
+    marek_takes_zofias_shopping,
+)
 
 
 async def fetch(address: str) -> tuple[int, bytes]:
@@ -53,12 +57,7 @@ async def test_my_feed_holds_my_task_with_its_address_and_my_sign_up(
     harness: Harness,
     db: AsyncSession,
 ) -> None:
-    place_id = await add_place(db)
-    await sign_up(harness, ZOFIA, "I need help")
-    helper = await english_volunteer(db, MAREK, place_id)
-    await ask_for_shopping(harness)
-    await harness.press(ZOFIA, "Send the request")
-    await harness.press(MAREK, "I will help")
+    place_id, helper = await marek_takes_zofias_shopping(harness, db)
     request = await db.scalar(select(HelpRequest))
     request.day, request.part = (START + timedelta(days=2)).date(), 1
     request_id = request.id

@@ -60,6 +60,18 @@ async def ask_for_shopping(
     return calls
 
 
+async def marek_takes_zofias_shopping(harness: Harness, db: AsyncSession) -> tuple[int, User]:
+    """Zofia asks for shopping (with her address); Marek, a ready volunteer, takes it.
+    The centre's id and Marek's row."""
+    place_id = await add_place(db)
+    await sign_up(harness, ZOFIA, "I need help")
+    helper = await english_volunteer(db, MAREK, place_id)
+    await ask_for_shopping(harness)
+    await harness.press(ZOFIA, "Send the request")
+    await harness.press(MAREK, "I will help")
+    return place_id, helper
+
+
 async def test_volunteer_builds_a_profile_with_buttons(harness: Harness, db: AsyncSession) -> None:
     await add_place(db)
     await sign_up(harness, MAREK, "I want to help")
@@ -234,12 +246,7 @@ async def test_expired_offer_pressed_late_still_helps(
 async def test_forgetting_a_volunteer_hands_the_task_back(
     harness: Harness, db: AsyncSession
 ) -> None:
-    place_id = await add_place(db)
-    await sign_up(harness, ZOFIA, "I need help")
-    await english_volunteer(db, MAREK, place_id)
-    await ask_for_shopping(harness)
-    await harness.press(ZOFIA, "Send the request")
-    await harness.press(MAREK, "I will help")
+    await marek_takes_zofias_shopping(harness, db)
     await harness.send(MAREK, "/forget")
     calls = await harness.press(MAREK, "Yes, delete my data")
     to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
@@ -253,12 +260,7 @@ async def test_forgetting_a_volunteer_hands_the_task_back(
 async def test_forgetting_a_resident_cancels_and_tells_the_volunteer(
     harness: Harness, db: AsyncSession
 ) -> None:
-    place_id = await add_place(db)
-    await sign_up(harness, ZOFIA, "I need help")
-    await english_volunteer(db, MAREK, place_id)
-    await ask_for_shopping(harness)
-    await harness.press(ZOFIA, "Send the request")
-    await harness.press(MAREK, "I will help")
+    await marek_takes_zofias_shopping(harness, db)
     document = next(
         c for c in await harness.send(ZOFIA, "/export") if type(c).__name__ == "SendDocument"
     )
@@ -465,12 +467,7 @@ async def test_resuming_shows_requests_that_came_meanwhile(
 
 
 async def test_volunteer_came_but_nobody_was_there(harness: Harness, db: AsyncSession) -> None:
-    place_id = await add_place(db)
-    await sign_up(harness, ZOFIA, "I need help")
-    helper = await english_volunteer(db, MAREK, place_id)
-    await ask_for_shopping(harness)
-    await harness.press(ZOFIA, "Send the request")
-    await harness.press(MAREK, "I will help")
+    _place_id, helper = await marek_takes_zofias_shopping(harness, db)
     calls = await harness.press(MAREK, "nobody was there")
     to_zofia = joined([c for c in calls if getattr(c, "chat_id", None) == ZOFIA.id])
     assert "The volunteer came but could not find you" in to_zofia

@@ -15,7 +15,15 @@ from bot.db.statuses import RequestStatus, SignupStatus
 from tests.harness import START, Harness, drain, joined
 from tests.helpers import add_place
 from tests.pages import Browser, published_event
-from tests.test_help_flow import EWA, MAREK, ZOFIA, ask_for_shopping, english_volunteer, sign_up
+from tests.test_help_flow import (
+    EWA,
+    MAREK,
+    ZOFIA,
+    ask_for_shopping,
+    english_volunteer,
+    marek_takes_zofias_shopping,
+    sign_up,
+)
 
 
 async def slots_of(db: AsyncSession, user_id: int) -> set[int]:
@@ -64,12 +72,7 @@ async def test_a_break_until_a_day_and_back(
 async def test_a_task_on_the_week_with_its_address_done_from_the_page(
     web_server: TestServer, harness: Harness, db: AsyncSession
 ) -> None:
-    place_id = await add_place(db)
-    await sign_up(harness, ZOFIA, "I need help")
-    await english_volunteer(db, MAREK, place_id)
-    await ask_for_shopping(harness)
-    await harness.press(ZOFIA, "Send the request")
-    await harness.press(MAREK, "I will help")
+    await marek_takes_zofias_shopping(harness, db)
     request = await db.scalar(select(HelpRequest))
     page = Browser(web_server, harness, MAREK)
     _status, html = await page.get("/api/page/week")

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.statuses import EventStatus, SignupStatus
+from bot.db.statuses import SignupStatus
 from bot.filters import Asks, HasConsented, Rule
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import (
@@ -36,12 +36,11 @@ from bot.services.centres.places import place_info
 from bot.services.initiatives import signups
 from bot.services.initiatives.agenda import (
     Dated,
-    dated,
     my_upcoming,
-    neighbour_dates,
     upcoming_at_place,
 )
 from bot.services.initiatives.calendar import ics_for
+from bot.services.initiatives.cards import card_for, public_date
 from bot.services.initiatives.event_followup import (
     FEEDBACK_COMMENT_LIMIT,
     FeedbackNotAllowed,
@@ -114,7 +113,7 @@ class VisibleEvent(Filter):
         settings: Settings,
         is_admin: bool = False,
     ) -> bool | dict[str, Any]:
-        found = await _visible(session, callback_data.occurrence_id)
+        found = await public_date(session, callback_data.occurrence_id)
         if found is None:
             return False
         item, place = found
@@ -247,14 +246,6 @@ async def cmd_my_events(
     )
 
 
-async def _visible(session: AsyncSession, occurrence_id: int) -> tuple[Dated, PlaceInfo] | None:
-    """Published (or cancelled) events only: a proposal is not public before approval."""
-    found = await dated(session, occurrence_id)
-    if found is None or found[0].event.status in (EventStatus.PENDING, EventStatus.REJECTED):
-        return None
-    return found
-
-
 async def _render(
     callback: CallbackQuery,
     session: AsyncSession,
@@ -263,28 +254,14 @@ async def _render(
     clock: Clock,
     occurrence_id: int,
 ) -> None:
-    found = await _visible(session, occurrence_id)
+    found = await public_date(session, occurrence_id)
     if found is None:
         await reply_to_callback(callback)(_("This event is no longer available."), None)
         return
     item, place = found
-    seats = await signups.seats_of(session, occurrence_id)
-    mine = await signups.signup_of(session, occurrence_id, user.id)
-    position = (
-        await signups.waiting_position(session, mine)
-        if mine is not None and mine.status == SignupStatus.WAITING
-        else 0
-    )
-    text = event_card(item.event, item.occurrence, place, seats, mine, position)
-    markup = ekb.event_card(
-        item.event,
-        item.occurrence,
-        seats,
-        mine,
-        series_member=await signups.is_series_member(session, item.event.id, user.id),
-        staff=await _is_staff(session, user, is_admin, place.id),
-        neighbours=await neighbour_dates(session, item.occurrence, clock()),
-    )
+    card = await card_for(session, item, user.id, clock())
+    text = event_card(item, place, card)
+    markup = ekb.event_card(item, card, staff=await _is_staff(session, user, is_admin, place.id))
     await edit_or_send(callback, text, markup)
 
 
@@ -414,7 +391,7 @@ async def cb_attend(
     is_admin: bool,
     clock: Clock,
 ) -> None:
-    found = await _visible(session, callback_data.occurrence_id)
+    found = await public_date(session, callback_data.occurrence_id)
     if found is None or not await _is_staff(session, user, is_admin, found[1].id):
         await callback.answer(staff_only(), show_alert=True)
         return

@@ -30,7 +30,8 @@ from bot.keyboards.callbacks import (
     ReviewCD,
 )
 from bot.keyboards.grid import InlineGrid
-from bot.services.initiatives.agenda import AgendaPage
+from bot.services.initiatives.agenda import AgendaPage, Dated
+from bot.services.initiatives.cards import Card
 from bot.services.initiatives.event_followup import RATINGS
 from bot.services.initiatives.signups import SeatView
 from bot.services.plain import EventInfo, GroupInfo, OccurrenceInfo, SignupInfo
@@ -242,17 +243,10 @@ def _join_label(seat: SeatView) -> str:
     return _("🙋 Help: {role}").format(role=seat.role.name)
 
 
-def event_card(
-    event: EventInfo,
-    occurrence: OccurrenceInfo,
-    seats: Sequence[SeatView],
-    mine: SignupInfo | None,
-    *,
-    series_member: bool,
-    staff: bool,
-    neighbours: tuple[int | None, int | None],
-) -> InlineKeyboardMarkup:
+def event_card(item: Dated, card: Card, *, staff: bool) -> InlineKeyboardMarkup:
     """What the viewer can do with this date; staff also get the animator's buttons."""
+    event, occurrence, seats, mine = item.event, item.occurrence, card.seats, card.mine
+    series_member, neighbours = card.series_member, card.neighbours
     builder = InlineGrid()
     oid = occurrence.id
     live = occurrence.status == OccurrenceStatus.SCHEDULED and event.status == EventStatus.PUBLISHED

@@ -10,9 +10,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.db.statuses import EventStatus, OccurrenceStatus, SignupStatus
 from bot.services.initiatives.agenda import Dated
+from bot.services.initiatives.cards import Card
 from bot.services.initiatives.events import EventDraft
 from bot.services.initiatives.signups import SeatView, SignupOutcome, SignupResult
-from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo, SignupInfo
+from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo
 from bot.views.formatting import local_datetime
 
 
@@ -63,14 +64,8 @@ def _where(event: EventInfo, place: PlaceInfo) -> str:
     return escape(event.location) if event.location else escape(place.name)
 
 
-def event_card(
-    event: EventInfo,
-    occurrence: OccurrenceInfo,
-    place: PlaceInfo,
-    seats: list[SeatView],
-    mine: SignupInfo | None,
-    position: int,
-) -> str:
+def event_card(item: Dated, place: PlaceInfo, card: Card) -> str:
+    event, occurrence, seats, mine = item.event, item.occurrence, card.seats, card.mine
     lines = [f"📅 <b>{escape(event.title)}</b>"]
     when = when_text(occurrence.starts_at, place.timezone)
     if event.repeat_weeks:
@@ -101,7 +96,9 @@ def event_card(
             )
         else:
             lines.append(
-                _("⏳ You are on the waiting list (number {position}).").format(position=position)
+                _("⏳ You are on the waiting list (number {position}).").format(
+                    position=card.position
+                )
             )
     return "\n".join(lines)
 

@@ -15,14 +15,14 @@ from aiogram.types import InlineKeyboardMarkup
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.db.statuses import EventStatus, SignupStatus
 from bot.db.unit_of_work import record
 from bot.keyboards import events as ekb
 from bot.keyboards.callbacks import EventAction, EventCD
 from bot.services.centres.places import place_info
 from bot.services.happened import SignedUpOnPage
 from bot.services.initiatives import signups
-from bot.services.initiatives.agenda import Dated, dated, month_at_place, neighbour_dates
+from bot.services.initiatives.agenda import Dated, month_at_place
+from bot.services.initiatives.cards import card_for, public_date
 from bot.services.initiatives.signups import SignupOutcome
 from bot.services.plain import PlaceInfo
 from bot.views.events import (
@@ -99,9 +99,9 @@ async def month(visit: Visit) -> tuple[str, dict[str, Any]]:
 
 
 async def _visible(visit: Visit) -> tuple[Dated, PlaceInfo]:
-    """A published (or cancelled) date, as in chat: a proposal is not public."""
-    found = await dated(visit.session, visit.int_of("occurrence_id"))
-    if found is None or found[0].event.status in (EventStatus.PENDING, EventStatus.REJECTED):
+    """A public date, as in chat: a proposal is not public before approval."""
+    found = await public_date(visit.session, visit.int_of("occurrence_id"))
+    if found is None:
         raise NotYours
     return found
 
@@ -124,24 +124,11 @@ def _buttons(markup: InlineKeyboardMarkup) -> list[Button]:
 
 async def card(visit: Visit) -> tuple[str, dict[str, Any]]:
     item, place = await _visible(visit)
-    session, person = visit.session, visit.person
-    occurrence_id = item.occurrence.id
-    seats = await signups.seats_of(session, occurrence_id)
-    mine = await signups.signup_of(session, occurrence_id, person.id)
-    waiting = mine is not None and mine.status == SignupStatus.WAITING
-    position = await signups.waiting_position(session, mine) if mine and waiting else 0
-    markup = ekb.event_card(
-        item.event,
-        item.occurrence,
-        seats,
-        mine,
-        series_member=await signups.is_series_member(session, item.event.id, person.id),
-        staff=False,
-        neighbours=await neighbour_dates(session, item.occurrence, visit.now),
-    )
+    card = await card_for(visit.session, item, visit.person.id, visit.now)
     # The card's text is the chat's, where every user text is escaped (`views.events`).
-    text = Markup(event_card(item.event, item.occurrence, place, seats, mine, position))
-    context = {"title": item.event.title, "text": text, "buttons": _buttons(markup)}
+    text = Markup(event_card(item, place, card))
+    buttons = _buttons(ekb.event_card(item, card, staff=False))
+    context = {"title": item.event.title, "text": text, "buttons": buttons}
     return "event.html", context
 
 
