@@ -21,6 +21,18 @@ from bot.views import formatting, labels
 from bot.views.formatting import reading_at
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# What templates may call: the catalogues, and the chat's labels and formats.
+IN_TEMPLATES: dict[str, Any] = {
+    "_": gettext,
+    "ngettext": lambda singular, plural, n: ngettext(singular, plural, n),
+    "talent": labels.talent,
+    "decimal": formatting.decimal,
+    "local_datetime": formatting.local_datetime,
+    "calendar_day": formatting.calendar_day,
+    "calendar_month": formatting.calendar_month,
+    "weekday_short": labels.weekday_short,
+    "long_date": labels.long_date,
+}
 
 
 def environment() -> Environment:
@@ -31,17 +43,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(
-        _=gettext,
-        ngettext=lambda singular, plural, n: ngettext(singular, plural, n),
-        talent=labels.talent,
-        decimal=formatting.decimal,
-        local_datetime=formatting.local_datetime,
-        calendar_day=formatting.calendar_day,
-        calendar_month=formatting.calendar_month,
-        weekday_short=labels.weekday_short,
-        long_date=labels.long_date,
-    )
+    env.globals.update(IN_TEMPLATES)
     return env
 
 
