@@ -281,6 +281,6 @@ async def web_server(
     harness: Harness,
 ) -> AsyncIterator[TestServer]:
     app = web.Application()
-    add_mini_app(app, MiniApp(settings, session_factory, i18n, harness.clock))
+    add_mini_app(app, MiniApp(settings, session_factory, i18n, harness.clock, harness.bot))
     async with TestServer(app, host="127.0.0.1") as test_server:
         yield test_server

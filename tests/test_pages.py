@@ -4,8 +4,10 @@ nothing changes. The same pages in a real browser: tests/test_browser.py."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -155,3 +157,35 @@ async def test_nobody_before_consent_sees_a_page(
     await harness.press(MAREK, "I agree")
     status, _html = await Browser(web_server, harness, MAREK).get("/api/page/nothing-here")
     assert status == 404
+
+
+async def test_the_certificate_from_my_hours_is_the_chats_paper(
+    web_server: TestServer, harness: Harness, db: AsyncSession
+) -> None:
+    await marek_takes_zofias_shopping(harness, db)
+    await harness.press(MAREK, "Done")
+    await harness.press(MAREK, "2 h")
+    page = Browser(web_server, harness, MAREK)
+    _status, html = await page.get("/api/page/hours")
+    assert "This year: 2 h, 1 task, 0 event dates." in html
+    _status, html = await page.post("/api/hours/certificate?period=this")
+    address = re.search(r'href="(/certificate/[\w-]+\.pdf)"', html)
+    assert address is not None
+    _status, again = await page.post("/api/hours/certificate?period=this")
+    assert address.group(1) in again, "asking twice gives the same paper"
+    async with (
+        ClientSession() as client,
+        client.get(web_server.make_url(address.group(1))) as response,
+    ):
+        assert response.status == 200
+        assert response.content_type == "application/pdf"
+        assert (await response.read()).startswith(b"%PDF")
+        assert "attachment" in response.headers["Content-Disposition"]
+    unknown = web_server.make_url("/certificate/not-a-code.pdf")
+    async with ClientSession() as client, client.get(unknown) as response:
+        assert response.status == 404
+    status, html = await Browser(web_server, harness, ZOFIA).post(
+        "/api/hours/certificate?period=this"
+    )
+    assert status == 200
+    assert "nothing to certify" in html, "a resident with no tasks gets no paper"

@@ -21,10 +21,10 @@ from bot.services.defaults import language_of
 from bot.services.helping.panel import LIST_LIMIT
 from bot.services.people import certificates
 from bot.services.people.certificates import CERT_PREFIX, Period, Work
-from bot.services.plain import CertificateInfo, Person, PlaceInfo
-from bot.services.printed.certificate_pdf import CertificateText, certificate_pdf
-from bot.views.formatting import calendar_day, calendar_month, decimal, long_date
-from bot.views.labels import talent_words
+from bot.services.plain import Person, PlaceInfo
+from bot.services.printed.certificate_pdf import certificate_pdf
+from bot.views.certificates import certificate_text, file_name, which_period
+from bot.views.formatting import calendar_day, decimal, long_date
 from bot.views.replies import bot_of, deep_link, drop_buttons, edit_or_send, reply_below
 from bot.views.texts import stale_button
 
@@ -54,20 +54,13 @@ def periods() -> InlineKeyboardMarkup:
     return builder.adjust(1).as_markup()
 
 
-def _which_period() -> str:
-    return _(
-        "📄 A certificate of volunteering states the hours you gave and the kinds of "
-        "help, for a school, an employer or an office. Which period?"
-    )
-
-
 async def cmd_certificate(message: Message) -> None:
-    await message.answer(_which_period(), reply_markup=periods())
+    await message.answer(which_period(), reply_markup=periods())
 
 
 async def cb_ask(callback: CallbackQuery) -> None:
     await callback.answer()
-    await reply_below(callback)(_which_period(), periods())
+    await reply_below(callback)(which_period(), periods())
 
 
 async def cb_period(
@@ -125,50 +118,15 @@ async def _issue(
     await callback.answer()
     certificate = await certificates.issue(session, user, place, work, clock())
     link = await deep_link(bot_of(callback), CERT_PREFIX + certificate.code)
-    pdf = certificate_pdf(_wording(certificate, place, work, link, language_of(user)))
+    pdf = certificate_pdf(certificate_text(certificate, place, work, link, language_of(user)))
     await bot_of(callback).send_document(
         callback.from_user.id,
-        BufferedInputFile(pdf, filename=f"zaswiadczenie-{certificate.issued_at:%Y%m%d}.pdf"),
+        BufferedInputFile(pdf, filename=file_name(certificate)),
         caption=_(
             "📄 Your certificate for {place}: {hours} h. Anyone can check it with the QR code."
         ).format(hours=decimal(work.hours), place=escape(place.name)),
     )
     await drop_buttons(callback)
-
-
-def _wording(
-    certificate: CertificateInfo, place: PlaceInfo, work: Work, link: str, language: str
-) -> CertificateText:
-    """Every line in the current language; names are printed as given, not escaped (a PDF
-    is not HTML)."""
-    issuer = place.name if not place.organisation else f"{place.organisation}\n{place.name}"
-    return CertificateText(
-        title=_("Certificate of volunteering"),
-        issuer=issuer,
-        statement=_(
-            "This certifies that {name} volunteered with {place} from {start} to {end}, "
-            "helping neighbours through the Sąsiad programme."
-        ).format(
-            name=certificate.volunteer_name,
-            place=place.name,
-            start=calendar_day(work.start),
-            end=calendar_day(work.end),
-        ),
-        months_heading=(_("Month"), _("Hours")),
-        months=[(calendar_month(first), decimal(hours)) for first, hours in work.months],
-        total=_("Hours in total: {hours}").format(hours=decimal(work.hours)),
-        kinds=_("Kinds of help: {kinds}").format(
-            kinds=", ".join(talent_words(k) for k in work.kinds)
-        ),
-        legal_basis=_(
-            "Issued under art. 44 of the Act of 24 April 2003 on public benefit activity and "
-            "volunteering."
-        ),
-        issued=_("Issued on {day}.").format(day=long_date(certificate.issued_at, place.timezone)),
-        check=_("Check that this certificate is genuine: scan the code or open the link."),
-        link=link,
-        language=language,
-    )
 
 
 async def cmd_check(message: Message, command: CommandObject, session: AsyncSession) -> None:

@@ -239,7 +239,7 @@ async def run_polling(settings: Settings) -> None:
             settings=settings, session_factory=runtime.session_factory, i18n=runtime.i18n
         )
         await publish_all_commands(runtime.bot, runtime.i18n, settings, runtime.session_factory)
-        serving = mini_app_server(settings, runtime.session_factory, runtime.i18n)
+        serving = mini_app_server(settings, runtime.session_factory, runtime.i18n, runtime.bot)
         async with background_work(runtime, settings), serving:
             with stop_on_signals() as stop:
                 await dp.emit_startup(bot=runtime.bot)

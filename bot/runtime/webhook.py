@@ -105,7 +105,10 @@ def build_web_app(
     ).register(app, path=path)
     app.router.add_get("/healthz", health_handler(runtime.engine, redis))
     if runtime_settings.web_port is not None:
-        add_mini_app(app, mini_app_of(runtime_settings, runtime.session_factory, runtime.i18n))
+        add_mini_app(
+            app,
+            mini_app_of(runtime_settings, runtime.session_factory, runtime.i18n, runtime.bot),
+        )
     return app
 
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +33,8 @@ class MiniApp:
     session_factory: async_sessionmaker[AsyncSession]
     i18n: I18n
     clock: Clock
+    # For links into the chat (a certificate's check link); None where there is no bot.
+    bot: Bot | None = None
 
     @property
     def max_age(self) -> timedelta:

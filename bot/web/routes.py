@@ -18,5 +18,6 @@ def add_mini_app(app: web.Application, mini_app: MiniApp) -> None:
     app.router.add_get("/api/me", mini_app.me)
     shell.add_routes(app, mini_app, pages)
     feeds.add_routes(app, mini_app, pages)
-    for area in (week, events, my_requests, hours):
+    for area in (week, events, my_requests):
         area.add_routes(app, visits)
+    hours.add_routes(app, visits, mini_app, pages)

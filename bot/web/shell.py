@@ -32,7 +32,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
-    if request.path.startswith(("/app", "/api/", "/feed/")):
+    if request.path.startswith(("/app", "/api/", "/feed/", "/certificate/")):
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"

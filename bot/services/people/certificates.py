@@ -101,15 +101,19 @@ async def work_by_place(
 
 
 def _work(place: PlaceInfo, done: list[HelpRequest], period: Period, now: datetime) -> Work:
+    start, end = _bounds(period, now.astimezone(ZoneInfo(place.timezone)).date())
+    return _work_between(place, done, start or _local_day(done[0].done_at, place), end)
+
+
+def _work_between(place: PlaceInfo, done: list[HelpRequest], start: date, end: date) -> Work:
     months: dict[date, float] = {}
     kinds: dict[str, float] = {}
     for request in done:
         month = _local_day(request.done_at, place).replace(day=1)
         months[month] = months.get(month, 0.0) + (request.hours or 0.0)
         kinds[request.category] = kinds.get(request.category, 0.0) + (request.hours or 0.0)
-    start, end = _bounds(period, now.astimezone(ZoneInfo(place.timezone)).date())
     return Work(
-        start=start or _local_day(done[0].done_at, place),
+        start=start,
         end=end,
         months=sorted(months.items()),
         kinds=sorted(kinds, key=lambda kind: (-kinds[kind], kind)),
@@ -165,6 +169,33 @@ async def by_code(session: AsyncSession, code: str) -> tuple[CertificateInfo, Pl
         )
     ).first()
     return None if row is None else (plain(CertificateInfo, row[0]), plain(PlaceInfo, row[1]))
+
+
+async def as_printed(
+    session: AsyncSession, code: str
+) -> tuple[CertificateInfo, PlaceInfo, Work] | None:
+    """A certificate with the work it states, to print it again (a download from the Mini
+    App). None when unknown, revoked, its volunteer is gone, or the figures no longer add
+    up to what was issued: the paper must say what the record says, so then the
+    volunteer asks for a new one."""
+    found = await by_code(session, code)
+    if found is None or found[0].revoked_at is not None:
+        return None
+    certificate, place = found
+    if certificate.user_id is None:
+        return None
+    done = [
+        request
+        for request, at in await _finished(session, certificate.user_id)
+        if at.id == place.id
+        and certificate.period_start <= _local_day(request.done_at, at) <= certificate.period_end
+    ]
+    if not done:
+        return None
+    work = _work_between(place, done, certificate.period_start, certificate.period_end)
+    if work.hours != certificate.hours:
+        return None
+    return certificate, place, work
 
 
 async def of_places(

@@ -61,6 +61,13 @@
       }, function () {});
       return;
     }
+    const paper = event.target.closest("a[data-download]");
+    if (paper && telegram && telegram.downloadFile) {
+      // Telegram's own download: a page inside Telegram cannot save a file itself.
+      event.preventDefault();
+      telegram.downloadFile({ url: paper.href, file_name: paper.dataset.download });
+      return;
+    }
     const target = event.target.closest("[data-open], button[data-post]");
     if (!target) return;
     event.preventDefault();
