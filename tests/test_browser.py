@@ -71,9 +71,12 @@ THEMES: dict[str, dict[str, str]] = {
 }
 PAGES = ["week", "events", "requests", "hours"]
 
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)"
+    ),
+]
 
 
 @pytest.fixture
