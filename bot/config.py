@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,6 +90,11 @@ class Settings(BaseSettings):
     web_port: int | None = Field(default=None, ge=1, le=65535)
     web_url: str | None = None
     web_signin_max_age_hours: float = Field(default=24, gt=0)
+    # /metrics alone on this port (on SASIAD_WEB_HOST), where the Mini App's is not wanted.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # The nightly copy of an SQLite database, and how many of them to keep.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1)
     redis_url: str | None = None
     background: bool = True
     log_format: Literal["text", "json"] | None = None

@@ -7,8 +7,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.__main__ import main
+from bot.config import Settings
+from bot.db.job_runs import last_runs
+from bot.runtime.scheduler import backup_job, build_scheduler
+from tests.conftest import PG_URL
+from tests.harness import START, FakeClock
 
 
 @pytest.fixture
@@ -32,7 +39,7 @@ def test_a_backup_brings_the_database_back_and_keeps_the_one_it_replaces(
     copy = tmp_path / "backups" / "monday.db"
     copy.parent.mkdir()
     assert main(["backup", str(copy)]) == 0
-    assert f"Backed up to {copy} (migration 0017, 0 people, 0 requests)." in (
+    assert f"Backed up to {copy} (migration 0018, 0 people, 0 requests)." in (
         capsys.readouterr().out
     )
     assert main(["places", "add", "--name", "CAL Bródno", "--slug", "cal-brodno"]) == 0
@@ -40,7 +47,7 @@ def test_a_backup_brings_the_database_back_and_keeps_the_one_it_replaces(
 
     assert main(["restore", str(copy)]) == 0
     said = capsys.readouterr().out
-    assert said.startswith(f"Restored {copy} (migration 0017, 0 people); the database it")
+    assert said.startswith(f"Restored {copy} (migration 0018, 0 people); the database it")
     assert _places(capsys) == ["mal-zoliborz"]
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("sasiad.db.before-")]
     assert len(kept) == 1, "the database the backup replaced is kept"
@@ -97,3 +104,28 @@ def test_postgresql_is_pointed_to_its_own_tools(
     err = capsys.readouterr().err
     assert "pg_dump --format=custom" in err
     assert "secret" not in err
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the nightly copy is of the embedded SQLite file")
+async def test_the_nightly_copy_keeps_the_newest_few_and_notes_its_run(
+    settings: Settings,
+    database_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "nightly"
+    nightly = settings.model_copy(
+        update={"database_url": database_url, "backup_dir": folder, "backup_keep": 2}
+    )
+    clock = FakeClock(START)
+    for _night in range(3):
+        await backup_job(i18n, session_factory, clock, nightly)
+        clock.advance(days=1)
+    kept = sorted(path.name for path in folder.iterdir())
+    assert kept == ["sasiad-20261124-100000.db", "sasiad-20261125-100000.db"]
+    async with session_factory() as session:
+        (run,) = await last_runs(session)
+    assert (run.name, run.ok) == ("backup", True)
+    jobs = build_scheduler(i18n, session_factory, clock, nightly).get_jobs()
+    assert "backup" in {job.id for job in jobs}

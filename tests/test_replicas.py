@@ -21,6 +21,7 @@ from tests.conftest import PG_URL, REDIS_URL
 from tests.fakes.bot_api import BOT_USER, FakeBotApi
 from tests.fakes.process import start_process
 from tests.test_end_to_end import PERSON, _button, _chat_message, _sent_to_person
+from tests.test_metrics import samples
 
 # These start the real bot process: `pytest -m "not process"` is the fast loop.
 pytestmark = pytest.mark.process
@@ -146,6 +147,23 @@ async def test_two_replicas_share_conversation_and_act_once(
             async with http.get(b.url + "/healthz") as response:
                 assert response.status == 200
                 assert await response.json() == {"database": "ok", "redis": "ok"}
+
+            # Each replica answers /metrics for itself; Prometheus sums them.
+            handled = 0.0
+            for replica in replicas:
+                async with http.get(replica.url + "/metrics") as response:
+                    assert response.status == 200
+                    found = samples(await response.text())
+                mine = [
+                    value
+                    for (name, labels), value in found.items()
+                    if name == "sasiad_updates_total" and ("outcome", "handled") in labels
+                ]
+                assert sum(mine) > 0, "both replicas handled updates"
+                handled += sum(mine)
+                labels = {value for _name, pairs in found for _key, value in pairs}
+                assert not any("Jadwiga" in v or str(PERSON["id"]) in v for v in labels)
+            assert handled >= 5
         hooks = [c for c in api.calls if c.method == "setWebhook"]
         assert len(hooks) == 2
         assert hooks[0].params["url"] == "https://bot.example.org/telegram/webhook"

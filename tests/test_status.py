@@ -36,7 +36,7 @@ async def test_status_says_what_needs_care_and_exits_0_only_when_all_is_well(
 
     code, said = await status(api, database)
     assert code == 1
-    assert "ok  database  reachable, migration 0017" in said
+    assert "ok  database  reachable, migration 0018" in said
     assert "ok  telegram  @" in said
     assert "long polling, 0 updates waiting" in said
     assert "NO  timers    never ran" in said
@@ -51,6 +51,19 @@ async def test_status_says_what_needs_care_and_exits_0_only_when_all_is_well(
             )
     code, said = await status(api, database)
     assert (code, said.rstrip().splitlines()[-1]) == (0, "All is well."), said
+    assert "ok  jobs      none has run yet" in said
+
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO job_runs (name, started_at, seconds, ok) VALUES ('digest', ?, 0.25, 0)",
+            (_stored(now - timedelta(hours=2)),),
+        )
+    code, said = await status(api, database)
+    assert code == 1
+    assert "NO  jobs      digest 1" in said
+    assert "ago in 0.2 s and FAILED (see the log)" in said
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE job_runs SET ok = 1")
 
     with sqlite3.connect(database) as connection:
         connection.execute(
@@ -61,3 +74,7 @@ async def test_status_says_what_needs_care_and_exits_0_only_when_all_is_well(
     code, said = await status(api, database)
     assert code == 1
     assert "NO  outbox    1 due to send, the oldest due 30 min" in said
+
+    code, said = await status(api, tmp_path)  # a folder: no database can be read there
+    assert code == 1
+    assert "NO  database  cannot be read" in said

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.runtime.app import Runtime, build_bot, build_dispatcher
+from bot.runtime.metrics import Metrics
 from bot.runtime.webhook import SECRET_HEADER, build_web_app
 from tests.fakes.session import RecordingSession
 
@@ -38,10 +39,13 @@ async def client(
     i18n: I18n,
 ) -> AsyncIterator[tuple[TestClient, RecordingSession]]:
     recording = RecordingSession()
-    bot = build_bot(settings, recording)
-    dispatcher = build_dispatcher(settings=settings, session_factory=session_factory, i18n=i18n)
+    metrics = Metrics()
+    bot = build_bot(settings, recording, metrics=metrics)
+    dispatcher = build_dispatcher(
+        settings=settings, session_factory=session_factory, i18n=i18n, metrics=metrics
+    )
     with_mini_app = settings.model_copy(update={"web_port": 8099})
-    runtime = Runtime(bot, engine, session_factory, i18n)
+    runtime = Runtime(bot, engine, session_factory, i18n, metrics)
     app = build_web_app(runtime, dispatcher, SECRET, PATH, None, with_mini_app)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client, recording

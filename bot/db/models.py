@@ -564,3 +564,14 @@ class CalendarFeed(Base):
     )
     token: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """Each timed job's last run, wherever it ran: for `sasiad status` and /metrics."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime]
+    seconds: Mapped[float]
+    ok: Mapped[bool]

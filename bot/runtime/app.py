@@ -45,7 +45,8 @@ from bot.notify.sender import OutboxSender, Pacer
 from bot.runtime.database import engine_for
 from bot.runtime.logs import UpdateContext
 from bot.runtime.memory import settle_after_start
-from bot.runtime.mini_app import mini_app_server
+from bot.runtime.metrics import CallMetrics, Metrics, UpdateMetrics
+from bot.runtime.mini_app import metrics_server, web_server
 from bot.runtime.polling import poll
 from bot.runtime.scheduler import build_scheduler
 from bot.services.centres.invites import animator_chats
@@ -59,9 +60,10 @@ def build_bot(
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    metrics: Metrics | None = None,
 ) -> Bot:
-    """The Bot with our call middlewares: commit before sending, retry brief refusals.
-    Tests pass a recording `session` and a fake `sleep`."""
+    """The Bot with our call middlewares: commit before sending, retry brief refusals,
+    count each call. Tests pass a recording `session` and a fake `sleep`."""
     if session is None:
         session = AiohttpSession()
         if settings.api_base_url:
@@ -69,6 +71,8 @@ def build_bot(
     session.middleware(WayOutButton())
     session.middleware(CommitBeforeSending())
     session.middleware(RetryRefusals(sleep=sleep, monotonic=monotonic))
+    if metrics is not None:
+        session.middleware(CallMetrics(metrics))  # inside the retries: each try counts
     return Bot(
         settings.require_token(),
         session=session,
@@ -102,6 +106,7 @@ def build_dispatcher(
     monotonic: Callable[[], float] = time.monotonic,
     storage: BaseStorage | None = None,
     claims: UpdateClaims | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
     """The whole bot minus the network: tests feed updates into what this returns.
     Conversations live in the database unless another `storage` (Redis) is given;
@@ -123,6 +128,8 @@ def build_dispatcher(
     # Order matters: the locale comes from the stored user, who needs the session.
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(UpdateContext())
+    if metrics is not None:
+        dp.update.outer_middleware(UpdateMetrics(metrics))
     if claims is not None:
         dp.update.outer_middleware(DedupeMiddleware(claims))
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
@@ -190,19 +197,20 @@ class Runtime:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     i18n: I18n
+    metrics: Metrics
 
 
 @asynccontextmanager
 async def connected(settings: Settings) -> AsyncIterator[Runtime]:
     """Telegram checked, the database migrated; both closed again on the way out."""
-    bot = build_bot(settings)
+    metrics = Metrics()
+    bot = build_bot(settings, metrics=metrics)
     engine = engine_for(settings)
     try:
         await check_telegram(bot, settings)
         await upgrade(engine)
-        runtime = Runtime(
-            bot, engine, make_session_factory(engine), build_i18n(settings.default_language)
-        )
+        i18n = build_i18n(settings.default_language)
+        runtime = Runtime(bot, engine, make_session_factory(engine), i18n, metrics)
         settle_after_start()
         yield runtime
     finally:
@@ -236,10 +244,15 @@ async def run_polling(settings: Settings) -> None:
     Updates are confirmed to Telegram only once handled (`runtime/polling.py`)."""
     async with connected(settings) as runtime:
         dp = build_dispatcher(
-            settings=settings, session_factory=runtime.session_factory, i18n=runtime.i18n
+            settings=settings,
+            session_factory=runtime.session_factory,
+            i18n=runtime.i18n,
+            metrics=runtime.metrics,
         )
         await publish_all_commands(runtime.bot, runtime.i18n, settings, runtime.session_factory)
-        serving = mini_app_server(settings, runtime.session_factory, runtime.i18n, runtime.bot)
+        serving = web_server(
+            settings, runtime.session_factory, runtime.i18n, runtime.bot, runtime.metrics
+        )
         async with background_work(runtime, settings), serving:
             with stop_on_signals() as stop:
                 await dp.emit_startup(bot=runtime.bot)
@@ -279,6 +292,10 @@ async def until_stopped() -> None:
 async def run_worker(settings: Settings) -> None:
     """Only the timers and the outbox, for a layout where webhook replicas do no
     background work (SASIAD_BACKGROUND=false)."""
-    async with connected(settings) as runtime, background_work(runtime, settings):
+    async with (
+        connected(settings) as runtime,
+        background_work(runtime, settings),
+        metrics_server(settings, runtime.session_factory, runtime.metrics),
+    ):
         log.info("Sąsiad worker is running (timers and outbox)")
         await until_stopped()

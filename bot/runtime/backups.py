@@ -70,6 +70,8 @@ def back_up(database: Path, target: Path) -> Checked:
     check(database)
     with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
+        # One file, not three: a copy is moved and kept, never written to.
+        copy.execute("PRAGMA journal_mode=DELETE")
     return check(target)
 
 
@@ -104,3 +106,17 @@ def restore(backup: Path, database: Path, now: datetime) -> tuple[Checked, Path 
     with sqlite3.connect(backup) as source, sqlite3.connect(database) as target:
         source.backup(target)
     return checked, kept
+
+
+BACKUP_NAME = "sasiad-*.db"
+
+
+def nightly(database: Path, folder: Path, keep: int, now: datetime) -> Path:
+    """Tonight's copy in `folder` (`SASIAD_BACKUP_DIR`), and only the newest `keep`
+    (`SASIAD_BACKUP_KEEP`) of them kept: an older copy goes once a newer one is checked."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"sasiad-{now:%Y%m%d-%H%M%S}.db"
+    back_up(database, target)
+    for old in sorted(folder.glob(BACKUP_NAME))[:-keep]:
+        old.unlink()
+    return target

@@ -5,6 +5,9 @@ to call them, and a lease lets one of several processes run each tick."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -19,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.conversation_storage import forget_old_drafts
+from bot.db.job_runs import note_run
 from bot.db.unit_of_work import unit_of_work
 from bot.db.update_log import forget_old_updates
 from bot.notify.announcements import report_progress, start_due
@@ -31,11 +35,13 @@ from bot.notify.reminders import (
 )
 from bot.notify.teller import teller
 from bot.notify.verifications import queue_lapse_notices
+from bot.runtime.backups import BackupRefused, nightly, sqlite_file
 from bot.services.helping.offers import advance_matching
 from bot.services.initiatives.events import ensure_occurrences, published_series
 from bot.services.initiatives.signups import sign_up_series_members
 from bot.services.leases import take_lease
 
+log = logging.getLogger(__name__)
 PROCESS = uuid.uuid4().hex
 ANNOUNCEMENT_INTERVAL_SECONDS = 5
 
@@ -51,10 +57,11 @@ async def _my_turn(
 Work = Callable[[I18n, AsyncSession, Clock, Settings], Awaitable[None]]
 
 
-def job_of(work: Work, lease: str | None = None) -> Callable[..., Awaitable[None]]:
-    """A job that does `work` in one unit of work (one commit, or none if it fails).
-    With a `lease`, several processes may run it at once and only the one holding the
-    lease does the work that tick."""
+def job_of(work: Work, name: str, *, leased: bool = False) -> Callable[..., Awaitable[None]]:
+    """A job that does `work` in one unit of work (one commit, or none if it fails), and
+    then notes the run (`bot.db.job_runs`: when, how long, whether it worked) for
+    `sasiad status` and /metrics. With `leased`, several processes may run it at once
+    and only the one holding the lease called `name` does the work that tick."""
 
     async def job(
         i18n: I18n,
@@ -64,9 +71,18 @@ def job_of(work: Work, lease: str | None = None) -> Callable[..., Awaitable[None
         holder: str = PROCESS,
     ) -> None:
         tell = teller(i18n, clock, settings)
-        async with unit_of_work(session_factory, tell) as session:
-            if lease is None or await _my_turn(session, lease, clock, settings, holder):
-                await work(i18n, session, clock, settings)
+        started_at, began = clock(), time.perf_counter()
+        ran, ok = False, False
+        try:
+            async with unit_of_work(session_factory, tell) as session:
+                if not leased or await _my_turn(session, name, clock, settings, holder):
+                    ran = True
+                    await work(i18n, session, clock, settings)
+            ok = True
+        finally:
+            if ran:
+                async with unit_of_work(session_factory) as session:
+                    await note_run(session, name, started_at, time.perf_counter() - began, ok)
 
     job.__doc__ = work.__doc__
     return job
@@ -98,15 +114,15 @@ async def _events(i18n: I18n, session: AsyncSession, clock: Clock, settings: Set
     await queue_freed_places(i18n, session, clock, settings)
 
 
-matching_tick = job_of(_advance_matching, lease="matching")
-reminder_tick = job_of(_remind, lease="reminders")
-event_tick = job_of(_events, lease="events")
+matching_tick = job_of(_advance_matching, "matching", leased=True)
+reminder_tick = job_of(_remind, "reminders", leased=True)
+event_tick = job_of(_events, "events", leased=True)
 # Monday morning: each volunteer sees open requests that fit them (once a week).
-digest_job = job_of(queue_weekly_digests)
+digest_job = job_of(queue_weekly_digests, "digest")
 # Each morning, animators see the last day at their places (once a day).
-daily_summary_job = job_of(queue_daily_summaries)
+daily_summary_job = job_of(queue_daily_summaries, "daily_summary")
 # Each morning: verifications lapsing within a month, or lapsed (each notice once).
-verification_job = job_of(queue_lapse_notices)
+verification_job = job_of(queue_lapse_notices, "verifications")
 
 
 def announcement_tick(bot: Bot) -> Callable[..., Awaitable[None]]:
@@ -117,7 +133,7 @@ def announcement_tick(bot: Bot) -> Callable[..., Awaitable[None]]:
         await start_due(bot, i18n, session, clock)
         await report_progress(bot, i18n, session, clock)
 
-    return job_of(announce, lease="announcements")
+    return job_of(announce, "announcements", leased=True)
 
 
 async def _forget_drafts(
@@ -130,7 +146,21 @@ async def _forget_drafts(
     await forget_old_updates(session, clock())
 
 
-conversations_job = job_of(_forget_drafts)
+conversations_job = job_of(_forget_drafts, "conversations")
+
+
+async def _back_up(i18n: I18n, session: AsyncSession, clock: Clock, settings: Settings) -> None:
+    """Tonight's copy of the SQLite database, and only the newest few kept. A copy is
+    made page by page while the bot writes; it runs off the event loop."""
+    assert settings.backup_dir is not None
+    database = sqlite_file(settings.database_url)
+    made = await asyncio.to_thread(
+        nightly, database, settings.backup_dir, settings.backup_keep, clock()
+    )
+    log.info("nightly backup written to %s", made)
+
+
+backup_job = job_of(_back_up, "backup", leased=True)
 
 
 def build_scheduler(
@@ -174,6 +204,12 @@ def build_scheduler(
             ),
         ),
     }
+    if settings.backup_dir is not None:
+        try:
+            sqlite_file(settings.database_url)
+            jobs["backup"] = (backup_job, CronTrigger(hour=2, timezone=settings.timezone))
+        except BackupRefused as refused:
+            log.warning("SASIAD_BACKUP_DIR is set, but no nightly copy is made: %s", refused)
     for job_id, (job, trigger) in jobs.items():
         scheduler.add_job(job, trigger, kwargs=common, id=job_id, max_instances=1, coalesce=True)
     if bot is not None:

@@ -1,6 +1,7 @@
 """`sasiad status`: one screen a person reads, and an exit code for cron and monitoring
 (0 only when all is well): the database and its migration, Telegram and its webhook,
-the outbox's backlog, and the timers' last ticks (the leases they renew each minute)."""
+the outbox's backlog, the timers' last ticks (the leases they renew each minute) and
+each timed job's last run."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings
 from bot.db.engine import make_session_factory
+from bot.db.job_runs import LastRun, last_runs
 from bot.db.migrations import revisions
 from bot.db.models import JobLease, OutboxMessage
 from bot.db.statuses import OutboxStatus
@@ -43,6 +45,7 @@ async def database_lines(settings: Settings, now: datetime) -> list[Line]:
             )
             count, oldest = waiting.one()
             leases = list(await session.execute(select(JobLease.name, JobLease.until)))
+            runs = await last_runs(session)
     except SQLAlchemyError as error:
         return [Line("database", False, f"cannot be read ({type(error).__name__})")]
     finally:
@@ -65,7 +68,20 @@ async def database_lines(settings: Settings, now: datetime) -> list[Line]:
         ticks = ", ".join(f"{name} {_ago(now - until)} ago" for name, until in sorted(leases))
         fresh = all(now - until < TIMERS_LATE for _name, until in leases)
         lines.append(Line("timers", fresh, f"last leases ended: {ticks}"))
+    lines.append(_jobs_line(runs, now))
     return lines
+
+
+def _jobs_line(runs: list[LastRun], now: datetime) -> Line:
+    """Each timed job's last run, wherever it ran; a run that failed needs care."""
+    if not runs:
+        return Line("jobs", True, "none has run yet")
+    said = ", ".join(
+        f"{run.name} {_ago(now - run.started_at)} ago in {run.seconds:.1f} s"
+        + ("" if run.ok else " and FAILED (see the log)")
+        for run in runs
+    )
+    return Line("jobs", all(run.ok for run in runs), said)
 
 
 async def telegram_line(settings: Settings) -> Line:

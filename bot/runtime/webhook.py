@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.clock import system_clock
 from bot.config import Settings
 from bot.middlewares.dedupe import MemoryClaims, RedisClaims, UpdateClaims
 from bot.runtime.app import (
@@ -32,7 +33,8 @@ from bot.runtime.app import (
     publish_all_commands,
     until_stopped,
 )
-from bot.runtime.mini_app import mini_app_of
+from bot.runtime.metrics import metrics_route
+from bot.runtime.mini_app import metrics_server, mini_app_of
 from bot.web.routes import add_mini_app
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,7 @@ def build_web_app(
             app,
             mini_app_of(runtime_settings, runtime.session_factory, runtime.i18n, runtime.bot),
         )
+    metrics_route(app, runtime.metrics, runtime.session_factory, system_clock)
     return app
 
 
@@ -139,6 +142,7 @@ async def run_webhook(settings: Settings) -> None:
                 i18n=runtime.i18n,
                 storage=storage,
                 claims=claims,
+                metrics=runtime.metrics,
             )
             if settings.webhook_register:
                 await runtime.bot.set_webhook(
@@ -164,11 +168,12 @@ async def run_webhook(settings: Settings) -> None:
                 settings.webhook_path,
             )
             try:
-                if settings.background:
-                    async with background_work(runtime, settings):
+                async with metrics_server(settings, runtime.session_factory, runtime.metrics):
+                    if settings.background:
+                        async with background_work(runtime, settings):
+                            await until_stopped()
+                    else:
                         await until_stopped()
-                else:
-                    await until_stopped()
             finally:
                 # Stops accepting, then lets requests in progress finish.
                 await runner.cleanup()

@@ -49,6 +49,10 @@ class FakeBotApi:
     # hung: the bot is then mid-update, for a test to kill it there.
     stall: Callable[[str], bool] | None = None
     stalled: asyncio.Event = field(default_factory=asyncio.Event)
+    # The next call of a method ("sendMessage") is refused with this error (429 or 403).
+    refuse_next: dict[str, int] = field(default_factory=dict)
+    # The last update id the bot confirmed by asking getUpdates for the ones after it.
+    confirmed: int = 0
 
     async def start(self) -> None:
         app = web.Application()
@@ -110,19 +114,15 @@ class FakeBotApi:
             await asyncio.Event().wait()
         async with self._changed:
             self.calls.append(Call(method, params))
+            refusal = self.refuse_next.pop(method, None)
+            if refusal is not None:
+                self._changed.notify_all()
+                return _refused(refusal)
             try:
                 result = self._answer(method, params)
             except TooManyRequests:
                 self.too_many += 1
-                return web.json_response(
-                    {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": "Too Many Requests: retry after 1",
-                        "parameters": {"retry_after": 1},
-                    },
-                    status=429,
-                )
+                return _refused(429)
             except TelegramRuleBroken as broken:
                 return web.json_response(
                     {"ok": False, "error_code": 400, "description": f"Bad Request: {broken}"},
@@ -137,6 +137,10 @@ class FakeBotApi:
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         async with self._changed:
+            if offset > self.confirmed:
+                # The bot confirms an update (asks from the next one) once it is handled.
+                self.confirmed = offset - 1
+                self._changed.notify_all()
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             if not self._updates:
                 try:
@@ -180,6 +184,25 @@ class FakeBotApi:
             self._second, self._in_second = second, 0
         self._in_second += 1
         return self._in_second > self.ceiling
+
+
+def _refused(status: int) -> web.Response:
+    """Telegram's answers to a flood (429, try again in a second) and to someone who
+    blocked the bot (403)."""
+    if status == 429:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        }
+    else:
+        body = {
+            "ok": False,
+            "error_code": 403,
+            "description": "Forbidden: bot was blocked by the user",
+        }
+    return web.json_response(body, status=status)
 
 
 class TooManyRequests(Exception):
