@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -165,3 +166,40 @@ def test_one_off_commands_do_not_load_the_bot(tmp_path) -> None:
         timeout=60,
     )
     assert done.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0] False"
+
+
+@pytest.mark.usefixtures("engine")  # on PostgreSQL: the tables emptied of earlier tests
+@pytest.mark.parametrize(
+    ("arguments", "sentence"),
+    [
+        (["--slug", "bad slug!"], "Please use only small letters a–z, digits and hyphens"),
+        (["--slug", "taken"], "Another place already uses that link name."),
+        (["--timezone", "Mars/Olympus"], "I do not know that time zone."),
+        (["--districts", ", ".join(f"D{n}" for n in range(61))], "too many districts (at most"),
+        (["--name", "   "], "Please write some text."),
+        (["--name", "M" * 101], "That is too long (101 characters; at most 100)."),
+    ],
+    ids=["slug", "taken", "timezone", "districts", "empty name", "long name"],
+)
+def test_every_bad_value_at_the_command_line_is_a_sentence(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    sentence: str,
+) -> None:
+    """Each refusal of `services/errors.py` reads as a sentence with what to do, never a
+    class name; nothing is added."""
+    monkeypatch.setenv("SASIAD_DATABASE_URL", database_url)
+    assert main(["places", "add", "--name", "Taken", "--slug", "taken"]) == 0
+    given = {"--name": "MAL Nowy", "--slug": "mal-nowy"}
+    for flag, value in zip(arguments[::2], arguments[1::2], strict=True):
+        given[flag] = value
+    capsys.readouterr()
+    assert main(["places", "add", *[part for pair in given.items() for part in pair]]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Not done: ")
+    assert sentence in err
+    assert not re.search(r"\b(Invalid|Unknown|TooMany|TooLong|Empty|Taken)[A-Z]\w*", err)
+    assert main(["places", "list"]) == 0
+    assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["taken"]
