@@ -292,3 +292,44 @@ async def test_the_mini_app_is_served_in_polling_mode(api: FakeBotApi, tmp_path:
         output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0, output.decode()
     assert f"Mini App on 127.0.0.1:{port}" in output.decode()
+
+
+async def test_a_backup_taken_while_the_bot_works_starts_again_elsewhere(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """`sasiad backup` while the bot writes; `sasiad restore` into a fresh folder; the bot
+    started there knows the person who agreed before the copy."""
+    (tmp_path / "here").mkdir()
+    (tmp_path / "there").mkdir()
+    here, there, copy = tmp_path / "here/sasiad.db", tmp_path / "there/sasiad.db", tmp_path / "b.db"
+    process = await start_bot(api, here)
+    try:
+        await api.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), 60)
+        await api.push("message", _chat_message("/start", 1))
+        await api.wait_for(lambda calls: bool(_sent_to_person(calls)))
+        await _press(api, "Polski", "przechowuję Twoje imię")
+        await _press(api, "Zgadzam się", "Co Cię sprowadza")
+        backup = await start_process(
+            api, f"sqlite+aiosqlite:///{here}", tmp_path, "backup", str(copy)
+        )
+        await _press(api, "Chcę pomagać", "Żadne centrum nie dołączyło")  # written meanwhile
+        said, _ = await asyncio.wait_for(backup.communicate(), 60)
+        assert backup.returncode == 0, said.decode()
+        assert "1 people" in said.decode()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), timeout=30)
+    restore = await start_process(
+        api, f"sqlite+aiosqlite:///{there}", tmp_path, "restore", str(copy)
+    )
+    said, _ = await asyncio.wait_for(restore.communicate(), 60)
+    assert restore.returncode == 0, said.decode()
+    process = await start_bot(api, there)
+    try:
+        before = len(_sent_to_person(api.calls))
+        await api.push("message", _chat_message("/start", 2))
+        await api.wait_for(lambda calls: len(_sent_to_person(calls)) > before)
+        assert "Witaj ponownie, Jadwiga!" in _sent_to_person(api.calls)[-1].params["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), timeout=30)
