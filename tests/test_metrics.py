@@ -17,7 +17,7 @@ from aiohttp import ClientSession
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.process import start_bot
+from tests.fakes.process import start_bot, start_process
 
 pytestmark = pytest.mark.process
 
@@ -91,3 +91,34 @@ def _answered(calls: list[Any], person: dict[str, Any]) -> list[Any]:
     return [
         c for c in calls if c.method == "sendMessage" and c.params.get("chat_id") == person["id"]
     ]
+
+
+async def test_a_worker_answers_metrics_on_its_own_port(api: FakeBotApi, tmp_path: Path) -> None:
+    """`sasiad worker` has no Mini App: SASIAD_METRICS_PORT alone serves /metrics."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'worker.db'}"
+    process = await start_process(api, url, tmp_path, "worker", metrics_port=str(port))
+    try:
+        ready = await _first_line_with(process, "metrics on 127.0.0.1")
+        assert str(port) in ready
+        async with (
+            ClientSession() as client,
+            client.get(f"http://127.0.0.1:{port}/metrics") as response,
+        ):
+            found = samples(await response.text())
+        assert found[("sasiad_outbox_messages", (("state", "pending"),))] == 0
+        assert found[("sasiad_announcements_sending", ())] == 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0
+
+
+async def _first_line_with(process: asyncio.subprocess.Process, text: str) -> str:
+    assert process.stdout is not None
+    while line := (await asyncio.wait_for(process.stdout.readline(), 60)).decode():
+        if text in line:
+            return line
+    raise AssertionError(f"the process ended before saying {text!r}")
