@@ -22,7 +22,8 @@ from tests.fakes.process import TOKEN, start_bot, start_process
 from tests.fakes.webapp import init_data
 
 # These start the real bot process: `pytest -m "not process"` is the fast loop.
-pytestmark = pytest.mark.process
+# The real process on SQLite files of its own: the PostgreSQL run of .ci/run leaves it out.
+pytestmark = [pytest.mark.process, pytest.mark.own_sqlite]
 
 PERSON = {"id": 31337, "is_bot": False, "first_name": "Jadwiga", "language_code": "pl"}
 

@@ -19,7 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.process import start_bot, start_process
 
-pytestmark = pytest.mark.process
+# The real process on SQLite files of its own: the PostgreSQL run of .ci/run leaves it out.
+pytestmark = [pytest.mark.process, pytest.mark.own_sqlite]
 
 JADWIGA = {"id": 31337, "is_bot": False, "first_name": "Jadwiga", "language_code": "pl"}
 BOGNA = {"id": 31338, "is_bot": False, "first_name": "Bogna", "language_code": "pl"}

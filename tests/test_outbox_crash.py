@@ -18,7 +18,8 @@ from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.process import start_bot
 
 # These start the real bot process: `pytest -m "not process"` is the fast loop.
-pytestmark = pytest.mark.process
+# The real process on SQLite files of its own: the PostgreSQL run of .ci/run leaves it out.
+pytestmark = [pytest.mark.process, pytest.mark.own_sqlite]
 
 MESSAGES = 400
 BATCH = 20

@@ -13,7 +13,8 @@ import pytest
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.process import start_process
 
-pytestmark = pytest.mark.process
+# The real process on SQLite files of its own: the PostgreSQL run of .ci/run leaves it out.
+pytestmark = [pytest.mark.process, pytest.mark.own_sqlite]
 
 
 async def status(api: FakeBotApi, database: Path) -> tuple[int, str]:

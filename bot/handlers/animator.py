@@ -17,7 +17,7 @@ from bot.services.centres.invites import runs_place
 from bot.services.centres.places import place_stats, places_run_by
 from bot.services.helping.matching import rank_volunteers
 from bot.services.helping.requests import get_request
-from bot.services.plain import Person
+from bot.services.plain import Need, Person
 from bot.views.formatting import decimal
 from bot.views.replies import bot_of, deep_link
 from bot.views.texts import place_card, staff_only
@@ -67,7 +67,9 @@ async def cb_candidates(
         await callback.answer(staff_only(), show_alert=True)
         return
     await callback.answer()
-    ranked = await rank_volunteers(session, request, clock(), limit=10, include_offered=True)
+    ranked = await rank_volunteers(
+        session, Need.of(request), clock(), limit=10, include_offered=True
+    )
     if not ranked:
         await bot_of(callback).send_message(
             callback.from_user.id,

@@ -36,8 +36,7 @@ def build_router() -> Router:
     )
     router.message.register(cmd_certificate, Asks("certificate"), HasConsented())
     router.callback_query.register(cb_ask, CertAskCD.filter(), HasConsented())
-    router.callback_query.register(cb_period, CertCD.filter(F.place_id == 0), HasConsented())
-    router.callback_query.register(cb_issue, CertCD.filter(), HasConsented())
+    router.callback_query.register(cb_certificate, CertCD.filter(), HasConsented())
     router.message.register(cmd_certificates, Asks("certificates"), flags=STAFF)
     router.callback_query.register(cb_revoke, CertRevokeCD.filter(), flags=STAFF)
     return router
@@ -63,15 +62,23 @@ async def cb_ask(callback: CallbackQuery) -> None:
     await reply_below(callback)(which_period(), periods())
 
 
-async def cb_period(
+async def cb_certificate(
     callback: CallbackQuery,
     callback_data: CertCD,
     session: AsyncSession,
     user: Person,
     clock: Clock,
 ) -> None:
-    """One centre: the certificate comes at once; several: the volunteer chooses."""
+    """A period chosen: with one centre the certificate comes at once, with several the
+    volunteer chooses (the same button again, with the centre)."""
     works = await certificates.work_by_place(session, user.id, callback_data.period, clock())
+    if callback_data.place_id:
+        chosen = next((found for found in works if found[0].id == callback_data.place_id), None)
+        if chosen is None:
+            await callback.answer(stale_button(), show_alert=True)
+            return
+        await _issue(callback, session, user, clock, *chosen)
+        return
     if not works:
         await callback.answer(
             _("You have no finished tasks in this period yet, so there is nothing to certify."),
@@ -90,21 +97,6 @@ async def cb_period(
     await edit_or_send(
         callback, _("You volunteered at several centres. Which one?"), builder.adjust(1).as_markup()
     )
-
-
-async def cb_issue(
-    callback: CallbackQuery,
-    callback_data: CertCD,
-    session: AsyncSession,
-    user: Person,
-    clock: Clock,
-) -> None:
-    works = await certificates.work_by_place(session, user.id, callback_data.period, clock())
-    chosen = next((found for found in works if found[0].id == callback_data.place_id), None)
-    if chosen is None:
-        await callback.answer(stale_button(), show_alert=True)
-        return
-    await _issue(callback, session, user, clock, *chosen)
 
 
 async def _issue(

@@ -81,7 +81,7 @@ async def cb_rework(
     if callback_data.action == EscalationAction.DATE:
         await state.set_state(Rework.day)
         text = _("Which new day should I ask the volunteers about?")
-        markup = vkb.days(local_today(clock, await place_timezone(session, request)))
+        markup = vkb.days(local_today(clock, await place_timezone(session, request.place_id)))
     else:
         await state.set_state(Rework.closing)
         text = _(
@@ -122,7 +122,7 @@ async def cb_part(
         await callback.answer(_("This request is no longer open."), show_alert=True)
         return
     offset = data.get("offset", vkb.ANY)
-    today = local_today(clock, await place_timezone(session, request))
+    today = local_today(clock, await place_timezone(session, request.place_id))
     day = None if offset == vkb.ANY else today + timedelta(offset)
     part = None if callback_data.part == vkb.ANY else callback_data.part
     outcome = await reschedule(session, request, day, part, clock(), settings.matching())

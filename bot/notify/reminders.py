@@ -63,7 +63,7 @@ async def _queue_task_reminder(
             request, await district_name(session, request.district_id), address=True
         )
         markup = vkb.volunteer_task(request.id)
-    timezone = await place_timezone(session, request)
+    timezone = await place_timezone(session, request.place_id)
     notice = Notice(
         reminder.volunteer.telegram_id,
         text,

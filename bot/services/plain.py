@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -150,30 +150,26 @@ class RequestInfo(RequestText):
     closed_at: datetime | None
 
 
-class Need(Protocol):
-    """A request as matching reads it: a stored row, its copy, or an event's helper role
-    shaped like a request (never stored, so without an id)."""
+@dataclass(frozen=True)
+class Need:
+    """A request as matching reads it: a stored one, or an event's helper role shaped
+    like a request (never stored, so without an id). `Need.of` copies it from a row or
+    a `RequestInfo`, which name these the same."""
 
-    @property
-    def id(self) -> int | None: ...
-    @property
-    def requester_id(self) -> int | None: ...
-    @property
-    def place_id(self) -> int: ...
-    @property
-    def district_id(self) -> int | None: ...
-    @property
-    def category(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def day(self) -> date | None: ...
-    @property
-    def part(self) -> int | None: ...
-    @property
-    def language(self) -> str: ...
-    @property
-    def sensitive(self) -> bool: ...
+    id: int | None
+    requester_id: int | None
+    place_id: int
+    district_id: int | None
+    category: str
+    description: str
+    day: date | None
+    part: int | None
+    language: str
+    sensitive: bool
+
+    @classmethod
+    def of(cls, request: object) -> Need:
+        return plain(cls, request)
 
 
 @dataclass(frozen=True)

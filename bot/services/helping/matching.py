@@ -301,7 +301,7 @@ async def open_requests_for(
     fitting = []
     for request in requests:
         found = await rank_volunteers(
-            session, request, now, limit=1, only_volunteer=volunteer.id, fitting_only=True
+            session, Need.of(request), now, limit=1, only_volunteer=volunteer.id, fitting_only=True
         )
         if found:
             fitting.append(request)

@@ -90,16 +90,16 @@ class AcceptOutcome(StrEnum):
     OVER_CAP = "over_cap"
 
 
-async def place_timezone(session: AsyncSession, request: Need) -> str:
-    place = await session.get(Place, request.place_id)
+async def place_timezone(session: AsyncSession, place_id: int) -> str:
+    place = await session.get(Place, place_id)
     return place.timezone if place else TIMEZONE
 
 
-async def starts_at(session: AsyncSession, request: Need) -> datetime | None:
+async def starts_at(session: AsyncSession, request: Need | RequestInfo) -> datetime | None:
     """When the help is due: the start of its part of day in the place's zone."""
     if request.day is None:
         return None
-    return start_in(request.day, request.part, await place_timezone(session, request))
+    return start_in(request.day, request.part, await place_timezone(session, request.place_id))
 
 
 def start_in(day: date, part: int | None, timezone: str) -> datetime:
@@ -116,18 +116,19 @@ async def send_next_wave(
     hours a wave goes out only when the request is urgent (`QuietHours.release_at`)."""
     if request.status != RequestStatus.OPEN or request.escalated_at is not None:
         return MatchingOutcome()
-    due = await starts_at(session, request)
+    need = Need.of(request)
+    due = await starts_at(session, need)
     if request.wave >= config.max_waves or (
         due is not None and due - now <= config.escalate_before
     ):
         return await escalate(session, request, now, config.quiet)
-    if config.quiet.release_at(now, await place_timezone(session, request), due) > now:
+    if config.quiet.release_at(now, await place_timezone(session, request.place_id), due) > now:
         return MatchingOutcome()  # the first tick after quiet hours sends this wave
     candidates = await rank_volunteers(
-        session, request, now, limit=config.wave_size, fitting_only=True
+        session, need, now, limit=config.wave_size, fitting_only=True
     )
     if not candidates:
-        others = await rank_volunteers(session, request, now, limit=1)
+        others = await rank_volunteers(session, need, now, limit=1)
         reason = EscalationReason.NO_TALENT if others else EscalationReason.NOBODY
         return await escalate(session, request, now, config.quiet, reason)
     return await offer_wave(session, request, candidates, now, config)
@@ -185,8 +186,8 @@ async def escalate(
         return MatchingOutcome()
     animators = await place_animators(session, request.place_id)
     recipients = [Recipient(a.telegram_id, a.language) for a in animators]
-    due = await starts_at(session, request)
-    release = quiet.release_at(now, await place_timezone(session, request), due)
+    due = await starts_at(session, Need.of(request))
+    release = quiet.release_at(now, await place_timezone(session, request.place_id), due)
     escalation = Escalation(request.id, recipients, release, reason)
     record(session, escalation)
     return MatchingOutcome(escalations=[escalation])
@@ -326,7 +327,7 @@ async def advance_matching(
     outcome = MatchingOutcome()
     for request_id in list(waiting):
         request = await session.get(HelpRequest, request_id)
-        due = await starts_at(session, request) if request else None
+        due = await starts_at(session, Need.of(request)) if request else None
         if request is not None and due is not None and due - now <= config.escalate_before:
             outcome.extend(await escalate(session, request, now, config.quiet))
         else:

@@ -27,7 +27,7 @@ from bot.services.helping.offers import (
     start_in,
 )
 from bot.services.messaging.quiet import NIGHTS, QuietHours
-from bot.services.plain import Person, RequestInfo, plain
+from bot.services.plain import Need, Person, RequestInfo, plain
 
 LATEST_STANDBY_BEFORE = timedelta(hours=2)
 
@@ -153,7 +153,7 @@ async def ask_standbys(
             continue
         request.standby_at = now
         candidates = await rank_volunteers(
-            session, request, now, limit=matching.wave_size, fitting_only=True
+            session, Need.of(request), now, limit=matching.wave_size, fitting_only=True
         )
         if candidates:
             outcome.extend(await offer_wave(session, request, candidates, now, matching))

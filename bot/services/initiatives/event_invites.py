@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelpRequest
 from bot.services.helping.matching import Candidate, rank_volunteers
 from bot.services.people.talents import PART_STARTS
-from bot.services.plain import EventInfo, OccurrenceInfo, PlaceInfo, RoleInfo
+from bot.services.plain import EventInfo, Need, OccurrenceInfo, PlaceInfo, RoleInfo
 
 INVITES_PER_PLACE = 2
 
@@ -30,10 +29,11 @@ def _part_of_day(moment: datetime, timezone: str) -> int:
 
 def _as_need(
     event: EventInfo, occurrence: OccurrenceInfo, role: RoleInfo, place: PlaceInfo
-) -> HelpRequest:
+) -> Need:
     """The role as the matcher sees a request (never stored)."""
     start = occurrence.starts_at
-    return HelpRequest(
+    return Need(
+        id=None,
         place_id=event.place_id,
         district_id=None,
         category=role.talent or "",
