@@ -200,7 +200,7 @@ async def _agenda_text(
 
 
 async def cmd_events(
-    message: Message, session: AsyncSession, user: Person, clock: Clock, settings: Settings
+    message: Message, session: AsyncSession, user: Person, clock: Clock, web_url: str | None
 ) -> None:
     place = await place_info(session, user.place_id) if user.place_id else None
     if place is None:
@@ -208,7 +208,7 @@ async def cmd_events(
             _("First choose your community centre with «📍 My centre» to see its events.")
         )
         return
-    text, markup = await _agenda_text(session, place, 0, clock, settings.web_url)
+    text, markup = await _agenda_text(session, place, 0, clock, web_url)
     await message.answer(text, reply_markup=markup)
 
 
@@ -218,13 +218,13 @@ async def cb_page(
     session: AsyncSession,
     user: Person,
     clock: Clock,
-    settings: Settings,
+    web_url: str | None,
 ) -> None:
     await callback.answer()
     place = await place_info(session, user.place_id) if user.place_id else None
     if place is None:
         return
-    text, markup = await _agenda_text(session, place, callback_data.page, clock, settings.web_url)
+    text, markup = await _agenda_text(session, place, callback_data.page, clock, web_url)
     await edit_or_send(callback, text, markup)
 
 

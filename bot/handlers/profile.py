@@ -109,9 +109,9 @@ async def render_summary(
 
 
 async def cmd_profile(
-    message: Message, session: AsyncSession, user: Person, clock: Clock, settings: Settings
+    message: Message, session: AsyncSession, user: Person, clock: Clock, web_url: str | None
 ) -> None:
-    await render_summary(reply_to_message(message), session, user, clock, settings.web_url)
+    await render_summary(reply_to_message(message), session, user, clock, web_url)
 
 
 @dataclass(frozen=True)

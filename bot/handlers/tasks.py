@@ -316,7 +316,12 @@ async def msg_relay(
 
 
 async def cmd_tasks(
-    message: Message, session: AsyncSession, user: Person, clock: Clock, settings: Settings
+    message: Message,
+    session: AsyncSession,
+    user: Person,
+    clock: Clock,
+    settings: Settings,
+    web_url: str | None,
 ) -> None:
     mine = await tasks.tasks_of(session, user.id)
     timezone = await timezone_of(session, user.place_id, settings.timezone)
@@ -324,7 +329,7 @@ async def cmd_tasks(
     if mine:
         await message.answer(
             _("Hours given this month: {hours}").format(hours=decimal(hours)),
-            reply_markup=vkb.certificate_button(settings.web_url),
+            reply_markup=vkb.certificate_button(web_url),
         )
     else:
         await message.answer(_("You have no tasks yet. Requests that fit you will come here."))

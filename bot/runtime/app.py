@@ -118,6 +118,8 @@ def build_dispatcher(
         session_factory=session_factory,
         clock=clock,
         i18n=i18n,
+        # Where the Mini App is served (None: no page buttons), for the handlers that offer it.
+        web_url=settings.web_url,
         # The FSM middleware is registered below, inside the update's unit of work, so
         # the conversation is read once with everything else instead of in a session
         # and connection of its own before ours opens.

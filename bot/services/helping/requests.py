@@ -116,9 +116,15 @@ async def get_request(session: AsyncSession, request_id: int) -> RequestInfo | N
     return plain(RequestInfo, request) if request is not None else None
 
 
-async def own_request(session: AsyncSession, request_id: int, user_id: int) -> HelpRequest:
+async def request_of(
+    session: AsyncSession, request_id: int, user_id: int, *, as_volunteer: bool = False
+) -> HelpRequest:
+    """The request as stored now, if `user_id` asked for it (or, `as_volunteer`, has
+    taken it); `RequestNotFound` otherwise: unknown and not yours look the same."""
     request = await session.get(HelpRequest, request_id, populate_existing=True)
-    if request is None or request.requester_id != user_id:
+    if request is None:
+        raise RequestNotFound
+    if (request.volunteer_id if as_volunteer else request.requester_id) != user_id:
         raise RequestNotFound
     return request
 
@@ -128,7 +134,7 @@ async def cancel_request(
 ) -> RequestInfo:
     """The resident withdraws a request that is not finished; a volunteer who took it is
     told they need not go."""
-    request = await own_request(session, request_id, user_id)
+    request = await request_of(session, request_id, user_id)
     if request.status not in (RequestStatus.OPEN, RequestStatus.MATCHED):
         raise RequestNotFound
     request.status = RequestStatus.CANCELLED

@@ -20,7 +20,7 @@ from bot.services.helping.offers import (
     reverse_match,
     starts_at,
 )
-from bot.services.helping.requests import RequestNotFound, own_request
+from bot.services.helping.requests import RequestNotFound, request_of
 from bot.services.people.profiles import record_no_show
 from bot.services.plain import Person, RequestInfo, plain
 
@@ -46,13 +46,6 @@ async def task_people(session: AsyncSession, request: HelpRequest) -> TaskPeople
     return TaskPeople(resident, volunteer)
 
 
-async def volunteers_task(session: AsyncSession, request_id: int, volunteer_id: int) -> HelpRequest:
-    request = await session.get(HelpRequest, request_id, populate_existing=True)
-    if request is None or request.volunteer_id != volunteer_id:
-        raise RequestNotFound
-    return request
-
-
 async def mark_done(
     session: AsyncSession,
     request_id: int,
@@ -63,7 +56,7 @@ async def mark_done(
     """The volunteer did it; the resident is asked whether it went well."""
     if hours not in HOURS_CHOICES:
         raise ValueError(hours)
-    request = await volunteers_task(session, request_id, volunteer_id)
+    request = await request_of(session, request_id, volunteer_id, as_volunteer=True)
     if request.status != RequestStatus.MATCHED:
         raise RequestNotFound
     request.status = RequestStatus.DONE
@@ -101,7 +94,7 @@ async def confirm_done(
     remembers to press Done."""
     if rating is not None and rating not in RATINGS:
         raise ValueError(rating)
-    request = await own_request(session, request_id, resident_id)
+    request = await request_of(session, request_id, resident_id)
     if request.status not in (RequestStatus.MATCHED, RequestStatus.DONE, RequestStatus.CLOSED):
         raise RequestNotFound
     if request.status != RequestStatus.CLOSED:
@@ -135,7 +128,7 @@ async def task_to_close(
 async def _task_to_close(
     session: AsyncSession, request_id: int, resident_id: int, now: datetime
 ) -> HelpRequest:
-    request = await own_request(session, request_id, resident_id)
+    request = await request_of(session, request_id, resident_id)
     if request.status == RequestStatus.DONE or (
         request.status == RequestStatus.MATCHED
         and await time_has_passed(session, plain(RequestInfo, request), now)
@@ -174,7 +167,7 @@ async def hand_back(
     """The volunteer cannot do it after all, or (`nobody_there`) came and found nobody:
     no penalty for anyone, never offered this one again, and the request goes back to
     matching (the resident is told, and can cancel it)."""
-    request = await volunteers_task(session, request_id, volunteer_id)
+    request = await request_of(session, request_id, volunteer_id, as_volunteer=True)
     if request.status != RequestStatus.MATCHED:
         raise RequestNotFound
     reason = OfferStatus.NOT_MET if nobody_there else OfferStatus.HANDED_BACK
