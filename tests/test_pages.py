@@ -189,3 +189,20 @@ async def test_the_certificate_from_my_hours_is_the_chats_paper(
     )
     assert status == 200
     assert "nothing to certify" in html, "a resident with no tasks gets no paper"
+
+
+async def test_a_message_to_the_resident_from_the_page_goes_through_the_bot(
+    web_server: TestServer, harness: Harness, db: AsyncSession
+) -> None:
+    await marek_takes_zofias_shopping(harness, db)
+    request = await db.scalar(select(HelpRequest))
+    page = Browser(web_server, harness, MAREK)
+    _status, html = await page.post(f"/api/task/{request.id}/write", {"text": "x" * 1001})
+    assert "That is too long (1001 characters; at most 1000)." in html
+    before = len(harness.session.requests)
+    _status, html = await page.post(f"/api/task/{request.id}/write", {"text": "At 3 <pm>"})
+    assert "Sent." in html
+    await drain(harness.sender)
+    to_zofia = joined([c for c in harness.session.requests[before:] if c.chat_id == ZOFIA.id])
+    assert "Marek writes about your task" in to_zofia
+    assert "At 3 &lt;pm&gt;" in to_zofia

@@ -39,9 +39,6 @@ from bot.views.replies import bot_of, drop_buttons, reply_to_callback
 from bot.views.requests import status, summary
 from bot.views.texts import stale_button, typed_text
 
-RELAY_LIMIT = 1000
-
-
 TaskService = Callable[[AsyncSession, int, int, datetime, MatchingConfig], Awaitable[object]]
 
 
@@ -303,7 +300,7 @@ async def msg_relay(
     state: FSMContext,
 ) -> None:
     request_id = (await state.get_data()).get("request_id", 0)
-    text = await typed_text(message, RELAY_LIMIT)
+    text = await typed_text(message, tasks.RELAY_LIMIT)
     if text is None:
         return
     await state.clear()

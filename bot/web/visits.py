@@ -5,7 +5,7 @@ and a page rendered in their language once the change is committed."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +35,6 @@ class Visit:
     now: datetime
     settings: Settings
     note: Callable[[], str] | None = None
-    context: dict[str, Any] = field(default_factory=dict)
 
     def int_of(self, name: str) -> int:
         """A number from the path; anything else is a page that does not exist."""

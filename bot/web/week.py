@@ -24,10 +24,9 @@ from bot.services.plain import RequestInfo
 from bot.views.formatting import decimal
 from bot.views.labels import PART_LABELS, PART_WORDS, long_date
 from bot.views.requests import when
+from bot.views.texts import too_long
 from bot.web.feeds import public_base
 from bot.web.visits import NotYours, Visit, Visits
-
-RELAY_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ async def week(visit: Visit) -> tuple[str, dict[str, Any]]:
         "part_words": PART_WORDS,
         "caps": profiles.WEEKLY_CAPS,
         "hours_choices": tasks.HOURS_CHOICES,
-        "relay_limit": RELAY_LIMIT,
+        "relay_limit": tasks.RELAY_LIMIT,
         "tasks": [],
         "grid": [],
         "paused": False,
@@ -182,8 +181,11 @@ async def write(visit: Visit) -> tuple[str, dict[str, Any]]:
     """A message to the other side of the task, through the bot (neither sees the
     other's handle), as "✉️ Write" does in chat."""
     text = (await visit.form()).get("text", "").strip()
-    if not text or len(text) > RELAY_LIMIT:
+    if not text:
         visit.note = lambda: _("Please write some text.")
+        return await week(visit)
+    if len(text) > tasks.RELAY_LIMIT:
+        visit.note = lambda: too_long(len(text), tasks.RELAY_LIMIT)
         return await week(visit)
     try:
         await tasks.relay_message(visit.session, visit.int_of("request_id"), visit.person, text)

@@ -25,6 +25,8 @@ from bot.services.people.profiles import record_no_show
 from bot.services.plain import Person, RequestInfo, plain
 
 HOURS_CHOICES: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.0)
+# The longest message passed between the two sides of a task.
+RELAY_LIMIT = 1000
 RATINGS = range(1, 6)
 # A part of day is a few hours; after that the help should have happened.
 TASK_TIME = timedelta(hours=4)
