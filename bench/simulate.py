@@ -81,6 +81,7 @@ from bot.services.helping.offers import (
     decline_offer,
     escalate,
     send_next_wave,
+    start_in,
     starts_at,
 )
 from bot.services.helping.requests import RequestNotFound, submit_request
@@ -93,7 +94,7 @@ from bot.services.helping.turning_up import (
 )
 from bot.services.messaging.quiet import NIGHTS
 from bot.services.people.talents import PART_STARTS, PARTS, RELATED, SENSITIVE, TALENTS, slot
-from bot.services.plain import RequestDraft
+from bot.services.plain import Need, RequestDraft
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # a Monday
 ZONE = ZoneInfo("Europe/Warsaw")
@@ -383,7 +384,7 @@ class Baseline:
     async def _round(
         self, session: AsyncSession, request: HelpRequest, now: datetime
     ) -> MatchingOutcome:
-        due = await starts_at(session, request)
+        due = await starts_at(session, Need.of(request))
         if request.wave >= self.rounds or (
             due is not None and due - now <= DEFAULT.escalate_before
         ):
@@ -635,6 +636,36 @@ def gini(values: list[int]) -> float:
     return (2 * weighted) / (n * total) - (n + 1) / n
 
 
+# How soon a request is due when it is asked (#35); URGENT is both classes within 24 h.
+URGENCY = (("within 6 h", timedelta(hours=6)), ("within 24 h", timedelta(hours=24)))
+LATER = "later"
+URGENT = "urgent"
+
+
+@dataclass(frozen=True)
+class Urgency:
+    requests: int
+    matched: float
+    t50_min: float | None
+
+
+def urgency_of(request: HelpRequest) -> str:
+    """The class of a request by the time left until it is due (any day: later)."""
+    if request.day is None:
+        return LATER
+    left = start_in(request.day, request.part, ZONE.key) - request.created_at
+    return next((name for name, within in URGENCY if left <= within), LATER)
+
+
+def busiest_share(tasks: list[int], share: float = 0.1) -> float:
+    """The share of all tasks taken by the busiest tenth of these volunteers."""
+    ordered = sorted(tasks, reverse=True)
+    total = sum(ordered)
+    if total == 0:
+        return 0.0
+    return sum(ordered[: max(1, round(len(ordered) * share))]) / total
+
+
 @dataclass(frozen=True)
 class Figures:
     name: str
@@ -650,6 +681,9 @@ class Figures:
     fell_through: int
     refilled: int
     seconds: float
+    by_urgency: dict[str, Urgency] = field(default_factory=dict)
+    offered_gini: float = 0.0  # among volunteers offered anything
+    busiest_share: float = 0.0  # of tasks, taken by the busiest tenth of those
 
 
 async def _seed(engine: AsyncEngine, city: City) -> None:
@@ -703,6 +737,22 @@ async def simulate(
     )
     weeks = days / 7
     per_week = [run.tally.offers_by.get(v, 0) / weeks for v in city.volunteers]
+    offered = [tasks.get(v, 0) for v in city.volunteers if run.tally.offers_by.get(v, 0)]
+    matched_ids = {r.id for r in matched}
+    by_urgency = {}
+    for name in [*(n for n, _w in URGENCY), LATER, URGENT]:
+        classes = {n for n, _w in URGENCY} if name == URGENT else {name}
+        group = [r for r in requests if urgency_of(r) in classes]
+        waited = sorted(
+            (first_accept[r.id] - r.created_at).total_seconds() / 60
+            for r in group
+            if r.id in first_accept
+        )
+        by_urgency[name] = Urgency(
+            len(group),
+            sum(r.id in matched_ids for r in group) / len(group) if group else 0.0,
+            _quantile(waited, 0.5) if waited else None,
+        )
     return Figures(
         name=strategy.name,
         requests=len(requests),
@@ -717,6 +767,9 @@ async def simulate(
         fell_through=run.tally.fell_through,
         refilled=refilled,
         seconds=elapsed,
+        by_urgency=by_urgency,
+        offered_gini=gini(offered),
+        busiest_share=busiest_share(offered),
     )
 
 
@@ -738,6 +791,22 @@ def _table(rows: list[Figures]) -> None:
             f"{f.offers_per_match:>13.1f}{f.offers_week_mean:>14.2f}{f.offers_week_p95:>6.1f}"
             f"{f.gini:>6.3f}{f.fell_through:>6}{f.refilled:>9}{f.seconds:>6.0f}"
         )
+
+
+def _urgency_table(rows: list[Figures]) -> None:
+    """Each strategy by how soon requests are due: how many, matched, median wait."""
+    classes = [*(name for name, _within in URGENCY), LATER]
+    print(f"{'by urgency: n / matched / t50 min':<28}" + "".join(f"{name:>30}" for name in classes))
+    for f in rows:
+        cells = []
+        for name in classes:
+            u = f.by_urgency[name]
+            t50 = "—" if u.t50_min is None else f"{u.t50_min:.0f}"
+            cells.append(f"{u.requests:>12} / {u.matched:.3f} / {t50:>5}")
+        print(f"{f.name:<28}" + "".join(f"{cell:>30}" for cell in cells))
+    print(f"{'strategy':<28}{'gini (offered)':>16}{'busiest 10 %':>14}")
+    for f in rows:
+        print(f"{f.name:<28}{f.offered_gini:>16.3f}{f.busiest_share:>14.3f}")
 
 
 # Wave size × offer lifetime in minutes; today's defaults are run once, as (d).
@@ -795,6 +864,8 @@ async def main() -> None:
         if not args.no_grid:
             rows.append(await _tuned(city, rows[-1], args.seed, args.days, Path(folder)))
     _table(rows)
+    print()
+    _urgency_table(rows)
     ours = next(f for f in rows if f.name.startswith("d "))
     broadcast = rows[0]
     print(
@@ -804,6 +875,20 @@ async def main() -> None:
         f"broadcast_offers_per_match={broadcast.offers_per_match:.1f} "
         f"broadcast_gini={broadcast.gini:.3f}"
     )
+    mine, theirs = ours.by_urgency[URGENT], broadcast.by_urgency[URGENT]
+    print(
+        f"SUMMARY urgent_t50_min={_minutes(mine.t50_min)} "
+        f"broadcast_urgent_t50_min={_minutes(theirs.t50_min)} "
+        f"urgent_matched={mine.matched:.3f} broadcast_urgent_matched={theirs.matched:.3f} "
+        f"matched={ours.matched:.3f} offers_per_match={ours.offers_per_match:.1f} "
+        f"broadcast_offers_per_match={broadcast.offers_per_match:.1f} "
+        f"offers_p95_week={ours.offers_week_p95:.1f} offered_gini={ours.offered_gini:.3f} "
+        f"busiest_10pct_share={ours.busiest_share:.3f}"
+    )
+
+
+def _minutes(value: float | None) -> str:
+    return "none" if value is None else f"{value:.0f}"
 
 
 if __name__ == "__main__":

@@ -8,7 +8,16 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from bench.simulate import Baseline, Figures, Ours, build_city, simulate
+from bench.simulate import (
+    LATER,
+    URGENCY,
+    URGENT,
+    Baseline,
+    Figures,
+    Ours,
+    build_city,
+    simulate,
+)
 
 DAYS, VOLUNTEERS, SEED = 3, 300, 5
 
@@ -37,3 +46,16 @@ async def test_ours_sends_far_fewer_offers_than_broadcast(tmp_path: Path) -> Non
     assert 0.5 < ours.matched <= 1
     assert ours.offers_per_match * 4 < broadcast.offers_per_match
     assert ours.t50_min <= ours.t90_min
+
+
+async def test_figures_by_urgency_add_up(tmp_path: Path) -> None:
+    """Each request is in one class by the time left until it is due; "urgent" is the two
+    classes within a day together; the busiest tenth's share is a share."""
+    figures = await _ours(tmp_path, "ours")
+    classes = [figures.by_urgency[name] for name, _within in URGENCY]
+    everyone = [*classes, figures.by_urgency[LATER]]
+    assert sum(u.requests for u in everyone) == figures.requests
+    assert figures.by_urgency[URGENT].requests == sum(u.requests for u in classes)
+    assert all(0 <= u.matched <= 1 for u in everyone)
+    assert 0 < figures.busiest_share <= 1
+    assert 0 <= figures.offered_gini < 1
