@@ -38,7 +38,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -121,12 +121,12 @@ class Metrics:
             )
             self.outbox_oldest.set((now - oldest).total_seconds() if oldest else 0)
             self.announcements.set(
-                await _count(session, Announcement.status == AnnouncementStatus.SENDING)
+                await _count(
+                    session, Announcement, Announcement.status == AnnouncementStatus.SENDING
+                )
             )
-            self.conversations.set(
-                await session.scalar(select(func.count()).select_from(Conversation)) or 0
-            )
-            self.blocked.set(await _count(session, User.blocked_at.is_not(None)))
+            self.conversations.set(await _count(session, Conversation))
+            self.blocked.set(await _count(session, User, User.blocked_at.is_not(None)))
             for run in await last_runs(session):
                 self.job_last_run.labels(job=run.name).set(run.started_at.timestamp())
                 self.job_seconds.labels(job=run.name).set(run.seconds)
@@ -136,9 +136,8 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-async def _count(session: AsyncSession, condition: Any) -> int:
-    table = condition.left.table
-    return await session.scalar(select(func.count()).select_from(table).where(condition)) or 0
+async def _count(session: AsyncSession, model: type[Any], *where: ColumnElement[bool]) -> int:
+    return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
 class UpdateMetrics(BaseMiddleware):

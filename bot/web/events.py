@@ -37,9 +37,8 @@ from bot.web.visits import NotYours, Visit, Visits
 
 # What a page may do with each of the chat's event buttons; the rest are for the
 # chat (the .ics file) or the team's desk.
-ON_PAGE = {EventAction.OPEN, EventAction.JOIN, EventAction.SERIES, EventAction.LEAVE}
-ON_PAGE |= {EventAction.UNSERIES}
 ACTIONS = {EventAction.JOIN, EventAction.SERIES, EventAction.LEAVE, EventAction.UNSERIES}
+ON_PAGE = {EventAction.OPEN, *ACTIONS}
 
 
 @dataclass(frozen=True)
@@ -149,16 +148,16 @@ async def act(visit: Visit) -> tuple[str, dict[str, Any]]:
         result = await signups.sign_up(session, occurrence_id, role_id, user_id, now)
         if result.outcome in (SignupOutcome.CONFIRMED, SignupOutcome.WAITING):
             record(session, SignedUpOnPage(user_id, occurrence_id, result.outcome, result.position))
-        visit.note = lambda: signup_answer(result)
+        visit.note = signup_answer(result)
     elif action == EventAction.SERIES and item.event.repeat_weeks:
         results = await signups.join_series(session, event_id, role_id, user_id, now)
-        visit.note = lambda: series_answer(results)
+        visit.note = series_answer(results)
     elif action == EventAction.LEAVE:
         cancelled, _moved_up = await signups.cancel_signup(session, occurrence_id, user_id, now)
-        visit.note = lambda: leave_answer(cancelled)
+        visit.note = leave_answer(cancelled)
     elif action == EventAction.UNSERIES:
         await signups.leave_series(session, event_id, user_id, now)
-        visit.note = series_left_answer
+        visit.note = series_left_answer()
     return await card(visit)
 
 

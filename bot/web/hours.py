@@ -58,7 +58,7 @@ async def certificate(visit: Visit) -> tuple[str, dict[str, Any]]:
             Paper(place.name, work.hours, f"/certificate/{issued.code}.pdf", file_name(issued))
         )
     if not papers:
-        visit.note = lambda: _(
+        visit.note = _(
             "You have no finished tasks in this period yet, so there is nothing to certify."
         )
     template, context = await hours(visit)

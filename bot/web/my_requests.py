@@ -59,7 +59,7 @@ async def cancel(visit: Visit) -> tuple[str, dict[str, Any]]:
         await cancel_request(visit.session, visit.int_of("request_id"), visit.person.id, visit.now)
     except RequestNotFound:
         raise NotYours from None
-    visit.note = lambda: _("Your request was cancelled.")
+    visit.note = _("Your request was cancelled.")
     return await mine(visit)
 
 
@@ -75,12 +75,12 @@ async def confirm(visit: Visit) -> tuple[str, dict[str, Any]]:
         raise NotYours from None
     except ValueError:
         raise web.HTTPNotFound() from None
-    visit.note = (lambda: _("Thank you for your rating!")) if rating else _thanks
+    visit.note = (
+        _("Thank you for your rating!")
+        if rating
+        else _("❤️ Thank you! How was it? (you may skip this)")
+    )
     return await mine(visit)
-
-
-def _thanks() -> str:
-    return _("❤️ Thank you! How was it? (you may skip this)")
 
 
 def add_routes(app: web.Application, visits: Visits) -> None:

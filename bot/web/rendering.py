@@ -24,7 +24,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # What templates may call: the catalogues, and the chat's labels and formats.
 IN_TEMPLATES: dict[str, Any] = {
     "_": gettext,
-    "ngettext": lambda singular, plural, n: ngettext(singular, plural, n),
+    "ngettext": ngettext,
     "talent": labels.talent,
     "decimal": formatting.decimal,
     "local_datetime": formatting.local_datetime,

@@ -27,14 +27,14 @@ from bot.web.rendering import Pages
 @dataclass
 class Visit:
     """What a page works with. `note` is said above the page after an action ("✅ You
-    are signed up"), in the reader's language: a callable, run when the page is rendered."""
+    are signed up"); pages run in the reader's language, so it is worded there."""
 
     request: web.Request
     session: AsyncSession
     person: Person
     now: datetime
     settings: Settings
-    note: Callable[[], str] | None = None
+    note: str | None = None
 
     def int_of(self, name: str) -> int:
         """A number from the path; anything else is a page that does not exist."""
@@ -95,14 +95,5 @@ class Visits:
     def _html(
         self, template: str, language: str, now: datetime, status: int, context: dict[str, Any]
     ) -> web.Response:
-        note = context.pop("note", None)
-        body = self.pages.render(
-            template, language, now, note=self._said(note, language, now), **context
-        )
+        body = self.pages.render(template, language, now, **({"note": None} | context))
         return web.Response(text=body, status=status, content_type="text/html")
-
-    def _said(self, note: Callable[[], str] | None, language: str, now: datetime) -> str | None:
-        if note is None:
-            return None
-        with self.pages.speaking(language, now):
-            return note()

@@ -117,10 +117,10 @@ async def pause(visit: Visit) -> tuple[str, dict[str, Any]]:
     until = (await visit.form()).get("until", "").strip()
     end = profiles.pause_end(until, visit.now, await _timezone(visit)) if until else None
     if until and end is None:
-        visit.note = lambda: _("Please choose a day within the coming year.")
+        visit.note = _("Please choose a day within the coming year.")
         return await week(visit)
     await profiles.pause(visit.session, visit.person.id, end)
-    visit.note = lambda: paused_text(end, language_of(visit.person))
+    visit.note = paused_text(end, language_of(visit.person))
     return await week(visit)
 
 
@@ -133,7 +133,7 @@ def paused_text(end: datetime | None, language: str) -> str:
 async def resume(visit: Visit) -> tuple[str, dict[str, Any]]:
     await _profile_or_refuse(visit)
     await back_from_a_break(visit.session, visit.person, visit.now, visit.settings.matching())
-    visit.note = lambda: _("▶️ Welcome back! Requests that fit you will come here again.")
+    visit.note = _("▶️ Welcome back! Requests that fit you will come here again.")
     return await week(visit)
 
 
@@ -156,7 +156,7 @@ async def done(visit: Visit) -> tuple[str, dict[str, Any]]:
         raise NotYours from None
     except ValueError:
         raise web.HTTPNotFound() from None
-    visit.note = lambda: _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
+    visit.note = _("✅ Recorded: {hours} h. Thank you for helping a neighbour!").format(
         hours=decimal(hours)
     )
     return await week(visit)
@@ -173,7 +173,7 @@ async def hand_back(visit: Visit) -> tuple[str, dict[str, Any]]:
         )
     except RequestNotFound:
         raise NotYours from None
-    visit.note = lambda: _("Thank you for letting us know. I will find someone else.")
+    visit.note = _("Thank you for letting us know. I will find someone else.")
     return await week(visit)
 
 
@@ -182,22 +182,22 @@ async def write(visit: Visit) -> tuple[str, dict[str, Any]]:
     other's handle), as "✉️ Write" does in chat."""
     text = (await visit.form()).get("text", "").strip()
     if not text:
-        visit.note = lambda: _("Please write some text.")
+        visit.note = _("Please write some text.")
         return await week(visit)
     if len(text) > tasks.RELAY_LIMIT:
-        visit.note = lambda: too_long(len(text), tasks.RELAY_LIMIT)
+        visit.note = too_long(len(text), tasks.RELAY_LIMIT)
         return await week(visit)
     try:
         await tasks.relay_message(visit.session, visit.int_of("request_id"), visit.person, text)
     except RequestNotFound:
         raise NotYours from None
-    visit.note = lambda: _("Sent.")
+    visit.note = _("Sent.")
     return await week(visit)
 
 
 async def new_feed_address(visit: Visit) -> tuple[str, dict[str, Any]]:
     await renew_feed_token(visit.session, visit.person.id, visit.now)
-    visit.note = lambda: _("A new address is ready; the old one no longer works.")
+    visit.note = _("A new address is ready; the old one no longer works.")
     return await week(visit)
 
 

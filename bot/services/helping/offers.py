@@ -11,10 +11,10 @@ from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, updat
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.changed import changed_rows
-from bot.db.models import HelpRequest, Offer, Place, User, VolunteerProfile
+from bot.db.models import HelpRequest, Offer, User, VolunteerProfile
 from bot.db.statuses import OfferStatus, RequestStatus
 from bot.db.unit_of_work import record
-from bot.services.centres.places import place_animators
+from bot.services.centres.places import place_animators, timezone_of
 from bot.services.defaults import TIMEZONE
 from bot.services.happened import TaskNews, TaskNewsFor
 from bot.services.helping.matching import (
@@ -91,8 +91,7 @@ class AcceptOutcome(StrEnum):
 
 
 async def place_timezone(session: AsyncSession, place_id: int) -> str:
-    place = await session.get(Place, place_id)
-    return place.timezone if place else TIMEZONE
+    return await timezone_of(session, place_id, TIMEZONE)
 
 
 async def starts_at(session: AsyncSession, request: Need | RequestInfo) -> datetime | None:
